@@ -1,0 +1,308 @@
+"""site.yaml → SiteConfig: every key checked, every problem reported at once.
+
+A misspelt key in a config file is the most common reason a setting "does
+nothing"; so unknown keys are errors with a "did you mean" hint, and values
+are checked for type and range with the line and column they sit on.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from builder.errors import ConfigErrors, Diagnostics, did_you_mean
+from builder.models import (
+    FeedOptions,
+    FeedsConfig,
+    MarkdownConfig,
+    Permalinks,
+    SiteConfig,
+)
+from builder.yamlload import YamlValue, describe, load_mapping
+
+_PERMALINK_FIELDS = {
+    "article": {"year", "month", "day", "slug"},
+    "page": {"slug"},
+    "tag": {"tag"},
+    "edition": {"edition"},
+}
+_FEED_NAMES = ("rss", "atom", "json", "tags", "editions")
+_STYLES: set[str] | None = None
+
+
+def _pygments_styles() -> set[str]:
+    global _STYLES
+    if _STYLES is None:
+        from pygments.styles import get_all_styles
+
+        _STYLES = set(get_all_styles())
+    return _STYLES
+
+
+class _Checker:
+    """Reads typed values out of YamlValue mappings, recording each problem."""
+
+    def __init__(self, path: str, diags: Diagnostics) -> None:
+        self.path = path
+        self.diags = diags
+
+    def error(self, value: YamlValue, message: str, hint: str | None = None) -> None:
+        self.diags.error(self.path, value.line, value.col, message, hint)
+
+    def keys(self, section: dict[str, YamlValue], known: set[str], where: str) -> None:
+        for key, value in section.items():
+            if key not in known:
+                guess = did_you_mean(key, known)
+                hint = f"did you mean `{guess}`?" if guess else "known keys: " + ", ".join(
+                    sorted(known)
+                )
+                self.diags.error(
+                    self.path, value.key_line, value.key_col, f"unknown key `{key}` in {where}", hint
+                )
+
+    def string(self, section: dict[str, YamlValue], key: str, default: str) -> str:
+        value = section.get(key)
+        if value is None:
+            return default
+        if value.kind != "str":
+            self.error(value, f"`{key}` must be text, found {describe(value)}", "quote it")
+            return default
+        return str(value.value).strip()
+
+    def integer(
+        self, section: dict[str, YamlValue], key: str, default: int, low: int, high: int
+    ) -> int:
+        value = section.get(key)
+        if value is None:
+            return default
+        if value.kind != "int" or value.surprise():
+            self.error(value, f"`{key}` must be a whole number, found {describe(value)}")
+            return default
+        if not low <= value.value <= high:
+            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}")
+            return default
+        return int(value.value)
+
+    def boolean(self, section: dict[str, YamlValue], key: str, default: bool) -> bool:
+        value = section.get(key)
+        if value is None:
+            return default
+        if value.kind != "bool" or value.surprise():
+            self.error(value, f"`{key}` must be true or false, found {describe(value)}")
+            return default
+        return bool(value.value)
+
+    def choice(
+        self, section: dict[str, YamlValue], key: str, default: str, choices: tuple[str, ...]
+    ) -> str:
+        text = self.string(section, key, default)
+        if text not in choices:
+            value = section[key]
+            guess = did_you_mean(text, choices)
+            self.error(
+                value,
+                f"`{key}` must be one of {', '.join(choices)}; found `{text}`",
+                f"did you mean `{guess}`?" if guess else None,
+            )
+            return default
+        return text
+
+    def section(self, parent: dict[str, YamlValue], key: str) -> dict[str, YamlValue]:
+        value = parent.get(key)
+        if value is None:
+            return {}
+        if value.kind != "map":
+            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}")
+            return {}
+        return value.value
+
+    def checked(
+        self,
+        section: dict[str, YamlValue],
+        key: str,
+        default: str,
+        check: Callable[[str], str | None],
+        hint: str | None = None,
+    ) -> str:
+        """A string further checked by `check`, which returns an error message or None."""
+        text = self.string(section, key, default)
+        if key in section and section[key].kind == "str":
+            problem = check(text)
+            if problem:
+                self.error(section[key], problem, hint)
+                return default
+        return text
+
+
+def _check_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"`base_url` must be an absolute http(s) URL, found `{url}`"
+    if parts.query or parts.fragment:
+        return "`base_url` cannot have a query or fragment"
+    return None
+
+
+def _check_timezone(name: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone `{name}`"
+    return None
+
+
+def _normalise_base_url(url: str) -> str:
+    return url.rstrip("/") + "/"
+
+
+def _permalink_checker(kind: str) -> Callable[[str], str | None]:
+    allowed = _PERMALINK_FIELDS[kind]
+
+    def check(pattern: str) -> str | None:
+        fields = set(re.findall(r"{(\w+)}", pattern))
+        unknown = fields - allowed
+        if unknown:
+            return f"unknown placeholder {{{sorted(unknown)[0]}}} in permalink `{kind}`"
+        needed = {"article": "slug", "page": "slug", "tag": "tag", "edition": "edition"}[kind]
+        if needed not in fields:
+            return f"permalink `{kind}` must contain {{{needed}}}"
+        if not pattern.endswith("/") or pattern.startswith("/") or ".." in pattern:
+            return f"permalink `{kind}` must be a relative folder path ending in `/`"
+        return None
+
+    return check
+
+
+def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
+    """Read and validate site.yaml; raise ConfigErrors listing every problem."""
+    root = config_path.parent.resolve()
+    rel = config_path.name
+    diags = Diagnostics()
+    try:
+        text = config_path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        diags.error(rel, 0, 0, "no site.yaml here", "run in a site folder or pass --config PATH")
+        raise ConfigErrors(diags.sorted()) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        diags.error(rel, 0, 0, f"cannot read site.yaml: {exc}")
+        raise ConfigErrors(diags.sorted()) from None
+    data = load_mapping(text, rel, 0, diags)
+    if data is None:
+        raise ConfigErrors(diags.sorted())
+    config = _build(data, root, config_path, output, _Checker(rel, diags))
+    if diags.items:
+        raise ConfigErrors(diags.sorted())
+    return config
+
+
+_TOP_KEYS = {
+    "title", "description", "base_url", "language", "timezone", "author", "theme",
+    "paginate", "permalinks", "feeds", "markdown", "editions", "related", "output",
+}
+
+
+def _build(
+    data: dict[str, YamlValue],
+    root: Path,
+    config_path: Path,
+    output: Path | None,
+    c: _Checker,
+) -> SiteConfig:
+    c.keys(data, _TOP_KEYS, "site.yaml")
+    title = c.string(data, "title", "")
+    if "title" not in data or not title:
+        c.diags.error(c.path, data["title"].line if "title" in data else 1, 1,
+                      "site.yaml needs a `title`", 'add a line such as  title: "My Digest"')
+    base_url = c.checked(
+        data, "base_url", "http://localhost:8000/", _check_url,
+        "for example  base_url: https://example.org/digest/",
+    )
+    timezone = c.checked(
+        data, "timezone", "UTC", _check_timezone, "use an IANA name such as Europe/Berlin"
+    )
+    theme = c.checked(
+        data, "theme", "default",
+        lambda t: None if re.fullmatch(r"[A-Za-z0-9_.-]+", t) and t not in {".", ".."}
+        else f"`theme` must be a folder name under themes/, found `{t}`",
+    )
+    perm_section = c.section(data, "permalinks")
+    c.keys(perm_section, set(_PERMALINK_FIELDS), "permalinks")
+    defaults = Permalinks()
+    permalinks = Permalinks(**{
+        kind: c.checked(perm_section, kind, getattr(defaults, kind), _permalink_checker(kind))
+        for kind in _PERMALINK_FIELDS
+    })
+    feeds_section = c.section(data, "feeds")
+    c.keys(feeds_section, set(_FEED_NAMES), "feeds")
+    feed_defaults = FeedsConfig()
+    feeds = {}
+    for name in _FEED_NAMES:
+        section = c.section(feeds_section, name)
+        c.keys(section, {"enabled", "limit", "full_content"}, f"feeds.{name}")
+        base: FeedOptions = getattr(feed_defaults, name)
+        feeds[name] = FeedOptions(
+            enabled=c.boolean(section, "enabled", base.enabled),
+            limit=c.integer(section, "limit", base.limit, 0, 100000),
+            full_content=c.boolean(section, "full_content", base.full_content),
+        )
+    md_section = c.section(data, "markdown")
+    c.keys(
+        md_section,
+        {"raw_html", "highlight", "style_light", "style_dark", "words_per_minute"},
+        "markdown",
+    )
+    md_default = MarkdownConfig()
+
+    def style_check(name: str) -> str | None:
+        if name in _pygments_styles():
+            return None
+        guess = did_you_mean(name, _pygments_styles())
+        return f"unknown Pygments style `{name}`" + (f" (did you mean `{guess}`?)" if guess else "")
+
+    markdown = MarkdownConfig(
+        raw_html=c.choice(md_section, "raw_html", md_default.raw_html,
+                          ("sanitize", "allow", "escape")),
+        highlight=c.boolean(md_section, "highlight", md_default.highlight),
+        style_light=c.checked(md_section, "style_light", md_default.style_light, style_check),
+        style_dark=c.checked(md_section, "style_dark", md_default.style_dark, style_check),
+        words_per_minute=c.integer(md_section, "words_per_minute",
+                                   md_default.words_per_minute, 50, 2000),
+    )
+    ed_section = c.section(data, "editions")
+    c.keys(ed_section, {"period"}, "editions")
+    out_name = c.string(data, "output", "output")
+    output_dir = output.resolve() if output else (root / out_name).resolve()
+    return SiteConfig(
+        root=root,
+        config_path=config_path.resolve(),
+        title=title,
+        description=c.string(data, "description", ""),
+        base_url=_normalise_base_url(base_url),
+        language=c.checked(
+            data, "language", "en",
+            lambda t: None if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", t)
+            else f"`language` must be a language tag such as en or pt-BR, found `{t}`",
+        ),
+        timezone=timezone,
+        author=c.string(data, "author", ""),
+        theme=theme,
+        paginate=c.integer(data, "paginate", 10, 1, 1000),
+        permalinks=permalinks,
+        feeds=FeedsConfig(**feeds),
+        markdown=markdown,
+        editions=c.choice(ed_section, "period", "week", ("week", "month", "off")),
+        related=c.integer(data, "related", 5, 0, 50),
+        output_dir=output_dir,
+    )
+
+
+def config_fingerprint(config: SiteConfig) -> str:
+    """A stable text of every setting, so cached pages notice any config change."""
+    values: dict[str, Any] = {
+        k: v for k, v in vars(config).items() if k not in ("root", "config_path", "output_dir")
+    }
+    return repr(sorted(values.items()))

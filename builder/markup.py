@@ -1,0 +1,144 @@
+"""Markdown body → Rendered: HTML, summary, table of contents, word count.
+
+A pure function of (body, summary, source folder, settings), which is what
+lets the build cache its result by content hash and run it in a process
+pool. Raw HTML written inside Markdown goes through an allowlist sanitiser
+by default, because editors paste from pages they do not control.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import math
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+from builder.models import MarkdownConfig, Rendered, TocEntry
+
+MORE = "<!-- more -->"
+_MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)
+_TAGS = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_FIRST_P = re.compile(r"<p>.*?</p>", re.S)
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
+_URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
+
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
+_ALLOWED_ATTRS: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
+for _tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div", "span", "a"):
+    _ALLOWED_ATTRS.setdefault(_tag, set()).add("id")
+for _tag in ("span", "div", "code", "pre", "a", "sup", "li", "ol", "hr", "table"):
+    _ALLOWED_ATTRS.setdefault(_tag, set()).add("class")
+_ALLOWED_ATTRS["a"] |= {"title"}
+_ALLOWED_ATTRS["img"] |= {"title"}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+@lru_cache(maxsize=4)
+def _markdown(config: MarkdownConfig) -> markdown.Markdown:
+    """One Markdown instance per process and config: building it costs more than a page."""
+    extensions: list[str | markdown.Extension] = [
+        "fenced_code", "tables", "footnotes", "toc", "sane_lists", "attr_list"
+    ]
+    configs = {
+        "toc": {"permalink": False, "toc_depth": "2-4"},
+        "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+    }
+    if config.highlight:
+        extensions.append("codehilite")
+        configs["codehilite"] = {"css_class": "highlight", "guess_lang": False,
+                                 "use_pygments": True}
+    md = markdown.Markdown(extensions=extensions, extension_configs=configs,
+                           output_format="html")
+    if config.raw_html == "escape":
+        # Without these, raw HTML is treated as text and escaped like any other.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md
+
+
+def render(body: str, summary: str | None, folder_url: str, config: MarkdownConfig) -> Rendered:
+    """Render an article body.
+
+    `folder_url` is the site path of the source file's folder (e.g.
+    `/2024/06/`): relative links and images are made site-absolute against it,
+    because assets are copied to the mirror of their content/ folder while
+    the article itself is published at its permalink.
+    """
+    md = _markdown(config)
+    md.reset()
+    body = _MORE_LINE.sub(MORE, body)
+    out = md.convert(body)
+    toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
+    head, more, _ = out.partition(MORE)
+    if config.raw_html == "escape":
+        out = out.replace("&lt;!-- more --&gt;", "")
+    html = clean(out.replace(MORE, ""), config)
+    if summary is not None:
+        summary_html = render_inline(summary, config)
+    elif more:
+        summary_html = clean(head, config).strip()
+    else:
+        first = _FIRST_P.search(html)
+        summary_html = first.group(0) if first else ""
+    summary_html = _FOOTNOTE_REF.sub("", summary_html)
+    html = _site_absolute(html, folder_url)
+    summary_html = _site_absolute(summary_html, folder_url)
+    words = len(_WORD.findall(htmllib.unescape(_TAGS.sub(" ", html))))
+    minutes = max(1, math.ceil(words / config.words_per_minute))
+    return Rendered(html, summary_html, toc, words, minutes)
+
+
+def render_inline(text: str, config: MarkdownConfig) -> str:
+    """Inline Markdown (a summary) as one paragraph of HTML."""
+    md = _markdown(config)
+    md.reset()
+    out = md.convert(text.strip())
+    out = clean(out, config)
+    return out if out.startswith("<p>") else f"<p>{out}</p>" if out else ""
+
+
+def clean(html: str, config: MarkdownConfig) -> str:
+    """Apply the site's raw_html policy to rendered HTML."""
+    if config.raw_html == "allow":
+        return html
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRS,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _site_absolute(html: str, folder_url: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if not url or _ABSOLUTE.match(url):
+            return match.group(0)
+        return match.group(1) + folder_url + url.removeprefix("./") + match.group(3)
+
+    return _URL_ATTR.sub(fix, html)
+
+
+def _flatten(tokens: list[dict]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    for token in tokens:
+        entries.append(TocEntry(token["level"], token["id"], htmllib.unescape(token["name"])))
+        entries.extend(_flatten(token.get("children", [])))
+    return entries
+
+
+def highlight_css(config: MarkdownConfig) -> str:
+    """Pygments styles: light by default, dark under prefers-color-scheme."""
+    from pygments.formatters import HtmlFormatter
+
+    light = HtmlFormatter(style=config.style_light).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=config.style_dark).get_style_defs(".highlight")
+    dark = "\n".join("  " + line for line in dark.splitlines())
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

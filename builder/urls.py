@@ -1,0 +1,77 @@
+"""Slugs and URL patterns: the one place that decides what a path looks like.
+
+Slugs are NFKC-normalised and case-folded so that two spellings which look
+the same to a reader (`Café` composed or decomposed, `Energy`/`energy`) land
+on the same URL, where the build can see and report the clash.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+MAX_SLUG = 80
+RESERVED = {"index", "tags", "page", "archive", "editions", "feed", "feed.xml",
+            "atom.xml", "feed.json", "sitemap.xml", "robots.txt", "404.html", "static",
+            "pages", "404"}
+_NON_WORD = re.compile(r"[^\w]+")
+_SAFE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+
+
+def slugify(text: str) -> str:
+    """Lower-case words joined by hyphens; Unicode letters kept, symbols dropped.
+
+    `C++` and `C` both become `c`: the site model reports such collisions.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("'", "").replace("\u2019", "")
+    return _NON_WORD.sub("-", text).strip("-_").replace("_", "-")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be a URL segment, or None when it can."""
+    if not slug:
+        return "is empty once symbols are removed"
+    if len(slug) > MAX_SLUG:
+        return f"is {len(slug)} characters long, over the {MAX_SLUG}-character limit"
+    if slug in RESERVED:
+        return f"`{slug}` is reserved for a page Broadsheet generates"
+    if not _SAFE.match(slug):
+        return f"`{slug}` is not a safe URL segment"
+    return None
+
+
+def expand(pattern: str, **fields: str) -> str:
+    """Fill a permalink pattern; every field is already a safe segment."""
+    return pattern.format(**fields)
+
+
+def href(path: str) -> str:
+    """Percent-encode a site path for use in an attribute (Unicode slugs)."""
+    return quote(path, safe="/:#?=&%~-._")
+
+
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src)$")
+
+
+def normalise_url(url: str) -> str:
+    """The form of a URL used to spot two articles curating the same source.
+
+    Scheme, `www.`, letter case of the host, a trailing slash, the fragment
+    and tracking parameters (`utm_*`, `fbclid`, ...) do not make a different
+    article, so they are dropped.
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    if host.endswith(":80") or host.endswith(":443"):
+        host = host.rsplit(":", 1)[0]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING.match(k.lower())]
+    path = parts.path.rstrip("/")
+    text = f"{host}{path}"
+    if query:
+        text += "?" + urlencode(sorted(query))
+    return text
