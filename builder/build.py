@@ -8,9 +8,12 @@ Nothing reaches output/ unless every earlier stage succeeded.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import multiprocessing
 import os
 import time
+import zoneinfo
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -27,10 +30,25 @@ POOL_MIN = 64  # below this many new files a pool costs more than it saves
 class BuildResult:
     ok: bool
     diagnostics: list[Diagnostic]
-    site: Site | None = None
+    site: Site | None = None  # None when nothing changed and nothing was rebuilt
     stats: write.WriteStats | None = None
     seconds: float = 0.0
     parsed: int = 0  # sources parsed and rendered this run (not from the cache)
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per stage, for --timings
+    summary: str = ""  # "12 articles, 1 page, …", for the closing line
+
+
+class _Clock:
+    """Seconds spent per stage: the benchmark and `--timings` print them."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
 
 
 def folder_url(config: SiteConfig, rel: str) -> str:
@@ -39,8 +57,8 @@ def folder_url(config: SiteConfig, rel: str) -> str:
     return config.base_path + (folder + "/" if folder else "")
 
 
-def process(src: SourceFile, config: SiteConfig) -> tuple[str, str]:
-    """Front matter + Markdown for one file: (rel, cache entry as JSON). Runs in workers."""
+def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
+    """Front matter + Markdown for one file: (rel, cache entry). Runs in workers."""
     diags = Diagnostics()
     meta = frontmatter.parse(src, config, diags)
     rendered = None
@@ -58,12 +76,14 @@ def _init_worker(config: SiteConfig) -> None:
     _worker_config = config
 
 
-def _process_in_worker(src: SourceFile) -> tuple[str, str]:
+def _process_in_worker(src: SourceFile) -> tuple[str, tuple[str, str]]:
     assert _worker_config is not None
     return process(src, _worker_config)
 
 
-def _process_all(todo: list[SourceFile], config: SiteConfig, jobs: int) -> list[tuple[str, str]]:
+def _process_all(
+    todo: list[SourceFile], config: SiteConfig, jobs: int
+) -> list[tuple[str, tuple[str, str]]]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(todo) < POOL_MIN:
         return [process(src, config) for src in todo]
@@ -77,25 +97,39 @@ def _process_all(todo: list[SourceFile], config: SiteConfig, jobs: int) -> list[
 
 def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
     """Build the site; on any error the previous output/ is left as it was."""
-    started = time.perf_counter()
+    clock = _Clock()
     diags = Diagnostics()
     write.check_output_dir(config)
     with write.output_lock(config):
         sources = discover(config.root, diags)
         texts = [s for s in sources if s.kind != "asset"]
         assets = [s for s in sources if s.kind == "asset"]
+        clock.lap("discover")
+        cache_diags = Diagnostics()  # about the cache itself: never replayed
         store = cache_mod.Cache(
             options.cache_dir,
             cache_mod.salt(config.markdown, config.timezone, config.base_path),
-            diags,
+            cache_diags,
         )
         try:
+            previous = write.previous_files(config, store.manifest(config.output_dir))
+            reuse = write.reusable(config, previous)
+            signature = _signature(config, options, sources)
+            unchanged = _unchanged(store.info(f"state:{config.output_dir}"), signature,
+                                   options, config, len(reuse) == len(previous))
+            if unchanged is not None and not diags.items:
+                stats = write.WriteStats(0, len(previous), 0, {}, "")
+                clock.lap("check")
+                return _result(True, Diagnostics(unchanged[0] + cache_diags.items), options,
+                               None, stats, clock, 0, unchanged[1])
             keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
             cached = store.get_many(list(keys.values()))
+            clock.lap("cache")
             todo = [s for s in texts if keys[s.rel] not in cached]
             for rel, text in _process_all(todo, config, options.jobs):
                 store.put(keys[rel], text)
-                cached[keys[rel]] = cache_mod.load(text)
+                cached[keys[rel]] = cache_mod.load(*text)
+            clock.lap("markdown")
             entries: list[Entry] = []
             by_rel = {s.rel: s for s in texts}
             for rel in sorted(by_rel):
@@ -105,17 +139,77 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                     entries.append(Entry(by_rel[rel].sha256, meta, rendered))
             model = site.build_site(entries, assets, config, options, diags)
             chosen = theme.load_theme(config, diags)
+            clock.lap("site")
+            counts = _counts(model)
+            diags.extend(cache_diags.items)
+            cache_diags.items.clear()
             if _failed(diags, options) or chosen is None:
-                return _result(False, diags, options, model, None, started, len(todo))
-            reuse = write.reusable(config, store.manifest(config.output_dir))
-            outputs = render.render(model, chosen, reuse, diags, options.serve_script)
-            if _failed(diags, options):
-                return _result(False, diags, options, model, None, started, len(todo))
-            stats = write.write(outputs, config)
-            store.save(config.output_dir, stats.manifest, set(keys.values()))
-            return _result(True, diags, options, model, stats, started, len(todo))
+                return _result(False, diags, options, model, None, clock, len(todo), counts)
+            with write.Writer(config, previous) as writer:
+                for output in render.render(model, chosen, reuse, diags, options.serve_script):
+                    writer.add(output)
+                clock.lap("render")
+                if _failed(diags, options):
+                    return _result(False, diags, options, model, None, clock, len(todo),
+                                   counts)
+                stats = writer.commit()
+            clock.lap("write")
+            state = {"signature": signature, "counts": counts,
+                     "next_due": model.next_due.isoformat() if model.next_due else None,
+                     "diagnostics": [list(d.__dict__.values()) for d in diags.items]}
+            store.save(config.output_dir, {"id": stats.id, "files": stats.manifest},
+                       set(keys.values()), state)
+            diags.extend(cache_diags.items)
+            clock.lap("save cache")
+            return _result(True, diags, options, model, stats, clock, len(todo), counts)
         finally:
             store.close()
+
+
+def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile]) -> str:
+    """Everything a build's output depends on, but the clock (see `_unchanged`)."""
+    from builder import __version__
+    from builder.config import config_fingerprint
+
+    digest = hashlib.sha256()
+    for part in (__version__, config_fingerprint(config), theme.signature(config),
+                 options.drafts, options.future, options.serve_script,
+                 os.environ.get("SOURCE_DATE_EPOCH", "")):
+        digest.update(repr(part).encode() + b"\0")
+    for src in sources:
+        digest.update(f"{src.rel}\0{src.sha256}\0".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(state: dict, signature: str, options: BuildOptions, config: SiteConfig,
+               intact: bool) -> tuple[list[Diagnostic], str] | None:
+    """The last build's diagnostics and summary, if it is still exactly right.
+
+    Same sources, settings and templates, output/ untouched since, and no
+    scheduled article has come due: then there is nothing to do.
+    """
+    if not intact or state.get("signature") != signature:
+        return None
+    due = state.get("next_due")
+    if due and not options.future:
+        tz = zoneinfo.ZoneInfo(config.timezone)
+        if (options.now or dt.datetime.now(tz)) >= dt.datetime.fromisoformat(due):
+            return None
+    try:
+        return [Diagnostic(*d) for d in state["diagnostics"]], str(state["counts"])
+    except (KeyError, TypeError):
+        return None
+
+
+def _counts(model: Site) -> str:
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    text = (f"{n(len(model.articles), 'article')}, {n(len(model.pages), 'page')}, "
+            f"{n(len(model.tags), 'tag')}, {n(len(model.editions), 'edition')}")
+    if model.left_out:
+        text += f" (left out {', '.join(model.left_out)}: use --drafts / --future)"
+    return text
 
 
 def _failed(diags: Diagnostics, options: BuildOptions) -> bool:
@@ -123,6 +217,7 @@ def _failed(diags: Diagnostics, options: BuildOptions) -> bool:
 
 
 def _result(ok: bool, diags: Diagnostics, options: BuildOptions, model: Site | None,
-            stats: write.WriteStats | None, started: float, parsed: int) -> BuildResult:
+            stats: write.WriteStats | None, clock: _Clock, parsed: int,
+            counts: str) -> BuildResult:
     return BuildResult(ok, diags.sorted(options.strict), model, stats,
-                       time.perf_counter() - started, parsed)
+                       sum(t for _, t in clock.laps), parsed, tuple(clock.laps), counts)

@@ -19,11 +19,12 @@ from builder import __version__
 from builder.errors import Diagnostic, Diagnostics
 from builder.models import ArticleMeta, Rendered, Source, TocEntry
 
-FORMAT = "broadsheet-cache-1"
+FORMAT = "broadsheet-cache-2"
 Value = tuple[ArticleMeta | None, Rendered | None, list[Diagnostic]]
 
 
 def _encode(value: Any) -> Any:
+    """JSON for `extra` values, which may hold dates (rare, so the slow path is fine)."""
     if isinstance(value, dt.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
@@ -47,38 +48,62 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def dump(meta: ArticleMeta | None, rendered: Rendered | None, diags: list[Diagnostic]) -> str:
-    """An entry as JSON (the body is left out: it is only needed to render)."""
-    data: dict[str, Any] = {"diags": [list(d.__dict__.values()) for d in diags]}
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dump(meta: ArticleMeta | None, rendered: Rendered | None,
+         diags: list[Diagnostic]) -> tuple[str, str]:
+    """An entry as (JSON of everything but the HTML, the HTML).
+
+    Fields are stored positionally and dates as ISO text, because decoding
+    10,000 of these is on the path of every incremental build. The body is
+    left out: it is only needed to render, and rendering is what is cached.
+    """
+    data: list[Any] = [[list(d.__dict__.values()) for d in diags], None, None]
     if meta is not None:
-        fields = dict(meta.__dict__)
-        fields["body"] = ""
-        fields["source"] = meta.source.__dict__ if meta.source else None
-        data["meta"] = _encode(fields)
+        source = meta.source
+        data[1] = [
+            meta.path, meta.kind, meta.title, _iso(meta.date), _iso(meta.updated),
+            meta.tags, meta.summary, meta.slug, meta.draft,
+            [source.url, source.name, source.author, _iso(source.date)] if source else None,
+            meta.authors, meta.image, _encode(meta.extra) if meta.extra else None,
+            meta.body_line, meta.title_line, meta.slug_line,
+        ]
+    html = ""
     if rendered is not None:
-        data["rendered"] = [rendered.html, rendered.summary_html,
-                            [list(t.__dict__.values()) for t in rendered.toc],
-                            rendered.words, rendered.reading_minutes]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        data[2] = [rendered.summary_html, [[t.level, t.id, t.title] for t in rendered.toc],
+                   rendered.words, rendered.reading_minutes]
+        html = rendered.html
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), html
 
 
-def load(text: str) -> Value:
-    data = json.loads(text)
-    diags = [Diagnostic(*d) for d in data["diags"]]
+def _datetime(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def load(text: str, html: str) -> Value:
+    diags_data, meta_data, rendered_data = json.loads(text)
+    diags = [Diagnostic(*d) for d in diags_data]
     meta = None
-    if "meta" in data:
-        fields = _decode(data["meta"])
-        fields["tags"] = tuple((t, line) for t, line in fields["tags"])
-        fields["authors"] = tuple(fields["authors"])
-        if fields["source"]:
-            src = _decode(fields["source"]) if not isinstance(fields["source"], dict) \
-                else fields["source"]
-            fields["source"] = Source(**src)
-        meta = ArticleMeta(**fields)
+    if meta_data is not None:
+        (path, kind, title, date, updated, tags, summary, slug, draft, source, authors,
+         image, extra, body_line, title_line, slug_line) = meta_data
+        meta = ArticleMeta(
+            path=path, kind=kind, title=title, date=_datetime(date),
+            updated=_datetime(updated), tags=tuple((t, n) for t, n in tags), summary=summary,
+            slug=slug, draft=draft,
+            source=Source(source[0], source[1], source[2],
+                          dt.date.fromisoformat(source[3]) if source[3] else None)
+            if source else None,
+            authors=tuple(authors), image=image, extra=_decode(extra) if extra else {},
+            body="", body_line=body_line, title_line=title_line, slug_line=slug_line,
+        )
     rendered = None
-    if "rendered" in data:
-        html, summary, toc, words, minutes = data["rendered"]
-        rendered = Rendered(html, summary, tuple(TocEntry(*t) for t in toc), words, minutes)
+    if rendered_data is not None:
+        summary_html, toc, words, minutes = rendered_data
+        rendered = Rendered(html, summary_html, tuple(TocEntry(*t) for t in toc), words,
+                            minutes)
     return meta, rendered, diags
 
 
@@ -90,7 +115,9 @@ class Cache:
         self.salt = salt
         self.diags = diags
         self.db: sqlite3.Connection | None = None
-        self.pending: list[tuple[str, str]] = []
+        self.pending: list[tuple[str, str, str]] = []
+        self.count = 0  # entries found by get_many
+        self.manifest_text = ""
         if folder is not None:
             self._open(folder)
 
@@ -100,13 +127,18 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path)
             db.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, meta TEXT, html TEXT)"
+            )
             row = db.execute("SELECT value FROM info WHERE key='format'").fetchone()
             if row is None:
                 db.execute("INSERT INTO info VALUES ('format', ?)", (FORMAT,))
                 db.commit()
-            elif row[0] != FORMAT:
-                raise sqlite3.DatabaseError(f"format {row[0]!r}")
+            elif row[0] != FORMAT:  # an older Broadsheet's cache: start afresh, quietly
+                db.close()
+                path.unlink()
+                self._retry(folder)
+                return
             self.db = db
         except (sqlite3.Error, OSError) as exc:
             self.diags.warning(str(path), 0, 0, f"cache ignored: {exc}",
@@ -123,7 +155,7 @@ class Cache:
         try:
             db = sqlite3.connect(folder / "cache.sqlite")
             db.execute("CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, meta TEXT, html TEXT)")
             db.execute("INSERT INTO info VALUES ('format', ?)", (FORMAT,))
             db.commit()
             self.db = db
@@ -140,35 +172,59 @@ class Cache:
         found: dict[str, Value] = {}
         try:
             wanted = set(keys)
-            for key, text in self.db.execute("SELECT key, value FROM entries"):
+            for key, text, html in self.db.execute("SELECT key, meta, html FROM entries"):
+                self.count += 1
                 if key in wanted:
                     try:
-                        found[key] = load(text)
-                    except (ValueError, TypeError, KeyError):
+                        found[key] = load(text, html)
+                    except (ValueError, TypeError, KeyError, IndexError):
                         continue
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache ignored: {exc}")
             return {}
         return found
 
-    def put(self, key: str, value: str) -> None:
-        self.pending.append((key, value))
+    def put(self, key: str, value: tuple[str, str]) -> None:
+        self.pending.append((key, *value))
 
     def manifest(self, output: Path) -> dict[str, list]:
-        return self._info(f"manifest:{output}")
+        """The previous build's list of output files (see write.previous_files)."""
+        if self.db is None:
+            return {}
+        try:
+            row = self.db.execute("SELECT value FROM info WHERE key = ?",
+                                  (f"manifest:{output}",)).fetchone()
+            self.manifest_text = row[0] if row else ""
+            data = json.loads(row[0]) if row else {}
+            return data if isinstance(data, dict) else {}
+        except (sqlite3.Error, ValueError):
+            return {}
 
-    def save(self, output: Path, manifest: dict, live_keys: set[str]) -> None:
-        """Store new entries and the output manifest; drop entries no source uses."""
+    def info(self, key: str) -> dict:
+        return self._info(key)
+
+    def save(self, output: Path, manifest: dict, live_keys: set[str], state: dict) -> None:
+        """Store new entries, the output manifest and the build state.
+
+        Entries no source uses any more are dropped, so the cache does not
+        grow without bound as articles are edited.
+        """
         if self.db is None:
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self.pending)
-                stale = [(k,) for (k,) in self.db.execute("SELECT key FROM entries")
-                         if k not in live_keys]
-                self.db.executemany("DELETE FROM entries WHERE key = ?", stale)
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                    self.pending)
+                if self.pending or len(live_keys) != self.count:
+                    stale = [(k,) for (k,) in self.db.execute("SELECT key FROM entries")
+                             if k not in live_keys]
+                    self.db.executemany("DELETE FROM entries WHERE key = ?", stale)
+                text = json.dumps(manifest)
+                if text != self.manifest_text:
+                    self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
+                                    (f"manifest:{output}", text))
                 self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                (f"manifest:{output}", json.dumps(manifest)))
+                                (f"state:{output}", json.dumps(state)))
             self.pending.clear()
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")

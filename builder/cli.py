@@ -41,6 +41,7 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path,
                         help="cache folder (default: .broadsheet-cache beside site.yaml)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+    parser.add_argument("--timings", action="store_true", help="print the seconds of each stage")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,12 +58,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     check = sub.add_parser("check", help="check links, anchors and feeds of the built site")
     _site_options(check)
+    check.add_argument("--strict", action="store_true",
+                       help="content warnings count as problems (exit 1)")
     new = sub.add_parser("new", help="start a new article")
     _site_options(new)
     new.add_argument("title")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--source", help="URL of the article being curated")
-    new.add_argument("--date", help="publication date (default: now)")
+    new.add_argument("--date", help="publication date: 2024-06-23, 2024-06-23T09:30 or with "
+                     "an offset (default: now, in the site time zone)")
+    new.add_argument("--slug", help="URL name of the article (default: from the title)")
     imp = sub.add_parser("import", help="turn received articles (text or HTML) into Markdown")
     _site_options(imp)
     imp.add_argument("files", nargs="+", type=Path)
@@ -103,17 +108,21 @@ def cmd_build(args: argparse.Namespace) -> int:
               "output/ left as it was", file=sys.stderr)
         return EXIT_CONTENT
     print(summary(result), file=sys.stderr)
+    if args.timings:
+        print("  " + ", ".join(f"{name} {sec:.2f} s" for name, sec in result.timings),
+              file=sys.stderr)
     return EXIT_OK
 
 
 def summary(result) -> str:  # type: ignore[no-untyped-def]
-    site, stats = result.site, result.stats
-    text = (f"built {len(site.articles)} articles, {len(site.pages)} pages, "
-            f"{len(site.tags)} tags, {len(site.editions)} editions: "
-            f"{stats.written} files written, {stats.kept} unchanged, {stats.removed} removed "
-            f"in {result.seconds:.2f} s")
-    if site.left_out:
-        text += f"; left out {', '.join(site.left_out)} (use --drafts / --future)"
+    """The closing line of a build: what was built and what was written."""
+    stats = result.stats
+    if result.site is None:
+        text = f"nothing changed: {result.summary}; {stats.kept} files unchanged"
+    else:
+        text = (f"built {result.summary}: {stats.written} files written, {stats.kept} "
+                f"unchanged, {stats.removed} removed")
+    text += f" in {result.seconds:.2f} s"
     warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
     if warnings:
         text += f"; {warnings} warning{'s' if warnings != 1 else ''}"

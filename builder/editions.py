@@ -68,13 +68,13 @@ def span_text(start: dt.date, end: dt.date) -> str:
 
 def editions(
     articles: list[Article], notes: list[Entry], config: SiteConfig, diags: Diagnostics
-) -> tuple[tuple[Edition, ...], list[Article]]:
-    """Group articles into editions and link each article to its own."""
+) -> tuple[tuple[Edition, ...], list[Link | None]]:
+    """Group articles into editions; also each article's link to its edition."""
     if config.editions == "off":
         for note in notes:
             diags.warning(note.meta.path, 1, 1, "editor's note ignored: editions are off",
                           "set editions.period in site.yaml")
-        return (), articles
+        return (), [None] * len(articles)
     groups: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
         assert article.date is not None
@@ -119,12 +119,12 @@ def editions(
             prev=Link(older.title, older.url) if older else None,
             next=Link(newer.title, newer.url) if newer else None,
         ))
-    placed = list(articles)
+    edition_of: list[Link | None] = [None] * len(articles)
     for edition in linked:
         link = Link(edition.title, edition.url)
         for index in edition.articles:
-            placed[index] = replace(placed[index], edition=link)
-    return tuple(linked), placed
+            edition_of[index] = link
+    return tuple(linked), edition_of
 
 
 def archives(articles: list[Article], config: SiteConfig) -> tuple[ArchiveYear, ...]:

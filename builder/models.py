@@ -268,6 +268,7 @@ class Site:
     assets: tuple[SourceFile, ...]
     build_date: dt.datetime
     left_out: tuple[str, ...] = ()  # "2 drafts", "1 scheduled"
+    next_due: dt.datetime | None = None  # when the next scheduled article is due
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """Related articles, ranked by shared tags (rarer tags weigh more), then nearness in date.
 
-Scoring every pair of articles is quadratic; instead each article looks
-only at a window of neighbours in date inside each of its tags' lists. The
-cost is articles × tags × window, whatever the size of the site.
+Scoring every pair of articles is quadratic. Instead each article looks at
+a window of its neighbours in date inside each of its tags' lists, and a
+candidate's score is the summed weight (1 / articles in the tag) of the
+tags in whose window it appears. The cost is articles × tags × window,
+whatever the size of the site.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_left
 
 from builder.models import Article, Link, Tag
 
@@ -16,29 +20,25 @@ def related_articles(
     articles: list[Article], tags: tuple[Tag, ...], count: int
 ) -> list[tuple[Link, ...]]:
     """For each article (by index), up to `count` related links."""
-    weight = {tag.slug: 1.0 / len(tag.articles) for tag in tags}
-    position: dict[str, dict[int, int]] = {
-        tag.slug: {a: i for i, a in enumerate(tag.articles)} for tag in tags
-    }
-    members = {tag.slug: tag.articles for tag in tags}
-    tag_sets = [frozenset(ref.slug for ref in a.tags) for a in articles]
-    stamps = [a.date.timestamp() if a.date else 0.0 for a in articles]
     window = max(WINDOW, count * 2)
+    members = {tag.slug: tag.articles for tag in tags}
+    weight = {tag.slug: 1.0 / len(tag.articles) for tag in tags}
+    stamps = [a.date.timestamp() if a.date else 0.0 for a in articles]
+    links = [Link(a.title, a.url) for a in articles]
+    slugs = [a.meta.slug for a in articles]
     result: list[tuple[Link, ...]] = []
-    for index, own in enumerate(tag_sets):
-        candidates: set[int] = set()
-        for slug in own:
-            where = position[slug][index]
-            row = members[slug]
-            candidates.update(row[max(0, where - window): where + window + 1])
-        candidates.discard(index)
-        scored = sorted(
-            candidates,
-            key=lambda c: (
-                -sum(weight[s] for s in own & tag_sets[c]),
-                abs(stamps[c] - stamps[index]),
-                articles[c].meta.slug,
-            ),
-        )
-        result.append(tuple(Link(articles[c].title, articles[c].url) for c in scored[:count]))
+    for index, article in enumerate(articles):
+        score: dict[int, float] = {}
+        for ref in article.tags:
+            row = members[ref.slug]
+            # Tag lists are in article order (newest first), so an article's
+            # place in one is found by bisection on the index.
+            where = bisect_left(row, index)
+            w = weight[ref.slug]
+            for other in row[max(0, where - window): where + window + 1]:
+                score[other] = score.get(other, 0.0) + w
+        score.pop(index, None)
+        stamp = stamps[index]
+        ranked = sorted(score, key=lambda c: (-score[c], abs(stamps[c] - stamp), slugs[c]))
+        result.append(tuple(links[c] for c in ranked[:count]))
     return result

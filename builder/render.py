@@ -48,9 +48,12 @@ def render(
     reusable: dict[str, str],
     diags: Diagnostics,
     serve_script: str = "",
-) -> list[OutputFile]:
-    """Make every output; those whose fingerprint is in `reusable` are left as data=None."""
-    outputs: list[OutputFile] = []
+) -> Iterator[OutputFile]:
+    """Make every output; those whose fingerprint is in `reusable` are left as data=None.
+
+    A generator, so each page goes to the writer as soon as it is made and
+    the whole site never sits in memory at once.
+    """
     seen: dict[str, str] = {}
     for spec in specs(site, theme, serve_script):
         if spec.out_path in seen:
@@ -58,15 +61,14 @@ def render(
             continue
         seen[spec.out_path] = spec.origin
         if reusable.get(spec.out_path) == spec.fingerprint:
-            outputs.append(OutputFile(spec.out_path, None, spec.fingerprint))
+            yield OutputFile(spec.out_path, None, spec.fingerprint)
             continue
         try:
             data = spec.make()
         except jinja2.TemplateError as exc:
             _template_error(exc, spec, theme, diags)
             continue
-        outputs.append(OutputFile(spec.out_path, data, spec.fingerprint))
-    return outputs
+        yield OutputFile(spec.out_path, data, spec.fingerprint)
 
 
 def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
@@ -83,7 +85,7 @@ def _template_error(exc: jinja2.TemplateError, spec: Spec, theme: Theme,
     name, line = getattr(exc, "name", None), getattr(exc, "lineno", None) or 0
     if not name:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            for template, origin in theme.origins.items():
+            for template in theme.origins:
                 if frame.filename.endswith("/" + template) or frame.filename == template:
                     name, line = template, frame.lineno or 0
                     break
@@ -192,7 +194,7 @@ def _json_ld(article: Article, site: Site) -> str:
         "inLanguage": config.language,
     }
     if article.meta.image:
-        data["image"] = feeds.absolute(article.meta.image, config)
+        data["image"] = feeds.image_url(article, config)
     if article.meta.source:
         data["isBasedOn"] = article.meta.source.url
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -262,7 +264,7 @@ def _article_context(article: Article, site: Site) -> Callable[[], dict]:
             url=article.url,
             canonical=feeds.absolute(article.url, config),
             kind=article.meta.kind,
-            image=feeds.absolute(article.meta.image, config) if article.meta.image else None,
+            image=feeds.image_url(article, config),
             json_ld=Markup(_json_ld(article, site)) if article.meta.kind == "article" else "",
         )
         return {"page": info, "article": article, "content": Markup(article.rendered.html),

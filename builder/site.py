@@ -20,6 +20,7 @@ from builder import editions as editions_mod
 from builder.errors import Diagnostics
 from builder.models import (
     Article,
+    ArticleMeta,
     BuildOptions,
     Entry,
     Link,
@@ -47,6 +48,7 @@ def build_site(
     pages: list[Entry] = []
     notes: list[Entry] = []
     drafts = scheduled = 0
+    next_due: dt.datetime | None = None
     for entry in entries:
         meta = entry.meta
         if meta.kind == "edition":
@@ -60,27 +62,40 @@ def build_site(
             continue
         if meta.date and meta.date > now and not options.future:
             scheduled += 1
+            next_due = meta.date if next_due is None else min(next_due, meta.date)
             continue
         published.append(entry)
     published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))  # type: ignore[union-attr]
+    kept = _unique_paths(published + pages, config, diags)
+    published = [e for e in published if id(e) in kept]
+    pages = [e for e in pages if id(e) in kept]
 
     tag_refs = _tags(published, config, diags)
     _duplicate_sources(published, diags)
-    articles = [_place(e, config, tag_refs) for e in published]
-    articles = _link_neighbours(articles)
+    # Articles are made in two steps: placed (URL, tags), then completed with
+    # what depends on the others (neighbours, related, edition) in one go.
+    placed = [_place(e, config, tag_refs) for e in published]
     tag_index: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
+    for index, article in enumerate(placed):
         for ref in article.tags:
             tag_index[ref.slug].append(index)
     tags = tuple(
         Tag(ref.name, ref.slug, ref.url, tuple(tag_index[ref.slug]))
-        for ref in sorted({r for a in articles for r in a.tags}, key=lambda r: r.slug)
+        for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
     )
-    if config.related:
-        rel = related_articles(articles, tags, config.related)
-        articles = [replace(a, related=rel[i]) for i, a in enumerate(articles)]
-    eds, articles = editions_mod.editions(articles, notes, config, diags)
-    articles = [replace(a, key=_key(a)) for a in articles]
+    related = related_articles(placed, tags, config.related) if config.related else None
+    eds, edition_of = editions_mod.editions(placed, notes, config, diags)
+    links = [Link(a.title, a.url) for a in placed]
+    articles = []
+    for i, article in enumerate(placed):
+        complete = replace(
+            article,
+            edition=edition_of[i],
+            prev=links[i + 1] if i + 1 < len(links) else None,
+            next=links[i - 1] if i > 0 else None,
+            related=related[i] if related else (),
+        )
+        articles.append(replace(complete, key=_key(complete)))
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
@@ -96,6 +111,7 @@ def build_site(
         assets=tuple(assets),
         build_date=_build_date(published + pages, tz),
         left_out=tuple(left_out),
+        next_due=next_due,
     )
 
 
@@ -119,7 +135,7 @@ def _tags(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> dict[
             spellings[key][tag] += 1
             first_seen.setdefault((key, tag), (entry.meta.path, line))
     refs: dict[str, TagRef] = {}
-    by_slug: dict[str, str] = {}
+    by_slug: dict[str, tuple[str, str, int]] = {}  # slug → (tag, path, line) of its owner
     for key in sorted(spellings):
         counts = spellings[key]
         order = sorted(counts, key=lambda t: (-counts[t], first_seen[(key, t)]))
@@ -129,13 +145,16 @@ def _tags(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> dict[
             diags.warning(path, line, 1, f"tag `{other}` is treated as `{name}`",
                           f"use one spelling: `{name}`")
         slug = slugify(name)
-        if slug in by_slug and by_slug[slug] != name:
+        url = config.base_path + expand(config.permalinks.tag, tag=slug)
+        if slug in by_slug and by_slug[slug][0] != name:
+            other, other_path, other_line = by_slug[slug]
             path, line = first_seen[(key, name)]
             diags.error(path, line, 1,
-                        f"tags `{by_slug[slug]}` and `{name}` would both be /tags/{slug}/",
-                        "rename one of them so their URLs differ")
-        by_slug.setdefault(slug, name)
-        ref = TagRef(name, slug, config.base_path + expand(config.permalinks.tag, tag=slug))
+                        f"tag `{name}` would have the same URL {url} as tag `{other}` "
+                        f"({other_path}:{other_line})",
+                        "rename one of the two tags so their URLs differ")
+        by_slug.setdefault(slug, (name, *first_seen[(key, name)]))
+        ref = TagRef(name, slug, url)
         for spelling in counts:
             refs[spelling] = ref
     return refs
@@ -156,15 +175,54 @@ def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
             seen[key] = entry.meta.path
 
 
+def _rel_path(meta: ArticleMeta, config: SiteConfig) -> str:
+    """The folder an article or page is published in, relative to the site root."""
+    if meta.kind == "page":
+        return expand(config.permalinks.page, slug=meta.slug)
+    date = meta.date
+    assert date is not None
+    return expand(config.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
+                  month=f"{date.month:02d}", day=f"{date.day:02d}")
+
+
+def _unique_paths(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> set[int]:
+    """ids of the entries that keep their page; every other claimant is an error.
+
+    Slugs are case-folded and NFKC-normalised, so `Hello.md` and `hello.md`,
+    or `café.md` spelt with a composed and with a combining accent (macOS
+    and Linux disagree), land on one URL. The message names both files and,
+    as such names can look identical, says how they differ.
+    """
+    owner: dict[str, str] = {}
+    kept: set[int] = set()
+    for entry in sorted(entries, key=lambda e: e.meta.path):
+        out = _rel_path(entry.meta, config) + "index.html"
+        first = owner.setdefault(out, entry.meta.path)
+        if first == entry.meta.path:
+            kept.add(id(entry))
+            continue
+        second = entry.meta.path
+        if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
+            first, second = _show_combining(first), _show_combining(second)
+            hint = ("the two file names differ only in how accents are encoded "
+                    "(composed or combining); delete or rename one")
+        elif first.casefold() == second.casefold():
+            hint = "the two file names differ only in letter case; rename one"
+        else:
+            hint = "give one of them another `slug:`"
+        diags.error(entry.meta.path, entry.meta.slug_line, 1,
+                    f"{first} and {second} would both write /{out}", hint)
+    return kept
+
+
+def _show_combining(path: str) -> str:
+    """Spell out combining marks (`e\\u0301`) so look-alike names can be told apart."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
+
+
 def _place(entry: Entry, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Article:
     meta = entry.meta
-    if meta.kind == "page":
-        rel = expand(config.permalinks.page, slug=meta.slug)
-    else:
-        date = meta.date
-        assert date is not None
-        rel = expand(config.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
-                     month=f"{date.month:02d}", day=f"{date.day:02d}")
+    rel = _rel_path(meta, config)
     tags: list[TagRef] = []
     for tag, _line in meta.tags:
         ref = tag_refs[tag]
@@ -178,19 +236,6 @@ def _place(entry: Entry, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Art
         tags=tuple(tags),
         key=entry.sha256,
     )
-
-
-def _link_neighbours(articles: list[Article]) -> list[Article]:
-    result = []
-    for i, article in enumerate(articles):
-        newer = articles[i - 1] if i > 0 else None
-        older = articles[i + 1] if i + 1 < len(articles) else None
-        result.append(replace(
-            article,
-            prev=Link(older.title, older.url) if older else None,
-            next=Link(newer.title, newer.url) if newer else None,
-        ))
-    return result
 
 
 def _key(article: Article) -> str:
@@ -207,6 +252,6 @@ def _build_date(entries: list[Entry], tz: dt.tzinfo) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).astimezone(tz)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone(tz)
     dates = [d for e in entries for d in (e.meta.date, e.meta.updated) if d is not None]
-    return max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

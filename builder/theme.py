@@ -135,6 +135,21 @@ def load_theme(config: SiteConfig, diags: Diagnostics) -> Theme | None:
     return Theme(env, _fingerprints(env, sources), tuple(sorted(statics.items())), origins)
 
 
+def signature(config: SiteConfig) -> str:
+    """A digest of every file of the theme chain, without compiling anything.
+
+    The build's no-change check uses it: same digest, same templates.
+    """
+    digest = hashlib.sha256()
+    folders = chain(config, Diagnostics())
+    extra = [config.root / "templates"]
+    for folder in extra + folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _fingerprints(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, str]:
     """Each template's digest over itself and every template it reaches."""
     uses: dict[str, set[str]] = {}

@@ -1,24 +1,31 @@
 """[OutputFile] → output/: the only module that touches the output folder.
 
-The new site is assembled in a temporary folder beside output/ and swapped
-in with one rename, so readers and CI never see half a site and a failed
-or interrupted build leaves the previous output/ as it was. Files whose
-bytes did not change are hard links to the previous copy: same bytes, same
-mtime, so rsync and CDNs upload only what changed.
+New and changed files are first staged in a temporary folder beside
+output/; nothing in output/ is touched until every page has been rendered
+without error. Then:
+
+* a first build renames the staged folder into place in one step;
+* later builds apply only the difference, under a journal: each replaced or
+  deleted file is moved aside before its successor is moved in, so a build
+  killed half-way is rolled back by the next one, and Ctrl-C or SIGTERM are
+  held off for the few milliseconds the moves take.
+
+Files whose bytes did not change are never touched: same bytes, same mtime,
+so rsync and CDNs upload only what changed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from builder.errors import UsageError
@@ -26,16 +33,17 @@ from builder.models import OutputFile, SiteConfig
 
 MARKER = ".broadsheet"
 TMP_PREFIX = ".broadsheet-tmp-"
-OLD_PREFIX = ".broadsheet-old-"
 LOCK_NAME = ".broadsheet.lock"
+Manifest = dict[str, tuple[str, int, int]]  # rel → (fingerprint, size, mtime_ns)
 
 
 @dataclass(frozen=True)
 class WriteStats:
     written: int  # files with new bytes
-    kept: int  # files identical to the previous build's
+    kept: int  # files identical to the previous build's, left untouched
     removed: int  # files of the previous build that are gone
-    manifest: dict[str, tuple[str, int, int]]  # rel → (fingerprint, size, mtime_ns)
+    manifest: Manifest = field(repr=False)
+    id: str = ""  # written into output/.broadsheet; names this manifest
 
 
 def check_output_dir(config: SiteConfig) -> None:
@@ -69,29 +77,59 @@ def output_lock(config: SiteConfig) -> Iterator[None]:
                   file=sys.stderr)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            _sweep(parent)
+            recover(config.output_dir)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _sweep(parent: Path) -> None:
-    """Remove temporary folders left by a build that was killed (we hold the lock)."""
-    for entry in parent.iterdir():
-        if entry.name.startswith((TMP_PREFIX, OLD_PREFIX)) and entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
+def recover(out: Path) -> None:
+    """Undo what a killed build left: roll back a half-applied journal, drop temp folders.
+
+    Only called while holding the lock, so no live build owns these folders.
+    """
+    for entry in sorted(out.parent.iterdir()):
+        if not (entry.name.startswith(TMP_PREFIX) and entry.is_dir()):
+            continue
+        journal = entry / "journal.json"
+        if journal.exists():
+            try:
+                plan = json.loads(journal.read_text("utf-8"))
+                _rollback(out, entry, plan["replace"], plan["delete"])
+            except (OSError, ValueError, KeyError):
+                pass
+        shutil.rmtree(entry, ignore_errors=True)
 
 
-def reusable(config: SiteConfig, manifest: dict[str, list]) -> dict[str, str]:
-    """Outputs of the previous build still present and untouched: rel → fingerprint."""
-    out = config.output_dir
-    if not (out / MARKER).exists():
+def build_id(out: Path) -> str | None:
+    """The id the last build wrote into output/'s marker, None if there is none."""
+    try:
+        return (out / MARKER).read_text("utf-8").split()[-1]
+    except (OSError, IndexError):
+        return None
+
+
+def previous_files(config: SiteConfig, manifest: dict) -> dict[str, list]:
+    """The previous build's file list, if it describes what output/ holds now.
+
+    A build run with --no-cache writes output/ without saving a manifest;
+    the id in the marker file tells that the saved one is stale.
+    """
+    files = manifest.get("files")
+    if not isinstance(files, dict) or manifest.get("id") != build_id(config.output_dir):
         return {}
+    return files
+
+
+def reusable(config: SiteConfig, files: dict[str, list]) -> dict[str, str]:
+    """Outputs of the previous build still present and untouched: rel → fingerprint."""
+    out = str(config.output_dir)
     result: dict[str, str] = {}
-    for rel, (fp, size, mtime) in manifest.items():
+    for rel, entry in files.items():
         try:
-            st = os.stat(out / rel)
-        except OSError:
+            fp, size, mtime = entry
+            st = os.stat(os.path.join(out, rel))
+        except (OSError, ValueError, TypeError):
             continue
         if st.st_size == size and st.st_mtime_ns == mtime:
             result[rel] = fp
@@ -100,105 +138,179 @@ def reusable(config: SiteConfig, manifest: dict[str, list]) -> dict[str, str]:
 
 def safe_rel(rel: str) -> PurePosixPath:
     """The output path, refused unless it stays inside the output folder."""
-    path = PurePosixPath(rel)
-    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in rel \
-            or "\0" in rel:
+    parts = rel.split("/")
+    if (not rel or rel.startswith("/") or ".." in parts or "" in parts or "\\" in rel
+            or "\0" in rel or rel == MARKER):
         raise UsageError(f"refusing to write outside the output folder: {rel!r}")
-    return path
+    return PurePosixPath(rel)
 
 
-def write(outputs: list[OutputFile], config: SiteConfig) -> WriteStats:
-    """Assemble the new site beside output/ and swap it in."""
-    out = config.output_dir
-    tmp = out.parent / f"{TMP_PREFIX}{os.getpid()}"
-    old_root = out if (out / MARKER).exists() else None
-    written = kept = 0
-    manifest: dict[str, tuple[str, int, int]] = {}
-    made: set[str] = set()
+class Writer:
+    """Collects the outputs of a build, then applies them to output/ in one step."""
+
+    def __init__(self, config: SiteConfig, previous: dict[str, list]) -> None:
+        self.out = config.output_dir
+        self.tmp = self.out.parent / f"{TMP_PREFIX}{os.getpid()}"
+        self.stage = self.tmp / "new"
+        self.old = self.out if (self.out / MARKER).exists() else None
+        self.previous = previous if self.old else {}
+        self.staged: list[str] = []
+        self.manifest: Manifest = {}
+        self.kept = 0
+        self.made: set[str] = set()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.stage.mkdir(parents=True)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def add(self, item: OutputFile) -> None:
+        """Stage one output; one identical to the old file's bytes is left alone."""
+        key = item.rel_path
+        rel = safe_rel(key)
+        if key in self.manifest:
+            raise UsageError(f"two outputs for {key}")
+        if item.data is None:
+            # reusable() checked this file against the previous manifest.
+            _fp, size, mtime = self.previous[key]
+            self.manifest[key] = (item.fingerprint, size, mtime)
+            self.kept += 1
+            return
+        previous = os.path.join(self.old, key) if self.old else None
+        if previous is not None and _same(previous, item.data):
+            st = os.stat(previous)
+            self.manifest[key] = (item.fingerprint, st.st_size, st.st_mtime_ns)
+            self.kept += 1
+            return
+        folder = str(rel.parent)
+        if folder not in self.made:
+            (self.stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+        with open(os.path.join(self.stage, key), "wb") as handle:
+            handle.write(item.data)
+        self.staged.append(key)
+        self.manifest[key] = (item.fingerprint, len(item.data), 0)
+
+    def commit(self) -> WriteStats:
+        """Put the staged files in place; afterwards output/ is the new site."""
+        digest = hashlib.sha256(
+            json.dumps(sorted((k, v[0]) for k, v in self.manifest.items())).encode()
+        ).hexdigest()[:24]
+        marker = f"built by Broadsheet; build {digest}\n"
+        if self.old is None:
+            (self.stage / MARKER).write_text(marker)
+            if self.out.exists():  # an empty folder the user made
+                self.out.rmdir()
+            os.rename(self.stage, self.out)
+            removed = 0
+        else:
+            gone = sorted(set(self._old_files()) - set(self.manifest))
+            plan = {"replace": self.staged, "delete": gone}
+            journal = self.tmp / "journal.json"
+            with open(journal, "w", encoding="utf-8") as handle:
+                json.dump(plan, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            (self.tmp / MARKER).write_text(marker)
+            with _signals_held():
+                _apply(self.out, self.tmp, self.staged, gone)
+                os.replace(self.tmp / MARKER, self.out / MARKER)
+                journal.unlink()
+            removed = len(gone)
+        for key in self.staged:
+            st = os.stat(self.out / key)
+            self.manifest[key] = (self.manifest[key][0], st.st_size, st.st_mtime_ns)
+        return WriteStats(len(self.staged), self.kept, removed, self.manifest, digest)
+
+    def _old_files(self) -> list[str]:
+        """What the previous build wrote: its manifest, or a walk when there is none."""
+        if self.previous:
+            return list(self.previous)
+        assert self.old is not None
+        found = []
+        for folder, _dirs, files in os.walk(self.old):
+            for name in files:
+                rel = os.path.relpath(os.path.join(folder, name), self.old)
+                if rel != MARKER:
+                    found.append(rel.replace(os.sep, "/"))
+        return found
+
+
+def _same(path: str, data: bytes) -> bool:
     try:
-        tmp.mkdir(parents=True)
-        for item in outputs:
-            rel = safe_rel(item.rel_path)
-            target = tmp / rel
-            folder = str(rel.parent)
-            if folder not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(folder)
-            previous = old_root / rel if old_root else None
-            if item.data is None or (previous and _same(previous, item.data)):
-                try:
-                    os.link(previous, target)  # type: ignore[arg-type]
-                    kept += 1
-                except OSError:
-                    if item.data is None:
-                        raise
-                    target.write_bytes(item.data)
-                    written += 1
-            else:
-                target.write_bytes(item.data)
-                written += 1
-            st = target.stat()
-            manifest[item.rel_path] = (item.fingerprint, st.st_size, st.st_mtime_ns)
-        (tmp / MARKER).write_text("built by Broadsheet; safe to delete with the folder\n")
-        removed = _count_removed(old_root, manifest)
-        _swap(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return WriteStats(written, kept, removed, manifest)
-
-
-def _same(path: Path, data: bytes) -> bool:
-    try:
-        if path.stat().st_size != len(data):
+        if os.stat(path).st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
 
-def _count_removed(old_root: Path | None, manifest: dict) -> int:
-    if old_root is None:
-        return 0
-    count = 0
-    for folder, _dirs, files in os.walk(old_root):
-        for name in files:
-            rel = os.path.relpath(os.path.join(folder, name), old_root).replace(os.sep, "/")
-            if rel != MARKER and rel not in manifest:
-                count += 1
-    return count
+def _apply(out: Path, tmp: Path, replace: list[str], delete: list[str]) -> None:
+    """Move old files aside, then new ones in; `_rollback` undoes any prefix of this."""
+    for rel in delete:
+        if (out / rel).exists():  # a file removed by hand is simply gone already
+            _move(out / rel, tmp / "old" / rel)
+            _prune(out / rel, out)
+    for rel in replace:
+        target = out / rel
+        if target.exists():
+            _move(target, tmp / "old" / rel)
+        _move(tmp / "new" / rel, target)
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    """Put tmp in out's place; afterwards tmp holds the old site (or nothing)."""
-    if out.exists() and _exchange(tmp, out):
+def _rollback(out: Path, tmp: Path, replace: list[str], delete: list[str]) -> None:
+    for rel in reversed(replace):
+        target = out / rel
+        if (tmp / "old" / rel).exists():
+            _move(tmp / "old" / rel, target)
+        elif target.exists() and not (tmp / "new" / rel).exists():
+            target.unlink()  # a file this build added
+            _prune(target, out)
+    for rel in reversed(delete):
+        if (tmp / "old" / rel).exists():
+            _move(tmp / "old" / rel, out / rel)
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        os.rename(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)
+
+
+def _prune(path: Path, top: Path) -> None:
+    """Remove folders a deletion left empty, up to (not including) top."""
+    folder = path.parent
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Defer Ctrl-C and SIGTERM while output/ is being changed, then deliver them."""
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    try:
+        saved = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: signals cannot arrive here anyway
+        yield
         return
-    if out.exists():
-        old = out.parent / f"{OLD_PREFIX}{os.getpid()}"
-        os.rename(out, old)
-        os.rename(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(tmp, out)
-
-
-_libc = None
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Linux renameat2(RENAME_EXCHANGE): swap two folders in one atomic step."""
-    global _libc
-    if not sys.platform.startswith("linux"):
-        return False
-    if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    fn = getattr(_libc, "renameat2", None)
-    if fn is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    if result != 0:
-        err = ctypes.get_errno()
-        if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-            return False
-        raise OSError(err, os.strerror(err), str(b))
-    return True
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        if received:
+            raise KeyboardInterrupt
