@@ -116,7 +116,8 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             reuse = write.reusable(config, previous)
             signature = _signature(config, options, sources)
             unchanged = _unchanged(store.info(f"state:{config.output_dir}"), signature,
-                                   options, config, len(reuse) == len(previous))
+                                   options, config,
+                                   bool(previous) and len(reuse) == len(previous))
             if unchanged is not None and not diags.items:
                 stats = write.WriteStats(0, len(previous), 0, {}, "")
                 clock.lap("check")
@@ -146,7 +147,8 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             if _failed(diags, options) or chosen is None:
                 return _result(False, diags, options, model, None, clock, len(todo), counts)
             with write.Writer(config, previous) as writer:
-                for output in render.render(model, chosen, reuse, diags, options.serve_script):
+                for output in render.render(model, chosen, reuse, diags, options.serve_script,
+                                           options.jobs or os.cpu_count() or 1):
                     writer.add(output)
                 clock.lap("render")
                 if _failed(diags, options):

@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         emit([Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)], sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted; output/ left as it was", file=sys.stderr)
+        print("interrupted; output/ left as it was" if args.command == "build" else "stopped",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
         where = exc.filename or "broadsheet"

@@ -93,9 +93,19 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     return Rendered(html, summary_html, toc, words, minutes)
 
 
+@lru_cache(maxsize=4)
+def _inline_markdown(config: MarkdownConfig) -> markdown.Markdown:
+    """A bare instance for summaries: no block extensions, a third of the cost."""
+    md = markdown.Markdown(output_format="html")
+    if config.raw_html == "escape":
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md
+
+
 def render_inline(text: str, config: MarkdownConfig) -> str:
     """Inline Markdown (a summary) as one paragraph of HTML."""
-    md = _markdown(config)
+    md = _inline_markdown(config)
     md.reset()
     out = md.convert(text.strip())
     out = clean(out, config)

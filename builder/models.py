@@ -203,6 +203,7 @@ class Article:
     prev: Link | None = None  # older
     next: Link | None = None  # newer
     related: tuple[Link, ...] = ()
+    page_key: str = ""  # key + neighbours: a digest of everything its own page shows
 
     @property
     def title(self) -> str:

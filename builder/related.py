@@ -39,6 +39,6 @@ def related_articles(
                 score[other] = score.get(other, 0.0) + w
         score.pop(index, None)
         stamp = stamps[index]
-        ranked = sorted(score, key=lambda c: (-score[c], abs(stamps[c] - stamp), slugs[c]))
-        result.append(tuple(links[c] for c in ranked[:count]))
+        ranked = sorted([(-s, abs(stamps[c] - stamp), slugs[c], c) for c, s in score.items()])
+        result.append(tuple(links[r[3]] for r in ranked[:count]))
     return result

@@ -42,19 +42,27 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
+PARALLEL_MIN = 400  # fewer pages than this render faster in one process
+CHUNK = 48
+
+
 def render(
     site: Site,
     theme: Theme,
     reusable: dict[str, str],
     diags: Diagnostics,
     serve_script: str = "",
+    jobs: int = 1,
 ) -> Iterator[OutputFile]:
     """Make every output; those whose fingerprint is in `reusable` are left as data=None.
 
     A generator, so each page goes to the writer as soon as it is made and
-    the whole site never sits in memory at once.
+    the whole site never sits in memory at once. With jobs > 1 and many
+    pages to make, forked workers render them (the site model is shared
+    copy-on-write); the order of the outputs is the same either way.
     """
     seen: dict[str, str] = {}
+    todo: list[Spec] = []
     for spec in specs(site, theme, serve_script):
         if spec.out_path in seen:
             _collision(spec, seen[spec.out_path], diags)
@@ -62,13 +70,53 @@ def render(
         seen[spec.out_path] = spec.origin
         if reusable.get(spec.out_path) == spec.fingerprint:
             yield OutputFile(spec.out_path, None, spec.fingerprint)
-            continue
+        else:
+            todo.append(spec)
+    if jobs > 1 and len(todo) >= PARALLEL_MIN:
+        yield from _render_parallel(todo, theme, diags, jobs)
+        return
+    for spec in todo:
         try:
             data = spec.make()
         except jinja2.TemplateError as exc:
             _template_error(exc, spec, theme, diags)
             continue
         yield OutputFile(spec.out_path, data, spec.fingerprint)
+
+
+_shared: tuple[list[Spec], Theme] | None = None  # set before forking workers
+
+
+def _render_chunk(bounds: tuple[int, int]) -> tuple[list[tuple[int, bytes]], list]:
+    assert _shared is not None
+    todo, theme = _shared
+    made: list[tuple[int, bytes]] = []
+    diags = Diagnostics()
+    for index in range(*bounds):
+        try:
+            made.append((index, todo[index].make()))
+        except jinja2.TemplateError as exc:
+            _template_error(exc, todo[index], theme, diags)
+    return made, diags.items
+
+
+def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
+                     jobs: int) -> Iterator[OutputFile]:
+    global _shared
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _shared = (todo, theme)
+    chunks = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for made, problems in pool.map(_render_chunk, chunks):
+                diags.extend(problems)
+                for index, data in made:
+                    spec = todo[index]
+                    yield OutputFile(spec.out_path, data, spec.fingerprint)
+    finally:
+        _shared = None
 
 
 def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
@@ -225,8 +273,9 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
         def make() -> bytes:
             tpl = theme.env.get_template(template)
             html = tpl.render(site=info, **context())
-            if serve_script:
-                html = html.replace("</body>", serve_script + "</body>", 1)
+            if serve_script:  # before the last </body>: content may hold one too
+                head, body_end, tail = html.rpartition("</body>")
+                html = head + serve_script + body_end + tail if body_end else html + serve_script
             return html.encode("utf-8")
 
         return Spec(out_path, fp, origin, make, "/" + out_path.removesuffix("index.html"))
@@ -235,7 +284,7 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
         yield page(
             "article.html" if article.meta.kind == "article" else "page.html",
             article.out_path,
-            (article.key, article.prev, article.next, article.related),
+            (article.page_key or article.key,),
             article.meta.path,
             _article_context(article, site),
         )

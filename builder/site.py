@@ -95,7 +95,8 @@ def build_site(
             next=links[i - 1] if i > 0 else None,
             related=related[i] if related else (),
         )
-        articles.append(replace(complete, key=_key(complete)))
+        keyed = replace(complete, key=_key(complete))
+        articles.append(replace(keyed, page_key=_page_key(keyed)))
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
@@ -129,16 +130,18 @@ def _tags(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> dict[
     """Map each spelling to its TagRef, warning where spellings of one tag differ."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[tuple[str, str], tuple[str, int]] = {}
+    age: dict[tuple[str, str], int] = {}  # 0 for the spelling used first (oldest article)
     for entry in reversed(entries):  # oldest first: the first spelling used wins ties
         for tag, line in entry.meta.tags:
             key = tag_key(tag)
             spellings[key][tag] += 1
             first_seen.setdefault((key, tag), (entry.meta.path, line))
+            age.setdefault((key, tag), len(age))
     refs: dict[str, TagRef] = {}
     by_slug: dict[str, tuple[str, str, int]] = {}  # slug → (tag, path, line) of its owner
     for key in sorted(spellings):
         counts = spellings[key]
-        order = sorted(counts, key=lambda t: (-counts[t], first_seen[(key, t)]))
+        order = sorted(counts, key=lambda t: (-counts[t], age[(key, t)]))
         name = order[0]
         for other in order[1:]:
             path, line = first_seen[(key, other)]
@@ -244,7 +247,19 @@ def _key(article: Article) -> str:
     The source hash covers the front matter and body; the rest is what other
     files decide (the tag spelling in use, the URL, the edition).
     """
-    parts = [article.key, article.url, repr(article.tags), repr(article.edition)]
+    parts = [article.key, article.url]
+    parts += [f"{t.name}\1{t.url}" for t in article.tags]
+    if article.edition:
+        parts += [article.edition.title, article.edition.url]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _page_key(article: Article) -> str:
+    """The list key plus what only the article's own page shows: its neighbours."""
+    parts = [article.key]
+    for link in (article.prev, article.next, *article.related):
+        parts += [link.title, link.url] if link else ["-"]
+    parts.append(str(len(article.related)))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
