@@ -1,0 +1,147 @@
+"""An incremental build gives exactly the bytes of a cold build of the same input.
+
+A sequence of edits, additions, deletions, tag, template, config and asset
+changes is applied to one site; after each step the site is rebuilt
+incrementally (cache and previous output kept) and, separately, cold (no
+cache, empty output), and the two trees must match byte for byte. The
+step also checks the incremental build rewrote something when the
+change should show, so a build that silently reused stale pages fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildResult, build
+from builder.config import load_config
+from builder.models import BuildOptions
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "perf"))
+import corpus  # noqa: E402
+
+NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.timezone.utc)
+SITE_YAML = """title: "Incremental Digest"
+base_url: "https://example.org/news/"
+timezone: Europe/Lisbon
+paginate: 4
+related: 3
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run(site: Path, out: Path, cache: Path | None, jobs: int = 1) -> BuildResult:
+    config = load_config(site / "site.yaml", out)
+    result = build(config, BuildOptions(now=NOW, jobs=jobs, cache_dir=cache))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748779200")
+    root = tmp_path / "site"
+    content = root / "content"
+    corpus.generate(24, content / "news")
+    (root / "site.yaml").write_text(SITE_YAML, "utf-8")
+    (content / "news" / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    return root
+
+
+def files(site: Path) -> list[Path]:
+    return sorted((site / "content" / "news").glob("*.md"))
+
+
+STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    ("edit a body", lambda s: edit(files(s)[3], "\n\n", "\n\nA correction was added.\n\n")),
+    ("edit a title", lambda s: edit(files(s)[5], 'title: "', 'title: "Update: ')),
+    ("add a tag", lambda s: edit(files(s)[7], "tags:\n", 'tags:\n  - "Brand New Tag"\n')),
+    ("add an article", lambda s: shutil.copy(files(s)[0], files(s)[0].with_name("zz-copy.md"))
+     or edit(files(s)[0].with_name("zz-copy.md"), 'title: "', 'title: "Copy: ')),
+    ("delete an article", lambda s: files(s)[10].unlink()),
+    ("remove a tag everywhere", lambda s: [edit(f, '  - "Brand New Tag"\n', "")
+                                           for f in files(s) if "Brand New" in f.read_text()]),
+    ("add an editor's note", lambda s: (s / "content" / "editions").mkdir()
+     or (s / "content" / "editions" / f"{_first_week(s)}.md").write_text(
+         '---\ntitle: "A note"\n---\nThis week, briefly.\n')),
+    ("override a template", lambda s: (s / "templates").mkdir()
+     or (s / "templates" / "tag.html").write_text(
+         '{% extends "base.html" %}{% block main %}<h1>{{ tag.name }}</h1>'
+         "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}\n")),
+    ("change the config", lambda s: edit(s / "site.yaml", "paginate: 4", "paginate: 3")),
+    ("replace an asset", lambda s: (s / "content" / "news" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>\n')),
+    ("delete an asset", lambda s: (s / "content" / "news" / "chart.svg").unlink()),
+    ("draft an article", lambda s: edit(files(s)[2], "---\ntitle:", "---\ndraft: true\ntitle:")),
+]
+
+
+def _first_week(site: Path) -> str:
+    text = files(site)[0].read_text("utf-8")
+    date = dt.datetime.fromisoformat(text.split("date: ", 1)[1].split("\n", 1)[0])
+    year, week, _ = date.isocalendar()
+    return f"{year}-w{week:02d}"
+
+
+def test_incremental_builds_match_cold_builds(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "incremental"
+    cache = tmp_path / "cache"
+    run(site, out, cache)
+    for number, (name, change) in enumerate(STEPS):
+        before = tree(out)
+        change(site)
+        incremental = run(site, out, cache, jobs=2 if number % 4 == 0 else 1)
+        cold_out = tmp_path / f"cold-{number}"
+        run(site, cold_out, None)
+        got, want = tree(out), tree(cold_out)
+        assert sorted(got) == sorted(want), f"after '{name}': file lists differ"
+        for rel in want:
+            assert got[rel] == want[rel], f"after '{name}': {rel} differs from a cold build"
+        assert got != before, f"after '{name}': nothing changed in the output"
+        assert incremental.stats is not None and (
+            incremental.stats.written or incremental.stats.removed
+        ), name
+
+
+def test_no_change_rebuild_touches_nothing(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cache = tmp_path / "cache"
+    run(site, out, cache)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = run(site, out, cache)
+    assert again.site is None, "a rebuild with nothing changed should not rebuild"
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+
+
+def test_one_edit_rewrites_only_the_pages_showing_it(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cache = tmp_path / "cache"
+    run(site, out, cache)
+    stamps = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+              for p in out.rglob("*") if p.is_file() and p.name != ".broadsheet"}
+    target = files(site)[4]
+    edit(target, "\n\n", "\n\nOne more sentence in the body only.\n\n")
+    result = run(site, out, cache)
+    changed = sorted(rel for rel, ns in stamps.items()
+                     if (out / rel).stat().st_mtime_ns != ns)
+    # The body is shown on the article page and in full-content feeds only.
+    slug = target.stem
+    assert [c for c in changed if not c.endswith((".xml", ".json"))] == [
+        next(rel for rel in stamps if f"/{slug}/" in rel)
+    ]
+    assert result.stats is not None and result.stats.written == len(changed)
