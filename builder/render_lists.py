@@ -221,6 +221,14 @@ def feed_specs(site: Site, base_fp: str) -> Iterator[Spec]:
     """Every enabled feed, then the sitemap and robots.txt."""
     config = site.config
     opts = config.feeds
+    made: dict[str, feeds.FeedItem] = {}
+
+    def item(article: Article) -> feeds.FeedItem:
+        """One FeedItem per article per build: most appear in several feeds."""
+        found = made.get(article.key)
+        if found is None:
+            found = made[article.key] = feeds.article_item(article, config)
+        return found
 
     def article_feed(out: str, title: str, home: str, items: tuple[int, ...],
                      options: FeedOptions, writer: Callable) -> Spec:
@@ -228,7 +236,7 @@ def feed_specs(site: Site, base_fp: str) -> Iterator[Spec]:
         keys = tuple(site.articles[i].key for i in shown)
 
         def make() -> bytes:
-            entries = [feeds.article_item(site.articles[i], config) for i in shown]
+            entries = [item(site.articles[i]) for i in shown]
             info = _feed_info(site, title, home, feeds.absolute(config.base_path + out, config),
                               entries)
             return writer(info, entries, options)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup
 
 from builder.editions import MONTHS
 from builder.errors import Diagnostics
@@ -37,6 +39,25 @@ def date_long(value: dt.date | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _memo() -> Callable[..., Markup]:
+    """`{% call memo('card', article.key) %}…{% endcall %}`: render a block once per key.
+
+    An article's card appears on the front page, its tag pages, its month
+    and its edition; rendering it once per build instead of five times is a
+    third of the template time of a large site. The key must name
+    everything the block shows (article.key does, for an article).
+    """
+    store: dict[tuple, Markup] = {}
+
+    def memo(*key: object, caller: Callable[[], str]) -> Markup:
+        hit = store.get(key)
+        if hit is None:
+            hit = store[key] = Markup(caller())
+        return hit
+
+    return memo
 
 
 def _theme_dir(root: Path, name: str) -> Path | None:
@@ -105,6 +126,7 @@ def load_theme(config: SiteConfig, diags: Diagnostics) -> Theme | None:
         auto_reload=False,
     )
     env.filters["date_long"] = date_long
+    env.globals["memo"] = _memo()
     env.filters["iso"] = lambda value: value.isoformat() if value else ""
     sources: dict[str, str] = {}
     origins: dict[str, str] = {}
