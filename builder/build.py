@@ -95,6 +95,28 @@ def _process_all(
         return list(pool.map(_process_in_worker, ordered, chunksize=16))
 
 
+def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
+                 jobs: int, diags: Diagnostics) -> tuple[list[Entry], int]:
+    """Front matter and Markdown of every text source: from the cache, else made now.
+
+    Returns the entries (sorted by path) and how many sources were parsed
+    and rendered afresh; new results are put into the store (saved later).
+    """
+    keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
+    cached = store.get_many(list(keys.values()))
+    todo = [s for s in texts if keys[s.rel] not in cached]
+    for rel, text in _process_all(todo, config, jobs):
+        store.put(keys[rel], text)
+        cached[keys[rel]] = cache_mod.load(*text)
+    entries: list[Entry] = []
+    for src in sorted(texts, key=lambda s: s.rel):
+        meta, rendered, found = cached[keys[src.rel]]
+        diags.extend(found)
+        if meta is not None and rendered is not None:
+            entries.append(Entry(src.sha256, meta, rendered))
+    return entries, len(todo)
+
+
 def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
     """Build the site; on any error the previous output/ is left as it was."""
     clock = _Clock()
@@ -123,47 +145,35 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                 clock.lap("check")
                 return _result(True, Diagnostics(unchanged[0] + cache_diags.items), options,
                                None, stats, clock, 0, unchanged[1])
-            keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
-            cached = store.get_many(list(keys.values()))
-            clock.lap("cache")
-            todo = [s for s in texts if keys[s.rel] not in cached]
-            for rel, text in _process_all(todo, config, options.jobs):
-                store.put(keys[rel], text)
-                cached[keys[rel]] = cache_mod.load(*text)
+            entries, parsed = load_entries(texts, config, store, options.jobs, diags)
             clock.lap("markdown")
-            entries: list[Entry] = []
-            by_rel = {s.rel: s for s in texts}
-            for rel in sorted(by_rel):
-                meta, rendered, found = cached[keys[rel]]
-                diags.extend(found)
-                if meta is not None and rendered is not None:
-                    entries.append(Entry(by_rel[rel].sha256, meta, rendered))
             model = site.build_site(entries, assets, config, options, diags)
             chosen = theme.load_theme(config, diags)
             clock.lap("site")
             counts = _counts(model)
+            content_diags = list(diags.items)  # what a no-change rebuild replays
             diags.extend(cache_diags.items)
-            cache_diags.items.clear()
             if _failed(diags, options) or chosen is None:
-                return _result(False, diags, options, model, None, clock, len(todo), counts)
+                return _result(False, diags, options, model, None, clock, parsed, counts)
             with write.Writer(config, previous) as writer:
                 for output in render.render(model, chosen, reuse, diags, options.serve_script,
                                            options.jobs or os.cpu_count() or 1):
                     writer.add(output)
                 clock.lap("render")
                 if _failed(diags, options):
-                    return _result(False, diags, options, model, None, clock, len(todo),
+                    return _result(False, diags, options, model, None, clock, parsed,
                                    counts)
                 stats = writer.commit()
             clock.lap("write")
             state = {"signature": signature, "counts": counts,
                      "next_due": model.next_due.isoformat() if model.next_due else None,
-                     "diagnostics": [list(d.__dict__.values()) for d in diags.items]}
+                     "diagnostics": [list(d.__dict__.values()) for d in content_diags]}
+            before = len(cache_diags.items)
             store.save(config.output_dir, {"id": stats.id, "files": stats.manifest},
-                       set(keys.values()), state)
-            diags.extend(cache_diags.items)
+                       {store.key(t.rel, t.sha256) for t in texts}, state)
+            diags.extend(cache_diags.items[before:])  # "cache not saved", if it happens
             clock.lap("save cache")
-            return _result(True, diags, options, model, stats, clock, len(todo), counts)
+            return _result(True, diags, options, model, stats, clock, parsed, counts)
         finally:
             store.close()
 

@@ -31,7 +31,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from builder import build as build_mod
 from builder import cache as cache_mod
-from builder import frontmatter, markup
 from builder import site as site_mod
 from builder.config import load_config
 from builder.discover import discover
@@ -403,24 +402,10 @@ def read_model(config: SiteConfig, diags: Diagnostics) -> Model:
     store = cache_mod.Cache(
         cache_dir if (cache_dir / "cache.sqlite").is_file() else None,
         cache_mod.salt(config.markdown, config.timezone, config.base_path), diags)
-    try:
-        keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
-        cached = store.get_many(list(keys.values()))
+    try:  # read only: new results are put into the store, but it is never saved
+        entries, _parsed = build_mod.load_entries(texts, config, store, 1, diags)
     finally:
-        store.close()  # read only: nothing is put or saved
-    entries = []
-    for src in texts:
-        if keys[src.rel] in cached:
-            meta, rendered, found = cached[keys[src.rel]]
-        else:  # not in the cache (or no cache): parse and render it here, as build.py does
-            local = Diagnostics()
-            meta = frontmatter.parse(src, config, local)
-            rendered = markup.render(meta.body, meta.summary, build_mod.folder_url(
-                config, src.rel), config.markdown) if meta is not None else None
-            found = local.items
-        diags.extend(found)
-        if meta is not None and rendered is not None:
-            entries.append(Entry(src.sha256, meta, rendered))
+        store.close()
     everything = site_mod.build_site(entries, assets, config,
                                      BuildOptions(drafts=True, future=True), Diagnostics())
     origin = {a.out_path: a.meta.path for a in everything.articles + everything.pages}
