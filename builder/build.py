@@ -9,6 +9,7 @@ Nothing reaches output/ unless every earlier stage succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -90,9 +91,13 @@ def _process_all(
     # Biggest first, so no worker is left with a long file at the end.
     ordered = sorted(todo, key=lambda s: -len(s.data))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(config,)) as pool:
-        return list(pool.map(_process_in_worker, ordered, chunksize=16))
+    gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(config,)) as pool:
+            return list(pool.map(_process_in_worker, ordered, chunksize=16))
+    finally:
+        gc.unfreeze()
 
 
 def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
@@ -146,6 +151,8 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                 return _result(True, Diagnostics(unchanged[0] + cache_diags.items), options,
                                None, stats, clock, 0, unchanged[1])
             entries, parsed = load_entries(texts, config, store, options.jobs, diags)
+            live_keys = {store.key(t.rel, t.sha256) for t in texts}
+            del sources, texts  # the Markdown bytes are not needed again: free them
             clock.lap("markdown")
             model = site.build_site(entries, assets, config, options, diags)
             chosen = theme.load_theme(config, diags)
@@ -170,7 +177,7 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                      "diagnostics": [list(d.__dict__.values()) for d in content_diags]}
             before = len(cache_diags.items)
             store.save(config.output_dir, {"id": stats.id, "files": stats.manifest},
-                       {store.key(t.rel, t.sha256) for t in texts}, state)
+                       live_keys, state)
             diags.extend(cache_diags.items[before:])  # "cache not saved", if it happens
             clock.lap("save cache")
             return _result(True, diags, options, model, stats, clock, parsed, counts)

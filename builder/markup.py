@@ -12,16 +12,21 @@ import html as htmllib
 import math
 import re
 from functools import lru_cache
+from xml.etree import ElementTree as etree
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import stashedHTML2text
+from markdown.extensions.toc import unique as toc_unique
+from markdown.treeprocessors import Treeprocessor
 
 from builder.models import MarkdownConfig, Rendered, TocEntry
 
 MORE = "<!-- more -->"
 _MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)
 _TAGS = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 _URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
@@ -38,14 +43,45 @@ _ALLOWED_ATTRS["img"] |= {"title"}
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+class _HeadingIdProcessor(Treeprocessor):
+    """Give every heading an id (for #links) and list h2–h4 as the table of contents.
+
+    Python-Markdown's `toc` extension does this too, but also builds TOC
+    markup nobody here uses; this is a tenth of its cost per article.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        used: set[str] = set()
+        entries: list[TocEntry] = []
+        for element in root.iter():
+            if element.tag not in _HEADINGS:
+                continue
+            text = htmllib.unescape(stashedHTML2text(
+                "".join(element.itertext()), self.md)).strip()
+            ident = element.get("id") or toc_unique(toc_slugify(text, "-") or "section", used)
+            used.add(ident)
+            element.set("id", ident)
+            level = int(element.tag[1])
+            if 2 <= level <= 4:
+                entries.append(TocEntry(level, ident, text))
+        self.md.heading_entries = tuple(entries)  # type: ignore[attr-defined]
+
+
+class HeadingIds(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - the API's name
+        md.treeprocessors.register(_HeadingIdProcessor(md), "heading_ids", 5)
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 @lru_cache(maxsize=4)
 def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     """One Markdown instance per process and config: building it costs more than a page."""
     extensions: list[str | markdown.Extension] = [
-        "fenced_code", "tables", "footnotes", "toc", "sane_lists", "attr_list"
+        "fenced_code", "tables", "footnotes", "sane_lists", "attr_list", HeadingIds()
     ]
     configs = {
-        "toc": {"permalink": False, "toc_depth": "2-4"},
         "footnotes": {"BACKLINK_TITLE": "Back to the text"},
     }
     if config.highlight:
@@ -73,7 +109,7 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     md.reset()
     body = _MORE_LINE.sub(MORE, body)
     out = md.convert(body)
-    toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
+    toc = tuple(getattr(md, "heading_entries", ()))
     head, more, _ = out.partition(MORE)
     if config.raw_html == "escape":
         out = out.replace("&lt;!-- more --&gt;", "")
@@ -88,7 +124,7 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     summary_html = _FOOTNOTE_REF.sub("", summary_html)
     html = _site_absolute(html, folder_url)
     summary_html = _site_absolute(summary_html, folder_url)
-    words = len(_WORD.findall(htmllib.unescape(_TAGS.sub(" ", html))))
+    words = len(htmllib.unescape(_TAGS.sub(" ", html)).split())
     minutes = max(1, math.ceil(words / config.words_per_minute))
     return Rendered(html, summary_html, toc, words, minutes)
 
@@ -134,14 +170,6 @@ def _site_absolute(html: str, folder_url: str) -> str:
         return match.group(1) + folder_url + url.removeprefix("./") + match.group(3)
 
     return _URL_ATTR.sub(fix, html)
-
-
-def _flatten(tokens: list[dict]) -> list[TocEntry]:
-    entries: list[TocEntry] = []
-    for token in tokens:
-        entries.append(TocEntry(token["level"], token["id"], htmllib.unescape(token["name"])))
-        entries.extend(_flatten(token.get("children", [])))
-    return entries
 
 
 def highlight_css(config: MarkdownConfig) -> str:

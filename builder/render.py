@@ -8,6 +8,7 @@ Template errors become diagnostics naming the template line and the page.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import traceback
@@ -107,6 +108,7 @@ def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
     from concurrent.futures import ProcessPoolExecutor
 
     _shared = (todo, theme)
+    gc.freeze()  # keep the collector from touching (and so copying) the shared model
     chunks = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -117,6 +119,7 @@ def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
                     yield OutputFile(spec.out_path, data, spec.fingerprint)
     finally:
         _shared = None
+        gc.unfreeze()
 
 
 def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
