@@ -11,14 +11,15 @@ from __future__ import annotations
 import html as htmllib
 import math
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from xml.etree import ElementTree as etree
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import run_postprocessors
 from markdown.extensions.toc import slugify as toc_slugify
-from markdown.extensions.toc import stashedHTML2text
 from markdown.extensions.toc import unique as toc_unique
 from markdown.treeprocessors import Treeprocessor
 
@@ -56,8 +57,8 @@ class _HeadingIdProcessor(Treeprocessor):
         for element in root.iter():
             if element.tag not in _HEADINGS:
                 continue
-            text = htmllib.unescape(stashedHTML2text(
-                "".join(element.itertext()), self.md)).strip()
+            raw = run_postprocessors("".join(_text_of(element)), self.md)
+            text = htmllib.unescape(_TAGS.sub("", raw)).strip()
             ident = element.get("id") or toc_unique(toc_slugify(text, "-") or "section", used)
             used.add(ident)
             element.set("id", ident)
@@ -65,6 +66,17 @@ class _HeadingIdProcessor(Treeprocessor):
             if 2 <= level <= 4:
                 entries.append(TocEntry(level, ident, text))
         self.md.heading_entries = tuple(entries)  # type: ignore[attr-defined]
+
+
+def _text_of(element: etree.Element) -> Iterator[str]:
+    """Text of a heading without its footnote markers (`Title[^1]` is `Title`)."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if not (child.tag == "sup" and str(child.get("id", "")).startswith("fnref")):
+            yield from _text_of(child)
+        if child.tail:
+            yield child.tail
 
 
 class HeadingIds(Extension):
