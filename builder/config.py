@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from builder.discover import decode
 from builder.errors import ConfigErrors, Diagnostics, did_you_mean
 from builder.models import (
     FeedOptions,
@@ -21,6 +22,7 @@ from builder.models import (
     MarkdownConfig,
     Permalinks,
     SiteConfig,
+    SourceFile,
 )
 from builder.yamlload import YamlValue, describe, load_mapping
 
@@ -53,20 +55,21 @@ class _Checker:
     def error(self, value: YamlValue, message: str, hint: str | None = None) -> None:
         self.diags.error(self.path, value.line, value.col, message, hint)
 
-    def keys(self, section: dict[str, YamlValue], known: set[str], where: str) -> None:
+    def keys(self, section: dict[str, YamlValue], known: set[str], where: str | None) -> None:
         for key, value in section.items():
             if key not in known:
                 guess = did_you_mean(key, known)
                 hint = f"did you mean `{guess}`?" if guess else "known keys: " + ", ".join(
                     sorted(known)
                 )
+                place = f" in `{where}`" if where else ""
                 self.diags.error(
-                    self.path, value.key_line, value.key_col, f"unknown key `{key}` in {where}", hint
+                    self.path, value.key_line, value.key_col, f"unknown key `{key}`{place}", hint
                 )
 
     def string(self, section: dict[str, YamlValue], key: str, default: str) -> str:
         value = section.get(key)
-        if value is None:
+        if value is None or value.kind == "null":  # `key:` with nothing after it
             return default
         if value.kind != "str":
             self.error(value, f"`{key}` must be text, found {describe(value)}", "quote it")
@@ -80,10 +83,12 @@ class _Checker:
         if value is None:
             return default
         if value.kind != "int" or value.surprise():
-            self.error(value, f"`{key}` must be a whole number, found {describe(value)}")
+            self.error(value, f"`{key}` must be a whole number, found {describe(value)}",
+                       f"write  {key}: {default}")
             return default
         if not low <= value.value <= high:
-            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}")
+            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}",
+                       f"the default is {default}")
             return default
         return int(value.value)
 
@@ -92,7 +97,8 @@ class _Checker:
         if value is None:
             return default
         if value.kind != "bool" or value.surprise():
-            self.error(value, f"`{key}` must be true or false, found {describe(value)}")
+            self.error(value, f"`{key}` must be true or false, found {describe(value)}",
+                       f"write  {key}: true  or  {key}: false")
             return default
         return bool(value.value)
 
@@ -116,7 +122,8 @@ class _Checker:
         if value is None:
             return {}
         if value.kind != "map":
-            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}")
+            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}",
+                       f"write the settings indented on the lines below  {key}:")
             return {}
         return value.value
 
@@ -150,9 +157,19 @@ def _check_url(url: str) -> str | None:
 def _check_timezone(name: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return f"unknown time zone `{name}`"
     return None
+
+
+def _timezone_hint(name: str) -> str:
+    """A did-you-mean over the IANA names, read only when a name is wrong."""
+    names = zoneinfo.available_timezones()
+    by_lower = {n.lower(): n for n in names}
+    guess = by_lower.get(name.lower()) or did_you_mean(name, names)
+    if guess:
+        return f"did you mean `{guess}`?"
+    return "use an IANA name such as Europe/Berlin or America/New_York"
 
 
 def _normalise_base_url(url: str) -> str:
@@ -177,19 +194,41 @@ def _permalink_checker(kind: str) -> Callable[[str], str | None]:
     return check
 
 
+def display_path(path: Path) -> str:
+    """The config path as the user should see it: as given, or relative to the
+    current folder when it lies inside it, so editors and CI can jump to it."""
+    if not path.is_absolute():
+        return path.as_posix()
+    cwd = Path.cwd()
+    for base in (cwd, cwd.resolve()):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
 def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     """Read and validate site.yaml; raise ConfigErrors listing every problem."""
     root = config_path.parent.resolve()
-    rel = config_path.name
+    rel = display_path(config_path)
     diags = Diagnostics()
     try:
-        text = config_path.read_bytes().decode("utf-8-sig")
+        data_bytes = config_path.read_bytes()
     except FileNotFoundError:
-        diags.error(rel, 0, 0, "no site.yaml here", "run in a site folder or pass --config PATH")
+        diags.error(rel, 0, 0, "no such file",
+                    "run broadsheet in a site folder (one with site.yaml) or pass --config PATH")
         raise ConfigErrors(diags.sorted()) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        diags.error(rel, 0, 0, f"cannot read site.yaml: {exc}")
+    except IsADirectoryError:
+        diags.error(rel, 0, 0, "is a folder, not a file",
+                    f"pass the file itself: --config {rel.rstrip('/')}/site.yaml")
         raise ConfigErrors(diags.sorted()) from None
+    except OSError as exc:
+        diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
+        raise ConfigErrors(diags.sorted()) from None
+    text = decode(SourceFile(rel, data_bytes, ""), diags)
+    if text is None:
+        raise ConfigErrors(diags.sorted())
     data = load_mapping(text, rel, 0, diags)
     if data is None:
         raise ConfigErrors(diags.sorted())
@@ -212,28 +251,34 @@ def _build(
     output: Path | None,
     c: _Checker,
 ) -> SiteConfig:
-    c.keys(data, _TOP_KEYS, "site.yaml")
+    c.keys(data, _TOP_KEYS, None)
     title = c.string(data, "title", "")
-    if "title" not in data or not title:
-        c.diags.error(c.path, data["title"].line if "title" in data else 1, 1,
-                      "site.yaml needs a `title`", 'add a line such as  title: "My Digest"')
+    if "title" not in data or (data["title"].kind in ("str", "null") and not title):
+        c.diags.error(c.path, data["title"].line if "title" in data else 1,
+                      data["title"].col if "title" in data else 1,
+                      "the site needs a `title`", 'add a line such as  title: "My Digest"')
     base_url = c.checked(
         data, "base_url", "http://localhost:8000/", _check_url,
         "for example  base_url: https://example.org/digest/",
     )
+    tz_value = data.get("timezone")
     timezone = c.checked(
-        data, "timezone", "UTC", _check_timezone, "use an IANA name such as Europe/Berlin"
+        data, "timezone", "UTC", _check_timezone,
+        _timezone_hint(str(tz_value.value)) if tz_value is not None and tz_value.kind == "str"
+        and _check_timezone(str(tz_value.value).strip()) else None,
     )
     theme = c.checked(
         data, "theme", "default",
         lambda t: None if re.fullmatch(r"[A-Za-z0-9_.-]+", t) and t not in {".", ".."}
         else f"`theme` must be a folder name under themes/, found `{t}`",
+        "write the name of a folder in themes/, such as  theme: default",
     )
     perm_section = c.section(data, "permalinks")
     c.keys(perm_section, set(_PERMALINK_FIELDS), "permalinks")
     defaults = Permalinks()
     permalinks = Permalinks(**{
-        kind: c.checked(perm_section, kind, getattr(defaults, kind), _permalink_checker(kind))
+        kind: c.checked(perm_section, kind, getattr(defaults, kind), _permalink_checker(kind),
+                        f'the default is  {kind}: "{getattr(defaults, kind)}"')
         for kind in _PERMALINK_FIELDS
     })
     feeds_section = c.section(data, "feeds")
@@ -258,17 +303,23 @@ def _build(
     md_default = MarkdownConfig()
 
     def style_check(name: str) -> str | None:
-        if name in _pygments_styles():
+        return None if name in _pygments_styles() else f"unknown Pygments style `{name}`"
+
+    def style_hint(key: str) -> str | None:
+        value = md_section.get(key)
+        if value is None or value.kind != "str" or value.value in _pygments_styles():
             return None
-        guess = did_you_mean(name, _pygments_styles())
-        return f"unknown Pygments style `{name}`" + (f" (did you mean `{guess}`?)" if guess else "")
+        guess = did_you_mean(str(value.value), _pygments_styles())
+        return f"did you mean `{guess}`?" if guess else "see `pygmentize -L styles` for the names"
 
     markdown = MarkdownConfig(
         raw_html=c.choice(md_section, "raw_html", md_default.raw_html,
                           ("sanitize", "allow", "escape")),
         highlight=c.boolean(md_section, "highlight", md_default.highlight),
-        style_light=c.checked(md_section, "style_light", md_default.style_light, style_check),
-        style_dark=c.checked(md_section, "style_dark", md_default.style_dark, style_check),
+        style_light=c.checked(md_section, "style_light", md_default.style_light, style_check,
+                              style_hint("style_light")),
+        style_dark=c.checked(md_section, "style_dark", md_default.style_dark, style_check,
+                             style_hint("style_dark")),
         words_per_minute=c.integer(md_section, "words_per_minute",
                                    md_default.words_per_minute, 50, 2000),
     )
@@ -286,6 +337,7 @@ def _build(
             data, "language", "en",
             lambda t: None if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", t)
             else f"`language` must be a language tag such as en or pt-BR, found `{t}`",
+            "use the BCP 47 code of the site's language: en, de, fr, pt-BR, ...",
         ),
         timezone=timezone,
         author=c.string(data, "author", ""),

@@ -94,7 +94,9 @@ class Diagnostics:
     def sorted(self, strict: bool = False) -> list[Diagnostic]:
         """Unique diagnostics sorted by path and line; --strict promotes warnings."""
         items = {d.as_error() if strict else d for d in self.items}
-        return sorted(items)
+        # An explicit key: the hint may be None in one and text in another.
+        return sorted(items, key=lambda d: (d.path, d.line, d.col, d.severity, d.message,
+                                            d.hint or ""))
 
 
 def emit(diags: list[Diagnostic], stream: TextIO) -> None:

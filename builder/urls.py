@@ -12,6 +12,8 @@ import unicodedata
 from urllib.parse import quote
 
 MAX_SLUG = 80
+# File systems allow 255 bytes per name; 80 letters of some scripts take 320.
+MAX_SLUG_BYTES = 240
 RESERVED = {"index", "tags", "page", "archive", "editions", "feed", "feed.xml",
             "atom.xml", "feed.json", "sitemap.xml", "robots.txt", "404.html", "static",
             "pages", "404"}
@@ -29,13 +31,21 @@ def slugify(text: str) -> str:
     return _NON_WORD.sub("-", text).strip("-_").replace("_", "-")
 
 
-def slug_problem(slug: str) -> str | None:
-    """Why `slug` cannot be a URL segment, or None when it can."""
+def slug_problem(slug: str, reserved: bool = True) -> str | None:
+    """Why `slug` cannot be a URL segment, or None when it can.
+
+    `reserved=False` is for segments that sit below a fixed folder (tags
+    under `tags/`), where only `index` still clashes: many hosts redirect
+    `…/index/` to the folder above it.
+    """
     if not slug:
         return "is empty once symbols are removed"
     if len(slug) > MAX_SLUG:
         return f"is {len(slug)} characters long, over the {MAX_SLUG}-character limit"
-    if slug in RESERVED:
+    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        return (f"is {len(slug.encode('utf-8'))} bytes long in UTF-8, over the "
+                f"{MAX_SLUG_BYTES}-byte limit of a folder name")
+    if slug in RESERVED and (reserved or slug == "index"):
         return f"`{slug}` is reserved for a page Broadsheet generates"
     if not _SAFE.match(slug):
         return f"`{slug}` is not a safe URL segment"

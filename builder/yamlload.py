@@ -33,8 +33,13 @@ _KINDS = {
     _TAG + "seq": "seq",
     _TAG + "map": "map",
 }
+_KEY_KINDS = {"str", "int", "bool", "null", "float"}
 # YAML 1.1 booleans other than the two spellings people mean.
 _SURPRISE_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+# Deeper than this is never front matter; it would only exhaust the stack.
+MAX_DEPTH = 32
+# Scalars are built by calling the safe constructor's per-tag function
+# directly: it never caches nodes, so nothing accumulates across files.
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -63,8 +68,10 @@ class YamlValue:
             return self.raw.lower() in _SURPRISE_BOOLS
         if self.kind == "int":
             digits = self.raw.lstrip("+-")
-            return (len(digits) > 1 and digits.startswith("0") and digits.isdigit()) or (
-                ":" in digits or "_" in digits
+            return (
+                (len(digits) > 1 and digits.startswith("0"))  # octal, hex, binary
+                or ":" in digits  # sexagesimal: 1:30 is 90
+                or "_" in digits
             )
         if self.kind == "float":
             return ":" in self.raw or "_" in self.raw
@@ -79,19 +86,28 @@ class YamlValue:
         return self.value
 
 
+_NAMES = {
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "empty",
+    "timestamp": "a date",
+    "seq": "a list",
+    "map": "a mapping",
+}
+
+
 def describe(value: YamlValue) -> str:
-    """How a value reads in an error message: `a boolean (yes)`."""
-    names = {
-        "str": "a string",
-        "int": "a number",
-        "float": "a number",
-        "bool": "a boolean",
-        "null": "empty",
-        "timestamp": "a date",
-        "seq": "a list",
-        "map": "a mapping",
-    }
-    text = names.get(value.kind, value.kind)
+    """How a value reads in an error message: "a number (`2024`)".
+
+    A YAML 1.1 surprise says what YAML made of it, because `yes` reported
+    as "a boolean" alone leaves the editor wondering why.
+    """
+    if value.surprise():
+        made = str(value.value).lower() if value.kind == "bool" else str(value.value)
+        return f"`{value.raw}`, which YAML reads as the {_NAMES[value.kind][2:]} {made}"
+    text = _NAMES.get(value.kind, value.kind)
     if value.raw is not None and value.kind != "null":
         text += f" (`{value.raw}`)"
     return text
@@ -108,21 +124,16 @@ def load_mapping(
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
-            mark = exc.context_mark  # an unclosed quote: point at where it opened
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        col = (mark.column + 1) if mark else 1
-        problem = (exc.problem or "malformed YAML").strip()
-        diags.error(path, line, col, f"invalid YAML: {problem}", _yaml_hint(problem, exc))
+        _syntax_error(exc, text, path, line_offset, diags)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         diags.error(path, line_offset + 1, 1, f"invalid YAML: {exc}")
         return None
     if node is None:
         return {}
-    reader = _Reader(path, line_offset, diags)
-    value = reader.read(node)
+    if "*" in text and _aliases(text, path, line_offset, diags):
+        return None
+    value = _Reader(path, line_offset, diags).read(node, 0)
     if value is None:
         return None
     if value.kind != "map":
@@ -137,16 +148,95 @@ def load_mapping(
     return value.value
 
 
-def _yaml_hint(problem: str, exc: yaml.MarkedYAMLError) -> str | None:
+def _syntax_error(
+    exc: yaml.MarkedYAMLError, text: str, path: str, offset: int, diags: Diagnostics
+) -> None:
+    """Report a parser error at the place the editor has to look, with a hint."""
+    problem = (exc.problem or "malformed YAML").strip()
+    context = exc.context or ""
+    mark = exc.problem_mark
+    if "undefined alias" in problem and mark is not None:
+        rest = text.split("\n")[mark.line][mark.column:] if mark.line < text.count("\n") + 1 \
+            else ""
+        name = rest.split()[0] if rest.split() else "*name"
+        diags.error(path, mark.line + 1 + offset, mark.column + 1,
+                    f"YAML aliases (`{name}`) are not allowed",
+                    "write the value out; to start a value with `*`, quote it")
+        return
+    opened = exc.context_mark
+    if opened is not None and (
+        "quoted scalar" in context or "flow sequence" in context or "flow mapping" in context
+    ):
+        mark = opened  # an unclosed quote or bracket: point at where it opened
+    line = (mark.line + 1 + offset) if mark else offset + 1
+    col = (mark.column + 1) if mark else 1
+    char = ""
+    if mark is not None:
+        lines = text.split("\n")
+        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+            char = lines[mark.line][mark.column]
+    diags.error(path, line, col, f"invalid YAML: {problem}", _yaml_hint(problem, context, char))
+
+
+def _yaml_hint(problem: str, context: str, char: str) -> str | None:
     if "mapping values are not allowed" in problem:
         return 'a value that contains ": " must be quoted, e.g. title: "Vote: what next"'
-    if "'\\t'" in problem or "tab" in problem:
+    if char == "\t" or "tab" in problem:
         return "YAML does not allow tabs for indentation; use spaces"
-    if "end of stream" in problem and "quoted" in (exc.context or ""):
+    if "quoted scalar" in context:
         return "a quoted value is missing its closing quote"
+    if "flow sequence" in context:
+        return 'this `[` is never closed; to start a value with `[`, quote the whole value'
+    if "flow mapping" in context:
+        return 'this `{` is never closed; to start a value with `{`, quote the whole value'
+    if "cannot start any token" in problem and char:
+        return f"a value cannot begin with `{char}`; quote it"
+    if "did not find expected key" in problem:
+        return ("quote the whole value when it starts with a quote or bracket, "
+                "and check this line's indentation")
+    if "expected '-' indicator" in problem:
+        return "a list item and a `key: value` line are mixed at the same indentation"
     if "could not find expected ':'" in problem:
         return "each line should be `key: value`; quote values that span lines"
     return None
+
+
+def _aliases(text: str, path: str, offset: int, diags: Diagnostics) -> bool:
+    """Report every `*alias`, where it is written (the composed tree has lost that)."""
+    found = False
+    previous: yaml.Event | None = None
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            merge = isinstance(previous, yaml.ScalarEvent) and previous.value == "<<"
+            if not merge:  # `<<: *base` is reported once, as a merge key
+                mark = event.start_mark
+                diags.error(path, mark.line + 1 + offset, mark.column + 1,
+                            f"YAML aliases (`*{event.anchor}`) are not allowed",
+                            "write the value out; to start a value with `*`, quote it")
+            found = True
+        previous = event
+    if found:
+        # Merge keys are still worth naming even though the alias stopped us.
+        node = yaml.compose(text, Loader=_Loader)
+        _merge_keys(node, path, offset, diags, 0)
+    return found
+
+
+def _merge_keys(node: yaml.Node, path: str, offset: int, diags: Diagnostics,
+                depth: int) -> None:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.tag == _TAG + "merge":
+                mark = key.start_mark
+                diags.error(path, mark.line + 1 + offset, mark.column + 1,
+                            "YAML merge keys (`<<`) are not allowed", "write the keys out")
+            elif not (isinstance(value, yaml.ScalarNode)):
+                _merge_keys(value, path, offset, diags, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _merge_keys(child, path, offset, diags, depth + 1)
 
 
 class _Reader:
@@ -165,45 +255,49 @@ class _Reader:
         line, col = self._pos(node)
         self.diags.error(self.path, line, col, message, hint)
 
-    def read(self, node: yaml.Node) -> YamlValue | None:
+    def read(self, node: yaml.Node, depth: int) -> YamlValue | None:
         line, col = self._pos(node)
-        if id(node) in self.seen:
+        if depth > MAX_DEPTH:
+            self._error(node, f"YAML nested more than {MAX_DEPTH} levels deep",
+                        "front matter needs a few levels at most")
+            return None
+        if id(node) in self.seen:  # an alias that slipped past the event scan
             self._error(node, "YAML aliases (`*name`) are not allowed", "write the value out")
             return None
         self.seen.add(id(node))
         kind = _KINDS.get(node.tag)
         if kind is None:
+            tag = node.tag.replace(_TAG, "!!")
             self._error(
                 node,
-                f"YAML tag `{node.tag.replace(_TAG, '!!')}` is not allowed",
+                f"YAML tag `{tag}` is not allowed",
                 "remove the tag; only plain strings, numbers, dates, lists and mappings are read",
             )
             return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, line, col)
+            return self._mapping(node, line, col, depth)
         if isinstance(node, yaml.SequenceNode):
-            items = [self.read(child) for child in node.value]
+            items = [self.read(child, depth + 1) for child in node.value]
             if any(item is None for item in items):
                 return None
             return YamlValue(items, line, col, "seq")
         return self._scalar(node, kind, line, col)
 
-    def _mapping(self, node: yaml.MappingNode, line: int, col: int) -> YamlValue | None:
+    def _mapping(
+        self, node: yaml.MappingNode, line: int, col: int, depth: int
+    ) -> YamlValue | None:
         result: dict[str, YamlValue] = {}
         ok = True
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
-                self._error(key_node, "YAML merge keys (`<<`) are not allowed", "write the keys out")
+                self._error(key_node, "YAML merge keys (`<<`) are not allowed",
+                            "write the keys out")
                 ok = False
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (
-                _TAG + "str",
-                _TAG + "int",
-                _TAG + "bool",
-                _TAG + "null",
-                _TAG + "float",
-            ):
-                self._error(key_node, "keys must be plain words")
+            if not isinstance(key_node, yaml.ScalarNode) or _KINDS.get(key_node.tag) \
+                    not in _KEY_KINDS:
+                self._error(key_node, "keys must be plain words",
+                            "write each key as a word followed by `: `")
                 ok = False
                 continue
             key = str(key_node.value)
@@ -211,12 +305,12 @@ class _Reader:
                 first = result[key]
                 self._error(
                     key_node,
-                    f"duplicate key `{key}` (first set on line {first.line})",
+                    f"duplicate key `{key}` (first set on line {first.key_line})",
                     "YAML would silently keep only the last one; remove one of them",
                 )
                 ok = False
                 continue
-            value = self.read(value_node)
+            value = self.read(value_node, depth + 1)
             if value is None:
                 ok = False
                 continue
@@ -226,15 +320,17 @@ class _Reader:
 
     def _scalar(self, node: yaml.ScalarNode, kind: str, line: int, col: int) -> YamlValue | None:
         plain = node.style is None or node.style == ""
+        construct = _constructor.yaml_constructors[node.tag]
         try:
-            value = _constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError) as exc:
+            value = construct(_constructor, node)
+        except (ValueError, OverflowError, TypeError, yaml.constructor.ConstructorError) as exc:
             hint = None
+            reason = getattr(exc, "problem", None) or str(exc)
             if kind == "timestamp":
-                hint = "use a real calendar date in the form 2024-06-23 or 2024-06-23T09:30:00+02:00"
-                message = f"impossible date `{node.value}`: {exc}"
+                hint = "use a real calendar date such as 2024-06-23 or 2024-06-23T09:30:00+02:00"
+                message = f"impossible date `{node.value}`: {reason}"
             else:
-                message = f"cannot read `{node.value}`: {exc}"
+                message = f"cannot read `{node.value}` as {_NAMES[kind][2:]}: {reason}"
             self.diags.error(self.path, line, col, message, hint)
             return None
         return YamlValue(value, line, col, kind, node.value, plain)
