@@ -101,7 +101,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     config = load_site(args)
     result = build(config, options_from(args, config))
-    emit(result.diagnostics, sys.stderr)
+    emit(from_cwd(result.diagnostics, config), sys.stderr)
     if not result.ok:
         errors = sum(1 for d in result.diagnostics if d.severity == "error")
         print(f"build failed: {errors} error{'s' if errors != 1 else ''}; "
@@ -112,6 +112,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("  " + ", ".join(f"{name} {sec:.2f} s" for name, sec in result.timings),
               file=sys.stderr)
     return EXIT_OK
+
+
+def from_cwd(diags: list[Diagnostic], config: SiteConfig) -> list[Diagnostic]:
+    """Site-relative paths made relative to the current folder.
+
+    Run as `broadsheet build --config site/site.yaml` from a repository root,
+    `content/a.md` must read `site/content/a.md` for editors and for GitHub
+    annotations to find the file.
+    """
+    from dataclasses import replace
+
+    from builder.config import display_path
+
+    root = display_path(config.root)
+    if root in ("", "."):
+        return diags
+    site_dirs = ("content/", "themes/", "templates/")
+    return [replace(d, path=f"{root}/{d.path}") if d.path.startswith(site_dirs) else d
+            for d in diags]
 
 
 def summary(result) -> str:  # type: ignore[no-untyped-def]

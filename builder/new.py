@@ -138,8 +138,8 @@ def parse_tags(text: str | None) -> list[str]:
         tag = " ".join(part.split())
         if not tag:
             continue
-        problem = slug_problem(slugify(tag))
-        if problem and not problem.startswith("`"):
+        problem = slug_problem(slugify(tag), reserved=False)
+        if problem:
             raise UsageError(f"tag `{tag}` cannot be a URL: its slug {problem}",
                              "use a tag with letters or digits")
         if tag_key(tag) not in seen:

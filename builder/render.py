@@ -134,6 +134,8 @@ def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
 def _template_error(exc: jinja2.TemplateError, spec: Spec, theme: Theme,
                     diags: Diagnostics) -> None:
     name, line = getattr(exc, "name", None), getattr(exc, "lineno", None) or 0
+    if isinstance(exc, jinja2.TemplateNotFound):
+        name = None  # the missing one: report where it is included from instead
     if not name:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             for template in theme.origins:

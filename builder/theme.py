@@ -19,6 +19,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from builder.config import display_path
 from builder.editions import MONTHS
 from builder.errors import Diagnostics
 from builder.models import SiteConfig
@@ -84,7 +85,7 @@ def chain(config: SiteConfig, diags: Diagnostics) -> list[Path]:
     while name:
         folder = _theme_dir(config.root, name)
         if folder is None:
-            diags.error(config.config_path.name, 0, 0, f"theme `{name}` not found",
+            diags.error(display_path(config.config_path), 0, 0, f"theme `{name}` not found",
                         f"create themes/{name}/ or use `theme: default`")
             break
         if folder in folders:
@@ -102,9 +103,15 @@ def _parent(folder: Path, root: Path, diags: Diagnostics) -> str | None:
     meta = folder / "theme.yaml"
     if not meta.is_file():
         return None
+    from builder.discover import decode
+    from builder.models import SourceFile
     from builder.yamlload import load_mapping
 
-    data = load_mapping(meta.read_text("utf-8"), _display(meta, root), 0, diags) or {}
+    shown = _display(meta, root)
+    text = decode(SourceFile(shown, meta.read_bytes(), ""), diags)
+    if text is None:
+        return None
+    data = load_mapping(text, shown, 0, diags) or {}
     value = data.get("extends")
     return str(value.value) if value is not None and value.kind == "str" else None
 

@@ -285,7 +285,8 @@ def test_a_theme_extends_its_parent_and_default(tmp_path: Path) -> None:
     assert statics["static/extra.css"] == tmp_path / "themes/parent/static/extra.css"
 
 
-def test_unknown_theme_and_loops_are_reported(tmp_path: Path) -> None:
+def test_unknown_theme_and_loops_are_reported(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the config path is shown relative to the current folder
     diags = Diagnostics()
     assert load_theme(load_config(_site(tmp_path, "missing")), diags) is None
     assert [d.format() for d in diags.items] == [
