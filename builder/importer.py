@@ -35,7 +35,7 @@ from builder.importer_text import (
     title_key,
     words,
 )
-from builder.urls import _TRACKING as _TRACKING_KEY  # one list of tracking parameters
+from builder.urls import TRACKING as _TRACKING_KEY  # one list of tracking parameters
 from builder.urls import normalise_url
 
 __all__ = [
