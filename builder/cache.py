@@ -19,7 +19,7 @@ from builder import __version__
 from builder.errors import Diagnostic, Diagnostics
 from builder.models import ArticleMeta, Rendered, Source, TocEntry
 
-FORMAT = "broadsheet-cache-2"
+FORMAT = "broadsheet-cache-3"
 Value = tuple[ArticleMeta | None, Rendered | None, list[Diagnostic]]
 
 
@@ -66,7 +66,8 @@ def dump(meta: ArticleMeta | None, rendered: Rendered | None,
         data[1] = [
             meta.path, meta.kind, meta.title, _iso(meta.date), _iso(meta.updated),
             meta.tags, meta.summary, meta.slug, meta.draft,
-            [source.url, source.name, source.author, _iso(source.date)] if source else None,
+            [source.url, source.name, source.author, _iso(source.date), source.key]
+            if source else None,
             meta.authors, meta.image, _encode(meta.extra) if meta.extra else None,
             meta.body_line, meta.title_line, meta.slug_line,
         ]
@@ -94,7 +95,7 @@ def load(text: str, html: str) -> Value:
             updated=_datetime(updated), tags=tuple((t, n) for t, n in tags), summary=summary,
             slug=slug, draft=draft,
             source=Source(source[0], source[1], source[2],
-                          dt.date.fromisoformat(source[3]) if source[3] else None)
+                          dt.date.fromisoformat(source[3]) if source[3] else None, source[4])
             if source else None,
             authors=tuple(authors), image=image, extra=_decode(extra) if extra else {},
             body="", body_line=body_line, title_line=title_line, slug_line=slug_line,

@@ -14,7 +14,7 @@ import zoneinfo
 from builder.discover import decode
 from builder.errors import Diagnostics, did_you_mean
 from builder.models import ArticleMeta, SiteConfig, Source, SourceFile
-from builder.urls import RESERVED, slug_problem, slugify
+from builder.urls import RESERVED, normalise_url, slug_problem, slugify
 from builder.yamlload import YamlValue, describe, load_mapping
 
 __all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
@@ -335,7 +335,10 @@ class _Schema:
         if value is None or value.kind == "null":
             return None
         if value.kind == "str":
-            return Source(url=str(value.value).strip()) if self._source_url(value) else None
+            if not self._source_url(value):
+                return None
+            return Source(url=str(value.value).strip(),
+                          key=normalise_url(str(value.value).strip()))
         if value.kind != "map":
             self.error(value, f"`source` must be a URL or a mapping, found {describe(value)}",
                        "write  source: {url: https://..., name: Outlet}")
@@ -359,7 +362,8 @@ class _Schema:
         if not self._source_url(url):
             return None
         return Source(url=str(url.value).strip(), name=name or "", author=author or "",
-                      date=day.date() if isinstance(day, dt.datetime) else day)
+                      date=day.date() if isinstance(day, dt.datetime) else day,
+                      key=normalise_url(str(url.value).strip()))
 
     def _source_url(self, url: YamlValue) -> bool:
         if url.kind != "str" or not re.match(r"https?://[^\s/]+", str(url.value).strip()):

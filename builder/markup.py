@@ -26,7 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from builder.models import MarkdownConfig, Rendered, TocEntry
 
 MORE = "<!-- more -->"
-_MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)
+MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)  # check.py reads it too
 _TAGS = re.compile(r"<[^>]+>")
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
@@ -119,7 +119,7 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     """
     md = _markdown(config)
     md.reset()
-    body = _MORE_LINE.sub(MORE, body)
+    body = MORE_LINE.sub(MORE, body)
     out = md.convert(body)
     toc = tuple(getattr(md, "heading_entries", ()))
     head, more, _ = out.partition(MORE)

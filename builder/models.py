@@ -128,6 +128,9 @@ class Source:
     name: str = ""
     author: str = ""
     date: dt.date | None = None
+    # urls.normalise_url(url), computed once at parse time: how duplicate
+    # sources are spotted. Derived from url, so not part of equality.
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

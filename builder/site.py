@@ -66,15 +66,15 @@ def build_site(
             continue
         published.append(entry)
     published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))  # type: ignore[union-attr]
-    kept = _unique_paths(published + pages, config, diags)
-    published = [e for e in published if id(e) in kept]
-    pages = [e for e in pages if id(e) in kept]
+    paths = _unique_paths(published + pages, config, diags)
+    published = [e for e in published if id(e) in paths]
+    pages = [e for e in pages if id(e) in paths]
 
     tag_refs = _tags(published, config, diags)
     _duplicate_sources(published, diags)
     # Articles are made in two steps: placed (URL, tags), then completed with
     # what depends on the others (neighbours, related, edition) in one go.
-    placed = [_place(e, config, tag_refs) for e in published]
+    placed = [_place(e, paths[id(e)], config, tag_refs) for e in published]
     tag_index: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(placed):
         for ref in article.tags:
@@ -88,15 +88,15 @@ def build_site(
     links = [Link(a.title, a.url) for a in placed]
     articles = []
     for i, article in enumerate(placed):
-        complete = replace(
-            article,
-            edition=edition_of[i],
-            prev=links[i + 1] if i + 1 < len(links) else None,
-            next=links[i - 1] if i > 0 else None,
-            related=related[i] if related else (),
-        )
-        keyed = replace(complete, key=_key(complete))
-        articles.append(replace(keyed, page_key=_page_key(keyed)))
+        prev = links[i + 1] if i + 1 < len(links) else None
+        nxt = links[i - 1] if i > 0 else None
+        near = related[i] if related else ()
+        key = _key(article, edition_of[i])
+        articles.append(Article(
+            meta=article.meta, rendered=article.rendered, url=article.url,
+            out_path=article.out_path, tags=article.tags, key=key, edition=edition_of[i],
+            prev=prev, next=nxt, related=near, page_key=_page_key(key, prev, nxt, near),
+        ))
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
@@ -105,7 +105,8 @@ def build_site(
     return Site(
         config=config,
         articles=tuple(articles),
-        pages=tuple(replace(p, key=_key(p)) for p in (_place(e, config, {}) for e in pages)),
+        pages=tuple(replace(p, key=_key(p, None))
+                    for p in (_place(e, paths[id(e)], config, {}) for e in pages)),
         tags=tags,
         editions=eds,
         years=editions_mod.archives(articles, config),
@@ -169,7 +170,7 @@ def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
         source = entry.meta.source
         if source is None:
             continue
-        key = normalise_url(source.url)
+        key = source.key or normalise_url(source.url)
         if key in seen:
             diags.warning(entry.meta.path, 1, 1,
                           f"source {source.url} is also curated by {seen[key]}",
@@ -188,8 +189,9 @@ def _rel_path(meta: ArticleMeta, config: SiteConfig) -> str:
                   month=f"{date.month:02d}", day=f"{date.day:02d}")
 
 
-def _unique_paths(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> set[int]:
-    """ids of the entries that keep their page; every other claimant is an error.
+def _unique_paths(entries: list[Entry], config: SiteConfig,
+                  diags: Diagnostics) -> dict[int, str]:
+    """Entry id → its folder, for the entries that keep their page; a clash is an error.
 
     Slugs are case-folded and NFKC-normalised, so `Hello.md` and `hello.md`,
     or `café.md` spelt with a composed and with a combining accent (macOS
@@ -197,12 +199,13 @@ def _unique_paths(entries: list[Entry], config: SiteConfig, diags: Diagnostics) 
     as such names can look identical, says how they differ.
     """
     owner: dict[str, str] = {}
-    kept: set[int] = set()
+    kept: dict[int, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
-        out = _rel_path(entry.meta, config) + "index.html"
+        rel = _rel_path(entry.meta, config)
+        out = rel + "index.html"
         first = owner.setdefault(out, entry.meta.path)
         if first == entry.meta.path:
-            kept.add(id(entry))
+            kept[id(entry)] = rel
             continue
         second = entry.meta.path
         if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
@@ -223,9 +226,8 @@ def _show_combining(path: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
 
 
-def _place(entry: Entry, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Article:
+def _place(entry: Entry, rel: str, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Article:
     meta = entry.meta
-    rel = _rel_path(meta, config)
     tags: list[TagRef] = []
     for tag, _line in meta.tags:
         ref = tag_refs[tag]
@@ -241,25 +243,26 @@ def _place(entry: Entry, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Art
     )
 
 
-def _key(article: Article) -> str:
+def _key(article: Article, edition: Link | None) -> str:
     """A digest of everything list pages and feeds show of an article.
 
-    The source hash covers the front matter and body; the rest is what other
-    files decide (the tag spelling in use, the URL, the edition).
+    `article.key` is still the source hash, which covers the front matter
+    and body; the rest is what other files decide (the tag spelling in use,
+    the URL, the edition).
     """
     parts = [article.key, article.url]
     parts += [f"{t.name}\1{t.url}" for t in article.tags]
-    if article.edition:
-        parts += [article.edition.title, article.edition.url]
+    if edition:
+        parts += [edition.title, edition.url]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def _page_key(article: Article) -> str:
+def _page_key(key: str, prev: Link | None, nxt: Link | None, related: tuple[Link, ...]) -> str:
     """The list key plus what only the article's own page shows: its neighbours."""
-    parts = [article.key]
-    for link in (article.prev, article.next, *article.related):
+    parts = [key]
+    for link in (prev, nxt, *related):
         parts += [link.title, link.url] if link else ["-"]
-    parts.append(str(len(article.related)))
+    parts.append(str(len(related)))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from builder.config import display_path
 from builder.errors import UsageError
 from builder.models import OutputFile, SiteConfig
 
@@ -51,12 +52,20 @@ def check_output_dir(config: SiteConfig) -> None:
     out = config.output_dir
     root = config.root
     home = Path.home().resolve()
-    guarded = {root, root / "content", root / "themes", root / "templates", home, Path("/")}
-    for place in guarded:
-        if out == place or place.is_relative_to(out):
-            raise UsageError(f"refusing to use {out} as the output folder",
-                             "it holds the site, its content or your home; pick a folder "
-                             "of its own such as output/")
+    inputs = [(root / "content", "the site's content/ folder"),
+              (root / "themes", "the site's themes/ folder"),
+              (root / "templates", "the site's templates/ folder")]
+    places = [(Path("/"), "the root of the file system"), (home, "your home folder"),
+              (root, "the site folder"), *inputs]
+    reason = next((f"it is {what}" for place, what in places if out == place), None)
+    # A parent would be emptied; a folder inside content/ would be read back as content.
+    reason = reason or next((f"it holds {what}" for place, what in (places[2], places[1])
+                             if place.is_relative_to(out)), None)
+    reason = reason or next((f"it is inside {what}" for place, what in inputs
+                             if out.is_relative_to(place)), None)
+    if reason:
+        raise UsageError(f"refusing to use {out} as the output folder",
+                         f"{reason}; pick a folder of its own, such as output/")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {out} is a file", "remove it or choose another --output")
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
@@ -95,7 +104,8 @@ def recover(out: Path) -> None:
         if journal.exists():
             try:
                 plan = json.loads(journal.read_text("utf-8"))
-                _rollback(out, entry, plan["replace"], plan["delete"])
+                # Output folders side by side share this parent: roll back the journal's own.
+                _rollback(Path(plan.get("out", out)), entry, plan["replace"], plan["delete"])
             except (OSError, ValueError, KeyError):
                 pass
         shutil.rmtree(entry, ignore_errors=True)
@@ -142,6 +152,12 @@ def safe_rel(rel: str) -> PurePosixPath:
     if (not rel or rel.startswith("/") or ".." in parts or "" in parts or "\\" in rel
             or "\0" in rel or rel == MARKER):
         raise UsageError(f"refusing to write outside the output folder: {rel!r}")
+    try:
+        os.fsencode(rel)
+    except UnicodeEncodeError:  # e.g. LANG=C with PYTHONUTF8=0: a traceback otherwise
+        raise UsageError(f"cannot write {rel!r}: this system's file names are "
+                         f"{sys.getfilesystemencoding()}, not UTF-8",
+                         "run with a UTF-8 locale (LC_ALL=C.UTF-8) or set PYTHONUTF8=1") from None
     return PurePosixPath(rel)
 
 
@@ -165,7 +181,8 @@ class Writer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if not (self.tmp / "journal.json").exists():  # else the next build's recover() needs it
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def add(self, item: OutputFile) -> None:
         """Stage one output; one identical to the old file's bytes is left alone."""
@@ -186,11 +203,13 @@ class Writer:
             self.kept += 1
             return
         folder = str(rel.parent)
-        if folder not in self.made:
-            (self.stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(folder)
-        with open(os.path.join(self.stage, key), "wb") as handle:
-            handle.write(item.data)
+        try:
+            if folder not in self.made:
+                (self.stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(folder)
+            _write_file(os.path.join(self.stage, key), item.data)
+        except OSError as exc:  # name the file by where it was going, not the temp folder
+            raise OSError(exc.errno, exc.strerror, display_path(self.out / key)) from None
         self.staged.append(key)
         self.manifest[key] = (item.fingerprint, len(item.data), 0)
 
@@ -200,24 +219,31 @@ class Writer:
             json.dumps(sorted((k, v[0]) for k, v in self.manifest.items())).encode()
         ).hexdigest()[:24]
         marker = f"built by Broadsheet; build {digest}\n"
+        (self.stage / MARKER).write_text(marker, "utf-8")
         if self.old is None:
-            (self.stage / MARKER).write_text(marker)
-            if self.out.exists():  # an empty folder the user made
-                self.out.rmdir()
-            os.rename(self.stage, self.out)
+            with _signals_held():
+                if self.out.exists():  # an empty folder the user made
+                    self.out.rmdir()
+                os.rename(self.stage, self.out)
             removed = 0
         else:
             gone = sorted(set(self._old_files()) - set(self.manifest))
-            plan = {"replace": self.staged, "delete": gone}
+            # The marker goes last, so a rolled-back build keeps the previous id too.
+            replace = [*self.staged, MARKER]
+            plan = {"out": str(self.out), "replace": replace, "delete": gone}
             journal = self.tmp / "journal.json"
             with open(journal, "w", encoding="utf-8") as handle:
                 json.dump(plan, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
-            (self.tmp / MARKER).write_text(marker)
             with _signals_held():
-                _apply(self.out, self.tmp, self.staged, gone)
-                os.replace(self.tmp / MARKER, self.out / MARKER)
+                try:
+                    _apply(self.out, self.tmp, replace, gone)
+                except BaseException:
+                    # e.g. a folder of output/ made read-only: put the previous files back.
+                    _rollback(self.out, self.tmp, replace, gone)
+                    journal.unlink()
+                    raise
                 journal.unlink()
             removed = len(gone)
         for key in self.staged:
@@ -237,6 +263,12 @@ class Writer:
                 if rel != MARKER:
                     found.append(rel.replace(os.sep, "/"))
         return found
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """Write one staged file (its own function so tests can fill the disk)."""
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 def _same(path: str, data: bytes) -> bool:
