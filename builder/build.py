@@ -89,7 +89,7 @@ def _process_all(
     if jobs <= 1 or len(todo) < POOL_MIN:
         return [process(src, config) for src in todo]
     # Biggest first, so no worker is left with a long file at the end.
-    ordered = sorted(todo, key=lambda s: -len(s.data))
+    ordered = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     try:
@@ -128,10 +128,6 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
     diags = Diagnostics()
     write.check_output_dir(config)
     with write.output_lock(config):
-        sources = discover(config.root, diags)
-        texts = [s for s in sources if s.kind != "asset"]
-        assets = [s for s in sources if s.kind == "asset"]
-        clock.lap("discover")
         cache_diags = Diagnostics()  # about the cache itself: never replayed
         store = cache_mod.Cache(
             options.cache_dir,
@@ -139,6 +135,12 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             cache_diags,
         )
         try:
+            hashed_at = time.time_ns()
+            known = store.info(f"stats:{config.root}")
+            sources = discover(config.root, diags, known.get("files"), known.get("at", 0))
+            texts = [s for s in sources if s.kind != "asset"]
+            assets = [s for s in sources if s.kind == "asset"]
+            clock.lap("discover")
             previous = write.previous_files(config, store.manifest(config.output_dir))
             reuse = write.reusable(config, previous)
             signature = _signature(config, options, sources)
@@ -146,12 +148,16 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                                    options, config,
                                    bool(previous) and len(reuse) == len(previous))
             if unchanged is not None and not diags.items:
+                if any(s.loaded for s in sources):  # re-hashed files: remember their stat
+                    store.save_stats(config.root, _known(sources, hashed_at))
                 stats = write.WriteStats(0, len(previous), 0, {}, "")
                 clock.lap("check")
-                return _result(True, Diagnostics(unchanged[0] + cache_diags.items), options,
-                               None, stats, clock, 0, unchanged[1])
+                replay = Diagnostics(unchanged[0] + cache_diags.items)
+                return _result(not _failed(replay, options), replay, options, None, stats,
+                               clock, 0, unchanged[1])
             entries, parsed = load_entries(texts, config, store, options.jobs, diags)
             live_keys = {store.key(t.rel, t.sha256) for t in texts}
+            stats_known = _known(sources, hashed_at)
             del sources, texts  # the Markdown bytes are not needed again: free them
             clock.lap("markdown")
             model = site.build_site(entries, assets, config, options, diags)
@@ -172,17 +178,22 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                                    counts)
                 stats = writer.commit()
             clock.lap("write")
-            state = {"signature": signature, "counts": counts,
+            state = {"signature": signature, "counts": counts, "stats": stats_known,
                      "next_due": model.next_due.isoformat() if model.next_due else None,
                      "diagnostics": [list(d.__dict__.values()) for d in content_diags]}
             before = len(cache_diags.items)
             store.save(config.output_dir, {"id": stats.id, "files": stats.manifest},
-                       live_keys, state)
+                       live_keys, state, config.root)
             diags.extend(cache_diags.items[before:])  # "cache not saved", if it happens
             clock.lap("save cache")
             return _result(True, diags, options, model, stats, clock, parsed, counts)
         finally:
             store.close()
+
+
+def _known(sources: list[SourceFile], hashed_at: int) -> dict:
+    """What discovery may trust next time: each file's stat and hash, and when taken."""
+    return {"at": hashed_at, "files": {s.rel: [*s.stat, s.sha256] for s in sources if s.stat}}
 
 
 def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile]) -> str:

@@ -124,6 +124,7 @@ class Cache:
 
     def _open(self, folder: Path) -> None:
         path = folder / "cache.sqlite"
+        db: sqlite3.Connection | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path)
@@ -142,6 +143,8 @@ class Cache:
                 return
             self.db = db
         except (sqlite3.Error, OSError) as exc:
+            if db is not None:
+                db.close()
             self.diags.warning(str(path), 0, 0, f"cache ignored: {exc}",
                                "it will be rebuilt; delete the folder if this repeats")
             try:
@@ -204,7 +207,8 @@ class Cache:
     def info(self, key: str) -> dict:
         return self._info(key)
 
-    def save(self, output: Path, manifest: dict, live_keys: set[str], state: dict) -> None:
+    def save(self, output: Path, manifest: dict, live_keys: set[str], state: dict,
+             known_root: Path | None = None) -> None:
         """Store new entries, the output manifest and the build state.
 
         Entries no source uses any more are dropped, so the cache does not
@@ -216,7 +220,7 @@ class Cache:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
                                     self.pending)
-                if self.pending or len(live_keys) != self.count:
+                if self.pending or not live_keys or len(live_keys) != self.count:
                     stale = [(k,) for (k,) in self.db.execute("SELECT key FROM entries")
                              if k not in live_keys]
                     self.db.executemany("DELETE FROM entries WHERE key = ?", stale)
@@ -224,9 +228,24 @@ class Cache:
                 if text != self.manifest_text:
                     self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
                                     (f"manifest:{output}", text))
+                known = state.pop("stats", None)
+                if known is not None:
+                    self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
+                                    (f"stats:{known_root}", json.dumps(known)))
                 self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
                                 (f"state:{output}", json.dumps(state)))
             self.pending.clear()
+        except sqlite3.Error as exc:
+            self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
+
+    def save_stats(self, root: Path, known: dict) -> None:
+        """Only the file stats (see discover): for a build that had nothing else to save."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
+                                (f"stats:{root}", json.dumps(known)))
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
 

@@ -94,7 +94,7 @@ def read_model(config: SiteConfig, diags: Diagnostics) -> Model:
     origin = {a.out_path: a.meta.path for a in everything.articles + everything.pages}
     origin |= {e.out_path: f"content/editions/{e.id}.md" for e in everything.editions
                if e.note_key}
-    return Model(entries, assets, {s.rel: s.data.decode("utf-8", "replace") for s in texts},
+    return Model(entries, assets, {s.rel: s.content().decode("utf-8", "replace") for s in texts},
                  origin)
 
 

@@ -31,8 +31,20 @@ def is_debris(name: str) -> bool:
     return name.startswith(".") or name in _SKIP_NAMES or bool(_DEBRIS.search(name))
 
 
-def discover(root: Path, diags: Diagnostics) -> list[SourceFile]:
-    """Read every publishable file under root/content, sorted by path."""
+Known = dict[str, tuple[int, int, int, str]]  # rel → (size, mtime_ns, inode, sha256)
+RACY_NS = 2_000_000_000  # a file changed this close to its hashing may change unseen
+
+
+def discover(root: Path, diags: Diagnostics, known: Known | None = None,
+             hashed_at: int = 0) -> list[SourceFile]:
+    """Every publishable file under root/content, sorted by path.
+
+    `known` holds what a previous build hashed (taken at `hashed_at`, in
+    ns): a file whose size, mtime and inode are unchanged keeps its hash
+    and is not read, as git's index does. A file modified within two
+    seconds of that hashing is read anyway, since its mtime cannot tell.
+    """
+    known = known or {}
     content = root / "content"
     if not content.is_dir():
         diags.error("content", 0, 0, "no content/ folder", "create content/ and add articles")
@@ -44,7 +56,8 @@ def discover(root: Path, diags: Diagnostics) -> list[SourceFile]:
     for rel, path in sorted(found):
         limit = MAX_BYTES if rel.endswith(".md") else MAX_ASSET_BYTES
         try:
-            size = path.stat().st_size
+            st = path.stat()
+            size = st.st_size
             if size > limit:
                 diags.error(
                     rel, 0, 0,
@@ -53,6 +66,11 @@ def discover(root: Path, diags: Diagnostics) -> list[SourceFile]:
                     else "make the file smaller, or host it elsewhere and link to it",
                 )
                 continue
+            stamp = (size, st.st_mtime_ns, st.st_ino)
+            seen = known.get(rel)
+            if seen and tuple(seen[:3]) == stamp and st.st_mtime_ns < hashed_at - RACY_NS:
+                files.append(SourceFile(rel, b"", seen[3], str(path), stamp, loaded=False))
+                continue
             data = path.read_bytes()
         except OSError as exc:
             diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
@@ -60,7 +78,7 @@ def discover(root: Path, diags: Diagnostics) -> list[SourceFile]:
         if _MARKDOWN_LIKE.search(rel) and not rel.endswith(".md"):
             diags.warning(rel, 0, 0, "copied as a plain file, not built as an article",
                           "articles must end in .md (lower case); rename it")
-        files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest()))
+        files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest(), str(path), stamp))
     return files
 
 
@@ -142,7 +160,7 @@ def decode(src: SourceFile, diags: Diagnostics) -> str | None:
     A UTF-8 BOM is dropped and CRLF or lone CR line ends become LF, so line
     numbers match what every editor shows.
     """
-    data = src.data.removeprefix(b"\xef\xbb\xbf")
+    data = src.content().removeprefix(b"\xef\xbb\xbf")
     bad_bytes = _invalid_utf8(data)
     if bad_bytes:
         for start in bad_bytes[:MAX_REPORTED]:

@@ -28,6 +28,7 @@ from builder.models import MarkdownConfig, Rendered, TocEntry
 MORE = "<!-- more -->"
 MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)  # check.py reads it too
 _TAGS = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\S*\w\S*")  # a run of non-space holding a letter or digit
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 _URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
@@ -95,6 +96,8 @@ def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     ]
     configs = {
         "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+        # align= survives the sanitiser; the default style= attribute would not.
+        "tables": {"use_align_attribute": True},
     }
     if config.highlight:
         extensions.append("codehilite")
@@ -122,10 +125,10 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     body = MORE_LINE.sub(MORE, body)
     out = md.convert(body)
     toc = tuple(getattr(md, "heading_entries", ()))
-    head, more, _ = out.partition(MORE)
-    if config.raw_html == "escape":
-        out = out.replace("&lt;!-- more --&gt;", "")
-    html = clean(out.replace(MORE, ""), config)
+    # Under `escape` the marker is shown as text: find it in that form.
+    marker = "<p>&lt;!-- more --&gt;</p>" if config.raw_html == "escape" else MORE
+    head, more, _ = out.partition(marker)
+    html = clean(out.replace(marker, ""), config)
     if summary is not None:
         summary_html = render_inline(summary, config)
     elif more:
@@ -136,7 +139,7 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     summary_html = _FOOTNOTE_REF.sub("", summary_html)
     html = _site_absolute(html, folder_url)
     summary_html = _site_absolute(summary_html, folder_url)
-    words = len(htmllib.unescape(_TAGS.sub(" ", html)).split())
+    words = len(_WORD.findall(htmllib.unescape(_TAGS.sub(" ", html))))
     minutes = max(1, math.ceil(words / config.words_per_minute))
     return Rendered(html, summary_html, toc, words, minutes)
 

@@ -101,11 +101,26 @@ class BuildOptions:
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SourceFile:
-    """A file under content/, read once. `rel` is relative to the site root."""
+    """A file under content/. `rel` is relative to the site root.
+
+    `data` is empty when discovery vouched for the file by its stat alone
+    (size, mtime, inode unchanged since the hash was taken): most builds
+    never need the bytes of unchanged files. `content()` reads them then.
+    """
 
     rel: str
     data: bytes
     sha256: str
+    path: str = field(default="", compare=False)  # absolute, for reading later
+    stat: tuple[int, int, int] = field(default=(), compare=False)  # size, mtime_ns, inode
+    loaded: bool = field(default=True, compare=False)
+
+    def content(self) -> bytes:
+        """The file's bytes, read now if discovery did not keep them."""
+        if self.loaded:
+            return self.data
+        with open(self.path, "rb") as handle:
+            return handle.read()
 
     @property
     def kind(self) -> str:

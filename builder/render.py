@@ -301,7 +301,7 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
         yield _file_spec(rel, path, "generated")
     for asset in site.assets:
         rel = asset.rel.removeprefix("content/")
-        yield Spec(rel, asset.sha256, asset.rel, lambda data=asset.data: data)
+        yield Spec(rel, asset.sha256, asset.rel, asset.content)
 
 
 def _file_spec(rel: str, path: Path, origin: str) -> Spec:

@@ -1,0 +1,353 @@
+"""write.py: which output folders are refused, and what a failed or killed build leaves.
+
+The refusals go through the real command line (`broadsheet build --output
+X`), so the exact text and exit code users see are what is asserted. The
+crash cases drive the real Writer: a disk that fills up while staging, a
+file system error half-way through applying, and a build killed at every
+step of the journaled apply (a forked child that exits on the spot, as
+SIGKILL would), after which `recover()` must restore the previous output.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder import write
+from builder.cli import main
+from builder.config import load_config
+from builder.errors import UsageError
+from builder.models import OutputFile, SiteConfig
+
+SITE_SERVE = Path(__file__).resolve().parents[1] / "fixtures" / "site-serve"
+ARTICLE = "content/2024/06/fish-market-reopens.md"
+
+
+def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `folder` (the marker too): rel → (bytes, mtime_ns)."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def folders(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+def temp_folders(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(write.TMP_PREFIX))
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of site-serve, the current folder, with a fixed build date and a home elsewhere."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE_SERVE, root)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1718900000")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+    """`broadsheet build --no-cache ARGS`: (exit code, stderr)."""
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(["build", "--no-cache", *args])
+        return code, capsys.readouterr().err
+
+    return run
+
+
+# --------------------------------------------------------------------------
+# Refused output folders
+# --------------------------------------------------------------------------
+PICK = "pick a folder of its own, such as output/"
+REFUSED: list[tuple[str, Callable[[Path], Path], str]] = [
+    ("project root", lambda s: s, "it is the site folder"),
+    ("file system root", lambda s: Path("/"), "it is the root of the file system"),
+    ("home folder", lambda s: s.parent / "home", "it is your home folder"),
+    ("content", lambda s: s / "content", "it is the site's content/ folder"),
+    ("themes", lambda s: s / "themes", "it is the site's themes/ folder"),
+    ("templates", lambda s: s / "templates", "it is the site's templates/ folder"),
+    ("parent of the site", lambda s: s.parent, "it holds the site folder"),
+    ("inside content", lambda s: s / "content" / "built",
+     "it is inside the site's content/ folder"),
+    ("inside themes", lambda s: s / "themes" / "out", "it is inside the site's themes/ folder"),
+]
+
+
+@pytest.mark.parametrize(("what", "where", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused_output_folders(site: Path, cli: Callable[..., tuple[int, str]], what: str,
+                                where: Callable[[Path], Path], reason: str) -> None:
+    before = tree(site.parent)
+    out = where(site)
+    code, err = cli("--output", str(out))
+    assert (code, err) == (2, f"broadsheet: error: refusing to use {out} as the output folder\n"
+                              f"  hint: {reason}; {PICK}\n")
+    assert tree(site.parent) == before  # nothing written anywhere, not even a lock file
+
+
+def test_refuses_a_file(site: Path, cli: Callable[..., tuple[int, str]]) -> None:
+    before = tree(site)
+    code, err = cli("--output", "site.yaml")
+    assert (code, err) == (2, f"broadsheet: error: output {site / 'site.yaml'} is a file\n"
+                              "  hint: remove it or choose another --output\n")
+    assert tree(site) == before
+
+
+def test_refuses_a_folder_broadsheet_did_not_make(site: Path,
+                                                  cli: Callable[..., tuple[int, str]]) -> None:
+    (site / "mine").mkdir()
+    (site / "mine" / "notes.txt").write_text("keep me\n")
+    before = tree(site)
+    code, err = cli("--output", "mine")
+    assert (code, err) == (2, f"broadsheet: error: output folder {site / 'mine'} is not empty "
+                              "and was not made by Broadsheet\n"
+                              "  hint: empty it yourself, or choose another --output\n")
+    assert tree(site) == before
+
+
+def test_output_option_in_site_yaml_is_checked_too(site: Path,
+                                                   cli: Callable[..., tuple[int, str]]) -> None:
+    with open(site / "site.yaml", "a", encoding="utf-8") as handle:
+        handle.write('output: "content"\n')
+    code, err = cli()
+    assert code == 2
+    assert err.startswith(f"broadsheet: error: refusing to use {site / 'content'} as")
+
+
+def test_accepts_an_empty_folder(site: Path, cli: Callable[..., tuple[int, str]]) -> None:
+    (site / "public").mkdir()
+    code, err = cli("--output", "public")
+    assert code == 0, err
+    assert (site / "public" / ".broadsheet").read_text().startswith("built by Broadsheet; build ")
+    assert (site / "public" / "index.html").is_file()
+    # The marker now says Broadsheet made it: the next build may replace its contents.
+    code, err = cli("--output", "public")
+    assert code == 0, err
+    assert temp_folders(site) == []
+
+
+# --------------------------------------------------------------------------
+# Disk full while staging
+# --------------------------------------------------------------------------
+def fill_disk_after(monkeypatch: pytest.MonkeyPatch, count: int) -> list[str]:
+    """Make the (count+1)-th staged write fail with ENOSPC.
+
+    Returns the staged paths written, the failing one last.
+    """
+    real = write._write_file
+    written: list[str] = []
+
+    def full(path: str, data: bytes) -> None:
+        written.append(path)
+        if len(written) > count:
+            with open(path, "wb") as handle:  # a partial file, as a full disk leaves
+                handle.write(data[:10])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+        real(path, data)
+
+    monkeypatch.setattr(write, "_write_file", full)
+    return written
+
+
+def staged_key(path: str) -> str:
+    """The output path of a file staged at `path` (…/.broadsheet-tmp-PID/new/KEY)."""
+    return Path(path).as_posix().split("/new/", 1)[1]
+
+
+def test_disk_full_while_staging_leaves_previous_output(
+        site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli()[0] == 0
+    before = tree(site / "output")
+    article = site / ARTICLE
+    article.write_text(article.read_text("utf-8").replace("Fish market", "Fish hall"), "utf-8")
+    written = fill_disk_after(monkeypatch, 2)
+    code, err = cli()
+    assert len(written) == 3
+    # Named by where the file was going, not by the temp folder that is gone.
+    assert (code, err) == (1, f"output/{staged_key(written[-1])}: error: No space left on "
+                              "device\n  hint: free some disk space\n"
+                              "build failed; output/ left as it was\n")
+    assert tree(site / "output") == before
+    assert temp_folders(site) == []
+
+
+def test_disk_full_on_first_build_leaves_no_output(
+        site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_disk_after(monkeypatch, 0)
+    code, err = cli()
+    assert code == 1
+    assert err.endswith("error: No space left on device\n  hint: free some disk space\n"
+                        "build failed; output/ left as it was\n")
+    assert not (site / "output").exists()
+    assert temp_folders(site) == []
+
+
+# --------------------------------------------------------------------------
+# The Writer driven directly: errors and kills during the apply
+# --------------------------------------------------------------------------
+OLD = {"index.html": b"<p>old home</p>", "a/index.html": b"<p>a</p>",
+       "a/b/index.html": b"<p>b old</p>", "gone/index.html": b"<p>gone</p>",
+       "deep/er/still.txt": b"old leaf", "same.css": b"body{}"}
+NEW = {"index.html": b"<p>new home</p>", "a/index.html": b"<p>a</p>",
+       "a/b/index.html": b"<p>b new</p>", "fresh/page/index.html": b"<p>fresh</p>",
+       "same.css": b"body{}", "deep/other.txt": b"new leaf"}
+
+
+def make_config(root: Path, out_name: str = "output") -> SiteConfig:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text('title: "W"\nbase_url: "https://w.example/"\n', "utf-8")
+    return load_config(root / "site.yaml", root / out_name)
+
+
+def write_files(config: SiteConfig, files: dict[str, bytes]) -> write.WriteStats:
+    with write.Writer(config, {}) as writer:
+        for rel, data in sorted(files.items()):
+            writer.add(OutputFile(rel, data, hashlib.sha256(data).hexdigest()))
+        return writer.commit()
+
+
+def test_writer_applies_only_the_difference(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    out = config.output_dir
+    first = write_files(config, OLD)
+    assert (first.written, first.kept, first.removed) == (6, 0, 0)
+    before = tree(out)
+    stats = write_files(config, NEW)
+    assert (stats.written, stats.kept, stats.removed) == (4, 2, 2)
+    after = tree(out)
+    assert {k: v[0] for k, v in after.items() if k != write.MARKER} == NEW
+    for kept in ("a/index.html", "same.css"):
+        assert after[kept] == before[kept]  # same bytes, same mtime
+    assert folders(out) == ["a", "a/b", "deep", "fresh", "fresh/page"]  # gone/, deep/er pruned
+    assert write.build_id(out) == stats.id != first.id
+    assert temp_folders(tmp_path / "site") == []
+
+
+def test_error_half_way_through_the_apply_is_rolled_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_config(tmp_path / "site")
+    write_files(config, OLD)
+    before = tree(config.output_dir)
+    real = write._move
+    moves: list[Path] = []
+
+    def failing(source: Path, target: Path) -> None:
+        moves.append(target)
+        if len(moves) == 5:  # once: the rollback's own moves succeed
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        real(source, target)
+
+    monkeypatch.setattr(write, "_move", failing)
+    with pytest.raises(PermissionError):
+        write_files(config, NEW)
+    assert tree(config.output_dir) == before
+    assert temp_folders(tmp_path / "site") == []
+
+
+def killed_commit(config: SiteConfig, files: dict[str, bytes], cut: int) -> bool:
+    """Commit `files` in a forked child that dies (like SIGKILL) before its `cut`-th move.
+
+    True if the child was killed, False if the commit finished first.
+    """
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 4
+        try:
+            real = write._move
+            count = [0]
+
+            def move(source: Path, target: Path) -> None:
+                if count[0] == cut:
+                    os._exit(9)
+                count[0] += 1
+                real(source, target)
+
+            write._move = move  # type: ignore[assignment]
+            write_files(config, files)
+            code = 3
+        finally:
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    assert code in (3, 9), f"child failed with {code}"
+    return code == 9
+
+
+def test_recover_rolls_back_a_build_killed_at_every_step(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    out = config.output_dir
+    cut = 0
+    while True:
+        shutil.rmtree(out, ignore_errors=True)
+        write_files(config, OLD)
+        before = tree(out)
+        if not killed_commit(config, NEW, cut):
+            break
+        left = temp_folders(out.parent)
+        assert len(left) == 1 and (out.parent / left[0] / "journal.json").is_file()
+        write.recover(out)
+        assert tree(out) == before, f"killed before move {cut}"
+        assert folders(out) == ["a", "a/b", "deep", "deep/er", "gone"]
+        assert temp_folders(out.parent) == []
+        cut += 1
+    # 2 deletions, 2 replacements (2 moves each), 2 additions, the marker (2 moves).
+    assert cut == 2 + 2 * 2 + 2 + 2
+    assert {k: v[0] for k, v in tree(out).items() if k != write.MARKER} == NEW
+
+
+def test_recover_drops_a_temp_folder_left_while_staging(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    write_files(config, OLD)
+    before = tree(config.output_dir)
+    stale = config.output_dir.parent / f"{write.TMP_PREFIX}99999" / "new" / "a"
+    stale.mkdir(parents=True)
+    (stale / "index.html").write_bytes(b"<p>half</p>")
+    write.recover(config.output_dir)
+    assert temp_folders(config.output_dir.parent) == []
+    assert tree(config.output_dir) == before
+
+
+def test_recover_rolls_back_the_output_the_journal_names(tmp_path: Path) -> None:
+    """Two output folders side by side share a lock and temp folders: each is rolled back."""
+    main_cfg = make_config(tmp_path / "site")
+    preview = make_config(tmp_path / "site", "preview")
+    write_files(main_cfg, NEW)
+    write_files(preview, OLD)
+    main_before, preview_before = tree(main_cfg.output_dir), tree(preview.output_dir)
+    assert killed_commit(preview, NEW, 5)
+    write.recover(main_cfg.output_dir)  # the next build is of output/, not preview/
+    assert tree(main_cfg.output_dir) == main_before
+    assert tree(preview.output_dir) == preview_before
+    assert temp_folders(tmp_path / "site") == []
+
+
+def test_refuses_paths_outside_the_output_folder() -> None:
+    for rel in ("", "/etc/passwd", "../x", "a/../../x", "a//b", "a\\b", "a\0b", ".broadsheet"):
+        with pytest.raises(UsageError) as info:
+            write.safe_rel(rel)
+        assert info.value.message == f"refusing to write outside the output folder: {rel!r}"
+    assert str(write.safe_rel("tags/café/index.html")) == "tags/café/index.html"
+
+
+def test_marker_id_names_the_outputs(tmp_path: Path) -> None:
+    """Same outputs, same id, whichever folder and order they were written in."""
+    one = write_files(make_config(tmp_path / "one"), NEW)
+    two = write_files(make_config(tmp_path / "two", "elsewhere"), dict(reversed(NEW.items())))
+    assert one.id == two.id
+    assert (tmp_path / "one" / "output" / ".broadsheet").read_bytes() == \
+        (tmp_path / "two" / "elsewhere" / ".broadsheet").read_bytes()
+    assert json.dumps(sorted(one.manifest)) == json.dumps(sorted(NEW))
