@@ -116,7 +116,8 @@ def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.C
     entries: list[Entry] = []
     for src in sorted(texts, key=lambda s: s.rel):
         meta, rendered, found = cached[keys[src.rel]]
-        diags.extend(found)
+        if found:
+            diags.extend(found)
         if meta is not None and rendered is not None:
             entries.append(Entry(src.sha256, meta, rendered))
     return entries, len(todo)

@@ -50,13 +50,13 @@ def discover(root: Path, diags: Diagnostics, known: Known | None = None,
         diags.error("content", 0, 0, "no content/ folder", "create content/ and add articles")
         return []
     real_content = content.resolve()
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     _walk(content, "content", real_content, found, diags, set())
     files: list[SourceFile] = []
     for rel, path in sorted(found):
         limit = MAX_BYTES if rel.endswith(".md") else MAX_ASSET_BYTES
         try:
-            st = path.stat()
+            st = os.stat(path)
             size = st.st_size
             if size > limit:
                 diags.error(
@@ -69,16 +69,17 @@ def discover(root: Path, diags: Diagnostics, known: Known | None = None,
             stamp = (size, st.st_mtime_ns, st.st_ino)
             seen = known.get(rel)
             if seen and tuple(seen[:3]) == stamp and st.st_mtime_ns < hashed_at - RACY_NS:
-                files.append(SourceFile(rel, b"", seen[3], str(path), stamp, loaded=False))
+                files.append(SourceFile(rel, b"", seen[3], path, stamp, loaded=False))
                 continue
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
             continue
         if _MARKDOWN_LIKE.search(rel) and not rel.endswith(".md"):
             diags.warning(rel, 0, 0, "copied as a plain file, not built as an article",
                           "articles must end in .md (lower case); rename it")
-        files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest(), str(path), stamp))
+        files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest(), path, stamp))
     return files
 
 
@@ -101,7 +102,7 @@ def _walk(
     folder: Path,
     rel: str,
     real_content: Path,
-    found: list[tuple[str, Path]],
+    found: list[tuple[str, str]],
     diags: Diagnostics,
     seen: set[Path],
 ) -> None:
@@ -116,9 +117,8 @@ def _walk(
         entry_rel = f"{rel}/{entry.name}"
         if _bad_name(entry.name, entry_rel, diags):
             continue
-        path = Path(entry.path)
         if entry.is_symlink():
-            target = path.resolve()
+            target = Path(entry.path).resolve()
             if not target.is_relative_to(real_content):
                 diags.error(
                     entry_rel, 0, 0, "symlink points outside content/, refused",
@@ -129,13 +129,13 @@ def _walk(
                 diags.error(entry_rel, 0, 0, "broken symlink", "remove it or fix its target")
                 continue
         if entry.is_dir():
-            real = path.resolve()
+            real = Path(entry.path).resolve()
             if real in seen:  # a symlink loop
                 continue
             seen.add(real)
-            _walk(path, entry_rel, real_content, found, diags, seen)
+            _walk(Path(entry.path), entry_rel, real_content, found, diags, seen)
         elif entry.is_file():
-            found.append((entry_rel, path))
+            found.append((entry_rel, entry.path))
 
 
 # Invisible characters that break feeds (XML forbids most of them) and are

@@ -56,7 +56,7 @@ def bounds(edition_id: str) -> tuple[dt.date, dt.date] | None:
 
 
 def span_text(start: dt.date, end: dt.date) -> str:
-    """`17–23 June 2024`, `28 October – 3 November 2026`, across years too."""
+    """`17–23 June 2024`, `26 October – 1 November 2026`, across years too."""
     if start.year != end.year:
         return (f"{start.day} {MONTHS[start.month - 1]} {start.year} – "
                 f"{end.day} {MONTHS[end.month - 1]} {end.year}")

@@ -19,6 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from email.utils import format_datetime
+from functools import lru_cache
 from html import escape, unescape
 from urllib.parse import quote, urljoin
 
@@ -77,12 +78,20 @@ def to_uri(url: str) -> str:
     return quote(url, safe=_URI_SAFE)
 
 
+@lru_cache(maxsize=8)
+def _origin(base_url: str) -> str:
+    """`https://host` of base_url (site paths carry any sub-path themselves)."""
+    return base_url[: base_url.index("/", base_url.index("//") + 2)]
+
+
 def absolute(url: str, config: SiteConfig) -> str:
     """A site path (`/digest/2024/06/x/`) or a relative URL, made absolute.
 
     Site paths already carry base_url's sub-path, so joining against
     base_url keeps it exactly once.
     """
+    if url.startswith("/") and not url.startswith("//"):  # the common case, without urljoin
+        return to_uri(_origin(config.base_url) + url)
     return to_uri(urljoin(config.base_url, url))
 
 

@@ -15,6 +15,7 @@ import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import replace
+from functools import lru_cache
 
 from builder import editions as editions_mod
 from builder.errors import Diagnostics
@@ -117,6 +118,7 @@ def build_site(
     )
 
 
+@lru_cache(maxsize=65536)
 def tag_key(tag: str) -> str:
     """Tags equal but for case, spacing and punctuation are the same tag.
 
