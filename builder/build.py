@@ -101,18 +101,25 @@ def _process_all(
 
 
 def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
-                 jobs: int, diags: Diagnostics) -> tuple[list[Entry], int]:
+                 jobs: int, diags: Diagnostics, flush: bool = True) -> tuple[list[Entry], int]:
     """Front matter and Markdown of every text source: from the cache, else made now.
 
     Returns the entries (sorted by path) and how many sources were parsed
-    and rendered afresh; new results are put into the store (saved later).
+    and rendered afresh; new results are put into the store and, with
+    `flush`, written at once so their bodies can leave memory.
     """
     keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
-    cached = store.get_many(list(keys.values()))
+    cached = store.get_many(list(keys.values()), lazy=True)
     todo = [s for s in texts if keys[s.rel] not in cached]
-    for rel, text in _process_all(todo, config, jobs):
+    made = _process_all(todo, config, jobs)
+    for rel, text in made:
         store.put(keys[rel], text)
-        cached[keys[rel]] = cache_mod.load(*text)
+    # Once written to the cache, new bodies are read back when a page needs them.
+    lazy = bool(made) and flush and store.flush()
+    for rel, text in made:
+        source = store.html_source(keys[rel]) if lazy else None
+        cached[keys[rel]] = cache_mod.load(text[0], "" if lazy else text[1], source)
+    del made
     entries: list[Entry] = []
     for src in sorted(texts, key=lambda s: s.rel):
         meta, rendered, found = cached[keys[src.rel]]

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +86,7 @@ def _datetime(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
-def load(text: str, html: str) -> Value:
+def load(text: str, html: str, html_source: Callable[[], str] | None = None) -> Value:
     diags_data, meta_data, rendered_data = json.loads(text)
     diags = [Diagnostic(*d) for d in diags_data]
     meta = None
@@ -104,8 +107,31 @@ def load(text: str, html: str) -> Value:
     if rendered_data is not None:
         summary_html, toc, words, minutes = rendered_data
         rendered = Rendered(html, summary_html, tuple(TocEntry(*t) for t in toc), words,
-                            minutes)
+                            minutes, html_source)
     return meta, rendered, diags
+
+
+class HtmlReader:
+    """Reads one entry's body HTML on demand, with a connection per process.
+
+    SQLite connections must not cross fork(); the render workers are forked,
+    so each opens its own, read-only.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pid = 0
+        self.db: sqlite3.Connection | None = None
+
+    def __call__(self, key: str) -> str:
+        if self.pid != os.getpid():
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            self.pid = os.getpid()
+        assert self.db is not None
+        row = self.db.execute("SELECT html FROM entries WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise OSError(f"{self.path}: cache entry vanished during the build")
+        return str(row[0])
 
 
 class Cache:
@@ -118,6 +144,7 @@ class Cache:
         self.db: sqlite3.Connection | None = None
         self.pending: list[tuple[str, str, str]] = []
         self.count = 0  # entries found by get_many
+        self.reader: HtmlReader | None = None
         self.manifest_text = ""
         if folder is not None:
             self._open(folder)
@@ -169,18 +196,25 @@ class Cache:
     def key(self, rel: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{rel}\0{sha256}".encode()).hexdigest()
 
-    def get_many(self, keys: list[str]) -> dict[str, Value]:
-        """Cached values by key; undecodable entries are simply misses."""
+    def get_many(self, keys: list[str], lazy: bool = False) -> dict[str, Value]:
+        """Cached values by key; undecodable entries are simply misses.
+
+        With `lazy`, bodies stay in the database and are read when a page
+        needs one (see Rendered.html).
+        """
         if self.db is None or not keys:
             return {}
         found: dict[str, Value] = {}
+        reader = self._reader() if lazy else None
+        query = ("SELECT key, meta, '' FROM entries" if lazy
+                 else "SELECT key, meta, html FROM entries")
         try:
             wanted = set(keys)
-            for key, text, html in self.db.execute("SELECT key, meta, html FROM entries"):
+            for key, text, html in self.db.execute(query):
                 self.count += 1
                 if key in wanted:
                     try:
-                        found[key] = load(text, html)
+                        found[key] = load(text, html, partial(reader, key) if reader else None)
                     except (ValueError, TypeError, KeyError, IndexError):
                         continue
         except sqlite3.Error as exc:
@@ -190,6 +224,30 @@ class Cache:
 
     def put(self, key: str, value: tuple[str, str]) -> None:
         self.pending.append((key, *value))
+
+    def flush(self) -> bool:
+        """Write pending entries now, so their bodies need not stay in memory."""
+        if self.db is None:
+            return False
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                    self.pending)
+            self.pending.clear()
+            return True
+        except sqlite3.Error as exc:
+            self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
+            return False
+
+    def html_source(self, key: str) -> Callable[[], str]:
+        """A loader for one entry's body (the entry must have been flushed)."""
+        return partial(self._reader(), key)
+
+    def _reader(self) -> HtmlReader:
+        if self.reader is None:
+            assert self.folder is not None
+            self.reader = HtmlReader(self.folder / "cache.sqlite")
+        return self.reader
 
     def manifest(self, output: Path) -> dict[str, list]:
         """The previous build's list of output files (see write.previous_files)."""

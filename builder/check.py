@@ -86,7 +86,8 @@ def read_model(config: SiteConfig, diags: Diagnostics) -> Model:
         cache_dir if (cache_dir / "cache.sqlite").is_file() else None,
         cache_mod.salt(config.markdown, config.timezone, config.base_path), diags)
     try:  # read only: new results are put into the store, but it is never saved
-        entries, _parsed = build_mod.load_entries(texts, config, store, 1, diags)
+        entries, _parsed = build_mod.load_entries(texts, config, store, 1, diags,
+                                                     flush=False)
     finally:
         store.close()
     everything = site_mod.build_site(entries, assets, config,

@@ -8,6 +8,7 @@ by content hash, and run in another process.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,13 +181,25 @@ class TocEntry:
 
 @dataclass(frozen=True)
 class Rendered:
-    """Markdown turned into HTML: everything a template needs from the body."""
+    """Markdown turned into HTML: everything a template needs from the body.
 
-    html: str
+    The body HTML may stay in the build cache until a page that shows it is
+    rendered (`html_source`): an incremental build of 10,000 articles then
+    neither reads nor holds 80 MB of HTML it does not need.
+    """
+
+    stored_html: str  # "" when html_source supplies it
     summary_html: str
     toc: tuple[TocEntry, ...]
     words: int
     reading_minutes: int
+    html_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def html(self) -> str:
+        if self.html_source is not None and not self.stored_html:
+            return self.html_source()
+        return self.stored_html
 
 
 # --------------------------------------------------------------------------
