@@ -7,7 +7,6 @@ the pages after it in those lists), never the whole site.
 
 from __future__ import annotations
 
-import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -323,33 +322,30 @@ def _editions_feed(site: Site, base_fp: str) -> Spec:
     return Spec("editions/feed.xml", fingerprint(base_fp, keys, options), "generated", make)
 
 
-def _newest(site: Site, items: tuple[int, ...]) -> str | None:
-    """lastmod of a list page: the newest date or `updated` among its articles."""
-    dates: list[dt.datetime] = [d for i in items
-                                for d in (site.articles[i].meta.updated, site.articles[i].date)
-                                if d is not None]
-    return max(dates).date().isoformat() if dates else None
-
-
 def _sitemap(site: Site, base_fp: str) -> Spec:
     config = site.config
-    everything = tuple(range(len(site.articles)))
-    entries: list[tuple[str, str | None]] = [(config.base_url, _newest(site, everything))]
+    # Each article's last change, once: list pages take the newest of theirs.
+    last = [max(d for d in (a.meta.updated, a.date) if d is not None) for a in site.articles]
+
+    def newest(items: tuple[int, ...] | range) -> str | None:
+        """lastmod of a list page: the newest date or `updated` among its articles."""
+        return max(last[i] for i in items).date().isoformat() if items else None
+
+    everything = newest(range(len(site.articles)))
+    entries: list[tuple[str, str | None]] = [(config.base_url, everything)]
     for article in site.articles + site.pages:
         when = article.meta.updated or article.date
         entries.append((feeds.absolute(article.url, config),
                         when.date().isoformat() if when else None))
-    entries.append((config.base_url + "tags/", _newest(site, everything)))
-    entries.append((config.base_url + "archive/", _newest(site, everything)))
+    entries.append((config.base_url + "tags/", everything))
+    entries.append((config.base_url + "archive/", everything))
     if site.editions:
-        entries.append((config.base_url + "editions/", _newest(site, everything)))
-    entries += [(feeds.absolute(t.url, config), _newest(site, t.articles)) for t in site.tags]
-    entries += [(feeds.absolute(e.url, config), _newest(site, e.articles))
-                for e in site.editions]
+        entries.append((config.base_url + "editions/", everything))
+    entries += [(feeds.absolute(t.url, config), newest(t.articles)) for t in site.tags]
+    entries += [(feeds.absolute(e.url, config), newest(e.articles)) for e in site.editions]
     for year in site.years:
-        entries.append((feeds.absolute(year.url, config), _newest(site, year.articles)))
-        entries += [(feeds.absolute(m.url, config), _newest(site, m.articles))
-                    for m in year.months]
+        entries.append((feeds.absolute(year.url, config), newest(year.articles)))
+        entries += [(feeds.absolute(m.url, config), newest(m.articles)) for m in year.months]
 
     def make() -> bytes:
         root = ET.Element("urlset", {"xmlns": SITEMAP})
