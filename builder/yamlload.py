@@ -155,6 +155,11 @@ def _syntax_error(
     problem = (exc.problem or "malformed YAML").strip()
     context = exc.context or ""
     mark = exc.problem_mark
+    if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML >= 6.0.4)
+        line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 1)
+        diags.error(path, line, col, f"YAML nested more than {MAX_DEPTH} levels deep",
+                    "front matter needs a few levels at most")
+        return
     if "undefined alias" in problem and mark is not None:
         rest = text.split("\n")[mark.line][mark.column:] if mark.line < text.count("\n") + 1 \
             else ""

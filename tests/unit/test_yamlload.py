@@ -129,11 +129,22 @@ def test_complex_keys_are_refused() -> None:
 
 
 def test_deep_nesting_is_refused_without_recursion_errors() -> None:
-    deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    deep = "a: " + "[" * 100 + "]" * 100 + "\n"
     data, problems = load(deep)
     assert data is None
     assert problems == [f"f.md:1:{MAX_DEPTH + 4}: error: YAML nested more than {MAX_DEPTH} "
                         "levels deep\n  hint: front matter needs a few levels at most"]
+
+
+def test_very_deep_nesting_gets_the_same_message_whoever_stops_it() -> None:
+    # Past 1,000 levels libyaml (PyYAML >= 6.0.4) stops first, at its own column.
+    deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    data, problems = load(deep)
+    assert data is None
+    assert len(problems) == 1
+    assert problems[0].startswith("f.md:1:")
+    assert problems[0].endswith(f": error: YAML nested more than {MAX_DEPTH} levels deep\n"
+                                "  hint: front matter needs a few levels at most")
 
 
 def test_impossible_timestamp_gets_its_own_line() -> None:
