@@ -25,7 +25,7 @@ from builder.models import BuildOptions
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "perf"))
 import corpus  # noqa: E402
 
-NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 SITE_YAML = """title: "Incremental Digest"
 base_url: "https://example.org/news/"
 timezone: Europe/Lisbon
