@@ -39,6 +39,13 @@ def related_articles(
                 score[other] = score.get(other, 0.0) + w
         score.pop(index, None)
         stamp = stamps[index]
-        ranked = sorted([(-s, abs(stamps[c] - stamp), slugs[c], c) for c, s in score.items()])
+        if len(score) > count:
+            # Only candidates scoring at least the count-th best can make the list;
+            # sorting the bare scores (in C) to find it is far cheaper than ranking all.
+            floor = sorted(score.values(), reverse=True)[count - 1]
+            pool = [c for c, s in score.items() if s >= floor]
+        else:
+            pool = list(score)
+        ranked = sorted([(-score[c], abs(stamps[c] - stamp), slugs[c], c) for c in pool])
         result.append(tuple(links[r[3]] for r in ranked[:count]))
     return result
