@@ -168,7 +168,8 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             stats_known = _known(sources, hashed_at)
             del sources, texts  # the Markdown bytes are not needed again: free them
             clock.lap("markdown")
-            model = site.build_site(entries, assets, config, options, diags)
+            memo = store.info(f"related:{config.root}")
+            model = site.build_site(entries, assets, config, options, diags, memo)
             chosen = theme.load_theme(config, diags)
             clock.lap("site")
             counts = _counts(model)
@@ -187,6 +188,7 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                 stats = writer.commit()
             clock.lap("write")
             state = {"signature": signature, "counts": counts, "stats": stats_known,
+                     "related": memo,
                      "next_due": model.next_due.isoformat() if model.next_due else None,
                      "diagnostics": [list(d.__dict__.values()) for d in content_diags]}
             before = len(cache_diags.items)

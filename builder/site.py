@@ -41,8 +41,13 @@ def build_site(
     config: SiteConfig,
     options: BuildOptions,
     diags: Diagnostics,
+    memo: dict | None = None,
 ) -> Site:
-    """Assemble the site model from rendered entries."""
+    """Assemble the site model from rendered entries.
+
+    `memo` carries the related-articles ranking between builds (see
+    related.py); leave it out and everything is computed afresh.
+    """
     tz = zoneinfo.ZoneInfo(config.timezone)
     now = options.now or dt.datetime.now(tz)
     published: list[Entry] = []
@@ -84,7 +89,7 @@ def build_site(
         Tag(ref.name, ref.slug, ref.url, tuple(tag_index[ref.slug]))
         for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
     )
-    related = related_articles(placed, tags, config.related) if config.related else None
+    related = related_articles(placed, tags, config.related, memo) if config.related else None
     eds, edition_of = editions_mod.editions(placed, notes, config, diags)
     links = [Link(a.title, a.url) for a in placed]
     articles = []

@@ -136,3 +136,25 @@ def test_a_large_count_widens_the_window() -> None:
     articles, tags = _far_neighbour_site()
     # count 10 → a window of 20 places each way, which reaches `twin` in both tags.
     assert slugs(related_articles(articles, tags, 10)[0])[0] == "twin"
+
+
+def test_the_memo_is_reused_only_while_its_inputs_are_the_same(monkeypatch) -> None:
+    import builder.related as related_mod
+
+    specs = [("a", 0, ("x", "y")), ("b", 1, ("x",)), ("c", 2, ("y",)), ("d", 3, ("x", "y"))]
+    articles, tags = make(specs)
+    memo: dict = {}
+    first = related_articles(articles, tags, 2, memo)
+    assert memo["rows"] and memo["digest"]
+
+    def no_ranking(*args: object) -> None:
+        raise AssertionError("ranked again although nothing it depends on changed")
+
+    monkeypatch.setattr(related_mod, "_rank", no_ranking)
+    assert related_articles(articles, tags, 2, memo) == first
+    # A new title is shown in the links, so the memo no longer answers.
+    renamed = [("a", 0, ("x", "y")), ("b", 1, ("x",)), ("c", 2, ("y",)), ("e", 3, ("x", "y"))]
+    articles2, tags2 = make(renamed)
+    monkeypatch.undo()
+    assert slugs(related_articles(articles2, tags2, 2, memo)[0]) == ["e", "b"]
+    assert slugs(first[0]) == ["d", "b"]
