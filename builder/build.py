@@ -131,7 +131,21 @@ def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.C
 
 
 def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
-    """Build the site; on any error the previous output/ is left as it was."""
+    """Build the site; on any error the previous output/ is left as it was.
+
+    A build makes hundreds of thousands of objects that all live until its
+    end; Python's default collector would rescan them over and over (a fifth
+    of an incremental build's time), so it runs far less often meanwhile.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        return _build(config, options)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
     clock = _Clock()
     diags = Diagnostics()
     write.check_output_dir(config)
