@@ -221,6 +221,11 @@ def _unique_paths(entries: list[Entry], config: SiteConfig,
                     "(composed or combining); delete or rename one")
         elif first.casefold() == second.casefold():
             hint = "the two file names differ only in letter case; rename one"
+        elif entry.meta.date and "{day}" not in config.permalinks.article and any(
+                e.meta.path == first and e.meta.date and e.meta.date.day != entry.meta.date.day
+                for e in entries):
+            hint = ("give one of them another `slug:`, or put the day in the URLs: "
+                    'permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml')
         else:
             hint = "give one of them another `slug:`"
         diags.error(entry.meta.path, entry.meta.slug_line, 1,
