@@ -131,7 +131,9 @@ def test_two_articles_on_one_path(config: SiteConfig) -> None:
         "/2024/06/hello/index.html\n"
         "  hint: the two file names differ only in letter case; rename one",
         "content/x/first.md:5:1: error: content/second.md and content/x/first.md would both "
-        "write /2024/06/grid-deal/index.html\n  hint: give one of them another `slug:`",
+        "write /2024/06/grid-deal/index.html\n"
+        "  hint: give one of them another `slug:`, or put the day in the URLs: "
+        'permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml',
     ]
     assert sorted(a.meta.path for a in site.articles) == ["content/Hello.md", "content/second.md"]
 
