@@ -8,6 +8,7 @@ Nothing reaches output/ unless every earlier stage succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -19,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from builder import cache as cache_mod
-from builder import frontmatter, markup, render, site, theme, write
+from builder import frontmatter, markup, render, site, theme, workers, write
 from builder.discover import discover
 from builder.errors import Diagnostic, Diagnostics
 from builder.models import BuildOptions, Entry, Site, SiteConfig, SourceFile
@@ -75,6 +76,7 @@ _worker_config: SiteConfig | None = None
 def _init_worker(config: SiteConfig) -> None:
     global _worker_config
     _worker_config = config
+    workers.leave_signals_to_parent()
 
 
 def _process_in_worker(src: SourceFile) -> tuple[str, tuple[str, str]]:
@@ -92,11 +94,14 @@ def _process_all(
     ordered = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(config,))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(config,)) as pool:
-            return list(pool.map(_process_in_worker, ordered, chunksize=16))
+        with workers.forking():
+            results = pool.map(_process_in_worker, ordered, chunksize=16)
+        return list(results)
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
 
 
@@ -191,9 +196,11 @@ def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             diags.extend(cache_diags.items)
             if _failed(diags, options) or chosen is None:
                 return _result(False, diags, options, model, None, clock, parsed, counts)
-            with write.Writer(config, previous) as writer:
-                for output in render.render(model, chosen, reuse, diags, options.serve_script,
-                                           options.jobs or os.cpu_count() or 1):
+            outputs = render.render(model, chosen, reuse, diags, options.serve_script,
+                                    options.jobs or os.cpu_count() or 1)
+            # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
+            with write.Writer(config, previous) as writer, contextlib.closing(outputs):
+                for output in outputs:
                     writer.add(output)
                 clock.lap("render")
                 if _failed(diags, options):

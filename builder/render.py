@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from builder import __version__, feeds
+from builder import __version__, feeds, workers
 from builder.config import config_fingerprint
 from builder.errors import Diagnostics
 from builder.markup import highlight_css
@@ -110,14 +110,18 @@ def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
     _shared = (todo, theme)
     gc.freeze()  # keep the collector from touching (and so copying) the shared model
     chunks = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=workers.leave_signals_to_parent)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for made, problems in pool.map(_render_chunk, chunks):
-                diags.extend(problems)
-                for index, data in made:
-                    spec = todo[index]
-                    yield OutputFile(spec.out_path, data, spec.fingerprint)
+        with workers.forking():  # the workers are forked by the first submit, in map()
+            results = pool.map(_render_chunk, chunks)
+        for made, problems in results:
+            diags.extend(problems)
+            for index, data in made:
+                spec = todo[index]
+                yield OutputFile(spec.out_path, data, spec.fingerprint)
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: drop chunks not begun
         _shared = None
         gc.unfreeze()
 

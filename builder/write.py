@@ -228,8 +228,10 @@ class Writer:
             removed = 0
         else:
             gone = sorted(set(self._old_files()) - set(self.manifest))
-            # The marker goes last, so a rolled-back build keeps the previous id too.
-            replace = [*self.staged, MARKER]
+            # The marker goes last, so a rolled-back build keeps the previous id too;
+            # like any file, it keeps its mtime when its bytes do not change.
+            same_id = _same(str(self.out / MARKER), marker.encode())
+            replace = self.staged if same_id else [*self.staged, MARKER]
             plan = {"out": str(self.out), "replace": replace, "delete": gone}
             journal = self.tmp / "journal.json"
             with open(journal, "w", encoding="utf-8") as handle:

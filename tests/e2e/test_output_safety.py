@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -218,8 +219,10 @@ def test_ctrl_c_to_the_process_group_with_workers(versions: Versions, tmp_path: 
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             pytest.fail(f"{sig.name} to the process group: the build hung")
-        assert proc.returncode in (0, 130), err
-        assert err == INTERRUPTED or proc.returncode == 0, err
+        assert "Traceback" not in err
+        # -SIGINT: Ctrl-C landed as Python was exiting; a shell shows that as 130 too.
+        assert proc.returncode in (0, 130, -signal.SIGINT), err
+        assert proc.returncode != 130 or err == INTERRUPTED, err
         assert tree(site / "output") in (versions.tree_a, versions.tree_b)
         assert temp_folders(site) == []
 
@@ -240,6 +243,9 @@ def test_second_build_waits_for_the_lock(small_site: Path) -> None:
         proc = subprocess.Popen(BUILD, cwd=small_site, env=env(), stderr=subprocess.PIPE,
                                 text=True)
         assert proc.stderr is not None
+        # Guards against a build blocked on the lock without a word (no timing asserted).
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        assert ready, "the waiting build printed nothing"
         first = proc.stderr.readline()
         assert first == f"waiting for another build of {small_site / 'output'} to finish…\n"
         time.sleep(0.3)  # it keeps waiting, and writes nothing, while the lock is held
