@@ -16,8 +16,9 @@ import multiprocessing
 import os
 import time
 import zoneinfo
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from builder import cache as cache_mod
 from builder import frontmatter, markup, render, site, theme, workers, write
@@ -25,6 +26,7 @@ from builder.discover import discover
 from builder.errors import Diagnostic, Diagnostics
 from builder.models import BuildOptions, Entry, Site, SiteConfig, SourceFile
 
+CHANGED = "the file changed while the build was reading it"  # never cached
 POOL_MIN = 64  # below this many new files a pool costs more than it saves
 
 
@@ -62,6 +64,12 @@ def folder_url(config: SiteConfig, rel: str) -> str:
 def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     """Front matter + Markdown for one file: (rel, cache entry). Runs in workers."""
     diags = Diagnostics()
+    if not src.loaded:
+        data = src.content()
+        if hashlib.sha256(data).hexdigest() != src.sha256:
+            diags.error(src.rel, 0, 0, CHANGED, "build again once the editor has finished saving")
+            return src.rel, cache_mod.dump(None, None, diags.items)
+        src = replace(src, data=data, loaded=True)
     meta = frontmatter.parse(src, config, diags)
     rendered = None
     if meta is not None:
@@ -86,10 +94,12 @@ def _process_in_worker(src: SourceFile) -> tuple[str, tuple[str, str]]:
 
 def _process_all(
     todo: list[SourceFile], config: SiteConfig, jobs: int
-) -> list[tuple[str, tuple[str, str]]]:
+) -> Iterator[tuple[str, tuple[str, str]]]:
+    """Results as they come, so the caller can store them without holding them all."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(todo) < POOL_MIN:
-        return [process(src, config) for src in todo]
+        yield from (process(src, config) for src in todo)
+        return
     # Biggest first, so no worker is left with a long file at the end.
     ordered = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -99,10 +109,13 @@ def _process_all(
     try:
         with workers.forking():
             results = pool.map(_process_in_worker, ordered, chunksize=16)
-        return list(results)
+        yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+FLUSH_EVERY = 500  # new cache entries written per batch during a cold build
 
 
 def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
@@ -110,21 +123,31 @@ def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.C
     """Front matter and Markdown of every text source: from the cache, else made now.
 
     Returns the entries (sorted by path) and how many sources were parsed
-    and rendered afresh; new results are put into the store and, with
-    `flush`, written at once so their bodies can leave memory.
+    and rendered afresh. New results are put into the store and, with
+    `flush`, written in batches as they arrive, so a cold build holds only
+    a batch of bodies in memory: the rest are read back when a page needs
+    them (see Rendered.html).
     """
     keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
     cached = store.get_many(list(keys.values()), lazy=True)
     todo = [s for s in texts if keys[s.rel] not in cached]
-    made = _process_all(todo, config, jobs)
-    for rel, text in made:
-        store.put(keys[rel], text)
-    # Once written to the cache, new bodies are read back when a page needs them.
-    lazy = bool(made) and flush and store.flush()
-    for rel, text in made:
-        source = store.html_source(keys[rel]) if lazy else None
-        cached[keys[rel]] = cache_mod.load(text[0], "" if lazy else text[1], source)
-    del made
+    batch: list[tuple[str, tuple[str, str]]] = []
+
+    def settle() -> None:
+        lazy = flush and store.flush()
+        for rel, text in batch:
+            source = store.html_source(keys[rel]) if lazy else None
+            cached[keys[rel]] = cache_mod.load(text[0], "" if lazy else text[1], source)
+        batch.clear()
+
+    with contextlib.closing(_process_all(todo, config, jobs)) as results:
+        for rel, text in results:
+            if CHANGED not in text[0]:  # a moving target is reported, not remembered
+                store.put(keys[rel], text)
+            batch.append((rel, text))
+            if len(batch) >= FLUSH_EVERY:
+                settle()
+    settle()
     entries: list[Entry] = []
     for src in sorted(texts, key=lambda s: s.rel):
         meta, rendered, found = cached[keys[src.rel]]

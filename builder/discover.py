@@ -79,7 +79,10 @@ def discover(root: Path, diags: Diagnostics, known: Known | None = None,
         if _MARKDOWN_LIKE.search(rel) and not rel.endswith(".md"):
             diags.warning(rel, 0, 0, "copied as a plain file, not built as an article",
                           "articles must end in .md (lower case); rename it")
-        files.append(SourceFile(rel, data, hashlib.sha256(data).hexdigest(), path, stamp))
+        # The bytes are hashed, not kept: a large site would hold them all
+        # until the end. Whoever needs them reads them again (content()).
+        files.append(SourceFile(rel, b"", hashlib.sha256(data).hexdigest(), path, stamp,
+                                loaded=False))
     return files
 
 

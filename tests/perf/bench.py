@@ -36,20 +36,29 @@ paginate: 10
 """
 
 
-def tree_rss(pid: int) -> int:
-    """Summed resident memory (bytes) of a process and all its descendants."""
-    total = 0
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(summed PSS, largest RSS) in bytes of a process and all its descendants.
+
+    Forked workers share most of their memory with the parent; RSS counts
+    shared pages in every process, PSS divides them among the sharers, so
+    the PSS sum is what the build really occupies.
+    """
+    pss = largest = 0
     todo = [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        largest = max(largest, int(line.split()[1]) * 1024)
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
             with open(f"/proc/{current}/task/{current}/children") as handle:
                 todo += [int(c) for c in handle.read().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return pss, largest
 
 
 def run_build(site: Path, *extra: str) -> dict:
@@ -58,14 +67,15 @@ def run_build(site: Path, *extra: str) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "builder", "build", *extra], cwd=site,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = largest = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, largest
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
-            time.sleep(0.02)
+            pss, rss = tree_memory(proc.pid)
+            peak, largest = max(peak, pss), max(largest, rss)
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -81,7 +91,8 @@ def run_build(site: Path, *extra: str) -> dict:
         "wall": wall,
         "cpu": (after.children_user - before.children_user)
         + (after.children_system - before.children_system),
-        "rss": peak / 2**20,
+        "pss": peak / 2**20,
+        "rss": largest / 2**20,
         "written": int(written.group(1)) if written else 0,
     }
 
@@ -182,13 +193,15 @@ def main() -> None:
         rows += bench_size(n, 1, True, args.jobs, workdir)
     print(f"\n{os.cpu_count()} cores, --jobs {args.jobs}, median of {args.runs} runs "
           "(cold-only sizes: 1 run)\n")
-    print("| articles | scenario | wall s | CPU s | peak RSS MiB | files written | ms/article |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| articles | scenario | wall s | CPU s | peak memory MiB (PSS, all processes) "
+          "| largest process RSS MiB | files written | ms/article |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n, name, r in rows:
         cpu = f"{r['cpu']:.2f}" if "cpu" in r else ""
+        pss = f"{r['pss']:.0f}" if "pss" in r else ""
         rss = f"{r['rss']:.0f}" if "rss" in r else ""
         written = str(int(r["written"])) if "written" in r else ""
-        print(f"| {n:,} | {name} | {r['wall']:.2f} | {cpu} | {rss} | {written} | "
+        print(f"| {n:,} | {name} | {r['wall']:.2f} | {cpu} | {pss} | {rss} | {written} | "
               f"{r['wall'] / n * 1000:.2f} |")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -46,7 +46,7 @@ def test_files_are_sorted_read_and_hashed(tmp_path: Path) -> None:
     diags = Diagnostics()
     files = discover(tmp_path, diags)
     assert [f.rel for f in files] == ["content/a.md", "content/a/z.md", "content/b.md"]
-    assert files[0].data == b"A"
+    assert files[0].content() == b"A"
     assert files[0].sha256 == hashlib.sha256(b"A").hexdigest()
     assert diags.items == []
 
