@@ -161,6 +161,15 @@ def safe_rel(rel: str) -> PurePosixPath:
     return PurePosixPath(rel)
 
 
+def _check_rel(rel: str) -> None:
+    """safe_rel without building a path object: the hot path checks every output."""
+    if (not rel or rel[0] == "/" or "\\" in rel or "\0" in rel or rel == MARKER
+            or "//" in rel or rel.endswith("/") or "/../" in f"/{rel}/"):
+        safe_rel(rel)  # raises with the message
+    if not rel.isascii():
+        safe_rel(rel)
+
+
 class Writer:
     """Collects the outputs of a build, then applies them to output/ in one step."""
 
@@ -187,7 +196,7 @@ class Writer:
     def add(self, item: OutputFile) -> None:
         """Stage one output; one identical to the old file's bytes is left alone."""
         key = item.rel_path
-        rel = safe_rel(key)
+        _check_rel(key)
         if key in self.manifest:
             raise UsageError(f"two outputs for {key}")
         if item.data is None:
@@ -202,10 +211,10 @@ class Writer:
             self.manifest[key] = (item.fingerprint, st.st_size, st.st_mtime_ns)
             self.kept += 1
             return
-        folder = str(rel.parent)
+        folder = os.path.dirname(key)
         try:
             if folder not in self.made:
-                (self.stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
                 self.made.add(folder)
             _write_file(os.path.join(self.stage, key), item.data)
         except OSError as exc:  # name the file by where it was going, not the temp folder

@@ -343,6 +343,14 @@ def test_refuses_paths_outside_the_output_folder() -> None:
     assert str(write.safe_rel("tags/café/index.html")) == "tags/café/index.html"
 
 
+def test_the_writer_refuses_them_too(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    for rel in ("/etc/passwd", "../x", "a/../../x", "a/..", "a//b", "a\\b", "a\0b", "x/"):
+        with write.Writer(config, {}) as writer, pytest.raises(UsageError) as info:
+            writer.add(OutputFile(rel, b"x", "fp"))
+        assert info.value.message == f"refusing to write outside the output folder: {rel!r}"
+
+
 def test_marker_id_names_the_outputs(tmp_path: Path) -> None:
     """Same outputs, same id, whichever folder and order they were written in."""
     one = write_files(make_config(tmp_path / "one"), NEW)
