@@ -212,7 +212,8 @@ def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             clock.lap("markdown")
             memo = store.info(f"related:{config.root}")
             model = site.build_site(entries, assets, config, options, diags, memo)
-            chosen = theme.load_theme(config, diags)
+            theme_memo = store.info(f"theme:{config.root}")
+            chosen = theme.load_theme(config, diags, theme_memo)
             clock.lap("site")
             counts = _counts(model)
             content_diags = list(diags.items)  # what a no-change rebuild replays
@@ -232,7 +233,7 @@ def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
                 stats = writer.commit()
             clock.lap("write")
             state = {"signature": signature, "counts": counts, "stats": stats_known,
-                     "related": memo,
+                     "related": memo, "theme": theme_memo,
                      "next_due": model.next_due.isoformat() if model.next_due else None,
                      "diagnostics": [list(d.__dict__.values()) for d in content_diags]}
             before = len(cache_diags.items)

@@ -286,10 +286,11 @@ class Cache:
                 if text != self.manifest_text:
                     self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
                                     (f"manifest:{output}", text))
-                memo = state.pop("related", None)
-                if memo:
-                    self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                    (f"related:{known_root}", json.dumps(memo)))
+                for name in ("related", "theme"):  # memos kept between builds
+                    memo = state.pop(name, None)
+                    if memo:
+                        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
+                                        (f"{name}:{known_root}", json.dumps(memo)))
                 known = state.pop("stats", None)
                 if known is not None:
                     self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",

@@ -116,8 +116,14 @@ def _parent(folder: Path, root: Path, diags: Diagnostics) -> str | None:
     return str(value.value) if value is not None and value.kind == "str" else None
 
 
-def load_theme(config: SiteConfig, diags: Diagnostics) -> Theme | None:
-    """Build the environment and compile every template; None if any fails."""
+def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None) -> Theme | None:
+    """Build the environment and compile every template; None if any fails.
+
+    `memo` (in and out) remembers the template fingerprints of the last
+    theme that compiled cleanly, by the digest of its files: while they are
+    unchanged, templates are compiled only when a page needs them, which is
+    most of the cost of an incremental build that renders one page.
+    """
     folders = chain(config, diags)
     if not folders:
         return None
@@ -138,6 +144,8 @@ def load_theme(config: SiteConfig, diags: Diagnostics) -> Theme | None:
     sources: dict[str, str] = {}
     origins: dict[str, str] = {}
     ok = True
+    digest = signature(config) if memo is not None else ""
+    known = memo is not None and memo.get("signature") == digest
     for name in sorted(env.list_templates(filter_func=lambda n: not n.startswith("."))):
         try:
             source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
@@ -147,6 +155,8 @@ def load_theme(config: SiteConfig, diags: Diagnostics) -> Theme | None:
             continue
         sources[name] = source
         origins[name] = _display(Path(filename), config.root)
+        if known:
+            continue
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
@@ -161,7 +171,14 @@ def load_theme(config: SiteConfig, diags: Diagnostics) -> Theme | None:
         for path in sorted(static.rglob("*")) if static.is_dir() else []:
             if path.is_file() and not path.name.startswith("."):
                 statics["static/" + path.relative_to(static).as_posix()] = path
-    return Theme(env, _fingerprints(env, sources), tuple(sorted(statics.items())), origins)
+    if known:
+        fingerprints = dict(memo["fingerprints"])  # type: ignore[index]
+    else:
+        fingerprints = _fingerprints(env, sources)
+        if memo is not None:
+            memo.clear()
+            memo.update(signature=digest, fingerprints=fingerprints)
+    return Theme(env, fingerprints, tuple(sorted(statics.items())), origins)
 
 
 def signature(config: SiteConfig) -> str:

@@ -303,3 +303,19 @@ def test_template_syntax_errors_name_the_file(tmp_path: Path, bad: str) -> None:
     assert load_theme(config, diags) is None
     assert [d.path for d in diags.items] == ["templates/tags.html"]
     assert diags.items[0].message.startswith("template syntax error:")
+
+
+def test_an_unchanged_theme_is_not_compiled_again(tmp_path: Path) -> None:
+    config = load_config(_site(tmp_path))
+    memo: dict = {}
+    first = load_theme(config, Diagnostics(), memo)
+    assert first is not None and memo["fingerprints"] == first.fingerprints
+    again = load_theme(config, Diagnostics(), memo)
+    assert again is not None and again.fingerprints == first.fingerprints
+    assert not again.env.cache, "templates compiled although the theme did not change"
+    # A changed template is compiled (and checked) again, and its fingerprint moves.
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tags.html").write_text("{% if %}\n", "utf-8")
+    diags = Diagnostics()
+    assert load_theme(config, diags, memo) is None
+    assert [d.path for d in diags.items] == ["templates/tags.html"]
