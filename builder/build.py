@@ -253,11 +253,11 @@ def _known(sources: list[SourceFile], hashed_at: int) -> dict:
 
 def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile]) -> str:
     """Everything a build's output depends on, but the clock (see `_unchanged`)."""
-    from builder import __version__
+    from builder import code_digest
     from builder.config import config_fingerprint
 
     digest = hashlib.sha256()
-    for part in (__version__, config_fingerprint(config), theme.signature(config),
+    for part in (code_digest(), config_fingerprint(config), theme.signature(config),
                  options.drafts, options.future, options.serve_script,
                  os.environ.get("SOURCE_DATE_EPOCH", "")):
         digest.update(repr(part).encode() + b"\0")

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from builder import __version__
+from builder import code_digest
 from builder.errors import Diagnostic, Diagnostics
 from builder.models import ArticleMeta, Rendered, Source, TocEntry
 
@@ -330,4 +330,4 @@ class Cache:
 
 def salt(*parts: object) -> str:
     """Everything besides the file's bytes that changes a parse or render."""
-    return hashlib.sha256(repr((FORMAT, __version__) + parts).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr((FORMAT, code_digest()) + parts).encode()).hexdigest()[:16]

@@ -332,6 +332,12 @@ def _spellings(url: str, source: str, config: SiteConfig) -> list[str]:
     if url.startswith(folder) and len(url) > len(folder):
         rest = url[len(folder):]
         forms += [rest, "./" + rest]
+    # `../x` was resolved against the folder: try each folder above it.
+    parts = folder.strip("/").split("/")
+    for up in range(1, len(parts) + 1):
+        above = "/" + "/".join(parts[:-up]) + ("/" if parts[:-up] else "")
+        if url.startswith(above) and len(url) > len(above):
+            forms.append("../" * up + url[len(above):])
     return forms
 
 

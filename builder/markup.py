@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from urllib.parse import urljoin
 from xml.etree import ElementTree as etree
 
 import markdown
@@ -177,12 +178,17 @@ def clean(html: str, config: MarkdownConfig) -> str:
     )
 
 
+_BASE = "http://site.invalid"  # a stand-in origin: only the path part is kept
+
+
 def _site_absolute(html: str, folder_url: str) -> str:
     def fix(match: re.Match[str]) -> str:
         url = match.group(2)
         if not url or _ABSOLUTE.match(url):
             return match.group(0)
-        return match.group(1) + folder_url + url.removeprefix("./") + match.group(3)
+        # Resolved as a browser would (`../` stops at the site's root), so a
+        # link that climbs too far is reported by `check` as missing.
+        return match.group(1) + urljoin(_BASE + folder_url, url)[len(_BASE):] + match.group(3)
 
     return _URL_ATTR.sub(fix, html)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from builder import __version__, feeds, workers
+from builder import code_digest, feeds, workers
 from builder.config import config_fingerprint
 from builder.errors import Diagnostics
 from builder.markup import highlight_css
@@ -273,7 +273,7 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
 
     config = site.config
     info = _site_info(site)
-    base_fp = fingerprint(__version__, config_fingerprint(config), info, serve_script)
+    base_fp = fingerprint(code_digest(), config_fingerprint(config), info, serve_script)
 
     def page(template: str, out_path: str, fp_parts: tuple, origin: str,
              context: Callable[[], dict]) -> Spec:

@@ -245,10 +245,16 @@ def _place(entry: Entry, rel: str, config: SiteConfig, tag_refs: dict[str, TagRe
         ref = tag_refs[tag]
         if ref not in tags:
             tags.append(ref)
+    url = config.base_path + rel
+    rendered = entry.rendered
+    if 'href="#' in rendered.summary_html:
+        # A summary shown on a list page keeps its #links pointing into the article.
+        rendered = replace(rendered, summary_html=rendered.summary_html.replace(
+            'href="#', f'href="{url}#'))
     return Article(
         meta=meta,
-        rendered=entry.rendered,
-        url=config.base_path + rel,
+        rendered=rendered,
+        url=url,
         out_path=rel + "index.html",
         tags=tuple(tags),
         key=entry.sha256,
