@@ -8,6 +8,7 @@ user sees diagnostics, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import signal
 import sys
 from pathlib import Path
@@ -148,6 +149,10 @@ def summary(result) -> str:  # type: ignore[no-untyped-def]
     return text
 
 
+COMMAND_MODULES = {"serve": "serve", "check": "check", "new": "new", "import": "importer_cli",
+                   "init": "init"}
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -158,12 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         parser().print_help(sys.stderr)
         return EXIT_USAGE
     signal.signal(signal.SIGTERM, _terminate)
-    commands = {"build": cmd_build}
-    for name, module in (("serve", "serve"), ("check", "check"), ("new", "new"),
-                         ("import", "importer_cli"), ("init", "init")):
-        commands[name] = lambda a, m=module: __import__(f"builder.{m}", fromlist=["run"]).run(a)
     try:
-        return commands[args.command](args)
+        if args.command == "build":
+            return cmd_build(args)
+        # Each other command lives in its own module, imported only when used.
+        return importlib.import_module(f"builder.{COMMAND_MODULES[args.command]}").run(args)
     except ConfigErrors as exc:
         emit(exc.diagnostics, sys.stderr)
         return EXIT_USAGE
