@@ -241,8 +241,8 @@ def feed_specs(site: Site, base_fp: str) -> Iterator[Spec]:
             return writer(info, entries, options)
 
         # build_date stands in for the feed's date when it has no items.
-        return Spec(out, fingerprint(base_fp, out, keys, options, site.build_date), "generated",
-                    make)
+        empty_date = None if keys else site.build_date
+        return Spec(out, fingerprint(base_fp, out, keys, options, empty_date), "generated", make)
 
     everything = tuple(range(len(site.articles)))
     if opts.rss.enabled:
@@ -321,8 +321,7 @@ def _editions_feed(site: Site, base_fp: str) -> Spec:
                           config.base_url + "editions/feed.xml", items)
         return feeds.rss(info, items, options)
 
-    return Spec("editions/feed.xml", fingerprint(base_fp, keys, options, site.build_date),
-                "generated", make)
+    return Spec("editions/feed.xml", fingerprint(base_fp, keys, options), "generated", make)
 
 
 def _sitemap(site: Site, base_fp: str) -> Spec:
