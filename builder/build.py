@@ -193,7 +193,8 @@ def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             clock.lap("discover")
             previous = write.previous_files(config, store.manifest(config.output_dir))
             reuse = write.reusable(config, previous)
-            signature = _signature(config, options, sources)
+            theme_digest = theme.signature(config)  # read once: both checks below use it
+            signature = _signature(config, options, sources, theme_digest)
             unchanged = _unchanged(store.info(f"state:{config.output_dir}"), signature,
                                    options, config,
                                    bool(previous) and len(reuse) == len(previous))
@@ -213,7 +214,7 @@ def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             memo = store.info(f"related:{config.root}")
             model = site.build_site(entries, assets, config, options, diags, memo)
             theme_memo = store.info(f"theme:{config.root}")
-            chosen = theme.load_theme(config, diags, theme_memo)
+            chosen = theme.load_theme(config, diags, theme_memo, theme_digest)
             clock.lap("site")
             counts = _counts(model)
             content_diags = list(diags.items)  # what a no-change rebuild replays
@@ -251,13 +252,14 @@ def _known(sources: list[SourceFile], hashed_at: int) -> dict:
     return {"at": hashed_at, "files": {s.rel: [*s.stat, s.sha256] for s in sources if s.stat}}
 
 
-def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile]) -> str:
+def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile],
+               theme_digest: str) -> str:
     """Everything a build's output depends on, but the clock (see `_unchanged`)."""
     from builder import code_digest
     from builder.config import config_fingerprint
 
     digest = hashlib.sha256()
-    for part in (code_digest(), config_fingerprint(config), theme.signature(config),
+    for part in (code_digest(), config_fingerprint(config), theme_digest,
                  options.drafts, options.future, options.serve_script,
                  os.environ.get("SOURCE_DATE_EPOCH", "")):
         digest.update(repr(part).encode() + b"\0")

@@ -286,17 +286,12 @@ class Cache:
                 if text != self.manifest_text:
                     self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
                                     (f"manifest:{output}", text))
-                for name in ("related", "theme"):  # memos kept between builds
-                    memo = state.pop(name, None)
-                    if memo:
-                        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                        (f"{name}:{known_root}", json.dumps(memo)))
-                known = state.pop("stats", None)
-                if known is not None:
-                    self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                    (f"stats:{known_root}", json.dumps(known)))
-                self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                (f"state:{output}", json.dumps(state)))
+                # Memos and file stats belong to the site; the state to the output.
+                for name in ("related", "theme", "stats"):
+                    value = state.pop(name, None)
+                    if value:
+                        self._put_info(f"{name}:{known_root}", value)
+                self._put_info(f"state:{output}", state)
             self.pending.clear()
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
@@ -307,10 +302,13 @@ class Cache:
             return
         try:
             with self.db:
-                self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                (f"stats:{root}", json.dumps(known)))
+                self._put_info(f"stats:{root}", known)
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
+
+    def _put_info(self, key: str, value: dict) -> None:
+        assert self.db is not None
+        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, json.dumps(value)))
 
     def _info(self, key: str) -> dict:
         if self.db is None:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
+from builder.dates import MONTHS
 from builder.errors import Diagnostics
 from builder.models import (
     ArchiveMonth,
@@ -24,8 +25,6 @@ from builder.models import (
 )
 from builder.urls import expand
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 _WEEK_ID = re.compile(r"^(\d{4})-w(\d{2})$")
 _MONTH_ID = re.compile(r"^(\d{4})-(\d{2})$")
 

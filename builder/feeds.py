@@ -23,7 +23,7 @@ from functools import lru_cache
 from html import escape, unescape
 from urllib.parse import quote, urljoin
 
-from builder.editions import MONTHS
+from builder.dates import date_long
 from builder.models import Article, FeedOptions, SiteConfig
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -139,10 +139,6 @@ def absolutize(html: str, page_url: str, config: SiteConfig) -> str:
 # --------------------------------------------------------------------------
 # Items
 # --------------------------------------------------------------------------
-def date_long(value: dt.date) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
 def source_line(article: Article) -> str:
     """The attribution paragraph, worded as on the article page (feed readers show no theme)."""
     source = article.meta.source

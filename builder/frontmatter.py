@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import zoneinfo
 
+from builder.dates import guess_date
 from builder.discover import decode
 from builder.errors import Diagnostics, did_you_mean
 from builder.models import ArticleMeta, SiteConfig, Source, SourceFile
@@ -27,13 +28,6 @@ _DATE_HINT = "write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00"
 # Dates outside this span are typos, and near the ends of the calendar the
 # week and month arithmetic of editions would overflow.
 MIN_YEAR, MAX_YEAR = 1000, 9000
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_WORDY_DATE = re.compile(
-    r"^(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<m1>[a-z]+)\.?,?|(?P<m2>[a-z]+)\.?\s+"
-    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{4})$", re.I)
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 
 
 def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int] | None:
@@ -86,37 +80,6 @@ def parse(src: SourceFile, config: SiteConfig, diags: Diagnostics) -> ArticleMet
     if any(d.severity == "error" for d in diags.items[before:]):
         return None
     return meta
-
-
-def guess_date(text: str) -> str | None:
-    """The ISO form of a date written another way, or None when it cannot be told.
-
-    `01/05/2024` is 1 May in most of the world and 5 January in the US; when
-    both readings are real dates the hint offers both rather than guess.
-    """
-    text = text.strip()
-    readings: list[tuple[int, int, int]] = []
-    if match := _WORDY_DATE.match(text):
-        name = (match["m1"] or match["m2"]).lower()
-        months = [i for i, m in enumerate(_MONTHS, 1) if len(name) >= 3 and m.startswith(name)]
-        if len(months) == 1:
-            readings.append((int(match["y"]), months[0], int(match["d1"] or match["d2"])))
-    elif match := _NUMERIC_DATE.match(text):
-        a, b, year = int(match[1]), int(match[2]), int(match[3])
-        readings += [(year, b, a), (year, a, b)]
-    elif match := _YEAR_FIRST.match(text):
-        readings.append((int(match[1]), int(match[2]), int(match[3])))
-    valid = []
-    for year, month, day in readings:
-        try:
-            iso = dt.date(year, month, day).isoformat()
-        except ValueError:
-            continue
-        if iso not in valid:
-            valid.append(iso)
-    if not valid:
-        return None
-    return " or ".join(valid)
 
 
 class _Schema:

@@ -39,8 +39,8 @@ from builder.importer import ExistingArticle, ImportedArticle, ImportFailure, Im
 from builder.importer_text import title_key
 from builder.models import ArticleMeta, SiteConfig, SourceFile
 from builder.new import parse_tags
-from builder.site import tag_key
-from builder.urls import expand, normalise_url, slugify
+from builder.site import folder_of, tag_key
+from builder.urls import normalise_url, slugify
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
 _DUPLICATE_HINT = "import only one of the two files"
@@ -139,7 +139,7 @@ def index_site(config: SiteConfig) -> SiteIndex:
             continue
         source = meta.source.url if meta.source else None
         existing.append(ExistingArticle(src.rel, meta.title, meta.date.date(), source))
-        pages.setdefault(page_of(meta, config), src.rel)
+        pages.setdefault(folder_of(meta, config), src.rel)
         for tag in dict.fromkeys(t for t, _line in meta.tags):
             counts[tag_key(tag)][tag] += 1
     # The spelling most articles use (as the build picks it), the most used tags first,
@@ -153,14 +153,6 @@ def index_site(config: SiteConfig) -> SiteIndex:
         tag_slugs={slugify(names[key]): names[key] for key in order},
         broken=len({d.path for d in diags.items if d.severity == "error"}),
     )
-
-
-def page_of(meta: ArticleMeta, config: SiteConfig) -> str:
-    """The article's output folder, by the same permalink rule as the build (site.py)."""
-    date = meta.date
-    assert date is not None
-    return expand(config.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
-                  month=f"{date.month:02d}", day=f"{date.day:02d}")
 
 
 def read_input(file: Path) -> bytes:
@@ -187,7 +179,7 @@ def plan(file: Path, options: ImportOptions, config: SiteConfig, site: SiteIndex
     """Convert one FILE and refuse anything that would overwrite or duplicate."""
     article = convert(file, read_input(file), options)
     meta = _as_built(article, config)
-    page = page_of(meta, config)
+    page = folder_of(meta, config)
     rel = article.rel_path
     if (config.root / rel).exists() or (config.root / rel).is_symlink():
         raise ImportFailure(f"{rel} already exists", hint=_SLUG_HINT.format("that article"))

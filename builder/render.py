@@ -14,7 +14,6 @@ import json
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 import jinja2
@@ -225,9 +224,7 @@ def _site_info(site: Site) -> SiteInfo:
 
 def plain(html: str, limit: int = 200) -> str:
     """Text of an HTML fragment, cut at a word boundary, for meta descriptions."""
-    import re
-
-    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    text = feeds.plain_text(html)
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"

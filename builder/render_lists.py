@@ -14,6 +14,7 @@ from html import escape
 from itertools import groupby
 
 from builder import feeds
+from builder.dates import date_long
 from builder.models import ArchiveMonth, Article, Edition, FeedOptions, Site
 from builder.render import FeedLink, PageInfo, Pagination, SiteInfo, Spec, fingerprint, pages_of
 
@@ -286,7 +287,7 @@ def edition_item(edition: Edition, site: Site) -> feeds.FeedItem:
             minutes = article.rendered.reading_minutes
             parts.append(f'<h3><a href="{escape(item.url, quote=True)}">'
                          f"{escape(article.title)}</a></h3>")
-            parts.append(f"<p><small>{feeds.date_long(article.date)} · {minutes} min read"
+            parts.append(f"<p><small>{date_long(article.date)} · {minutes} min read"
                          f"</small></p>")
             parts.append(item.summary_html)
             if item.source_html:

@@ -186,7 +186,7 @@ def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
             seen[key] = entry.meta.path
 
 
-def _rel_path(meta: ArticleMeta, config: SiteConfig) -> str:
+def folder_of(meta: ArticleMeta, config: SiteConfig) -> str:
     """The folder an article or page is published in, relative to the site root."""
     if meta.kind == "page":
         return expand(config.permalinks.page, slug=meta.slug)
@@ -208,7 +208,7 @@ def _unique_paths(entries: list[Entry], config: SiteConfig,
     owner: dict[str, str] = {}
     kept: dict[int, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
-        rel = _rel_path(entry.meta, config)
+        rel = folder_of(entry.meta, config)
         out = rel + "index.html"
         first = owner.setdefault(out, entry.meta.path)
         if first == entry.meta.path:

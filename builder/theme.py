@@ -9,7 +9,6 @@ template gets a fingerprint covering the templates it extends or includes.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from builder.config import display_path
-from builder.editions import MONTHS
+from builder.dates import date_long
 from builder.errors import Diagnostics
 from builder.models import SiteConfig
 
@@ -33,13 +32,6 @@ class Theme:
     fingerprints: dict[str, str]  # template name → digest of it and what it uses
     statics: tuple[tuple[str, Path], ...]  # (output rel path, file)
     origins: dict[str, str]  # template name → path shown in diagnostics
-
-
-def date_long(value: dt.date | None) -> str:
-    """`23 June 2024`: English month names, never the machine's locale."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def _memo() -> Callable[..., Markup]:
@@ -116,13 +108,15 @@ def _parent(folder: Path, root: Path, diags: Diagnostics) -> str | None:
     return str(value.value) if value is not None and value.kind == "str" else None
 
 
-def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None) -> Theme | None:
+def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
+               digest: str | None = None) -> Theme | None:
     """Build the environment and compile every template; None if any fails.
 
     `memo` (in and out) remembers the template fingerprints of the last
     theme that compiled cleanly, by the digest of its files: while they are
     unchanged, templates are compiled only when a page needs them, which is
     most of the cost of an incremental build that renders one page.
+    `digest` is `signature(config)` when the caller has already computed it.
     """
     folders = chain(config, diags)
     if not folders:
@@ -144,7 +138,8 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None)
     sources: dict[str, str] = {}
     origins: dict[str, str] = {}
     ok = True
-    digest = signature(config) if memo is not None else ""
+    if memo is not None and digest is None:
+        digest = signature(config)
     known = memo is not None and memo.get("signature") == digest
     for name in sorted(env.list_templates(filter_func=lambda n: not n.startswith("."))):
         try:
