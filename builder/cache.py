@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from builder import code_digest
-from builder.errors import Diagnostic, Diagnostics
-from builder.models import ArticleMeta, Rendered, Source, TocEntry
+from builder.core.errors import Diagnostic, Diagnostics
+from builder.core.models import ArticleMeta, Rendered, Source, TocEntry
 
 FORMAT = "broadsheet-cache-3"
 Value = tuple[ArticleMeta | None, Rendered | None, list[Diagnostic]]

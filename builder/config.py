@@ -11,12 +11,10 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-from builder.discover import decode
-from builder.errors import ConfigErrors, Diagnostics, did_you_mean
-from builder.models import (
+from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
+from builder.core.models import (
     FeedOptions,
     FeedsConfig,
     MarkdownConfig,
@@ -24,7 +22,8 @@ from builder.models import (
     SiteConfig,
     SourceFile,
 )
-from builder.yamlload import YamlValue, describe, load_mapping
+from builder.core.textfile import decode
+from builder.core.yamlschema import YamlValue, describe, load_mapping
 
 _PERMALINK_FIELDS = {
     "article": {"year", "month", "day", "slug"},
@@ -194,18 +193,6 @@ def _permalink_checker(kind: str) -> Callable[[str], str | None]:
     return check
 
 
-def display_path(path: Path) -> str:
-    """The config path as the user should see it: as given, or relative to the
-    current folder when it lies inside it, so editors and CI can jump to it."""
-    if not path.is_absolute():
-        return path.as_posix()
-    cwd = Path.cwd()
-    for base in (cwd, cwd.resolve()):
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
 
 
 def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
@@ -351,10 +338,3 @@ def _build(
         output_dir=output_dir,
     )
 
-
-def config_fingerprint(config: SiteConfig) -> str:
-    """A stable text of every setting, so cached pages notice any config change."""
-    values: dict[str, Any] = {
-        k: v for k, v in vars(config).items() if k not in ("root", "config_path", "output_dir")
-    }
-    return repr(sorted(values.items()))

@@ -28,9 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from builder.config import display_path
-from builder.errors import UsageError
-from builder.models import OutputFile, SiteConfig
+from builder.core.errors import UsageError, display_path
+from builder.core.models import OutputFile, SiteConfig
 
 MARKER = ".broadsheet"
 TMP_PREFIX = ".broadsheet-tmp-"

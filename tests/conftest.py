@@ -40,9 +40,9 @@ def build_fixture_copy(dest: Path, *, base_url: str | None = None, extra_yaml: s
     import datetime as dt
     import os
 
-    from builder.build import build
     from builder.config import load_config
-    from builder.models import BuildOptions
+    from builder.core.models import BuildOptions
+    from builder.pipeline import build
 
     shutil.copytree(source, dest)
     config_file = dest / "site.yaml"

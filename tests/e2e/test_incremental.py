@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import BuildResult, build
 from builder.config import load_config
-from builder.models import BuildOptions
+from builder.core.models import BuildOptions
+from builder.pipeline import BuildResult, build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "perf"))
 import corpus  # noqa: E402

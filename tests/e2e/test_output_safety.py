@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 
 from builder import write
-from builder.build import build
 from builder.cli import main
 from builder.config import load_config
-from builder.models import BuildOptions
+from builder.core.models import BuildOptions
+from builder.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_SERVE = REPO / "tests" / "fixtures" / "site-serve"

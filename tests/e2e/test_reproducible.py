@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from builder import write
-from builder.build import POOL_MIN
-from builder.render import PARALLEL_MIN
+from builder.pipeline import POOL_MIN
+from builder.render.engine import PARALLEL_MIN
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "perf"))

@@ -104,8 +104,8 @@ def _bodies(content: Path) -> list[str]:
 def _convert_all(bodies: list[str]) -> int:
     import markdown
 
-    from builder.markup import _markdown
-    from builder.models import MarkdownConfig
+    from builder.core.models import MarkdownConfig
+    from builder.read.markup import _markdown
 
     md: markdown.Markdown = _markdown(MarkdownConfig())
     for body in bodies:

@@ -1,7 +1,7 @@
 """Property-based tests: no input crashes the build, and any text survives escaping.
 
 Each example builds a real one-article site into a temporary folder with
-`builder.build.build`, so these stay modest in number (a few dozen each).
+`builder.pipeline.build`, so these stay modest in number (a few dozen each).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import html5lib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.build import BuildResult, build
 from builder.config import load_config
-from builder.models import BuildOptions
-from builder.urls import slug_problem, slugify
+from builder.core.models import BuildOptions
+from builder.core.slugs import slug_problem, slugify
+from builder.pipeline import BuildResult, build
 
 SITE_YAML = 'title: "Fuzz"\nbase_url: "https://example.org/"\ntimezone: Europe/Berlin\n'
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from builder import cache
 from builder.cache import FORMAT, Cache, dump, load
-from builder.errors import Diagnostic, Diagnostics
-from builder.models import ArticleMeta, MarkdownConfig, Rendered, Source, TocEntry
+from builder.core.errors import Diagnostic, Diagnostics
+from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, Source, TocEntry
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 OUT = Path("/site/output")

@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from builder.config import config_fingerprint, display_path, load_config
-from builder.errors import ConfigErrors
-from builder.models import FeedOptions, MarkdownConfig, Permalinks, SiteConfig
+from builder.config import load_config
+from builder.core.errors import ConfigErrors, display_path
+from builder.core.models import (
+    FeedOptions,
+    MarkdownConfig,
+    Permalinks,
+    SiteConfig,
+    config_fingerprint,
+)
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "site.yaml") -> Path:

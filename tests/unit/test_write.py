@@ -23,8 +23,8 @@ import pytest
 from builder import write
 from builder.cli import main
 from builder.config import load_config
-from builder.errors import UsageError
-from builder.models import OutputFile, SiteConfig
+from builder.core.errors import UsageError
+from builder.core.models import OutputFile, SiteConfig
 
 SITE_SERVE = Path(__file__).resolve().parents[1] / "fixtures" / "site-serve"
 ARTICLE = "content/2024/06/fish-market-reopens.md"

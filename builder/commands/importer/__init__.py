@@ -1,0 +1,1 @@
+"""`broadsheet import`: received text and saved pages → Markdown articles."""

@@ -1,0 +1,220 @@
+"""`broadsheet new "Title"`: start an article with complete, valid front matter.
+
+An editor's first file should build as it is, so the front matter is
+written with PyYAML's safe dumper (every title round-trips, however many
+colons, quotes or `yes`es it holds) and the file lands where the permalink
+will put it: `content/YYYY/MM/<slug>.md`. Nothing is ever overwritten: a
+file that exists, or an article anywhere in content/ with the same slug, is
+an error naming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+import zoneinfo
+from pathlib import Path
+
+import yaml
+
+from builder.commands.common import site_options
+from builder.config import load_config
+from builder.core.errors import Diagnostics, UsageError
+from builder.core.models import SiteConfig
+from builder.core.slugs import slug_problem, slugify, tag_key
+from builder.core.urls import normalise_url
+from builder.read import frontmatter
+from builder.read.discover import discover
+
+SLUG_LENGTH = 60  # a URL segment people can still read and type
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
+                "(without one, the first paragraph is used)\n")
+
+
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper, writing datetimes as ISO 8601 with a `T` and the offset."""
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_Dumper.add_representer(dt.datetime, _represent_datetime)
+
+
+
+HELP = "start a new article"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    site_options(parser)
+    parser.add_argument("title")
+    parser.add_argument("--tags", default="", help="comma-separated tags")
+    parser.add_argument("--source", help="URL of the article being curated")
+    parser.add_argument("--date", help="publication date: 2024-06-23, 2024-06-23T09:30 or with "
+                        "an offset (default: now, in the site time zone)")
+    parser.add_argument("--slug", help="URL name of the article (default: from the title)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the new article and print its path on stdout (for `$EDITOR $(broadsheet new …)`)."""
+    config = load_config(args.config, args.output)
+    title = clean_title(args.title)
+    slug = choose_slug(title, args.slug)
+    when = parse_date(args.date, config.timezone)
+    tags = parse_tags(args.tags)
+    source = check_source(args.source)
+    existing = _existing(config)
+    tags = [existing.tags.get(tag_key(t), t) for t in tags]
+    rel = f"content/{when.year:04d}/{when.month:02d}/{slug}.md"
+    path = config.root / rel
+    if path.exists():
+        raise UsageError(f"{rel} already exists", "choose another title, or pass --slug")
+    if slug in existing.slugs:
+        raise UsageError(f"an article with the slug `{slug}` already exists: "
+                         f"{existing.slugs[slug]}", "choose another title, or pass --slug")
+    if source and normalise_url(source) in existing.sources:
+        print(f"warning: {existing.sources[normalise_url(source)]} already curates {source}",
+              file=sys.stderr)
+    text = render(title, when, tags, source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(f"{rel} already exists", "choose another title, or pass --slug") from None
+    print(_shown(path))
+    return 0
+
+
+def clean_title(title: str) -> str:
+    """The headline on one line; empty or control characters are usage errors."""
+    if _CONTROL.search(title.replace("\n", " ").replace("\t", " ")):
+        raise UsageError("the title contains a control character", "type the headline again")
+    text = " ".join(title.split())
+    if not text:
+        raise UsageError("the title is empty", 'write it in quotes: broadsheet new "Headline"')
+    return text
+
+
+def choose_slug(title: str, wanted: str | None) -> str:
+    """--slug as given (if valid), else the title's slug cut at a hyphen to ≤ 60 characters."""
+    if wanted is not None:
+        fixed = slugify(wanted)
+        problem = slug_problem(fixed)
+        if problem is None and fixed != wanted:
+            problem = f"`{wanted}` is not in URL form (use `{fixed}`)"
+        if problem:
+            raise UsageError(f"--slug {problem}", "use lower-case words joined by hyphens")
+        return wanted
+    slug = shorten(slugify(title))
+    problem = slug_problem(slug)
+    if problem:
+        raise UsageError(f"the slug from the title {problem}", "pass --slug some-words")
+    return slug
+
+
+def shorten(slug: str, limit: int = SLUG_LENGTH) -> str:
+    """Cut a slug to `limit` characters at a hyphen, so no word is split."""
+    if len(slug) <= limit:
+        return slug
+    if slug[limit] == "-":
+        return slug[:limit]
+    head = slug[:limit]
+    return head.rsplit("-", 1)[0] if "-" in head else head
+
+
+def parse_date(text: str | None, timezone: str) -> dt.datetime | dt.date:
+    """--date as an ISO date or datetime (naive = site time zone); default now, to the second."""
+    tz = zoneinfo.ZoneInfo(timezone)
+    if text is None:
+        return dt.datetime.now(tz).replace(microsecond=0)
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--date `{text}` is not a date",
+                         "write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"
+                         ) from None
+    return when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
+
+
+def parse_tags(text: str | None) -> list[str]:
+    """`a, b ,c` → [a, b, c]: spaces collapsed, empties and repeats dropped."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for part in (text or "").split(","):
+        tag = " ".join(part.split())
+        if not tag:
+            continue
+        problem = slug_problem(slugify(tag), reserved=False)
+        if problem:
+            raise UsageError(f"tag `{tag}` cannot be a URL: its slug {problem}",
+                             "use a tag with letters or digits")
+        if tag_key(tag) not in seen:
+            seen.add(tag_key(tag))
+            tags.append(tag)
+    return tags
+
+
+def check_source(url: str | None) -> str | None:
+    if url is None:
+        return None
+    url = url.strip()
+    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
+        raise UsageError(f"--source must be an http:// or https:// URL, found `{url}`")
+    return url
+
+
+def render(title: str, when: dt.datetime | dt.date, tags: list[str], source: str | None) -> str:
+    """The file: front matter (safe-dumped) and an empty body for the editor to fill."""
+    data: dict[str, object] = {"title": title, "date": when, "tags": tags}
+    if source:
+        data["source"] = {"url": source}
+    front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                      default_flow_style=None, width=1_000_000)
+    return f"---\n{front}{SUMMARY_HINT}---\n\n"
+
+
+class _Existing:
+    """What content/ already holds: slugs, source URLs and tag spellings."""
+
+    def __init__(self) -> None:
+        self.slugs: dict[str, str] = {}
+        self.sources: dict[str, str] = {}
+        self.tags: dict[str, str] = {}
+
+
+def _existing(config: SiteConfig) -> _Existing:
+    """Read every article's front matter (no Markdown rendering: this must be quick)."""
+    found = _Existing()
+    diags = Diagnostics()
+    for src in discover(config.root, diags):
+        if src.kind != "article":
+            continue
+        stem = src.rel.rsplit("/", 1)[-1].removesuffix(".md")
+        meta = frontmatter.parse(src, config, Diagnostics())
+        slug = meta.slug if meta else slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
+        found.slugs.setdefault(slug, src.rel)
+        if meta is None:
+            continue
+        if meta.source:
+            found.sources.setdefault(normalise_url(meta.source.url), src.rel)
+        for tag, _line in meta.tags:
+            found.tags.setdefault(tag_key(tag), tag)
+    return found
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder when it is inside it, else absolute."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) \
+            else str(path)
+    except ValueError:
+        return str(path)

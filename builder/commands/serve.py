@@ -1,0 +1,407 @@
+"""`broadsheet serve`: build, serve output/ on 127.0.0.1, rebuild on change, reload pages.
+
+The server only ever reads files inside the output folder: every request
+path is decoded once, `..` segments are refused, and the resolved file
+(symlinks followed) must still lie inside output/. Builds go through the
+normal pipeline (build.build), so serve and build can never disagree about
+what the site is; the only difference is the reload snippet in each page.
+While the site does not build, output/ keeps the last good build (write.py
+guarantees that) and HTML requests get an error page listing the problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import mimetypes
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import parse_qs, unquote
+
+from builder import write
+from builder.commands import reload
+from builder.commands.common import build_options, load_site, options_from, site_options, summary
+from builder.config import load_config
+from builder.core.errors import EXIT_OK, ConfigErrors, Diagnostic, UsageError, emit
+from builder.core.models import BuildOptions, SiteConfig
+from builder.pipeline import build
+
+HOST = "127.0.0.1"
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream
+WATCHED_DIRS = ("content", "themes", "templates")
+_PAGE_SUFFIXES = ("", ".html", ".htm")
+_LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a request path leads: 200 with a file, 301 with a location, or 403/404."""
+
+    status: int
+    file: Path | None = None
+    location: str = ""
+
+
+def locate(root: Path, base_path: str, request_path: str) -> Target:
+    """The file under `root` that `request_path` names, or why there is none.
+
+    The path is percent-decoded exactly once, so `%2e%2e` and `..%2f` become
+    `..` segments and are refused; doubly encoded forms stay literal names
+    that do not exist. The site is mounted at `base_path` (the path part of
+    base_url), so its root-relative links work on the dev server too.
+    """
+    raw = request_path.split("?", 1)[0].split("#", 1)[0]
+    if not raw.startswith("/"):
+        return Target(400)
+    path = unquote(raw, errors="strict") if "%" in raw else raw
+    if "\0" in path or "\\" in path:
+        return Target(403)
+    if not path.startswith(base_path):
+        if path + "/" == base_path or path in ("/", "/index.html"):
+            return Target(301, location=base_path)
+        return Target(404)
+    parts = [p for p in path[len(base_path):].split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        return Target(403)
+    top = root.resolve()
+    found = top.joinpath(*parts).resolve()
+    if not found.is_relative_to(top):
+        return Target(403)
+    if found.is_dir():
+        if not path.endswith("/"):
+            return Target(301, location=raw + "/")
+        found = (found / "index.html").resolve()
+        if not found.is_relative_to(top):
+            return Target(403)
+    return Target(200, found) if found.is_file() else Target(404)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the server shows now; replaced as a whole after each build, never mutated."""
+
+    output_dir: Path | None = None  # None until a config has loaded
+    base_path: str = "/"
+    problems: tuple[Diagnostic, ...] = ()
+    failed: bool = False
+
+
+class Server:
+    """The dev server: HTTP thread, watcher thread, and rebuild() shared by both.
+
+    Tests drive it without a watcher: start(watch=False), change files, call
+    rebuild(), then make requests.
+    """
+
+    def __init__(self, config_path: Path, output: Path | None,
+                 make_options: Callable[[SiteConfig], BuildOptions], port: int = 0,
+                 log: TextIO | None = None) -> None:
+        self.config_path = config_path.absolute()
+        self.root = self.config_path.parent.resolve()
+        self.output = output.absolute() if output else None
+        self.make_options = make_options
+        self.requested_port = port
+        self.signal = reload.Signal()
+        self.snapshot = Snapshot()
+        self._log = log
+        self._httpd: _HTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._watch_ready = threading.Event()
+        self._build_lock = threading.Lock()
+
+    # -- lifecycle ---------------------------------------------------------
+    def bind(self) -> None:
+        """Claim the port now, so a busy port is reported before a long build."""
+        if self._httpd is not None:
+            return
+        try:
+            self._httpd = _HTTPServer((HOST, self.requested_port), _Handler)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {HOST}:{self.requested_port}: "
+                             f"{exc.strerror or exc}",
+                             "is another server running? choose another --port, "
+                             "or --port 0 for any free one") from None
+        self._httpd.app = self
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None, "bind() or start() first"
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}{self.snapshot.base_path}"
+
+    def start(self, watch: bool = True) -> None:
+        """Serve in a background thread and, with `watch`, rebuild on every change."""
+        self.bind()
+        assert self._httpd is not None
+        serving = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                   name="broadsheet-http", daemon=True)
+        serving.start()
+        self._threads.append(serving)
+        if watch:
+            watcher = threading.Thread(target=self._watch, name="broadsheet-watch", daemon=True)
+            watcher.start()
+            self._threads.append(watcher)
+            # Changes made before the watcher exists would be missed; wait for it.
+            self._watch_ready.wait(10)
+
+    def wait(self) -> None:
+        """Block until stop() or Ctrl-C.
+
+        Waits in short steps: a signal may land on another thread, and Python
+        runs its handler (KeyboardInterrupt) only when the main thread wakes.
+        """
+        while not self._stop.wait(0.25):
+            pass
+
+    def stop(self) -> None:
+        """End the event streams, the watcher and the HTTP server, and wait for them."""
+        self._stop.set()
+        self.signal.close()
+        if self._httpd is not None:
+            if any(t.name == "broadsheet-http" for t in self._threads):
+                self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(5)
+        self._threads.clear()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- building ----------------------------------------------------------
+    def rebuild(self, jobs: int | None = None) -> bool:
+        """Load site.yaml and build; publish the outcome and reload pages if it changed."""
+        out = self._log or sys.stderr
+        with self._build_lock:
+            previous = self.snapshot
+            config: SiteConfig | None = None
+            changed = True
+            try:
+                config = load_config(self.config_path, self.output)
+                options = replace(self.make_options(config), serve_script=reload.SCRIPT)
+                if jobs is not None:
+                    options = replace(options, jobs=jobs)
+                result = build(config, options)
+                ok, problems = result.ok, tuple(result.diagnostics)
+                if ok and result.stats is not None:
+                    changed = bool(result.stats.written or result.stats.removed)
+            except ConfigErrors as exc:
+                ok, problems = False, tuple(exc.diagnostics)
+            except UsageError as exc:
+                ok, problems = False, (Diagnostic("broadsheet", 0, 0, "error", exc.message,
+                                                  exc.hint),)
+            except OSError as exc:
+                ok, problems = False, (Diagnostic(str(exc.filename or "broadsheet"), 0, 0,
+                                                  "error", exc.strerror or str(exc)),)
+            except Exception as exc:  # the server must outlive a builder bug
+                ok, problems = False, (Diagnostic(
+                    "broadsheet", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
+                    "this is a bug in Broadsheet; please report it with the file you changed"),)
+            emit(list(problems), out)
+            snapshot = Snapshot(
+                config.output_dir if config else previous.output_dir,
+                config.base_path if config else previous.base_path, problems, not ok)
+            if ok:
+                changed = changed or previous.failed or previous.output_dir is None
+                print(summary(result), file=out)
+            else:
+                changed = not (previous.failed and previous.problems == problems)
+                errors = sum(1 for d in problems if d.severity == "error")
+                print(f"build failed: {errors} error{'s' if errors != 1 else ''}; "
+                      "still serving the last good build", file=out)
+            self.snapshot = snapshot
+            if changed:
+                self.signal.bump()
+            return ok
+
+    # -- watching ----------------------------------------------------------
+    def watched(self, path: str) -> bool:
+        """Whether a change to `path` can change the site (and is not our own output)."""
+        changed = Path(path)
+        output = self.snapshot.output_dir
+        if output is not None and changed.is_relative_to(output):
+            return False
+        if changed == self.root / self.config_path.name:
+            return True
+        return any(changed.is_relative_to(self.root / d) for d in WATCHED_DIRS)
+
+    def _watch(self) -> None:
+        out = self._log or sys.stderr
+
+        def changed(names: list[str]) -> None:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            print(f"changed: {', '.join(names[:3])}{more}", file=out)
+            # One process: forking a pool from a threaded server risks deadlocks,
+            # and a rebuild after an edit re-renders only a few files anyway.
+            self.rebuild(jobs=1)
+
+        try:
+            reload.watch_site(self.root, self.config_path, WATCHED_DIRS, self.watched,
+                              changed, self._stop, self._watch_ready)
+        except Exception as exc:  # report it, keep serving what was built
+            print(f"broadsheet: watching for changes stopped: {exc}", file=out)
+        finally:
+            self._watch_ready.set()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    app: Server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Static files from output/, the event stream, and the error page."""
+
+    server: _HTTPServer
+    server_version = "broadsheet"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal is for build diagnostics, not request logs."""
+
+    def do_GET(self) -> None:
+        if not self._local_host(head=False):
+            return
+        if self.path.split("?", 1)[0] == reload.EVENTS_PATH:
+            self._events()
+        else:
+            self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        if self._local_host(head=True):
+            self._serve(head=True)
+
+    def _local_host(self, head: bool) -> bool:
+        """Refuse a Host other than this machine: a page elsewhere that points its
+        DNS name at 127.0.0.1 (DNS rebinding) must not be able to read the site."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        if host in _LOCAL_HOSTS:
+            return True
+        self._text(403, "forbidden: open the site at http://127.0.0.1/ or http://localhost/",
+                   head)
+        return False
+
+    def _serve(self, head: bool) -> None:
+        app = self.server.app
+        snap = app.snapshot
+        generation = app.signal.current
+        try:
+            target = (locate(snap.output_dir, snap.base_path, self.path)
+                      if snap.output_dir else Target(404))
+        except UnicodeDecodeError:
+            target = Target(400)
+        if snap.failed and _page_like(target, self.path):
+            return self._send(500, reload.overlay(snap.problems, generation),
+                              "text/html; charset=utf-8", head)
+        if target.status == 301:
+            self.send_response(301)
+            self.send_header("Location", target.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if target.status == 200 and target.file is not None:
+            try:
+                data = target.file.read_bytes()
+            except OSError:  # swapped away by a rebuild this very moment
+                return self._text(404, "not found", head)
+            if target.file.suffix in (".html", ".htm"):
+                data = reload.stamp(data, generation)
+            return self._send(200, data, _content_type(target.file), head)
+        if target.status == 404 and snap.output_dir is not None:
+            page = snap.output_dir / "404.html"
+            if page.is_file():
+                return self._send(404, reload.stamp(page.read_bytes(), generation),
+                                  "text/html; charset=utf-8", head)
+        messages = {400: "bad request", 403: "forbidden", 404: "not found"}
+        return self._text(target.status, messages.get(target.status, "error"), head)
+
+    def _events(self) -> None:
+        """Server-sent events: `reload` whenever the generation moves past the page's."""
+        app = self.server.app
+        query = parse_qs(self.path.partition("?")[2])
+        since = (query.get("since") or [""])[0] or app.signal.current
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        reload.stream(self.wfile, app.signal, since, KEEPALIVE)
+
+    def _send(self, status: int, data: bytes, content_type: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
+
+    def _text(self, status: int, message: str, head: bool) -> None:
+        self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8", head)
+
+
+def _page_like(target: Target, request_path: str) -> bool:
+    """Whether a request asks for a page (gets the error page) rather than a file."""
+    if target.status == 200 and target.file is not None:
+        return target.file.suffix in (".html", ".htm")
+    if target.status == 404:
+        last = request_path.split("?", 1)[0].rsplit("/", 1)[-1]
+        return Path(last).suffix in _PAGE_SUFFIXES
+    return False
+
+
+def _content_type(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/json", "application/xml",
+                                            "image/svg+xml", "application/javascript"):
+        kind += "; charset=utf-8"
+    return kind
+
+
+
+HELP = "build, serve on 127.0.0.1 and rebuild on change"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    site_options(parser)
+    build_options(parser)
+    parser.add_argument("--port", type=int, default=8000)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `serve` command: exit 2 on usage problems; otherwise serve until Ctrl-C."""
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}",
+                         "use --port 0 to pick any free port")
+    try:
+        config = load_site(args)
+    except ConfigErrors:
+        if not args.config.is_file():
+            raise  # not a site folder: nothing to serve or watch
+        # A broken site.yaml is shown in the browser and fixed while serving.
+    else:
+        options_from(args, config)  # --jobs problems are usage errors, exit 2
+        write.check_output_dir(config)
+    server = Server(args.config, args.output, lambda c: options_from(args, c), args.port)
+    server.bind()
+    try:
+        server.rebuild()
+        server.start(watch=True)
+        print(f"serving {server.url} (Ctrl-C to stop)", flush=True)
+        server.wait()  # Ctrl-C raises KeyboardInterrupt here; cli.main turns it into 130
+    finally:
+        server.stop()
+    return EXIT_OK

@@ -1,0 +1,167 @@
+"""Diagnostics: every problem a run finds, collected and printed once.
+
+A build never stops at the first mistake: each stage records what it finds
+here and carries on, so an editor sees every problem of a commit in one run.
+Nothing in Broadsheet should reach the user as a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TextIO
+
+Severity = Literal["error", "warning"]
+
+# Exit codes, as documented in docs/errors.md.
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located in a file. line/col are 1-based; 0 means "whole file"."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+    hint: str | None = None
+
+    def format(self) -> str:
+        """The `path:line:col: error: message` form, with the hint on its own line."""
+        loc = self.path
+        if self.line:
+            loc += f":{self.line}"
+            if self.col:
+                loc += f":{self.col}"
+        text = f"{loc}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def github(self) -> str:
+        """A GitHub workflow command, so the problem shows on the pull request."""
+        kind = "error" if self.severity == "error" else "warning"
+        props = [f"file={_gh_prop(self.path)}"]
+        if self.line:
+            props.append(f"line={self.line}")
+            if self.col:
+                props.append(f"col={self.col}")
+        msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        return f"::{kind} {','.join(props)}::{_gh_data(msg)}"
+
+    def as_error(self) -> Diagnostic:
+        """The same problem promoted to an error (for --strict)."""
+        return Diagnostic(self.path, self.line, self.col, "error", self.message, self.hint)
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@dataclass
+class Diagnostics:
+    """A collector that stages append to; the build decides what they mean."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(
+        self, path: str, line: int, col: int, message: str, hint: str | None = None
+    ) -> None:
+        self.items.append(Diagnostic(path, line, col, "error", message, hint))
+
+    def warning(
+        self, path: str, line: int, col: int, message: str, hint: str | None = None
+    ) -> None:
+        self.items.append(Diagnostic(path, line, col, "warning", message, hint))
+
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        self.items.extend(items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+    def sorted(self, strict: bool = False) -> list[Diagnostic]:
+        """Unique diagnostics sorted by path and line; --strict promotes warnings."""
+        items = {d.as_error() if strict else d for d in self.items}
+        # An explicit key: the hint may be None in one and text in another.
+        return sorted(items, key=lambda d: (d.path, d.line, d.col, d.severity, d.message,
+                                            d.hint or ""))
+
+
+def emit(diags: list[Diagnostic], stream: TextIO) -> None:
+    """Print diagnostics once, plus GitHub workflow commands when running in Actions."""
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for d in diags:
+        print(d.format(), file=stream)
+        if github:
+            print(d.github(), file=stream)
+
+
+class UsageError(Exception):
+    """A command-line or configuration problem: exit code 2."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class ConfigErrors(Exception):
+    """site.yaml could not be loaded; carries every problem found in it."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} configuration problem(s)")
+        self.diagnostics = diagnostics
+
+
+def did_you_mean(word: str, candidates: Iterable[str], max_distance: int = 2) -> str | None:
+    """The closest candidate within `max_distance` edits, for "did you mean" hints."""
+    best: tuple[int, str] | None = None
+    for cand in sorted(candidates):
+        dist = edit_distance(word.lower(), cand.lower(), max_distance)
+        if dist <= max_distance and (best is None or dist < best[0]):
+            best = (dist, cand)
+    return best[1] if best else None
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def display_path(path: Path) -> str:
+    """The config path as the user should see it: as given, or relative to the
+    current folder when it lies inside it, so editors and CI can jump to it."""
+    if not path.is_absolute():
+        return path.as_posix()
+    cwd = Path.cwd()
+    for base in (cwd, cwd.resolve()):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

@@ -1,0 +1,1 @@
+"""content/ → [Entry]: find the files, read their front matter, render their Markdown."""

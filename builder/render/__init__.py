@@ -1,0 +1,1 @@
+"""Site + Theme → [OutputFile]: every page, feed and file of the built site."""

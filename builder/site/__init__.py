@@ -1,0 +1,1 @@
+"""[Entry] → Site: the published model (order, tags, editions, archives, related)."""

@@ -1,0 +1,283 @@
+"""[Entry] → Site: the published articles placed in order, with tags, editions and archives.
+
+Everything a page can show is computed here, once, through indexes (tag →
+articles, week → articles), so no later stage ever scans all articles for
+each article. Articles are newest first, ties broken by slug, so the order
+never depends on the order files were read in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import unicodedata
+import zoneinfo
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+from builder.core.errors import Diagnostics
+from builder.core.models import (
+    Article,
+    ArticleMeta,
+    BuildOptions,
+    Entry,
+    Link,
+    Site,
+    SiteConfig,
+    SourceFile,
+    Tag,
+    TagRef,
+)
+from builder.core.paths import expand
+from builder.core.slugs import slugify, tag_key
+from builder.core.urls import normalise_url
+from builder.site import editions as editions_mod
+from builder.site.related import related_articles
+
+
+def build_site(
+    entries: list[Entry],
+    assets: list[SourceFile],
+    config: SiteConfig,
+    options: BuildOptions,
+    diags: Diagnostics,
+    memo: dict | None = None,
+) -> Site:
+    """Assemble the site model from rendered entries.
+
+    `memo` carries the related-articles ranking between builds (see
+    related.py); leave it out and everything is computed afresh.
+    """
+    tz = zoneinfo.ZoneInfo(config.timezone)
+    now = options.now or dt.datetime.now(tz)
+    published: list[Entry] = []
+    pages: list[Entry] = []
+    notes: list[Entry] = []
+    drafts = scheduled = 0
+    next_due: dt.datetime | None = None
+    for entry in entries:
+        meta = entry.meta
+        if meta.kind == "edition":
+            notes.append(entry)
+            continue
+        if meta.draft and not options.drafts:
+            drafts += 1
+            continue
+        if meta.kind == "page":
+            pages.append(entry)
+            continue
+        if meta.date and meta.date > now and not options.future:
+            scheduled += 1
+            next_due = meta.date if next_due is None else min(next_due, meta.date)
+            continue
+        published.append(entry)
+    published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))  # type: ignore[union-attr]
+    paths = _unique_paths(published + pages, config, diags)
+    published = [e for e in published if id(e) in paths]
+    pages = [e for e in pages if id(e) in paths]
+
+    tag_refs = _tags(published, config, diags)
+    _duplicate_sources(published, diags)
+    # Articles are made in two steps: placed (URL, tags), then completed with
+    # what depends on the others (neighbours, related, edition) in one go.
+    placed = [_place(e, paths[id(e)], config, tag_refs) for e in published]
+    tag_index: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(placed):
+        for ref in article.tags:
+            tag_index[ref.slug].append(index)
+    tags = tuple(
+        Tag(ref.name, ref.slug, ref.url, tuple(tag_index[ref.slug]))
+        for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
+    )
+    related = related_articles(placed, tags, config.related, memo) if config.related else None
+    eds, edition_of = editions_mod.editions(placed, notes, config, diags)
+    links = [Link(a.title, a.url) for a in placed]
+    articles = []
+    for i, article in enumerate(placed):
+        prev = links[i + 1] if i + 1 < len(links) else None
+        nxt = links[i - 1] if i > 0 else None
+        near = related[i] if related else ()
+        key = _key(article, edition_of[i])
+        articles.append(Article(
+            meta=article.meta, rendered=article.rendered, url=article.url,
+            out_path=article.out_path, tags=article.tags, key=key, edition=edition_of[i],
+            prev=prev, next=nxt, related=near, page_key=_page_key(key, prev, nxt, near),
+        ))
+    left_out = []
+    if drafts:
+        left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
+    if scheduled:
+        left_out.append(f"{scheduled} scheduled")
+    return Site(
+        config=config,
+        articles=tuple(articles),
+        pages=tuple(replace(p, key=_key(p, None))
+                    for p in (_place(e, paths[id(e)], config, {}) for e in pages)),
+        tags=tags,
+        editions=eds,
+        years=editions_mod.archives(articles, config),
+        assets=tuple(assets),
+        build_date=_build_date(published + pages, tz),
+        left_out=tuple(left_out),
+        next_due=next_due,
+    )
+
+
+def _tags(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> dict[str, TagRef]:
+    """Map each spelling to its TagRef, warning where spellings of one tag differ."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[tuple[str, str], tuple[str, int]] = {}
+    age: dict[tuple[str, str], int] = {}  # 0 for the spelling used first (oldest article)
+    for entry in reversed(entries):  # oldest first: the first spelling used wins ties
+        for tag, line in entry.meta.tags:
+            key = tag_key(tag)
+            spellings[key][tag] += 1
+            first_seen.setdefault((key, tag), (entry.meta.path, line))
+            age.setdefault((key, tag), len(age))
+    refs: dict[str, TagRef] = {}
+    by_slug: dict[str, tuple[str, str, int]] = {}  # slug → (tag, path, line) of its owner
+    for key in sorted(spellings):
+        counts = spellings[key]
+        order = sorted(counts, key=lambda t: (-counts[t], age[(key, t)]))
+        name = order[0]
+        for other in order[1:]:
+            path, line = first_seen[(key, other)]
+            diags.warning(path, line, 1, f"tag `{other}` is treated as `{name}`",
+                          f"use one spelling: `{name}`")
+        slug = slugify(name)
+        url = config.base_path + expand(config.permalinks.tag, tag=slug)
+        if slug in by_slug and by_slug[slug][0] != name:
+            other, other_path, other_line = by_slug[slug]
+            path, line = first_seen[(key, name)]
+            diags.error(path, line, 1,
+                        f"tag `{name}` would have the same URL {url} as tag `{other}` "
+                        f"({other_path}:{other_line})",
+                        "rename one of the two tags so their URLs differ")
+        by_slug.setdefault(slug, (name, *first_seen[(key, name)]))
+        ref = TagRef(name, slug, url)
+        for spelling in counts:
+            refs[spelling] = ref
+    return refs
+
+
+def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
+    seen: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: e.meta.path):
+        source = entry.meta.source
+        if source is None:
+            continue
+        key = source.key or normalise_url(source.url)
+        if key in seen:
+            diags.warning(entry.meta.path, 1, 1,
+                          f"source {source.url} is also curated by {seen[key]}",
+                          "link the earlier article instead, or drop one of them")
+        else:
+            seen[key] = entry.meta.path
+
+
+def folder_of(meta: ArticleMeta, config: SiteConfig) -> str:
+    """The folder an article or page is published in, relative to the site root."""
+    if meta.kind == "page":
+        return expand(config.permalinks.page, slug=meta.slug)
+    date = meta.date
+    assert date is not None
+    return expand(config.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
+                  month=f"{date.month:02d}", day=f"{date.day:02d}")
+
+
+def _unique_paths(entries: list[Entry], config: SiteConfig,
+                  diags: Diagnostics) -> dict[int, str]:
+    """Entry id → its folder, for the entries that keep their page; a clash is an error.
+
+    Slugs are case-folded and NFKC-normalised, so `Hello.md` and `hello.md`,
+    or `café.md` spelt with a composed and with a combining accent (macOS
+    and Linux disagree), land on one URL. The message names both files and,
+    as such names can look identical, says how they differ.
+    """
+    owner: dict[str, str] = {}
+    kept: dict[int, str] = {}
+    for entry in sorted(entries, key=lambda e: e.meta.path):
+        rel = folder_of(entry.meta, config)
+        out = rel + "index.html"
+        first = owner.setdefault(out, entry.meta.path)
+        if first == entry.meta.path:
+            kept[id(entry)] = rel
+            continue
+        second = entry.meta.path
+        if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
+            first, second = _show_combining(first), _show_combining(second)
+            hint = ("the two file names differ only in how accents are encoded "
+                    "(composed or combining); delete or rename one")
+        elif first.casefold() == second.casefold():
+            hint = "the two file names differ only in letter case; rename one"
+        elif entry.meta.date and "{day}" not in config.permalinks.article and any(
+                e.meta.path == first and e.meta.date and e.meta.date.day != entry.meta.date.day
+                for e in entries):
+            hint = ("give one of them another `slug:`, or put the day in the URLs: "
+                    'permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml')
+        else:
+            hint = "give one of them another `slug:`"
+        diags.error(entry.meta.path, entry.meta.slug_line, 1,
+                    f"{first} and {second} would both write /{out}", hint)
+    return kept
+
+
+def _show_combining(path: str) -> str:
+    """Spell out combining marks (`e\\u0301`) so look-alike names can be told apart."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
+
+
+def _place(entry: Entry, rel: str, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Article:
+    meta = entry.meta
+    tags: list[TagRef] = []
+    for tag, _line in meta.tags:
+        ref = tag_refs[tag]
+        if ref not in tags:
+            tags.append(ref)
+    url = config.base_path + rel
+    rendered = entry.rendered
+    if 'href="#' in rendered.summary_html:
+        # A summary shown on a list page keeps its #links pointing into the article.
+        rendered = replace(rendered, summary_html=rendered.summary_html.replace(
+            'href="#', f'href="{url}#'))
+    return Article(
+        meta=meta,
+        rendered=rendered,
+        url=url,
+        out_path=rel + "index.html",
+        tags=tuple(tags),
+        key=entry.sha256,
+    )
+
+
+def _key(article: Article, edition: Link | None) -> str:
+    """A digest of everything list pages and feeds show of an article.
+
+    `article.key` is still the source hash, which covers the front matter
+    and body; the rest is what other files decide (the tag spelling in use,
+    the URL, the edition).
+    """
+    parts = [article.key, article.url]
+    parts += [f"{t.name}\1{t.url}" for t in article.tags]
+    if edition:
+        parts += [edition.title, edition.url]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _page_key(key: str, prev: Link | None, nxt: Link | None, related: tuple[Link, ...]) -> str:
+    """The list key plus what only the article's own page shows: its neighbours."""
+    parts = [key]
+    for link in (prev, nxt, *related):
+        parts += [link.title, link.url] if link else ["-"]
+    parts.append(str(len(related)))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _build_date(entries: list[Entry], tz: dt.tzinfo) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone(tz)
+    dates = [d for e in entries for d in (e.meta.date, e.meta.updated) if d is not None]
+    return max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -1,0 +1,271 @@
+"""`broadsheet new`: complete front matter that round-trips, never an overwrite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder.cli import main
+from builder.commands.new import clean_title, render, shorten
+from builder.config import load_config
+from builder.core.errors import Diagnostics, UsageError
+from builder.core.models import SourceFile
+from builder.read import frontmatter
+
+SITE_YAML = 'title: "Test Digest"\nbase_url: "https://news.example.org/"\ntimezone: {tz}\n'
+TZ = zoneinfo.ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "site.yaml").write_text(SITE_YAML.format(tz="Europe/Berlin"))
+    monkeypatch.chdir(root)
+    return root
+
+
+def _write(root: Path, rel: str, front: str, body: str = "Body.\n") -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}---\n\n{body}")
+
+
+def _parse(root: Path, rel: str):
+    data = (root / rel).read_bytes()
+    diags = Diagnostics()
+    meta = frontmatter.parse(SourceFile(rel, data, hashlib.sha256(data).hexdigest()),
+                             load_config(root / "site.yaml"), diags)
+    assert diags.items == []
+    return meta
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.md"))
+
+
+def test_writes_complete_front_matter_and_prints_the_path(site, capsys):
+    assert main(["new", "Rail freight: a new corridor", "--tags", "Trade, Europe",
+                 "--source", "https://example.com/rail?id=7", "--date", "2024-06-23"]) == 0
+    rel = "content/2024/06/rail-freight-a-new-corridor.md"
+    assert capsys.readouterr().out == rel + "\n"
+    assert (site / rel).read_text() == (
+        "---\n"
+        "title: 'Rail freight: a new corridor'\n"
+        "date: 2024-06-23\n"
+        "tags: [Trade, Europe]\n"
+        "source: {url: 'https://example.com/rail?id=7'}\n"
+        "# summary: one or two sentences for lists and feeds "
+        "(without one, the first paragraph is used)\n"
+        "---\n\n")
+    meta = _parse(site, rel)
+    assert meta.title == "Rail freight: a new corridor"
+    assert meta.date == dt.datetime(2024, 6, 23, tzinfo=TZ)
+    assert [t for t, _ in meta.tags] == ["Trade", "Europe"]
+    assert meta.source.url == "https://example.com/rail?id=7"
+    assert meta.summary is None
+
+
+def test_default_date_is_now_in_the_site_time_zone_with_offset(site, capsys):
+    before = dt.datetime.now(TZ).replace(microsecond=0)
+    assert main(["new", "Today"]) == 0
+    after = dt.datetime.now(TZ)
+    rel = capsys.readouterr().out.strip()
+    meta = _parse(site, rel)
+    assert before <= meta.date <= after
+    text = (site / rel).read_text()
+    assert f"date: {meta.date.isoformat()}\n" in text
+    assert meta.date.isoformat()[-6:] in ("+01:00", "+02:00")
+    assert rel == f"content/{meta.date:%Y/%m}/today.md"
+    assert "tags: []\n" in text and "source" not in text
+
+
+@pytest.mark.parametrize(("given", "written", "folder"), [
+    ("2024-06-23T09:30", "2024-06-23T09:30:00+02:00", "2024/06"),
+    ("2024-06-30T23:30:00-05:00", "2024-07-01T06:30:00+02:00", "2024/07"),
+    ("2024-12-31 23:59:59+01:00", "2024-12-31T23:59:59+01:00", "2024/12"),
+])
+def test_date_option_in_the_site_time_zone(site, capsys, given, written, folder):
+    assert main(["new", "Dated", "--date", given]) == 0
+    rel = capsys.readouterr().out.strip()
+    assert rel == f"content/{folder}/dated.md"
+    assert f"date: {written}\n" in (site / rel).read_text()
+    assert _parse(site, rel).date == dt.datetime.fromisoformat(written)
+
+
+@pytest.mark.parametrize("title", [
+    "Yes", "No: the vote", "null", "2024-06-23", "- dash first", "# not a comment",
+    "Quotes 'single' and \"double\"", "Café, naïve – “curly” — ok", "100%", "@handle & co",
+    "[brackets] {braces}", "key: value: more", "Ünïcödé 東京 مرحبا", "Trailing colon:",
+    "a\\b backslash", "emoji 🚆 train", "*stars* and _underscores_", "|pipe >folded",
+])
+def test_every_title_round_trips(site, capsys, title):
+    assert main(["new", title, "--date", "2024-06-23", "--slug", "t",
+                 "--tags", f"{title.split()[0].strip('#-:*[]@|')}x"]) == 0
+    meta = _parse(site, capsys.readouterr().out.strip())
+    assert meta.title == title
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80),
+       tag=st.text(st.characters(categories=("L", "N", "Zs", "P")), min_size=1, max_size=20))
+def test_any_title_and_tag_round_trip_through_the_front_matter_reader(tmp_path_factory, title,
+                                                                       tag):
+    try:
+        title = clean_title(title)
+    except UsageError:
+        return  # empty, or a control character: refused before anything is written
+    root = tmp_path_factory.getbasetemp() / "hypo"
+    if not root.exists():
+        (root / "content").mkdir(parents=True)
+        (root / "site.yaml").write_text(SITE_YAML.format(tz="Europe/Berlin"))
+    text = render(title, dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ), [tag],
+                  "https://example.com/a'b\"c")
+    data = text.encode()
+    diags = Diagnostics()
+    meta = frontmatter.parse(SourceFile("content/2024/06/x.md", data,
+                                        hashlib.sha256(data).hexdigest()),
+                             load_config(root / "site.yaml"), diags)
+    errors = [d for d in diags.items if d.severity == "error"]
+    if errors:  # only a tag with no letters or digits may be refused, by the schema
+        assert [d.message for d in errors] == [
+            f"tag `{' '.join(tag.split())}` cannot be a URL: its slug is empty once symbols "
+            "are removed"] or not " ".join(tag.split()), errors
+        return
+    assert meta.title == title
+    assert meta.date == dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ)
+    assert meta.source.url == "https://example.com/a'b\"c"
+    assert [t for t, _ in meta.tags] == ([" ".join(tag.split())] if tag.split() else [])
+
+
+def test_title_whitespace_is_collapsed(site, capsys):
+    assert main(["new", "  Two\n  lines\t here ", "--date", "2024-06-23"]) == 0
+    assert _parse(site, capsys.readouterr().out.strip()).title == "Two lines here"
+
+
+def test_long_title_slug_is_cut_at_a_hyphen(site, capsys):
+    title = ("Ministers from eleven countries agree on a shared timetable for phasing out "
+             "coal power")
+    assert main(["new", title, "--date", "2024-06-23"]) == 0
+    rel = capsys.readouterr().out.strip()
+    assert rel == "content/2024/06/ministers-from-eleven-countries-agree-on-a-shared-timetable.md"
+    assert len(Path(rel).stem) == 59
+
+
+def test_shorten():
+    assert shorten("a" * 70) == "a" * 60
+    assert shorten("abc-" * 20) == "abc-" * 14 + "abc"
+    assert shorten("x" * 59 + "-tail") == "x" * 59
+    assert shorten("short-slug") == "short-slug"
+
+
+def test_tags_reuse_the_sites_spelling_and_drop_repeats(site, capsys):
+    _write(site, "content/2024/05/old.md", 'title: "Old"\ndate: 2024-05-01\n'
+           'tags: [Climate Policy]\nsummary: "s"\n')
+    assert main(["new", "Fresh", "--date", "2024-06-01",
+                 "--tags", "climate policy, Energy,, energy ,  Grid   Power "]) == 0
+    rel = capsys.readouterr().out.strip()
+    assert "tags: [Climate Policy, Energy, Grid Power]\n" in (site / rel).read_text()
+
+
+def test_new_article_builds(example_site, monkeypatch, capsys):
+    monkeypatch.chdir(example_site)
+    assert main(["new", "Grid operators publish winter outlook", "--tags", "energy,Europe",
+                 "--date", "2026-11-12T08:00", "--source", "https://grid.example/outlook"]) == 0
+    rel = capsys.readouterr().out.strip()
+    (example_site / rel).write_text((example_site / rel).read_text() + "The outlook.\n")
+    assert main(["build", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "warning" not in err and "error" not in err
+    page = example_site / "output/2026/11/grid-operators-publish-winter-outlook/index.html"
+    assert "Grid operators publish winter outlook" in page.read_text()
+    assert 'href="/tags/energy/"' in page.read_text()  # the site's spelling, "Energy"
+
+
+def _error(capsys) -> str:
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+def test_refuses_an_existing_file(site, capsys):
+    _write(site, "content/2024/06/taken.md", "not: front matter\n")
+    (site / "content/2024/06/taken.md").write_text("an unparseable draft")
+    assert main(["new", "Taken", "--date", "2024-06-02"]) == 2
+    assert _error(capsys) == ("broadsheet: error: content/2024/06/taken.md already exists\n"
+                              "  hint: choose another title, or pass --slug\n")
+    assert (site / "content/2024/06/taken.md").read_text() == "an unparseable draft"
+
+
+def test_refuses_a_slug_used_anywhere_in_content(site, capsys):
+    _write(site, "content/2023/01/whatever.md",
+           'title: "Old"\ndate: 2023-01-01\nslug: harbour-strike\nsummary: "s"\n')
+    assert main(["new", "Harbour strike", "--date", "2024-06-02"]) == 2
+    assert _error(capsys) == (
+        "broadsheet: error: an article with the slug `harbour-strike` already exists: "
+        "content/2023/01/whatever.md\n  hint: choose another title, or pass --slug\n")
+    assert _files(site) == ["content/2023/01/whatever.md"]
+
+
+def test_refuses_a_dated_file_name_slug(site, capsys):
+    _write(site, "content/misc/2023-01-05-port-talks.md", 'title: "Talks"\nsummary: "s"\n')
+    assert main(["new", "Port talks", "--date", "2024-06-02"]) == 2
+    assert "`port-talks` already exists: content/misc/2023-01-05-port-talks.md" \
+        in _error(capsys)
+
+
+def test_slug_option_avoids_a_clash(site, capsys):
+    _write(site, "content/2023/01/harbour-strike.md",
+           'title: "Old"\ndate: 2023-01-01\nsummary: "s"\n')
+    assert main(["new", "Harbour strike", "--date", "2024-06-02",
+                 "--slug", "harbour-strike-ends"]) == 0
+    assert capsys.readouterr().out == "content/2024/06/harbour-strike-ends.md\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["   "], "the title is empty\n  hint: write it in quotes: broadsheet new \"Headline\""),
+    (["bell\x07"], "the title contains a control character\n  hint: type the headline again"),
+    (["!!!"], "the slug from the title is empty once symbols are removed\n"
+              "  hint: pass --slug some-words"),
+    (["Archive"], "the slug from the title `archive` is reserved for a page Broadsheet "
+                  "generates\n  hint: pass --slug some-words"),
+    (["T", "--slug", "Bad Slug"], "--slug `Bad Slug` is not in URL form (use `bad-slug`)\n"
+                                  "  hint: use lower-case words joined by hyphens"),
+    (["T", "--date", "23/06/2024"],
+     "--date `23/06/2024` is not a date\n"
+     "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"),
+    (["T", "--date", "2024-02-30"], "--date `2024-02-30` is not a date\n"
+     "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"),
+    (["T", "--source", "example.com/x"],
+     "--source must be an http:// or https:// URL, found `example.com/x`"),
+    (["T", "--tags", "ok, ???"], "tag `???` cannot be a URL: its slug is empty once symbols "
+                                 "are removed\n  hint: use a tag with letters or digits"),
+])
+def test_usage_errors_write_nothing(site, capsys, args, message):
+    assert main(["new", *args]) == 2
+    assert _error(capsys) == f"broadsheet: error: {message}\n"
+    assert _files(site) == []
+
+
+def test_warns_when_the_source_is_already_curated(site, capsys):
+    _write(site, "content/2024/05/first.md", 'title: "First"\ndate: 2024-05-01\n'
+           'summary: "s"\nsource: {url: "https://www.example.com/story/"}\n')
+    assert main(["new", "Second", "--date", "2024-06-01",
+                 "--source", "https://example.com/story?utm_source=x"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "content/2024/06/second.md\n"
+    assert captured.err == ("warning: content/2024/05/first.md already curates "
+                            "https://example.com/story?utm_source=x\n")
+
+
+def test_missing_site_yaml_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Anything"]) == 2
+    assert capsys.readouterr().err.startswith("site.yaml: error: ")  # config.py words it
+    assert list(tmp_path.iterdir()) == []

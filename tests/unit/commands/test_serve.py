@@ -1,0 +1,389 @@
+"""The dev server: path confinement, pages, the event stream, the error page, the watcher."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import io
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from builder import cli
+from builder.commands import reload
+from builder.commands.serve import Server
+from builder.config import load_config
+from builder.core.models import BuildOptions
+from builder.pipeline import build
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "site-serve"
+ARTICLE = "content/2024/06/ferry-timetable-changes.md"
+ARTICLE_URL = "/2024/06/ferry-timetable-changes/"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def make_server(site: Path) -> Server:
+    cache = site.parent / "cache"
+    return Server(site / "site.yaml", None, lambda c: BuildOptions(jobs=1, cache_dir=cache),
+                  log=io.StringIO())
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[Server]:
+    """A server of its own, for tests that change the site."""
+    srv = make_server(site)
+    assert srv.rebuild()
+    srv.start(watch=False)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the tests that only read, so they do not each build the site."""
+    target = tmp_path_factory.mktemp("shared") / "site"
+    shutil.copytree(FIXTURE, target)
+    srv = make_server(target)
+    assert srv.rebuild()
+    srv.start(watch=False)
+    yield srv
+    srv.stop()
+
+
+def get(server: Server, path: str, host: str | None = None,
+        method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """One request with the path sent exactly as given (no client-side normalising)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_host=host is not None)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def generation_of(page: bytes) -> str:
+    found = re.search(rb'data-broadsheet-live="([^"]+)"', page)
+    assert found, "page has no reload snippet"
+    return found.group(1).decode()
+
+
+def edit(site: Path, old: str, new: str, rel: str = ARTICLE) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# -- confinement ----------------------------------------------------------------
+@pytest.mark.parametrize("path", [
+    "/../site.yaml",
+    "/%2e%2e/site.yaml",
+    "/%2E%2E/site.yaml",
+    "/..%2fsite.yaml",
+    "/..%2Fsite.yaml",
+    "/2024/../../site.yaml",
+    "/2024/%2e%2e/%2e%2e/site.yaml",
+    "/..%5csite.yaml",
+    "/index.html%00.svg",
+])
+def test_paths_leading_out_of_output_are_refused(shared: Server, path: str) -> None:
+    status, _, body = get(shared, path)
+    assert status == 403
+    assert body == b"forbidden\n"
+
+
+@pytest.mark.parametrize("path", ["//etc/passwd", "/%2fetc/passwd", "/%252e%252e/site.yaml"])
+def test_absolute_and_double_encoded_paths_stay_inside_output(shared: Server, path: str) -> None:
+    status, _, body = get(shared, path)
+    assert status == 404  # looked up inside output/, where there is no such file
+    assert b"root:" not in body and b"base_url" not in body
+
+
+def test_symlinks_leading_out_of_output_are_refused(server: Server, site: Path) -> None:
+    (site / "output" / "leak.yaml").symlink_to(site / "site.yaml")
+    (site / "output" / "outside").symlink_to(site / "content", target_is_directory=True)
+    assert get(server, "/leak.yaml")[0] == 403
+    assert get(server, "/outside/2024/06/quay-map.svg")[0] == 403
+    assert get(server, "/outside/")[0] == 403
+
+
+def test_other_hosts_are_refused(shared: Server) -> None:
+    """DNS rebinding: a foreign page resolving its name to 127.0.0.1 gets nothing."""
+    status, _, body = get(shared, ARTICLE_URL, host="attacker.example")
+    assert status == 403
+    assert b"Ferry" not in body
+    assert get(shared, ARTICLE_URL, host=f"localhost:{shared.port}")[0] == 200
+
+
+# -- files and folders -------------------------------------------------------
+def test_folder_serves_its_index_with_the_reload_snippet(shared: Server) -> None:
+    status, headers, body = get(shared, ARTICLE_URL)
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert b"<h1" in body and b"Ferry timetable changes for the summer" in body
+    assert generation_of(body) == shared.signal.current
+    assert body.index(b"data-broadsheet-live") < body.index(b"</body>")
+
+
+def test_folder_without_slash_redirects(shared: Server) -> None:
+    status, headers, _ = get(shared, ARTICLE_URL.rstrip("/"))
+    assert status == 301
+    assert headers["location"] == ARTICLE_URL
+
+
+def test_missing_file_gets_the_sites_404_page(shared: Server) -> None:
+    status, headers, body = get(shared, "/2024/06/no-such-story/")
+    assert status == 404
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    expected = (shared.root / "output" / "404.html").read_bytes()
+    assert reload.stamp(expected, shared.signal.current) == body
+
+
+def test_files_keep_their_type_and_bytes(shared: Server) -> None:
+    source = (shared.root / "content/2024/06/quay-map.svg").read_bytes()
+    status, headers, body = get(shared, "/2024/06/quay-map.svg")
+    assert status == 200
+    assert headers["content-type"] == "image/svg+xml; charset=utf-8"
+    assert body == source
+    status, headers, body = get(shared, "/2024/06/quay-map.svg", method="HEAD")
+    assert status == 200 and body == b""
+    assert headers["content-length"] == str(len(source))
+
+
+def test_site_under_a_sub_path_is_served_there(site: Path) -> None:
+    edit(site, '"https://harbour.example.net/"', '"https://harbour.example.net/notes/"',
+         "site.yaml")
+    srv = make_server(site)
+    assert srv.rebuild()
+    srv.start(watch=False)
+    try:
+        assert srv.url == f"http://127.0.0.1:{srv.port}/notes/"
+        status, headers, _ = get(srv, "/")
+        assert (status, headers["location"]) == (301, "/notes/")
+        assert get(srv, "/notes" + ARTICLE_URL)[0] == 200
+        assert get(srv, ARTICLE_URL)[0] == 404
+    finally:
+        srv.stop()
+
+
+# -- the event stream ------------------------------------------------------------
+def open_events(server: Server, since: str) -> tuple[http.client.HTTPConnection, object]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", f"{reload.EVENTS_PATH}?since={since}")
+    resp = conn.getresponse()
+    assert resp.status == 200
+    assert resp.getheader("Content-Type") == "text/event-stream"
+    assert resp.fp.readline() == b"retry: 1000\n"
+    assert resp.fp.readline() == b"\n"
+    return conn, resp
+
+
+def test_event_stream_sends_reload_after_a_rebuild(server: Server, site: Path) -> None:
+    before = generation_of(get(server, ARTICLE_URL)[2])
+    conn, resp = open_events(server, before)
+    try:
+        edit(site, "two evening crossings", "three evening crossings")
+        assert server.rebuild()
+        after = server.signal.current
+        assert after != before
+        assert resp.fp.readline() == b"event: reload\n"
+        assert resp.fp.readline() == f"data: {after}\n".encode()
+        assert resp.fp.readline() == b"\n"
+    finally:
+        conn.close()
+    page = get(server, ARTICLE_URL)[2]
+    assert b"three evening crossings" in page and generation_of(page) == after
+
+
+def test_page_that_missed_a_rebuild_is_told_at_once(shared: Server) -> None:
+    """A rebuild between loading a page and subscribing must still reload it."""
+    conn, resp = open_events(shared, "an-older-generation")
+    try:
+        assert resp.fp.readline() == b"event: reload\n"
+        assert resp.fp.readline() == f"data: {shared.signal.current}\n".encode()
+    finally:
+        conn.close()
+
+
+def test_rebuild_that_changes_nothing_does_not_reload(server: Server) -> None:
+    before = server.signal.current
+    assert server.rebuild()
+    assert server.signal.current == before
+
+
+# -- build errors ----------------------------------------------------------------
+def test_build_error_shows_the_error_page_and_keeps_the_last_good_files(
+        server: Server, site: Path) -> None:
+    before = server.signal.current
+    edit(site, 'title: "Ferry timetable changes for the summer"', 'title: "Ferry <b>timetable')
+    assert not server.rebuild()
+    assert server.signal.current != before
+    for path in (ARTICLE_URL, "/", "/2024/06/no-such-story/"):
+        status, headers, body = get(server, path)
+        assert status == 500
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        text = body.decode()
+        assert "<title>Build failed · Broadsheet</title>" in text
+        assert "<h1>Build failed: 1 error</h1>" in text
+        assert (f"<pre>{ARTICLE}:5:11: error: invalid YAML: did not find expected key\n"
+                "  hint: quote the whole value") in text
+        assert generation_of(body) == server.signal.current  # fixing it will reload
+    # Non-HTML files of the last good build are still served, unchanged.
+    status, _, body = get(server, "/2024/06/quay-map.svg")
+    assert status == 200 and body.startswith(b"<svg")
+    status, _, body = get(server, "/feed.xml")
+    assert status == 200 and b"Ferry timetable changes for the summer" in body
+    assert get(server, "/missing.png")[0] == 404
+
+    edit(site, 'title: "Ferry <b>timetable', 'title: "Ferry timetable changes, corrected"')
+    assert server.rebuild()
+    status, _, body = get(server, ARTICLE_URL)
+    assert status == 200 and b"Ferry timetable changes, corrected" in body
+
+
+def test_config_error_is_shown_escaped(server: Server, site: Path) -> None:
+    with (site / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('"<img src=x onerror=alert(1)>": 1\n')
+    assert not server.rebuild()
+    status, _, body = get(server, ARTICLE_URL)
+    assert status == 500
+    text = body.decode()
+    assert "<img" not in text
+    assert "site.yaml:10:1: error: unknown key `&lt;img src=x onerror=alert(1)&gt;`" in text
+    assert html.escape("<img src=x onerror=alert(1)>") in text
+
+
+def test_same_errors_again_do_not_reload(server: Server, site: Path) -> None:
+    edit(site, 'title: "Ferry timetable changes for the summer"', 'title: "Ferry')
+    assert not server.rebuild()
+    broken = server.signal.current
+    assert not server.rebuild()
+    assert server.signal.current == broken
+
+
+# -- serve builds and normal builds ------------------------------------------------
+def page_files(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+def test_normal_build_output_has_no_reload_snippet(server: Server, site: Path) -> None:
+    output = site / "output"
+    served = page_files(output)
+    assert len(served) > 10
+    assert all(b"data-broadsheet-live" in p.read_bytes() for p in served)
+    server.stop()
+    config = load_config(site / "site.yaml")
+    result = build(config, BuildOptions(jobs=1, cache_dir=site.parent / "cache"))
+    assert result.ok
+    built = page_files(output)
+    assert [p.relative_to(output) for p in built] == [p.relative_to(output) for p in served]
+    for page in built:
+        data = page.read_bytes()
+        assert b"data-broadsheet-live" not in data and reload.EVENTS_PATH.encode() not in data
+
+
+# -- watching --------------------------------------------------------------------
+def test_watched_paths(shared: Server) -> None:
+    root = shared.root
+    assert shared.watched(str(root / ARTICLE))
+    assert shared.watched(str(root / "site.yaml"))
+    assert shared.watched(str(root / "templates" / "article.html"))
+    assert shared.watched(str(root / "themes" / "mine" / "static" / "x.css"))
+    assert not shared.watched(str(root / "output" / "index.html"))
+    assert not shared.watched(str(root / ".broadsheet-cache" / "cache.sqlite"))
+    assert not shared.watched(str(root / "README.md"))
+
+
+def test_watcher_rebuilds_and_reloads_on_save(site: Path) -> None:
+    srv = make_server(site)
+    assert srv.rebuild()
+    srv.start(watch=True)
+    try:
+        before = srv.signal.current
+        edit(site, "two evening crossings", "four evening crossings")
+        after = srv.signal.wait(before, timeout=20)
+        assert after != before
+        assert b"four evening crossings" in get(srv, ARTICLE_URL)[2]
+
+        # site.yaml, saved the way many editors do: a new file renamed over the old.
+        new_config = site / "site.yaml.tmp"
+        new_config.write_text((site / "site.yaml").read_text(encoding="utf-8").replace(
+            '"Harbour Notes"', '"Harbour Notes Weekly"'), encoding="utf-8")
+        new_config.replace(site / "site.yaml")
+        later = srv.signal.wait(after, timeout=20)
+        assert later != after
+        assert b"Harbour Notes Weekly" in get(srv, ARTICLE_URL)[2]
+
+        # A templates/ folder that did not exist when serving began.
+        staged = site.parent / "staged-templates"
+        staged.mkdir()
+        (staged / "404.html").write_text(
+            "<!DOCTYPE html><html><body><p>Lost at sea</p></body></html>\n", encoding="utf-8")
+        staged.rename(site / "templates")
+        assert srv.signal.wait(later, timeout=20) != later
+        status, _, body = get(srv, "/no-such-page/")
+        assert status == 404 and b"Lost at sea" in body and b"data-broadsheet-live" in body
+    finally:
+        srv.stop()
+    assert not [t for t in srv._threads if t.is_alive()]
+
+
+def test_site_broken_from_the_start_shows_the_error_page(site: Path) -> None:
+    edit(site, 'title: "Ferry timetable changes for the summer"', "title: [unclosed")
+    srv = make_server(site)
+    assert not srv.rebuild()
+    srv.start(watch=False)
+    try:
+        status, _, body = get(srv, ARTICLE_URL)
+        assert status == 500 and b"Build failed: 1 error" in body
+        assert get(srv, "/2024/06/quay-map.svg")[0] == 404  # nothing built yet
+        edit(site, "title: [unclosed", 'title: "Ferry timetable changes"')
+        assert srv.rebuild()
+        status, _, body = get(srv, ARTICLE_URL)
+        assert status == 200 and b"Ferry timetable changes" in body
+    finally:
+        srv.stop()
+
+
+# -- the command -----------------------------------------------------------------
+def test_busy_port_is_a_usage_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = cli.main(["serve", "--config", str(site / "site.yaml"), "--port", str(port)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"broadsheet: error: cannot listen on 127.0.0.1:{port}: Address already in use" in err
+    assert "hint: is another server running? choose another --port" in err
+    assert not (site / "output").exists()
+
+
+def test_port_out_of_range_is_a_usage_error(site: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["serve", "--config", str(site / "site.yaml"), "--port", "70000"])
+    assert code == 2
+    assert "error: --port must be between 0 and 65535, not 70000" in capsys.readouterr().err
+
+
+def test_serve_outside_a_site_is_a_usage_error(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["serve", "--config", str(tmp_path / "site.yaml"), "--port", "0"])
+    assert code == 2
+    # The wording is config.py's; what matters here is that serve stops before serving.
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'site.yaml'}: error: ")
+    assert not (tmp_path / "output").exists()

@@ -1,0 +1,101 @@
+"""Diagnostics: their printed forms, sorting, --strict, GitHub annotations, did-you-mean."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from builder.core.errors import (
+    ConfigErrors,
+    Diagnostic,
+    Diagnostics,
+    UsageError,
+    did_you_mean,
+    edit_distance,
+    emit,
+)
+
+
+def test_format_with_line_column_and_hint() -> None:
+    d = Diagnostic("content/a.md", 3, 7, "error", "`date` is not a date", "write 2024-06-23")
+    assert d.format() == ("content/a.md:3:7: error: `date` is not a date\n"
+                          "  hint: write 2024-06-23")
+
+
+def test_format_whole_file_and_line_only() -> None:
+    assert Diagnostic("content/a.md", 0, 0, "error", "empty").format() == \
+        "content/a.md: error: empty"
+    assert Diagnostic("themes/x/a.html", 4, 0, "warning", "w").format() == \
+        "themes/x/a.html:4: warning: w"
+
+
+def test_github_command_escapes_data_and_properties() -> None:
+    d = Diagnostic("content/a,b:c.md", 2, 5, "error", "50% done\nnext", "fix it")
+    assert d.github() == ("::error file=content/a%2Cb%3Ac.md,line=2,col=5::"
+                          "50%25 done%0Anext (hint: fix it)")
+    assert Diagnostic("content/a.md", 0, 0, "warning", "w").github() == \
+        "::warning file=content/a.md::w"
+
+
+def test_sorted_dedupes_orders_by_path_then_line_and_promotes_when_strict() -> None:
+    diags = Diagnostics()
+    diags.warning("content/b.md", 2, 1, "second")
+    diags.error("content/a.md", 10, 1, "late")
+    diags.error("content/a.md", 2, 1, "early")
+    diags.error("content/a.md", 2, 1, "early")  # the same problem found twice
+    diags.warning("content/a.md", 2, 1, "early", "with a hint")
+    assert [(d.path, d.line, d.severity, d.hint) for d in diags.sorted()] == [
+        ("content/a.md", 2, "error", None),
+        ("content/a.md", 2, "warning", "with a hint"),
+        ("content/a.md", 10, "error", None),
+        ("content/b.md", 2, "warning", None),
+    ]
+    strict = diags.sorted(strict=True)
+    assert {d.severity for d in strict} == {"error"}
+    assert len(strict) == 4  # the promoted warning merges with nothing else
+    assert diags.has_errors
+
+
+def test_sorted_survives_equal_diagnostics_with_and_without_hint() -> None:
+    diags = Diagnostics()
+    diags.error("a", 1, 1, "m", "hint")
+    diags.error("a", 1, 1, "m")
+    assert [d.hint for d in diags.sorted()] == [None, "hint"]
+
+
+def test_emit_prints_once_and_annotates_only_under_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [Diagnostic("content/a.md", 1, 1, "error", "bad", "fix")]
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    out = io.StringIO()
+    emit(items, out)
+    assert out.getvalue() == "content/a.md:1:1: error: bad\n  hint: fix\n"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    out = io.StringIO()
+    emit(items, out)
+    assert out.getvalue() == ("content/a.md:1:1: error: bad\n  hint: fix\n"
+                              "::error file=content/a.md,line=1,col=1::bad (hint: fix)\n")
+
+
+def test_did_you_mean() -> None:
+    keys = {"title", "tags", "date", "draft", "summary"}
+    assert did_you_mean("titel", keys) == "title"
+    assert did_you_mean("tag", keys) == "tags"
+    assert did_you_mean("Title", keys) == "title"
+    assert did_you_mean("darft", keys) == "draft"
+    assert did_you_mean("colour", keys) is None
+    assert did_you_mean("name", keys, 1) is None  # two edits from `date`
+    assert did_you_mean("name", keys, 2) == "date"
+
+
+def test_edit_distance_counts_a_transposition_as_one() -> None:
+    assert edit_distance("titel", "title") == 1
+    assert edit_distance("abc", "abc") == 0
+    assert edit_distance("a", "abcdef", 2) == 3  # capped at limit + 1
+
+
+def test_exceptions_carry_their_details() -> None:
+    err = UsageError("bad flag", "try --help")
+    assert (err.message, err.hint) == ("bad flag", "try --help")
+    items = [Diagnostic("site.yaml", 1, 1, "error", "x")]
+    assert ConfigErrors(items).diagnostics == items

@@ -1,0 +1,179 @@
+"""The site model: tag spellings merged, collisions reported, order, neighbours, left-outs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import pytest
+
+from builder.config import load_config
+from builder.core.errors import Diagnostics
+from builder.core.models import ArticleMeta, BuildOptions, Entry, Rendered, Site, SiteConfig, Source
+from builder.core.slugs import tag_key
+from builder.site.assemble import build_site
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+NOW = dt.datetime(2024, 6, 30, 12, tzinfo=BERLIN)
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
+    root = tmp_path_factory.mktemp("site")
+    (root / "site.yaml").write_text('title: T\nbase_url: "https://example.org/sub/"\n'
+                                    "timezone: Europe/Berlin\nrelated: 0\n")
+    return load_config(root / "site.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def entry(path: str, day: int, *tags: str, slug: str | None = None, hour: int = 9,
+          kind: str = "article", draft: bool = False, source: str | None = None) -> Entry:
+    name = path.rsplit("/", 1)[-1][:-3]
+    meta = ArticleMeta(
+        path=path, kind=kind, title=name.title(),
+        date=dt.datetime(2024, 6, day, hour, tzinfo=BERLIN) if kind == "article" else None,
+        updated=None, tags=tuple((t, 4) for t in tags), summary=None,
+        slug=slug or name.lower(), draft=draft, source=Source(source) if source else None,
+        authors=(), image=None, slug_line=5 if slug else 1)
+    return Entry(path, meta, Rendered("<p>x</p>", "<p>x</p>", (), 1, 1))
+
+
+def site_of(config: SiteConfig, entries: list[Entry], **options: object
+            ) -> tuple[Site, list[str]]:
+    diags = Diagnostics()
+    site = build_site(entries, [], config, BuildOptions(now=NOW, **options), diags)  # type: ignore[arg-type]
+    return site, [d.format() for d in diags.sorted()]
+
+
+def test_tag_key_ignores_case_spacing_and_punctuation_but_not_symbols() -> None:
+    assert tag_key("North Sea") == tag_key("north-sea") == tag_key("NORTH  SEA") == "northsea"
+    assert tag_key("U.S.") == tag_key("us")
+    assert tag_key("Cafe\u0301") == tag_key("café")
+    assert tag_key("C++") != tag_key("C")
+
+
+def test_spellings_of_one_tag_become_one_tag_with_a_warning(config: SiteConfig) -> None:
+    site, problems = site_of(config, [
+        entry("content/a.md", 1, "Energy", "north sea"),
+        entry("content/b.md", 2, "energy"),
+        entry("content/c.md", 3, "Energy", "North-Sea"),
+        entry("content/d.md", 4, "ENERGY ", "Energy"),
+    ])
+    assert problems == [
+        "content/b.md:4:1: warning: tag `energy` is treated as `Energy`\n"
+        "  hint: use one spelling: `Energy`",
+        "content/c.md:4:1: warning: tag `North-Sea` is treated as `north sea`\n"
+        "  hint: use one spelling: `north sea`",
+        "content/d.md:4:1: warning: tag `ENERGY ` is treated as `Energy`\n"
+        "  hint: use one spelling: `Energy`",
+    ]
+    assert [(t.name, t.slug, t.url, t.articles) for t in site.tags] == [
+        ("Energy", "energy", "/sub/tags/energy/", (0, 1, 2, 3)),
+        ("north sea", "north-sea", "/sub/tags/north-sea/", (1, 3)),
+    ]
+    # Each article links a tag once, however many spellings it used.
+    assert [t.name for t in site.articles[0].tags] == ["Energy"]
+    assert [t.name for t in site.articles[1].tags] == ["Energy", "north sea"]
+
+
+def test_the_oldest_spelling_wins_a_tie(config: SiteConfig) -> None:
+    site, problems = site_of(config, [entry("content/new.md", 9, "trade"),
+                                      entry("content/old.md", 1, "Trade")])
+    assert [t.name for t in site.tags] == ["Trade"]
+    assert problems == ["content/new.md:4:1: warning: tag `trade` is treated as `Trade`\n"
+                        "  hint: use one spelling: `Trade`"]
+
+
+def test_tags_whose_slugs_collide_name_both_files(config: SiteConfig) -> None:
+    _, problems = site_of(config, [entry("content/cpp.md", 1, "C++"),
+                                   entry("content/c.md", 2, "C")])
+    assert problems == [
+        "content/cpp.md:4:1: error: tag `C++` would have the same URL /sub/tags/c/ as tag `C` "
+        "(content/c.md:4)\n  hint: rename one of the two tags so their URLs differ"]
+
+
+def test_newest_first_with_slug_tie_break_and_neighbours(config: SiteConfig) -> None:
+    site, problems = site_of(config, [
+        entry("content/b.md", 3), entry("content/old.md", 1),
+        entry("content/a.md", 3), entry("content/late.md", 3, hour=18),
+    ])
+    assert problems == []
+    assert [a.meta.slug for a in site.articles] == ["late", "a", "b", "old"]
+    assert [a.url for a in site.articles][:2] == ["/sub/2024/06/late/", "/sub/2024/06/a/"]
+    assert site.articles[0].out_path == "2024/06/late/index.html"
+    first, second, last = site.articles[0], site.articles[1], site.articles[3]
+    assert (first.next, first.prev and first.prev.url) == (None, "/sub/2024/06/a/")
+    assert (second.next and second.next.url, second.prev and second.prev.url) == (
+        "/sub/2024/06/late/", "/sub/2024/06/b/")
+    assert (last.prev, last.next and last.next.title) == (None, "B")
+
+
+def test_order_does_not_depend_on_input_order(config: SiteConfig) -> None:
+    entries = [entry(f"content/{c}.md", 3) for c in "dcab"]
+    one, _ = site_of(config, entries)
+    two, _ = site_of(config, list(reversed(entries)))
+    assert [a.meta.slug for a in one.articles] == [a.meta.slug for a in two.articles] == list(
+        "abcd")
+
+
+def test_two_articles_on_one_path(config: SiteConfig) -> None:
+    site, problems = site_of(config, [
+        entry("content/x/first.md", 3, slug="grid-deal"),
+        entry("content/second.md", 20, slug="grid-deal"),
+        entry("content/Hello.md", 5), entry("content/hello.md", 6),
+    ])
+    assert problems == [
+        "content/hello.md:1:1: error: content/Hello.md and content/hello.md would both write "
+        "/2024/06/hello/index.html\n"
+        "  hint: the two file names differ only in letter case; rename one",
+        "content/x/first.md:5:1: error: content/second.md and content/x/first.md would both "
+        "write /2024/06/grid-deal/index.html\n"
+        "  hint: give one of them another `slug:`, or put the day in the URLs: "
+        'permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml',
+    ]
+    assert sorted(a.meta.path for a in site.articles) == ["content/Hello.md", "content/second.md"]
+
+
+def test_a_page_and_an_article_on_one_path(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text('title: T\npermalinks:\n  article: "{slug}/"\n')
+    config = load_config(tmp_path / "site.yaml")
+    _, problems = site_of(config, [entry("content/about.md", 1),
+                                   entry("content/pages/about.md", 0, kind="page")])
+    assert problems == [
+        "content/pages/about.md:1:1: error: content/about.md and content/pages/about.md would "
+        "both write /about/index.html\n  hint: give one of them another `slug:`"]
+
+
+def test_drafts_and_scheduled_articles_are_left_out(config: SiteConfig) -> None:
+    entries = [entry("content/a.md", 1), entry("content/draft.md", 2, draft=True),
+               entry("content/d2.md", 3, draft=True),
+               entry("content/future.md", 30, hour=13)]  # an hour after NOW
+    site, _ = site_of(config, entries)
+    assert [a.meta.slug for a in site.articles] == ["a"]
+    assert site.left_out == ("2 drafts", "1 scheduled")
+    site, _ = site_of(config, entries, drafts=True, future=True)
+    assert len(site.articles) == 4 and site.left_out == ()
+
+
+def test_duplicate_sources_warn(config: SiteConfig) -> None:
+    _, problems = site_of(config, [
+        entry("content/a.md", 1, source="https://www.example.com/story/"),
+        entry("content/b.md", 2, source="http://example.com/story?utm_source=rss")])
+    assert problems == [
+        "content/b.md:1:1: warning: source http://example.com/story?utm_source=rss is also "
+        "curated by content/a.md\n  hint: link the earlier article instead, or drop one of them"]
+
+
+def test_build_date_is_never_the_clock(config: SiteConfig,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    site, _ = site_of(config, [entry("content/a.md", 1), entry("content/b.md", 5)])
+    assert site.build_date == dt.datetime(2024, 6, 5, 9, tzinfo=BERLIN)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1718000000")
+    site, _ = site_of(config, [entry("content/a.md", 1)])
+    assert site.build_date == dt.datetime.fromtimestamp(1718000000, dt.UTC)
+    assert site.build_date.tzinfo == BERLIN

@@ -1,0 +1,258 @@
+"""The pipeline end to end on a tiny site: first, no-change, repaired and scheduled builds,
+the cache, and failures that must leave output/ exactly as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder import cache as cache_mod
+from builder.config import load_config
+from builder.core.errors import Diagnostics
+from builder.core.models import BuildOptions, SiteConfig, SourceFile
+from builder.core.paths import folder_url
+from builder.pipeline import BuildResult, build, load_entries, process
+
+NOW = dt.datetime(2024, 6, 20, 12, tzinfo=dt.UTC)
+LATER = dt.datetime(2024, 7, 2, 12, tzinfo=dt.UTC)
+
+FIRST = ("---\ntitle: First light\ndate: 2024-06-10 09:00\ntags: [Energy]\nsumary: oops\n"
+         "---\nHello, see [the chart](chart.svg).\n")
+FILES: dict[str, str | bytes] = {
+    "content/2024/06/first.md": FIRST,
+    "content/2024/06/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+    "content/second.md": "---\ntitle: Second\ndate: 2024-06-12 09:00\ntags: [Energy]\n---\n"
+                         "Second body.\n",
+    "content/later.md": "---\ntitle: Later\ndate: 2024-07-01 09:00\n---\nScheduled body.\n",
+    "content/draft.md": "---\ntitle: Draft\ndate: 2024-06-11 09:00\ndraft: true\n---\n"
+                        "Not yet.\n",
+    "content/pages/about.md": "---\ntitle: About\n---\nWho we are.\n",
+}
+UNKNOWN_KEY = ("content/2024/06/first.md:5:1: warning: unknown key `sumary` is kept as extra "
+               "data\n  hint: did you mean `summary`?")
+
+
+@pytest.fixture(autouse=True)
+def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path]) -> Path:
+    return make_site(FILES)
+
+
+def config_of(root: Path) -> SiteConfig:
+    return load_config(root / "site.yaml", root / "output")
+
+
+def run(root: Path, now: dt.datetime = NOW, **options: object) -> BuildResult:
+    return build(config_of(root), BuildOptions(cache_dir=root.parent / "cache", jobs=1,
+                                               now=now, **options))  # type: ignore[arg-type]
+
+
+def messages(result: BuildResult) -> list[str]:
+    return [d.format() for d in result.diagnostics]
+
+
+def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and mtime: "untouched" means both stay the same."""
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_first_build_writes_everything(site: Path) -> None:
+    result = run(site)
+    assert result.ok and result.site is not None
+    assert messages(result) == [UNKNOWN_KEY]
+    assert result.parsed == 5
+    assert result.summary == ("2 articles, 1 page, 1 tag, 1 edition "
+                              "(left out 1 draft, 1 scheduled: use --drafts / --future)")
+    files = set(snapshot(site / "output"))
+    assert {"2024/06/first/index.html",
+            "2024/06/second/index.html", "2024/06/chart.svg", "about/index.html",
+            "index.html", "tags/energy/index.html", "editions/2024-w24/index.html",
+            "feed.xml", "atom.xml", "feed.json", "sitemap.xml", ".broadsheet"} <= files
+    assert "2024/07/later/index.html" not in files and "2024/06/draft/index.html" not in files
+    assert result.stats is not None
+    assert (result.stats.written, result.stats.kept, result.stats.removed) == (
+        len(files) - 1, 0, 0)  # all but the .broadsheet marker
+    page = (site / "output/2024/06/first/index.html").read_text("utf-8")
+    assert '<a href="/2024/06/chart.svg">the chart</a>' in page
+
+
+def test_nothing_changed_replays_the_diagnostics(site: Path) -> None:
+    first = run(site)
+    before = snapshot(site / "output")
+    second = run(site)
+    assert second.ok and second.site is None
+    assert messages(second) == messages(first) == [UNKNOWN_KEY]
+    assert second.parsed == 0
+    assert second.summary == first.summary
+    assert second.stats is not None and second.stats.written == 0
+    assert second.stats.kept == len(before) - 1
+    assert snapshot(site / "output") == before
+
+
+def test_a_file_deleted_by_hand_is_restored(site: Path) -> None:
+    run(site)
+    page = site / "output/2024/06/second/index.html"
+    expected = page.read_bytes()
+    page.unlink()
+    result = run(site)
+    assert result.ok and result.site is not None  # a real build, not a replay
+    assert result.parsed == 0  # everything came from the cache
+    assert result.stats is not None and result.stats.written == 1
+    assert page.read_bytes() == expected
+    assert run(site).site is None
+
+
+def test_a_scheduled_article_comes_due(site: Path) -> None:
+    run(site)
+    assert run(site).site is None
+    result = run(site, now=LATER)
+    assert result.ok and result.site is not None
+    assert [a.meta.slug for a in result.site.articles] == ["later", "second", "first"]
+    assert (site / "output/2024/07/later/index.html").is_file()
+    assert result.summary == ("3 articles, 1 page, 1 tag, 2 editions "
+                              "(left out 1 draft: use --drafts / --future)")
+    assert run(site, now=LATER).site is None
+
+
+def test_toggling_drafts_rebuilds(site: Path) -> None:
+    draft = site / "output/2024/06/draft/index.html"
+    run(site)
+    with_drafts = run(site, drafts=True)
+    assert with_drafts.site is not None and draft.is_file()
+    assert run(site, drafts=True).site is None
+    without = run(site)
+    assert without.site is not None and not draft.exists()
+
+
+def test_a_corrupt_cache_warns_once_and_is_rebuilt(site: Path) -> None:
+    cache = site.parent / "cache"
+    cache.mkdir()
+    (cache / "cache.sqlite").write_bytes(b"\x00garbage, not a database\xff" * 64)
+    first = run(site)
+    assert first.ok and first.site is not None and first.parsed == 5
+    assert messages(first) == [
+        f"{cache / 'cache.sqlite'}: warning: cache ignored: file is not a database\n"
+        "  hint: it will be rebuilt; delete the folder if this repeats",
+        UNKNOWN_KEY,
+    ]
+    second = run(site)
+    assert second.site is None  # the rebuilt cache holds this build's state
+    assert messages(second) == [UNKNOWN_KEY]  # the cache warning is not replayed
+
+
+def test_no_cache_dir_always_builds(site: Path) -> None:
+    config = config_of(site)
+    for _ in range(2):
+        result = build(config, BuildOptions(jobs=1, now=NOW))
+        assert result.ok and result.site is not None and result.parsed == 5
+    assert not (site.parent / "cache").exists()
+
+
+def test_load_entries_uses_the_cache(site: Path, tmp_path: Path) -> None:
+    config = config_of(site)
+    texts = []
+    for path in sorted((site / "content").rglob("*.md")):
+        data = path.read_bytes()
+        texts.append(SourceFile(path.relative_to(site).as_posix(), data,
+                                hashlib.sha256(data).hexdigest()))
+    salt = cache_mod.salt(config.markdown, config.timezone, config.base_path)
+
+    store = cache_mod.Cache(tmp_path / "store", salt, Diagnostics())
+    diags = Diagnostics()
+    entries, parsed = load_entries(texts, config, store, 1, diags)
+    assert parsed == 5
+    assert [e.meta.path for e in entries] == [
+        "content/2024/06/first.md", "content/draft.md", "content/later.md",
+        "content/pages/about.md", "content/second.md"]
+    store.save(config.output_dir, {}, {store.key(t.rel, t.sha256) for t in texts}, {})
+    store.close()
+
+    store = cache_mod.Cache(tmp_path / "store", salt, Diagnostics())
+    again = Diagnostics()
+    cached, parsed = load_entries(texts, config, store, 1, again)
+    store.close()
+    assert parsed == 0
+    assert cached == entries
+    assert [d.format() for d in again.items] == [d.format() for d in diags.items] == [
+        UNKNOWN_KEY]
+
+
+def test_folder_url(make_site: Callable[..., Path]) -> None:
+    root = make_site({}, 'title: T\nbase_url: "https://example.org/news/"\n')
+    config = config_of(root)
+    assert folder_url(config, "content/2024/06/a.md") == "/news/2024/06/"
+    assert folder_url(config, "content/a.md") == "/news/"
+    assert folder_url(config, "content/pages/about.md") == "/news/pages/"
+
+
+def test_process_returns_an_entry_the_cache_reads_back(site: Path) -> None:
+    config = config_of(site)
+    data = FIRST.encode()
+    src = SourceFile("content/2024/06/first.md", data, hashlib.sha256(data).hexdigest())
+    rel, entry = process(src, config)
+    assert rel == "content/2024/06/first.md"
+    meta, rendered, diags = cache_mod.load(*entry)
+    assert meta is not None and rendered is not None
+    assert (meta.title, meta.slug, meta.tags, meta.extra) == (
+        "First light", "first", (("Energy", 4),), {"sumary": "oops"})
+    assert meta.date == dt.datetime.fromisoformat("2024-06-10T09:00:00+02:00")
+    assert rendered.html == '<p>Hello, see <a href="/2024/06/chart.svg">the chart</a>.</p>'
+    assert [d.format() for d in diags] == [UNKNOWN_KEY]
+
+
+def test_process_of_a_broken_file_keeps_only_diagnostics(site: Path) -> None:
+    data = b"---\ndate: 2024-06-10\n---\nNo title.\n"
+    src = SourceFile("content/broken.md", data, hashlib.sha256(data).hexdigest())
+    meta, rendered, diags = cache_mod.load(*process(src, config_of(site))[1])
+    assert (meta, rendered) == (None, None)
+    assert [d.severity for d in diags] == ["error"]
+
+
+def test_a_theme_error_leaves_output_untouched(site: Path) -> None:
+    assert run(site).ok
+    before = snapshot(site / "output")
+    (site / "content/second.md").write_text(
+        "---\ntitle: Second, edited\ndate: 2024-06-12 09:00\n---\nChanged.\n", "utf-8")
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text("{% if %}\n", "utf-8")
+    result = run(site)
+    assert not result.ok
+    assert messages(result) == [
+        UNKNOWN_KEY,
+        "templates/article.html:1: error: template syntax error: Expected an expression, "
+        "got 'end of statement block'",
+    ]
+    assert snapshot(site / "output") == before
+
+
+def test_strict_fails_on_a_warning_and_leaves_output_untouched(site: Path) -> None:
+    first = site / "content/2024/06/first.md"
+    first.write_text(FIRST.replace("sumary: oops\n", ""), "utf-8")
+    assert run(site, strict=True).ok
+    before = snapshot(site / "output")
+    first.write_text(FIRST, "utf-8")
+    result = run(site, strict=True)
+    assert not result.ok
+    assert messages(result) == [UNKNOWN_KEY.replace("warning:", "error:")]
+    assert snapshot(site / "output") == before
+    assert run(site).ok  # the same input without --strict builds
+
+
+def test_strict_fails_on_a_replayed_warning(make_site) -> None:
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-06-10\nsumary: x\n---\nA.\n"})
+    config = load_config(root / "site.yaml", root / "output")
+    cache = root.parent / "cache"
+    assert build(config, BuildOptions(cache_dir=cache, jobs=1, now=NOW)).ok
+    strict = build(config, BuildOptions(cache_dir=cache, jobs=1, now=NOW, strict=True))
+    assert strict.site is None
+    assert [d.severity for d in strict.diagnostics] == ["error"]
+    assert not strict.ok
