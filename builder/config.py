@@ -23,7 +23,8 @@ from builder.core.models import (
     SourceFile,
 )
 from builder.core.textfile import decode
-from builder.core.yamlschema import YamlValue, describe, load_mapping
+from builder.core.yamlload import YamlValue, load_mapping
+from builder.core.yamlschema import FieldReader
 
 _PERMALINK_FIELDS = {
     "article": {"year", "month", "day", "slug"},
@@ -42,106 +43,6 @@ def _pygments_styles() -> set[str]:
 
         _STYLES = set(get_all_styles())
     return _STYLES
-
-
-class _Checker:
-    """Reads typed values out of YamlValue mappings, recording each problem."""
-
-    def __init__(self, path: str, diags: Diagnostics) -> None:
-        self.path = path
-        self.diags = diags
-
-    def error(self, value: YamlValue, message: str, hint: str | None = None) -> None:
-        self.diags.error(self.path, value.line, value.col, message, hint)
-
-    def keys(self, section: dict[str, YamlValue], known: set[str], where: str | None) -> None:
-        for key, value in section.items():
-            if key not in known:
-                guess = did_you_mean(key, known)
-                hint = f"did you mean `{guess}`?" if guess else "known keys: " + ", ".join(
-                    sorted(known)
-                )
-                place = f" in `{where}`" if where else ""
-                self.diags.error(
-                    self.path, value.key_line, value.key_col, f"unknown key `{key}`{place}", hint
-                )
-
-    def string(self, section: dict[str, YamlValue], key: str, default: str) -> str:
-        value = section.get(key)
-        if value is None or value.kind == "null":  # `key:` with nothing after it
-            return default
-        if value.kind != "str":
-            self.error(value, f"`{key}` must be text, found {describe(value)}", "quote it")
-            return default
-        return str(value.value).strip()
-
-    def integer(
-        self, section: dict[str, YamlValue], key: str, default: int, low: int, high: int
-    ) -> int:
-        value = section.get(key)
-        if value is None:
-            return default
-        if value.kind != "int" or value.surprise():
-            self.error(value, f"`{key}` must be a whole number, found {describe(value)}",
-                       f"write  {key}: {default}")
-            return default
-        if not low <= value.value <= high:
-            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}",
-                       f"the default is {default}")
-            return default
-        return int(value.value)
-
-    def boolean(self, section: dict[str, YamlValue], key: str, default: bool) -> bool:
-        value = section.get(key)
-        if value is None:
-            return default
-        if value.kind != "bool" or value.surprise():
-            self.error(value, f"`{key}` must be true or false, found {describe(value)}",
-                       f"write  {key}: true  or  {key}: false")
-            return default
-        return bool(value.value)
-
-    def choice(
-        self, section: dict[str, YamlValue], key: str, default: str, choices: tuple[str, ...]
-    ) -> str:
-        text = self.string(section, key, default)
-        if text not in choices:
-            value = section[key]
-            guess = did_you_mean(text, choices)
-            self.error(
-                value,
-                f"`{key}` must be one of {', '.join(choices)}; found `{text}`",
-                f"did you mean `{guess}`?" if guess else None,
-            )
-            return default
-        return text
-
-    def section(self, parent: dict[str, YamlValue], key: str) -> dict[str, YamlValue]:
-        value = parent.get(key)
-        if value is None:
-            return {}
-        if value.kind != "map":
-            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}",
-                       f"write the settings indented on the lines below  {key}:")
-            return {}
-        return value.value
-
-    def checked(
-        self,
-        section: dict[str, YamlValue],
-        key: str,
-        default: str,
-        check: Callable[[str], str | None],
-        hint: str | None = None,
-    ) -> str:
-        """A string further checked by `check`, which returns an error message or None."""
-        text = self.string(section, key, default)
-        if key in section and section[key].kind == "str":
-            problem = check(text)
-            if problem:
-                self.error(section[key], problem, hint)
-                return default
-        return text
 
 
 def _check_url(url: str) -> str | None:
@@ -193,8 +94,6 @@ def _permalink_checker(kind: str) -> Callable[[str], str | None]:
     return check
 
 
-
-
 def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     """Read and validate site.yaml; raise ConfigErrors listing every problem."""
     root = config_path.parent.resolve()
@@ -219,7 +118,8 @@ def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     data = load_mapping(text, rel, 0, diags)
     if data is None:
         raise ConfigErrors(diags.sorted())
-    config = _build(data, root, config_path, output, _Checker(rel, diags))
+    reader = FieldReader(rel, diags, text_hint=lambda key, value: "quote it")
+    config = _build(data, root, config_path, output, reader)
     if diags.items:
         raise ConfigErrors(diags.sorted())
     return config
@@ -236,10 +136,10 @@ def _build(
     root: Path,
     config_path: Path,
     output: Path | None,
-    c: _Checker,
+    c: FieldReader,
 ) -> SiteConfig:
-    c.keys(data, _TOP_KEYS, None)
-    title = c.string(data, "title", "")
+    c.unknown_keys(data, _TOP_KEYS, None)
+    title = c.text(data, "title", "", strip=True)
     if "title" not in data or (data["title"].kind in ("str", "null") and not title):
         c.diags.error(c.path, data["title"].line if "title" in data else 1,
                       data["title"].col if "title" in data else 1,
@@ -260,29 +160,29 @@ def _build(
         else f"`theme` must be a folder name under themes/, found `{t}`",
         "write the name of a folder in themes/, such as  theme: default",
     )
-    perm_section = c.section(data, "permalinks")
-    c.keys(perm_section, set(_PERMALINK_FIELDS), "permalinks")
+    perm_section = c.mapping(data, "permalinks")
+    c.unknown_keys(perm_section, set(_PERMALINK_FIELDS), "permalinks")
     defaults = Permalinks()
     permalinks = Permalinks(**{
         kind: c.checked(perm_section, kind, getattr(defaults, kind), _permalink_checker(kind),
                         f'the default is  {kind}: "{getattr(defaults, kind)}"')
         for kind in _PERMALINK_FIELDS
     })
-    feeds_section = c.section(data, "feeds")
-    c.keys(feeds_section, set(_FEED_NAMES), "feeds")
+    feeds_section = c.mapping(data, "feeds")
+    c.unknown_keys(feeds_section, set(_FEED_NAMES), "feeds")
     feed_defaults = FeedsConfig()
     feeds = {}
     for name in _FEED_NAMES:
-        section = c.section(feeds_section, name)
-        c.keys(section, {"enabled", "limit", "full_content"}, f"feeds.{name}")
+        section = c.mapping(feeds_section, name)
+        c.unknown_keys(section, {"enabled", "limit", "full_content"}, f"feeds.{name}")
         base: FeedOptions = getattr(feed_defaults, name)
         feeds[name] = FeedOptions(
             enabled=c.boolean(section, "enabled", base.enabled),
             limit=c.integer(section, "limit", base.limit, 0, 100000),
             full_content=c.boolean(section, "full_content", base.full_content),
         )
-    md_section = c.section(data, "markdown")
-    c.keys(
+    md_section = c.mapping(data, "markdown")
+    c.unknown_keys(
         md_section,
         {"raw_html", "highlight", "style_light", "style_dark", "words_per_minute"},
         "markdown",
@@ -310,15 +210,15 @@ def _build(
         words_per_minute=c.integer(md_section, "words_per_minute",
                                    md_default.words_per_minute, 50, 2000),
     )
-    ed_section = c.section(data, "editions")
-    c.keys(ed_section, {"period"}, "editions")
-    out_name = c.string(data, "output", "output")
+    ed_section = c.mapping(data, "editions")
+    c.unknown_keys(ed_section, {"period"}, "editions")
+    out_name = c.text(data, "output", "output", strip=True)
     output_dir = output.resolve() if output else (root / out_name).resolve()
     return SiteConfig(
         root=root,
         config_path=config_path.resolve(),
         title=title,
-        description=c.string(data, "description", ""),
+        description=c.text(data, "description", "", strip=True),
         base_url=_normalise_base_url(base_url),
         language=c.checked(
             data, "language", "en",
@@ -327,7 +227,7 @@ def _build(
             "use the BCP 47 code of the site's language: en, de, fr, pt-BR, ...",
         ),
         timezone=timezone,
-        author=c.string(data, "author", ""),
+        author=c.text(data, "author", "", strip=True),
         theme=theme,
         paginate=c.integer(data, "paginate", 10, 1, 1000),
         permalinks=permalinks,
