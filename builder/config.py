@@ -1,149 +1,113 @@
-"""site.yaml → SiteConfig: every key checked, every problem reported at once.
+"""site.yaml → SiteConfig: one table of options, every key checked, every problem at once.
 
 A misspelt key in a config file is the most common reason a setting "does
 nothing"; so unknown keys are errors with a "did you mean" hint, and values
 are checked for type and range with the line and column they sit on.
+
+Each option is declared once, as a row of OPTIONS: dotted key, type,
+default, check and help. The known keys of every section, the reading into
+the frozen SiteConfig, the scaffold site.yaml that `broadsheet init` copies
+and docs/site-yaml.md are all derived from that table (the last two are
+written by `python -m builder.config_docs`; tests fail when they are stale).
+
+Defaults of nested sections come from the dataclasses in core/models.py:
+they are built with their defaults by code and tests that never read a
+site.yaml, and core may not import this module, so the table reads them
+rather than restating them. Top-level SiteConfig fields have no defaults
+there (the paths are always given), so theirs live in the table.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
+import typing
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
-from builder.core.models import (
-    FeedOptions,
-    FeedsConfig,
-    MarkdownConfig,
-    Permalinks,
-    SiteConfig,
-    SourceFile,
-)
+from builder.core.models import FeedsConfig, MarkdownConfig, Permalinks, SiteConfig, SourceFile
 from builder.core.textfile import decode
-from builder.core.yamlschema import YamlValue, describe, load_mapping
-
-_PERMALINK_FIELDS = {
-    "article": {"year", "month", "day", "slug"},
-    "page": {"slug"},
-    "tag": {"tag"},
-    "edition": {"edition"},
-}
-_FEED_NAMES = ("rss", "atom", "json", "tags", "editions")
-_STYLES: set[str] | None = None
+from builder.core.yamlload import YamlValue, load_mapping
+from builder.core.yamlschema import FieldReader, Hint
 
 
-def _pygments_styles() -> set[str]:
-    global _STYLES
-    if _STYLES is None:
-        from pygments.styles import get_all_styles
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """One site.yaml key: what the loader, the scaffold and the reference know of it."""
 
-        _STYLES = set(get_all_styles())
-    return _STYLES
+    key: str  # dotted path in site.yaml: `feeds.rss.limit`
+    kind: str  # text | flag | number | choice | section
+    default: Any
+    help: str  # one sentence or two; wrapped in the scaffold, one table row in the docs
+    low: int = 0  # number: the accepted range
+    high: int = 0
+    choices: tuple[str, ...] = ()  # choice
+    check: Callable[[str], str | None] | None = None  # text: an error message, or None
+    hint: Hint = None  # the hint when `check` fails
+    example: Any = None  # what the scaffold shows, when not the default
+    required: bool = False  # text that must be given and not be empty
+    field: str | None = None  # where the value lands in SiteConfig, when not at `key`
+    convert: Callable[[Any], Any] | None = None  # applied to the value read
 
+    @property
+    def leaf(self) -> str:
+        return self.key.rsplit(".", 1)[-1]
 
-class _Checker:
-    """Reads typed values out of YamlValue mappings, recording each problem."""
+    @property
+    def parent(self) -> str:
+        return self.key.rpartition(".")[0]
 
-    def __init__(self, path: str, diags: Diagnostics) -> None:
-        self.path = path
-        self.diags = diags
-
-    def error(self, value: YamlValue, message: str, hint: str | None = None) -> None:
-        self.diags.error(self.path, value.line, value.col, message, hint)
-
-    def keys(self, section: dict[str, YamlValue], known: set[str], where: str | None) -> None:
-        for key, value in section.items():
-            if key not in known:
-                guess = did_you_mean(key, known)
-                hint = f"did you mean `{guess}`?" if guess else "known keys: " + ", ".join(
-                    sorted(known)
-                )
-                place = f" in `{where}`" if where else ""
-                self.diags.error(
-                    self.path, value.key_line, value.key_col, f"unknown key `{key}`{place}", hint
-                )
-
-    def string(self, section: dict[str, YamlValue], key: str, default: str) -> str:
-        value = section.get(key)
-        if value is None or value.kind == "null":  # `key:` with nothing after it
-            return default
-        if value.kind != "str":
-            self.error(value, f"`{key}` must be text, found {describe(value)}", "quote it")
-            return default
-        return str(value.value).strip()
-
-    def integer(
-        self, section: dict[str, YamlValue], key: str, default: int, low: int, high: int
-    ) -> int:
-        value = section.get(key)
-        if value is None:
-            return default
-        if value.kind != "int" or value.surprise():
-            self.error(value, f"`{key}` must be a whole number, found {describe(value)}",
-                       f"write  {key}: {default}")
-            return default
-        if not low <= value.value <= high:
-            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}",
-                       f"the default is {default}")
-            return default
-        return int(value.value)
-
-    def boolean(self, section: dict[str, YamlValue], key: str, default: bool) -> bool:
-        value = section.get(key)
-        if value is None:
-            return default
-        if value.kind != "bool" or value.surprise():
-            self.error(value, f"`{key}` must be true or false, found {describe(value)}",
-                       f"write  {key}: true  or  {key}: false")
-            return default
-        return bool(value.value)
-
-    def choice(
-        self, section: dict[str, YamlValue], key: str, default: str, choices: tuple[str, ...]
-    ) -> str:
-        text = self.string(section, key, default)
-        if text not in choices:
-            value = section[key]
-            guess = did_you_mean(text, choices)
-            self.error(
-                value,
-                f"`{key}` must be one of {', '.join(choices)}; found `{text}`",
-                f"did you mean `{guess}`?" if guess else None,
-            )
-            return default
-        return text
-
-    def section(self, parent: dict[str, YamlValue], key: str) -> dict[str, YamlValue]:
-        value = parent.get(key)
-        if value is None:
-            return {}
-        if value.kind != "map":
-            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}",
-                       f"write the settings indented on the lines below  {key}:")
-            return {}
-        return value.value
-
-    def checked(
-        self,
-        section: dict[str, YamlValue],
-        key: str,
-        default: str,
-        check: Callable[[str], str | None],
-        hint: str | None = None,
-    ) -> str:
-        """A string further checked by `check`, which returns an error message or None."""
-        text = self.string(section, key, default)
-        if key in section and section[key].kind == "str":
-            problem = check(text)
-            if problem:
-                self.error(section[key], problem, hint)
-                return default
-        return text
+    def read(self, r: FieldReader, mapping: dict[str, YamlValue]) -> Any:
+        """This option's value out of its section's mapping, or its default with an error."""
+        leaf = self.leaf
+        if self.kind == "flag":
+            return r.boolean(mapping, leaf, self.default)
+        if self.kind == "number":
+            return r.integer(mapping, leaf, self.default, self.low, self.high)
+        if self.kind == "choice":
+            return r.choice(mapping, leaf, self.default, self.choices)
+        if self.check is not None:
+            value = r.checked(mapping, leaf, self.default, self.check, self.hint)
+        else:
+            value = r.text(mapping, leaf, self.default, strip=True)
+        given = mapping.get(leaf)
+        if self.required and (given is None or (given.kind in ("str", "null") and not value)):
+            line, col = (given.line, given.col) if given is not None else (1, 1)
+            r.diags.error(r.path, line, col, f"the site needs a `{leaf}`",
+                          f"add a line such as  {leaf}: {yaml_scalar(self.example)}")
+        return self.convert(value) if self.convert else value
 
 
+# One constructor per kind, so that each row of OPTIONS reads: key, default,
+# range or choices, help, then any check.
+def text(key: str, default: str, help: str, **more: Any) -> Option:
+    return Option(key, "text", default, help, **more)
+
+
+def flag(key: str, default: bool, help: str) -> Option:
+    return Option(key, "flag", default, help)
+
+
+def number(key: str, default: int, low: int, high: int, help: str) -> Option:
+    return Option(key, "number", default, help, low=low, high=high)
+
+
+def choice(key: str, default: str, choices: tuple[str, ...], help: str, **more: Any) -> Option:
+    return Option(key, "choice", default, help, choices=choices, **more)
+
+
+def section(key: str, help: str) -> Option:
+    return Option(key, "section", None, help)
+
+
+# --------------------------------------------------------------------------
+# Checks: each returns an error message, or None when the value is good
+# --------------------------------------------------------------------------
 def _check_url(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -151,6 +115,16 @@ def _check_url(url: str) -> str | None:
     if parts.query or parts.fragment:
         return "`base_url` cannot have a query or fragment"
     return None
+
+
+def _normalise_base_url(url: str) -> str:
+    return url.rstrip("/") + "/"
+
+
+def _check_language(tag: str) -> str | None:
+    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
+        return None
+    return f"`language` must be a language tag such as en or pt-BR, found `{tag}`"
 
 
 def _check_timezone(name: str) -> str | None:
@@ -171,28 +145,145 @@ def _timezone_hint(name: str) -> str:
     return "use an IANA name such as Europe/Berlin or America/New_York"
 
 
-def _normalise_base_url(url: str) -> str:
-    return url.rstrip("/") + "/"
+def _check_theme(name: str) -> str | None:
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", name) and name not in {".", ".."}:
+        return None
+    return f"`theme` must be a folder name under themes/, found `{name}`"
 
 
-def _permalink_checker(kind: str) -> Callable[[str], str | None]:
-    allowed = _PERMALINK_FIELDS[kind]
+@functools.cache
+def _pygments_styles() -> frozenset[str]:
+    from pygments.styles import get_all_styles  # only when a site.yaml is read
+
+    return frozenset(get_all_styles())
+
+
+def _check_style(name: str) -> str | None:
+    return None if name in _pygments_styles() else f"unknown Pygments style `{name}`"
+
+
+def _style_hint(name: str) -> str:
+    guess = did_you_mean(name, _pygments_styles())
+    return f"did you mean `{guess}`?" if guess else "see `pygmentize -L styles` for the names"
+
+
+def _permalink(kind: str, what: str, placeholders: tuple[str, ...], needed: str) -> Option:
+    """A permalink pattern row: its check and help follow from the placeholders it allows."""
+    default = getattr(Permalinks(), kind)
 
     def check(pattern: str) -> str | None:
         fields = set(re.findall(r"{(\w+)}", pattern))
-        unknown = fields - allowed
+        unknown = fields - set(placeholders)
         if unknown:
             return f"unknown placeholder {{{sorted(unknown)[0]}}} in permalink `{kind}`"
-        needed = {"article": "slug", "page": "slug", "tag": "tag", "edition": "edition"}[kind]
         if needed not in fields:
             return f"permalink `{kind}` must contain {{{needed}}}"
         if not pattern.endswith("/") or pattern.startswith("/") or ".." in pattern:
             return f"permalink `{kind}` must be a relative folder path ending in `/`"
         return None
 
-    return check
+    names = ", ".join("{" + p + "}" for p in placeholders)
+    rule = f"; {{{needed}}} is required" if len(placeholders) > 1 else ""
+    return text(f"permalinks.{kind}", default, f"{what}: {names}{rule}.", check=check,
+                hint=f'the default is  {kind}: "{default}"')
 
 
+def _feed(name: str, what: str) -> tuple[Option, ...]:
+    """A feed's section and its three switches, with that feed's defaults."""
+    base = getattr(FeedsConfig(), name)
+    return (
+        section(f"feeds.{name}", what),
+        flag(f"feeds.{name}.enabled", base.enabled, "Publish this feed (true) or not (false)."),
+        number(f"feeds.{name}.limit", base.limit, 0, 100000,
+               "How many of the newest items it holds; 0 for all."),
+        flag(f"feeds.{name}.full_content", base.full_content,
+             "Each item holds the whole article (true) or just its summary (false)."),
+    )
+
+
+# --------------------------------------------------------------------------
+# THE table, in the order the scaffold and the reference list it. Adding an
+# option: one row here (and its field in the dataclass it lands in).
+# --------------------------------------------------------------------------
+_MD = MarkdownConfig()  # the markdown section's defaults
+OPTIONS: tuple[Option, ...] = (
+    text("title", "", "The name of the site: page titles, the masthead and the feeds use it.",
+         required=True, example="My Digest"),
+    text("description", "",
+         "One sentence about the site, for the masthead, search engines and feed readers.",
+         example="A curated digest of the week's most useful reading."),
+    text("base_url", "http://localhost:8000/",
+         "Where the site will be published, as an absolute http(s) URL; feeds, the sitemap "
+         "and canonical links are built from it. A sub-path works too: on GitHub Pages a "
+         "project site lives at https://USER.github.io/REPOSITORY/",
+         check=_check_url, hint="for example  base_url: https://example.org/digest/",
+         convert=_normalise_base_url, example="https://example.org/"),
+    text("language", "en",
+         "The language of the articles (a tag such as en, de or pt-BR), for the pages' "
+         "lang attribute and the feeds.",
+         check=_check_language,
+         hint="use the BCP 47 code of the site's language: en, de, fr, pt-BR, ..."),
+    text("timezone", "UTC",
+         "The time zone dates are read and shown in (an IANA name such as Europe/Berlin or "
+         "America/New_York). A date written without a time zone in front matter is taken to "
+         "be in this one; it also decides the edition weeks.",
+         check=_check_timezone, hint=_timezone_hint),
+    text("author", "", "Shown as the publisher when an article names no author of its own.",
+         example="The editors"),
+    text("theme", "default",
+         "The theme: a folder under themes/ in this site, or the bundled `default`. Templates "
+         "in a templates/ folder beside this file override the theme's.",
+         check=_check_theme,
+         hint="write the name of a folder in themes/, such as  theme: default"),
+    number("paginate", 10, 1, 1000, "Articles per page on the front page and the tag pages."),
+    number("related", 5, 0, 50,
+           "How many related articles (sharing tags) to show under each article; 0 for none."),
+    text("output", "output",
+         "The folder the built site is written to. Broadsheet replaces it on every build, so "
+         "never point it at a folder holding anything else.", field="output_dir"),
+    section("editions",
+            "Editions group the articles published in one period into an issue with its own "
+            "page and an item in the editions feed (ready for RSS-to-email)."),
+    choice("editions.period", "week", ("week", "month", "off"),
+           "How long an edition runs: week (ISO weeks), month, or off for no editions.",
+           field="editions"),
+    section("permalinks", "URL patterns, relative to base_url; each must end in `/`."),
+    _permalink("article", "Articles", ("year", "month", "day", "slug"), "slug"),
+    _permalink("page", "Standalone pages from content/pages/", ("slug",), "slug"),
+    _permalink("tag", "Tag pages", ("tag",), "tag"),
+    _permalink("edition", "Edition pages, named like 2024-w25 (2024-06 for months)",
+               ("edition",), "edition"),
+    section("feeds", "The feeds, each with the same three settings."),
+    *_feed("rss", "/feed.xml, RSS 2.0"),
+    *_feed("atom", "/atom.xml, Atom 1.0"),
+    *_feed("json", "/feed.json, JSON Feed 1.1"),
+    *_feed("tags", "/tags/<tag>/feed.xml, one RSS feed per tag"),
+    *_feed("editions", "/editions/feed.xml, one item per edition holding the whole edition"),
+    section("markdown", "How the Markdown of articles is turned into HTML."),
+    choice("markdown.raw_html", _MD.raw_html, ("sanitize", "allow", "escape"),
+           "Raw HTML written inside Markdown: sanitize (keep safe tags only), allow (keep "
+           "everything: only for text you fully trust) or escape (show it as text)."),
+    flag("markdown.highlight", _MD.highlight, "Colour code blocks with Pygments."),
+    text("markdown.style_light", _MD.style_light,
+         "The Pygments style of code blocks when the reader's system is in light mode "
+         "(`pygmentize -L styles` lists the names).", check=_check_style, hint=_style_hint),
+    text("markdown.style_dark", _MD.style_dark,
+         "The Pygments style of code blocks in dark mode.", check=_check_style,
+         hint=_style_hint),
+    number("markdown.words_per_minute", _MD.words_per_minute, 50, 2000,
+           'Reading speed used for the "N min read" estimate.'),
+)
+
+
+def children(parent: str) -> tuple[Option, ...]:
+    """The options directly inside `parent` ("" for the top level), in table order."""
+    return tuple(o for o in OPTIONS if o.parent == parent)
+
+
+# The known keys of each section, derived from the table.
+_TOP_KEYS = {o.leaf for o in children("")}
+_PERMALINK_FIELDS = {o.leaf for o in children("permalinks")}
+_FEED_NAMES = tuple(o.leaf for o in children("feeds"))
 
 
 def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
@@ -213,128 +304,68 @@ def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     except OSError as exc:
         diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
         raise ConfigErrors(diags.sorted()) from None
-    text = decode(SourceFile(rel, data_bytes, ""), diags)
-    if text is None:
+    yaml_text = decode(SourceFile(rel, data_bytes, ""), diags)
+    if yaml_text is None:
         raise ConfigErrors(diags.sorted())
-    data = load_mapping(text, rel, 0, diags)
+    data = load_mapping(yaml_text, rel, 0, diags)
     if data is None:
         raise ConfigErrors(diags.sorted())
-    config = _build(data, root, config_path, output, _Checker(rel, diags))
+    values = read_options(data, FieldReader(rel, diags, text_hint=lambda key, value: "quote it"))
+    # `output` is a folder name; --output on the command line wins over it.
+    values["output_dir"] = output.resolve() if output else (root / values["output_dir"]).resolve()
+    config = _assemble(SiteConfig, {**values, "root": root, "config_path": config_path.resolve()})
     if diags.items:
         raise ConfigErrors(diags.sorted())
     return config
 
 
-_TOP_KEYS = {
-    "title", "description", "base_url", "language", "timezone", "author", "theme",
-    "paginate", "permalinks", "feeds", "markdown", "editions", "related", "output",
-}
+def read_options(data: dict[str, YamlValue], r: FieldReader) -> dict[str, Any]:
+    """Every option's value (or default), keyed by the SiteConfig field it lands in."""
+    values: dict[str, Any] = {}
+
+    def walk(mapping: dict[str, YamlValue], parent: str) -> None:
+        inside = children(parent)
+        r.unknown_keys(mapping, {o.leaf for o in inside}, parent or None)
+        for option in inside:
+            if option.kind == "section":
+                walk(r.mapping(mapping, option.leaf), option.key)
+            else:
+                values[option.field or option.key] = option.read(r, mapping)
+
+    walk(data, "")
+    return values
 
 
-def _build(
-    data: dict[str, YamlValue],
-    root: Path,
-    config_path: Path,
-    output: Path | None,
-    c: _Checker,
-) -> SiteConfig:
-    c.keys(data, _TOP_KEYS, None)
-    title = c.string(data, "title", "")
-    if "title" not in data or (data["title"].kind in ("str", "null") and not title):
-        c.diags.error(c.path, data["title"].line if "title" in data else 1,
-                      data["title"].col if "title" in data else 1,
-                      "the site needs a `title`", 'add a line such as  title: "My Digest"')
-    base_url = c.checked(
-        data, "base_url", "http://localhost:8000/", _check_url,
-        "for example  base_url: https://example.org/digest/",
-    )
-    tz_value = data.get("timezone")
-    timezone = c.checked(
-        data, "timezone", "UTC", _check_timezone,
-        _timezone_hint(str(tz_value.value)) if tz_value is not None and tz_value.kind == "str"
-        and _check_timezone(str(tz_value.value).strip()) else None,
-    )
-    theme = c.checked(
-        data, "theme", "default",
-        lambda t: None if re.fullmatch(r"[A-Za-z0-9_.-]+", t) and t not in {".", ".."}
-        else f"`theme` must be a folder name under themes/, found `{t}`",
-        "write the name of a folder in themes/, such as  theme: default",
-    )
-    perm_section = c.section(data, "permalinks")
-    c.keys(perm_section, set(_PERMALINK_FIELDS), "permalinks")
-    defaults = Permalinks()
-    permalinks = Permalinks(**{
-        kind: c.checked(perm_section, kind, getattr(defaults, kind), _permalink_checker(kind),
-                        f'the default is  {kind}: "{getattr(defaults, kind)}"')
-        for kind in _PERMALINK_FIELDS
-    })
-    feeds_section = c.section(data, "feeds")
-    c.keys(feeds_section, set(_FEED_NAMES), "feeds")
-    feed_defaults = FeedsConfig()
-    feeds = {}
-    for name in _FEED_NAMES:
-        section = c.section(feeds_section, name)
-        c.keys(section, {"enabled", "limit", "full_content"}, f"feeds.{name}")
-        base: FeedOptions = getattr(feed_defaults, name)
-        feeds[name] = FeedOptions(
-            enabled=c.boolean(section, "enabled", base.enabled),
-            limit=c.integer(section, "limit", base.limit, 0, 100000),
-            full_content=c.boolean(section, "full_content", base.full_content),
-        )
-    md_section = c.section(data, "markdown")
-    c.keys(
-        md_section,
-        {"raw_html", "highlight", "style_light", "style_dark", "words_per_minute"},
-        "markdown",
-    )
-    md_default = MarkdownConfig()
+def _assemble(cls: type, values: dict[str, Any], prefix: str = "") -> Any:
+    """Build `cls` from dotted values, nested dataclasses from their own prefix.
 
-    def style_check(name: str) -> str | None:
-        return None if name in _pygments_styles() else f"unknown Pygments style `{name}`"
+    A SiteConfig field no option fills is a TypeError on every load, so a
+    half-added option cannot pass the tests.
+    """
+    hints = _hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        name = prefix + f.name
+        if dataclasses.is_dataclass(hints[f.name]):
+            kwargs[f.name] = _assemble(hints[f.name], values, name + ".")
+        elif name in values:
+            kwargs[f.name] = values[name]
+    return cls(**kwargs)
 
-    def style_hint(key: str) -> str | None:
-        value = md_section.get(key)
-        if value is None or value.kind != "str" or value.value in _pygments_styles():
-            return None
-        guess = did_you_mean(str(value.value), _pygments_styles())
-        return f"did you mean `{guess}`?" if guess else "see `pygmentize -L styles` for the names"
 
-    markdown = MarkdownConfig(
-        raw_html=c.choice(md_section, "raw_html", md_default.raw_html,
-                          ("sanitize", "allow", "escape")),
-        highlight=c.boolean(md_section, "highlight", md_default.highlight),
-        style_light=c.checked(md_section, "style_light", md_default.style_light, style_check,
-                              style_hint("style_light")),
-        style_dark=c.checked(md_section, "style_dark", md_default.style_dark, style_check,
-                             style_hint("style_dark")),
-        words_per_minute=c.integer(md_section, "words_per_minute",
-                                   md_default.words_per_minute, 50, 2000),
-    )
-    ed_section = c.section(data, "editions")
-    c.keys(ed_section, {"period"}, "editions")
-    out_name = c.string(data, "output", "output")
-    output_dir = output.resolve() if output else (root / out_name).resolve()
-    return SiteConfig(
-        root=root,
-        config_path=config_path.resolve(),
-        title=title,
-        description=c.string(data, "description", ""),
-        base_url=_normalise_base_url(base_url),
-        language=c.checked(
-            data, "language", "en",
-            lambda t: None if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", t)
-            else f"`language` must be a language tag such as en or pt-BR, found `{t}`",
-            "use the BCP 47 code of the site's language: en, de, fr, pt-BR, ...",
-        ),
-        timezone=timezone,
-        author=c.string(data, "author", ""),
-        theme=theme,
-        paginate=c.integer(data, "paginate", 10, 1, 1000),
-        permalinks=permalinks,
-        feeds=FeedsConfig(**feeds),
-        markdown=markdown,
-        editions=c.choice(ed_section, "period", "week", ("week", "month", "off")),
-        related=c.integer(data, "related", 5, 0, 50),
-        output_dir=output_dir,
-    )
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
+
+def yaml_scalar(value: bool | int | str) -> str:
+    """A value as the scaffold writes it: plain where YAML cannot misread it, else quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", value)
+    if plain and value.lower() not in {"yes", "no", "on", "off", "y", "n", "true", "false",
+                                       "null"}:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

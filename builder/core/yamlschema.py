@@ -1,341 +1,159 @@
-"""A strict YAML reader shared by site.yaml and front matter.
+"""Typed field readers over the strict loader's YamlValues, shared by site.yaml and front matter.
 
-PyYAML's safe loader still converts `yes` to True, `0123` to 83 and keeps the
-last of two duplicate keys without a word. Editors never mean those, so this
-module composes the node tree (nothing is constructed from tags, so nothing
-can execute), refuses aliases, merge keys and non-standard tags, and hands
-back values that remember their line, column and how they were written, so
-the schema checks can say "quote it" at the right place.
+Both files are mappings an editor writes by hand, so both need the same
+answers to the same mistakes: a number where text belongs, `yes` where a
+boolean belongs, a misspelt key. Each reader takes the value it wants out of
+a mapping, reports a problem at the value's own line and column, and hands
+back a fallback so that one run reports every mistake in the file instead of
+stopping at the first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-import yaml
+from builder.core.errors import Diagnostics, did_you_mean
+from builder.core.yamlload import YamlValue, describe
 
-try:  # the C parser is several times faster; fall back when libyaml is absent
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-from builder.core.errors import Diagnostics
-
-_TAG = "tag:yaml.org,2002:"
-_KINDS = {
-    _TAG + "str": "str",
-    _TAG + "int": "int",
-    _TAG + "float": "float",
-    _TAG + "bool": "bool",
-    _TAG + "null": "null",
-    _TAG + "timestamp": "timestamp",
-    _TAG + "seq": "seq",
-    _TAG + "map": "map",
-}
-_KEY_KINDS = {"str", "int", "bool", "null", "float"}
-# YAML 1.1 booleans other than the two spellings people mean.
-_SURPRISE_BOOLS = {"yes", "no", "on", "off", "y", "n"}
-# Deeper than this is never front matter; it would only exhaust the stack.
-MAX_DEPTH = 32
-# Scalars are built by calling the safe constructor's per-tag function
-# directly: it never caches nodes, so nothing accumulates across files.
-_constructor = yaml.constructor.SafeConstructor()
+T = TypeVar("T")
+# A hint computed from the value as written, or a fixed one, or none.
+Hint = str | Callable[[str], str | None] | None
 
 
-@dataclass(frozen=True)
-class YamlValue:
-    """A value with its file position (1-based) and how it was written."""
-
-    value: Any  # plain Python value; for seq/map the children are YamlValues
-    line: int
-    col: int
-    kind: str  # str int float bool null timestamp seq map
-    raw: str | None = None  # the scalar exactly as written
-    plain: bool = False  # an unquoted scalar, so YAML guessed its type
-    key_line: int = 0  # where the key of this value sits, inside a mapping
-    key_col: int = 0
-
-    def surprise(self) -> bool:
-        """True where YAML 1.1 turned an unquoted word into something else.
-
-        `NO` becoming False and `0123` becoming 83 are the classic traps; a
-        user who wrote them almost certainly meant the text.
-        """
-        if not self.plain or self.raw is None:
-            return False
-        if self.kind == "bool":
-            return self.raw.lower() in _SURPRISE_BOOLS
-        if self.kind == "int":
-            digits = self.raw.lstrip("+-")
-            return (
-                (len(digits) > 1 and digits.startswith("0"))  # octal, hex, binary
-                or ":" in digits  # sexagesimal: 1:30 is 90
-                or "_" in digits
-            )
-        if self.kind == "float":
-            return ":" in self.raw or "_" in self.raw
-        return False
-
-    def to_python(self) -> Any:
-        """The value with children unwrapped (for `extra` fields themes read)."""
-        if self.kind == "seq":
-            return [v.to_python() for v in self.value]
-        if self.kind == "map":
-            return {k: v.to_python() for k, v in self.value.items()}
-        return self.value
+def quote_hint(key: str | None, value: YamlValue) -> str:
+    """`quote it: title: "2024"` for scalars; lists and mappings cannot be quoted."""
+    if value.kind in ("seq", "map"):
+        return f"write it as text: {key}: \"...\"" if key else "write it as text"
+    raw = (value.raw or "").replace("\\", "\\\\").replace('"', '\\"')
+    return f'quote it: {key}: "{raw}"' if key else f'quote it: "{raw}"'
 
 
-_NAMES = {
-    "str": "a string",
-    "int": "a number",
-    "float": "a number",
-    "bool": "a boolean",
-    "null": "empty",
-    "timestamp": "a date",
-    "seq": "a list",
-    "map": "a mapping",
-}
+class FieldReader:
+    """Reads typed values out of the YamlValue mappings of one file, recording each problem.
 
-
-def describe(value: YamlValue) -> str:
-    """How a value reads in an error message: "a number (`2024`)".
-
-    A YAML 1.1 surprise says what YAML made of it, because `yes` reported
-    as "a boolean" alone leaves the editor wondering why.
+    `text_hint` words the hint for text found where a non-text value sits;
+    front matter quotes the value back (the default), site.yaml keeps its
+    shorter "quote it".
     """
-    if value.surprise():
-        made = str(value.value).lower() if value.kind == "bool" else str(value.value)
-        return f"`{value.raw}`, which YAML reads as the {_NAMES[value.kind][2:]} {made}"
-    text = _NAMES.get(value.kind, value.kind)
-    if value.raw is not None and value.kind != "null":
-        text += f" (`{value.raw}`)"
-    return text
 
-
-def load_mapping(
-    text: str, path: str, line_offset: int, diags: Diagnostics
-) -> dict[str, YamlValue] | None:
-    """Parse `text` as a YAML mapping; None (with diagnostics added) if it is not one.
-
-    `line_offset` is the number of file lines before `text`, so positions
-    name the real line of the file, not of the YAML block.
-    """
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        _syntax_error(exc, text, path, line_offset, diags)
-        return None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        diags.error(path, line_offset + 1, 1, f"invalid YAML: {exc}")
-        return None
-    if node is None:
-        return {}
-    if "*" in text and _aliases(text, path, line_offset, diags):
-        return None
-    value = _Reader(path, line_offset, diags).read(node, 0)
-    if value is None:
-        return None
-    if value.kind != "map":
-        diags.error(
-            path,
-            value.line,
-            value.col,
-            f"expected a mapping of `key: value` lines, found {describe(value)}",
-            "front matter and site.yaml are made of `key: value` lines",
-        )
-        return None
-    return value.value
-
-
-def _syntax_error(
-    exc: yaml.MarkedYAMLError, text: str, path: str, offset: int, diags: Diagnostics
-) -> None:
-    """Report a parser error at the place the editor has to look, with a hint."""
-    problem = (exc.problem or "malformed YAML").strip()
-    context = exc.context or ""
-    mark = exc.problem_mark
-    if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML >= 6.0.4)
-        line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 1)
-        diags.error(path, line, col, f"YAML nested more than {MAX_DEPTH} levels deep",
-                    "front matter needs a few levels at most")
-        return
-    if "undefined alias" in problem and mark is not None:
-        rest = text.split("\n")[mark.line][mark.column:] if mark.line < text.count("\n") + 1 \
-            else ""
-        name = rest.split()[0] if rest.split() else "*name"
-        diags.error(path, mark.line + 1 + offset, mark.column + 1,
-                    f"YAML aliases (`{name}`) are not allowed",
-                    "write the value out; to start a value with `*`, quote it")
-        return
-    opened = exc.context_mark
-    if opened is not None and (
-        "quoted scalar" in context or "flow sequence" in context or "flow mapping" in context
-    ):
-        mark = opened  # an unclosed quote or bracket: point at where it opened
-    line = (mark.line + 1 + offset) if mark else offset + 1
-    col = (mark.column + 1) if mark else 1
-    char = ""
-    if mark is not None:
-        lines = text.split("\n")
-        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-            char = lines[mark.line][mark.column]
-    diags.error(path, line, col, f"invalid YAML: {problem}", _yaml_hint(problem, context, char))
-
-
-def _yaml_hint(problem: str, context: str, char: str) -> str | None:
-    if "mapping values are not allowed" in problem:
-        return 'a value that contains ": " must be quoted, e.g. title: "Vote: what next"'
-    if char == "\t" or "tab" in problem:
-        return "YAML does not allow tabs for indentation; use spaces"
-    if "quoted scalar" in context:
-        return "a quoted value is missing its closing quote"
-    if "flow sequence" in context:
-        return 'this `[` is never closed; to start a value with `[`, quote the whole value'
-    if "flow mapping" in context:
-        return 'this `{` is never closed; to start a value with `{`, quote the whole value'
-    if "cannot start any token" in problem and char:
-        return f"a value cannot begin with `{char}`; quote it"
-    if "did not find expected key" in problem:
-        return ("quote the whole value when it starts with a quote or bracket, "
-                "and check this line's indentation")
-    if "expected '-' indicator" in problem:
-        return "a list item and a `key: value` line are mixed at the same indentation"
-    if "could not find expected ':'" in problem:
-        return "each line should be `key: value`; quote values that span lines"
-    return None
-
-
-def _aliases(text: str, path: str, offset: int, diags: Diagnostics) -> bool:
-    """Report every `*alias`, where it is written (the composed tree has lost that)."""
-    found = False
-    previous: yaml.Event | None = None
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            merge = isinstance(previous, yaml.ScalarEvent) and previous.value == "<<"
-            if not merge:  # `<<: *base` is reported once, as a merge key
-                mark = event.start_mark
-                diags.error(path, mark.line + 1 + offset, mark.column + 1,
-                            f"YAML aliases (`*{event.anchor}`) are not allowed",
-                            "write the value out; to start a value with `*`, quote it")
-            found = True
-        previous = event
-    if found:
-        # Merge keys are still worth naming even though the alias stopped us.
-        node = yaml.compose(text, Loader=_Loader)
-        _merge_keys(node, path, offset, diags, 0)
-    return found
-
-
-def _merge_keys(node: yaml.Node, path: str, offset: int, diags: Diagnostics,
-                depth: int) -> None:
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.tag == _TAG + "merge":
-                mark = key.start_mark
-                diags.error(path, mark.line + 1 + offset, mark.column + 1,
-                            "YAML merge keys (`<<`) are not allowed", "write the keys out")
-            elif not (isinstance(value, yaml.ScalarNode)):
-                _merge_keys(value, path, offset, diags, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            _merge_keys(child, path, offset, diags, depth + 1)
-
-
-class _Reader:
-    """Turns a composed node tree into YamlValues, reporting what it refuses."""
-
-    def __init__(self, path: str, line_offset: int, diags: Diagnostics) -> None:
+    def __init__(
+        self,
+        path: str,
+        diags: Diagnostics,
+        text_hint: Callable[[str, YamlValue], str] = quote_hint,
+    ) -> None:
         self.path = path
-        self.offset = line_offset
         self.diags = diags
-        self.seen: set[int] = set()
+        self.text_hint = text_hint
 
-    def _pos(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+    def error(self, value: YamlValue, message: str, hint: str | None = None) -> None:
+        self.diags.error(self.path, value.line, value.col, message, hint)
 
-    def _error(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
-        line, col = self._pos(node)
-        self.diags.error(self.path, line, col, message, hint)
+    def unknown_keys(
+        self, section: dict[str, YamlValue], known: Iterable[str], where: str | None = None
+    ) -> None:
+        """An error at each key not in `known`, with the nearest known key as the hint.
 
-    def read(self, node: yaml.Node, depth: int) -> YamlValue | None:
-        line, col = self._pos(node)
-        if depth > MAX_DEPTH:
-            self._error(node, f"YAML nested more than {MAX_DEPTH} levels deep",
-                        "front matter needs a few levels at most")
-            return None
-        if id(node) in self.seen:  # an alias that slipped past the event scan
-            self._error(node, "YAML aliases (`*name`) are not allowed", "write the value out")
-            return None
-        self.seen.add(id(node))
-        kind = _KINDS.get(node.tag)
-        if kind is None:
-            tag = node.tag.replace(_TAG, "!!")
-            self._error(
-                node,
-                f"YAML tag `{tag}` is not allowed",
-                "remove the tag; only plain strings, numbers, dates, lists and mappings are read",
-            )
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, line, col, depth)
-        if isinstance(node, yaml.SequenceNode):
-            items = [self.read(child, depth + 1) for child in node.value]
-            if any(item is None for item in items):
-                return None
-            return YamlValue(items, line, col, "seq")
-        return self._scalar(node, kind, line, col)
-
-    def _mapping(
-        self, node: yaml.MappingNode, line: int, col: int, depth: int
-    ) -> YamlValue | None:
-        result: dict[str, YamlValue] = {}
-        ok = True
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                self._error(key_node, "YAML merge keys (`<<`) are not allowed",
-                            "write the keys out")
-                ok = False
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or _KINDS.get(key_node.tag) \
-                    not in _KEY_KINDS:
-                self._error(key_node, "keys must be plain words",
-                            "write each key as a word followed by `: `")
-                ok = False
-                continue
-            key = str(key_node.value)
-            if key in result:
-                first = result[key]
-                self._error(
-                    key_node,
-                    f"duplicate key `{key}` (first set on line {first.key_line})",
-                    "YAML would silently keep only the last one; remove one of them",
+        `where` names the enclosing mapping (`feeds.rss`), None at the top.
+        """
+        known = set(known)
+        for key, value in section.items():
+            if key not in known:
+                guess = did_you_mean(key, known)
+                hint = f"did you mean `{guess}`?" if guess else "known keys: " + ", ".join(
+                    sorted(known)
                 )
-                ok = False
-                continue
-            value = self.read(value_node, depth + 1)
-            if value is None:
-                ok = False
-                continue
-            kline, kcol = self._pos(key_node)
-            result[key] = replace(value, key_line=kline, key_col=kcol)
-        return YamlValue(result, line, col, "map") if ok else None
+                place = f" in `{where}`" if where else ""
+                self.diags.error(
+                    self.path, value.key_line, value.key_col, f"unknown key `{key}`{place}", hint
+                )
 
-    def _scalar(self, node: yaml.ScalarNode, kind: str, line: int, col: int) -> YamlValue | None:
-        plain = node.style is None or node.style == ""
-        construct = _constructor.yaml_constructors[node.tag]
-        try:
-            value = construct(_constructor, node)
-        except (ValueError, OverflowError, TypeError, yaml.constructor.ConstructorError) as exc:
-            hint = None
-            reason = getattr(exc, "problem", None) or str(exc)
-            if kind == "timestamp":
-                hint = "use a real calendar date such as 2024-06-23 or 2024-06-23T09:30:00+02:00"
-                message = f"impossible date `{node.value}`: {reason}"
-            else:
-                message = f"cannot read `{node.value}` as {_NAMES[kind][2:]}: {reason}"
-            self.diags.error(self.path, line, col, message, hint)
-            return None
-        return YamlValue(value, line, col, kind, node.value, plain)
+    def text(
+        self, section: dict[str, YamlValue], key: str, default: T, strip: bool = False
+    ) -> str | T:
+        """The string at `key`; `default` when it is absent or empty (`key:` alone)."""
+        value = section.get(key)
+        if value is None or value.kind == "null":
+            return default
+        if value.kind != "str":
+            self.error(value, f"`{key}` must be text, found {describe(value)}",
+                       self.text_hint(key, value))
+            return default
+        return str(value.value).strip() if strip else str(value.value)
+
+    def boolean(self, section: dict[str, YamlValue], key: str, default: bool) -> bool:
+        """true or false as written; `yes`, `on` and friends are refused, not guessed."""
+        value = section.get(key)
+        if value is None:
+            return default
+        if value.kind != "bool" or value.surprise():
+            self.error(value, f"`{key}` must be true or false, found {describe(value)}",
+                       f"write  {key}: true  or  {key}: false")
+            return default
+        return bool(value.value)
+
+    def integer(
+        self, section: dict[str, YamlValue], key: str, default: int, low: int, high: int
+    ) -> int:
+        """A whole number in low..high; `0123` and `1_000` are refused as YAML surprises."""
+        value = section.get(key)
+        if value is None:
+            return default
+        if value.kind != "int" or value.surprise():
+            self.error(value, f"`{key}` must be a whole number, found {describe(value)}",
+                       f"write  {key}: {default}")
+            return default
+        if not low <= value.value <= high:
+            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}",
+                       f"the default is {default}")
+            return default
+        return int(value.value)
+
+    def choice(
+        self, section: dict[str, YamlValue], key: str, default: str, choices: tuple[str, ...]
+    ) -> str:
+        """One of `choices` (surrounding spaces forgiven), with a did-you-mean when not."""
+        text = self.text(section, key, default, strip=True)
+        if text not in choices:
+            guess = did_you_mean(text, choices)
+            self.error(
+                section[key],
+                f"`{key}` must be one of {', '.join(choices)}; found `{text}`",
+                f"did you mean `{guess}`?" if guess else None,
+            )
+            return default
+        return text
+
+    def checked(
+        self,
+        section: dict[str, YamlValue],
+        key: str,
+        default: str,
+        check: Callable[[str], str | None],
+        hint: Hint = None,
+    ) -> str:
+        """Stripped text further checked by `check`, which returns an error message or None.
+
+        A callable `hint` is given the value as written and only asked when the
+        check fails, since a good hint (the nearest time zone) can be costly.
+        """
+        text = self.text(section, key, default, strip=True)
+        value = section.get(key)
+        if value is not None and value.kind == "str":
+            problem = check(text)
+            if problem:
+                self.error(value, problem, hint(str(value.value)) if callable(hint) else hint)
+                return default
+        return text
+
+    def mapping(self, parent: dict[str, YamlValue], key: str) -> dict[str, YamlValue]:
+        """The nested mapping at `key`; empty, with an error, when something else is there."""
+        value = parent.get(key)
+        if value is None:
+            return {}
+        if value.kind != "map":
+            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}",
+                       f"write the settings indented on the lines below  {key}:")
+            return {}
+        return value.value

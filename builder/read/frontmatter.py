@@ -17,7 +17,8 @@ from builder.core.models import ArticleMeta, SiteConfig, Source, SourceFile
 from builder.core.slugs import RESERVED, slug_problem, slugify
 from builder.core.textfile import decode
 from builder.core.urls import normalise_url
-from builder.core.yamlschema import YamlValue, describe, load_mapping
+from builder.core.yamlload import YamlValue, describe, load_mapping
+from builder.core.yamlschema import FieldReader, quote_hint
 
 __all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
 
@@ -83,33 +84,21 @@ def parse(src: SourceFile, config: SiteConfig, diags: Diagnostics) -> ArticleMet
     return meta
 
 
-class _Schema:
+class _Schema(FieldReader):
+    """The front matter fields; text, flags and unknown keys are the shared readers'."""
+
     def __init__(self, src: SourceFile, config: SiteConfig, diags: Diagnostics) -> None:
+        super().__init__(src.rel, diags)
         self.src = src
-        self.path = src.rel
         self.kind = src.kind
         self.tz = zoneinfo.ZoneInfo(config.timezone)
-        self.diags = diags
-
-    def error(self, value: YamlValue, message: str, hint: str | None = None) -> None:
-        self.diags.error(self.path, value.line, value.col, message, hint)
-
-    def text(self, data: dict[str, YamlValue], key: str) -> str | None:
-        value = data.get(key)
-        if value is None or value.kind == "null":
-            return None
-        if value.kind != "str":
-            self.error(value, f"`{key}` must be text, found {describe(value)}",
-                       _quote_hint(key, value))
-            return None
-        return str(value.value)
 
     def check(self, data: dict[str, YamlValue], body: str, body_line: int) -> ArticleMeta:
         self._unknown_keys(data)
         stem = self.path.rsplit("/", 1)[-1][:-3]
         dated = _DATED_NAME.match(stem)
         title_value = data.get("title")
-        title = self.text(data, "title")
+        title = self.text(data, "title", None)
         if title_value is None:
             if self.kind != "edition":
                 self.diags.error(self.path, 1, 1, "missing `title`",
@@ -131,12 +120,12 @@ class _Schema:
             date=date,
             updated=self.when(data, "updated"),
             tags=self.tags(data),
-            summary=(self.text(data, "summary") or "").strip() or None,
+            summary=(self.text(data, "summary", None) or "").strip() or None,
             slug=slug,
-            draft=self.flag(data, "draft"),
+            draft=self.boolean(data, "draft", False),
             source=self.source(data),
             authors=self.authors(data),
-            image=self.text(data, "image"),
+            image=self.text(data, "image", None),
             extra={k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS},
             body=body,
             body_line=body_line,
@@ -188,7 +177,7 @@ class _Schema:
 
     def slug(self, data: dict[str, YamlValue], name: str) -> str:
         value = data.get("slug")
-        slug = self.text(data, "slug")
+        slug = self.text(data, "slug", None)
         if slug is None or value is None:
             slug = slugify(name)
             problem = slug_problem(slug)
@@ -252,16 +241,6 @@ class _Schema:
         self.error(value, f"`{key}` is not an ISO date: `{text}`", hint)
         return None
 
-    def flag(self, data: dict[str, YamlValue], key: str) -> bool:
-        value = data.get(key)
-        if value is None:
-            return False
-        if value.kind != "bool" or value.surprise():
-            self.error(value, f"`{key}` must be true or false, found {describe(value)}",
-                       f"write  {key}: true  or  {key}: false")
-            return False
-        return bool(value.value)
-
     def tags(self, data: dict[str, YamlValue]) -> tuple[tuple[str, int], ...]:
         value = data.get("tags")
         if value is None or value.kind == "null":
@@ -282,7 +261,7 @@ class _Schema:
                 continue
             if item.kind != "str":
                 self.error(item, f"a tag must be text, found {describe(item)}",
-                           _quote_hint(None, item))
+                           quote_hint(None, item))
                 continue
             tag = " ".join(str(item.value).split())
             problem = slug_problem(slugify(tag), reserved=False)
@@ -308,18 +287,12 @@ class _Schema:
                        "write  source: {url: https://..., name: Outlet}")
             return None
         fields: dict[str, YamlValue] = value.value
-        for key, item in fields.items():
-            if key not in _SOURCE_KEYS:
-                guess = did_you_mean(key, _SOURCE_KEYS)
-                self.diags.error(self.path, item.key_line, item.key_col,
-                                 f"unknown key `{key}` in `source`",
-                                 f"did you mean `{guess}`?" if guess
-                                 else "known keys: author, date, name, url")
+        self.unknown_keys(fields, _SOURCE_KEYS, "source")
         url = fields.get("url")
         if url is None:
             self.error(value, "`source` needs a `url`", "add  url: https://...")
             return None
-        name, author = self.text(fields, "name"), self.text(fields, "author")
+        name, author = self.text(fields, "name", None), self.text(fields, "author", None)
         when = fields.get("date")
         # The original's date is shown as written: no time zone is applied.
         day = self.to_date(when, "source.date") if when and when.kind != "null" else None
@@ -338,7 +311,7 @@ class _Schema:
 
     def authors(self, data: dict[str, YamlValue]) -> tuple[str, ...]:
         names: list[str] = []
-        author = self.text(data, "author")
+        author = self.text(data, "author", None)
         if author:
             names.append(author.strip())
         value = data.get("authors")
@@ -347,18 +320,10 @@ class _Schema:
             for item in items:
                 if item.kind != "str":
                     self.error(item, f"an author must be text, found {describe(item)}",
-                               _quote_hint(None, item))
+                               quote_hint(None, item))
                 else:
                     names.append(str(item.value).strip())
         return tuple(n for n in names if n)
-
-
-def _quote_hint(key: str | None, value: YamlValue) -> str:
-    """`quote it: title: "2024"` for scalars; lists and mappings cannot be quoted."""
-    if value.kind in ("seq", "map"):
-        return f"write it as text: {key}: \"...\"" if key else "write it as text"
-    raw = (value.raw or "").replace("\\", "\\\\").replace('"', '\\"')
-    return f'quote it: {key}: "{raw}"' if key else f'quote it: "{raw}"'
 
 
 def _slug_phrase(slug: str, problem: str) -> str:

@@ -96,7 +96,7 @@ def _parent(folder: Path, root: Path, diags: Diagnostics) -> str | None:
         return None
     from builder.core.models import SourceFile
     from builder.core.textfile import decode
-    from builder.core.yamlschema import load_mapping
+    from builder.core.yamlload import load_mapping
 
     shown = _display(meta, root)
     text = decode(SourceFile(shown, meta.read_bytes(), ""), diags)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
+import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
-from builder.config import load_config
+from builder import config_docs
+from builder.config import OPTIONS, load_config, yaml_scalar
 from builder.core.errors import ConfigErrors, display_path
 from builder.core.models import (
     FeedOptions,
+    FeedsConfig,
     MarkdownConfig,
     Permalinks,
     SiteConfig,
@@ -233,3 +239,104 @@ def test_fingerprint_follows_settings_not_paths(tmp_path: Path) -> None:
     c = load_config(write(tmp_path, "title: T\npaginate: 4\n", "c.yaml"))
     assert config_fingerprint(a) == config_fingerprint(b)
     assert config_fingerprint(a) != config_fingerprint(c)
+
+
+# --------------------------------------------------------------------------
+# The option table and what is derived from it
+# --------------------------------------------------------------------------
+def _leaf_fields(cls: type, prefix: str = "") -> set[str]:
+    """Every SiteConfig value as a dotted field path (`feeds.rss.limit`)."""
+    hints = typing.get_type_hints(cls)
+    paths = set()
+    for f in dataclasses.fields(cls):
+        if dataclasses.is_dataclass(hints[f.name]):
+            paths |= _leaf_fields(hints[f.name], prefix + f.name + ".")
+        else:
+            paths.add(prefix + f.name)
+    return paths
+
+
+def test_every_config_field_has_exactly_one_option() -> None:
+    landing = [o.field or o.key for o in OPTIONS if o.kind != "section"]
+    assert len(landing) == len(set(landing))
+    assert set(landing) | {"root", "config_path"} == _leaf_fields(SiteConfig)
+    assert len({o.key for o in OPTIONS}) == len(OPTIONS)
+    assert all(o.help and "\n" not in o.help for o in OPTIONS)
+
+
+def test_defaults_are_the_tables_and_the_dataclasses(tmp_path: Path) -> None:
+    """A site.yaml holding only a title gets every table default, equal to the dataclasses'."""
+    config = load_config(write(tmp_path, "title: T\n"))
+    for option in OPTIONS:
+        if option.kind == "section" or option.required:
+            continue
+        path = option.field or option.key
+        value = functools.reduce(getattr, path.split("."), config)
+        if path == "output_dir":
+            assert value == (tmp_path / option.default).resolve()
+        else:
+            assert value == option.default, option.key
+    assert (config.permalinks, config.feeds, config.markdown) == (
+        Permalinks(), FeedsConfig(), MarkdownConfig())
+
+
+def test_scaffold_holds_the_example_or_default_of_every_option(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text(config_docs.SCAFFOLD.read_text())
+    config = load_config(tmp_path / "site.yaml")
+    assert (config.title, config.description, config.base_url, config.author) == (
+        "My Digest", "A curated digest of the week's most useful reading.",
+        "https://example.org/", "The editors")
+    shown = [o for o in OPTIONS if o.kind != "section" and o.key != "output"]
+    for option in shown:
+        value = functools.reduce(getattr, (option.field or option.key).split("."), config)
+        assert value == (option.default if option.example is None else option.example)
+
+
+@pytest.mark.parametrize("path", sorted(config_docs.generated(), key=str), ids=lambda p: p.name)
+def test_committed_scaffold_and_reference_match_the_table(path: Path) -> None:
+    assert path.read_text(encoding="utf-8") == config_docs.generated()[path], (
+        f"{path} is out of date with OPTIONS in builder/config.py; "
+        "run  python -m builder.config_docs")
+
+
+def test_reference_lists_every_key_with_type_and_default() -> None:
+    rows = [line for line in config_docs.REFERENCE.read_text().splitlines()
+            if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == [o.key for o in OPTIONS]
+    assert "| `paginate` | whole number, 1–1000 | `10` | Articles per page" in "\n".join(rows)
+    assert "| `markdown.raw_html` | one of `sanitize`, `allow`, `escape` | `sanitize` |" in (
+        "\n".join(rows))
+
+
+def test_config_docs_writes_stale_files_and_check_reports_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(config_docs, "SCAFFOLD", tmp_path / "site.yaml")
+    monkeypatch.setattr(config_docs, "REFERENCE", tmp_path / "site-yaml.md")
+    (tmp_path / "site.yaml").write_text("stale\n")
+    assert config_docs.main(["--check"]) == 1
+    assert capsys.readouterr().err.count("out of date; run  python -m builder.config_docs") == 2
+    assert (tmp_path / "site.yaml").read_text() == "stale\n"
+    assert config_docs.main([]) == 0
+    assert (tmp_path / "site.yaml").read_text() == config_docs.scaffold_text()
+    assert (tmp_path / "site-yaml.md").read_text() == config_docs.reference_text()
+    assert config_docs.main(["--check"]) == 0
+
+
+def test_known_keys_of_each_section_come_from_the_table(tmp_path: Path) -> None:
+    assert problems(tmp_path, "title: T\nfeeds:\n  podcast: {}\neditions:\n  xyz: 1\n") == [
+        "site.yaml:3:3: error: unknown key `podcast` in `feeds`\n"
+        "  hint: known keys: atom, editions, json, rss, tags",
+        "site.yaml:5:3: error: unknown key `xyz` in `editions`\n  hint: known keys: period",
+    ]
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    (True, "true"), (False, "false"), (20, "20"), ("week", "week"), ("UTC", "UTC"),
+    ("", '""'), ("yes", '"yes"'), ("Off", '"Off"'), ("{slug}/", '"{slug}/"'),
+    ("My Digest", '"My Digest"'), ('say "hi"', '"say \\"hi\\""'), ("a\\b", '"a\\\\b"'),
+])
+def test_yaml_scalar_quotes_what_yaml_would_misread(value: bool | int | str,
+                                                    written: str) -> None:
+    assert yaml_scalar(value) == written
+    assert yaml.safe_load(f"k: {written}")["k"] == value

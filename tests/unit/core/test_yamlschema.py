@@ -1,185 +1,129 @@
-"""The strict YAML reader: positions, YAML 1.1 surprises, and everything it refuses."""
+"""The typed field readers site.yaml and front matter share: values, fallbacks, exact messages."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 import pytest
 
 from builder.core.errors import Diagnostics
-from builder.core.yamlschema import MAX_DEPTH, YamlValue, describe, load_mapping
+from builder.core.yamlload import YamlValue, load_mapping
+from builder.core.yamlschema import FieldReader, quote_hint
 
 
-def load(text: str, offset: int = 0) -> tuple[dict[str, YamlValue] | None, list[str]]:
+def mapping(text: str) -> dict[str, YamlValue]:
+    data = load_mapping(text, "f.yaml", 0, Diagnostics())
+    assert data is not None
+    return data
+
+
+def read(text: str, how: str, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+    """Call one reader on the mapping in `text`; its value and the problems it reported."""
     diags = Diagnostics()
-    data = load_mapping(text, "f.md", offset, diags)
-    return data, [d.format() for d in diags.items]
+    reader = FieldReader("f.yaml", diags)
+    value = getattr(reader, how)(mapping(text), *args, **kwargs)
+    return value, [d.format() for d in diags.items]
 
 
-def test_values_remember_position_raw_text_and_quoting() -> None:
-    data, problems = load('title: "Quoted"\ncount: 3\nwhen: 2024-06-03\nlist:\n  - a\n', 1)
-    assert problems == []
-    assert data is not None
-    title = data["title"]
-    assert (title.value, title.kind, title.raw, title.plain) == ("Quoted", "str", "Quoted", False)
-    assert (title.line, title.col, title.key_line, title.key_col) == (2, 8, 2, 1)
-    assert (data["count"].value, data["count"].kind, data["count"].plain) == (3, "int", True)
-    assert data["when"].value == dt.date(2024, 6, 3)
-    assert data["list"].kind == "seq"
-    assert (data["list"].value[0].value, data["list"].value[0].line) == ("a", 6)
-    assert data["list"].to_python() == ["a"]
+def test_text_is_the_string_as_written_or_the_default() -> None:
+    assert read("k: ' a '\n", "text", "k", None) == (" a ", [])
+    assert read("k: ' a '\n", "text", "k", "", strip=True) == ("a", [])
+    assert read("k:\n", "text", "k", "dflt") == ("dflt", [])
+    assert read("other: 1\n", "text", "k", None) == (None, [])
 
 
-def test_empty_document_is_an_empty_mapping() -> None:
-    assert load("") == ({}, [])
-    assert load("# only a comment\n") == ({}, [])
+def test_text_found_as_another_type_quotes_it_back_by_default() -> None:
+    assert read("k: 2024\n", "text", "k", None) == (None, [
+        'f.yaml:1:4: error: `k` must be text, found a number (`2024`)\n'
+        '  hint: quote it: k: "2024"'])
+    assert read("k: [a]\n", "text", "k", "x") == ("x", [
+        'f.yaml:1:4: error: `k` must be text, found a list\n  hint: write it as text: k: "..."'])
 
 
-@pytest.mark.parametrize(("raw", "surprise"), [
-    ("yes", True), ("No", True), ("NO", True), ("on", True), ("off", True),
-    ("y", False),  # PyYAML reads a lone y as text
-    ("true", False), ("False", False),
-    ("0123", True), ("0x1F", True), ("0b101", True), ("1:30", True), ("1_000", True),
-    ("123", False), ("0", False), ("-5", False),
-    ("1.5", False), ("1_0.5", True), ("'yes'", False), ('"0123"', False), ("text", False),
+def test_text_hint_is_the_callers() -> None:
+    diags = Diagnostics()
+    reader = FieldReader("f.yaml", diags, text_hint=lambda key, value: "quote it")
+    assert reader.text(mapping("k: 5\n"), "k", "") == ""
+    assert [d.format() for d in diags.items] == [
+        "f.yaml:1:4: error: `k` must be text, found a number (`5`)\n  hint: quote it"]
+
+
+@pytest.mark.parametrize(("value", "with_key", "alone"), [
+    (YamlValue(5, 1, 1, "int", "5"), 'quote it: k: "5"', 'quote it: "5"'),
+    (YamlValue(True, 1, 1, "bool", 'say "no"\\'), 'quote it: k: "say \\"no\\"\\\\"',
+     'quote it: "say \\"no\\"\\\\"'),
+    (YamlValue({}, 1, 1, "map"), 'write it as text: k: "..."', "write it as text"),
 ])
-def test_yaml11_surprises(raw: str, surprise: bool) -> None:
-    data, problems = load(f"v: {raw}\n")
-    assert problems == [] and data is not None
-    assert data["v"].surprise() is surprise
+def test_quote_hint(value: YamlValue, with_key: str, alone: str) -> None:
+    assert (quote_hint("k", value), quote_hint(None, value)) == (with_key, alone)
 
 
-def test_describe() -> None:
-    data, _ = load("a: yes\nb: 0123\nc: 2024\nd: [x]\ne:\nf: 2024-06-03\ng: text\n")
-    assert data is not None
-    assert describe(data["a"]) == "`yes`, which YAML reads as the boolean true"
-    assert describe(data["b"]) == "`0123`, which YAML reads as the number 83"
-    assert describe(data["c"]) == "a number (`2024`)"
-    assert describe(data["d"]) == "a list"
-    assert describe(data["e"]) == "empty"
-    assert describe(data["f"]) == "a date (`2024-06-03`)"
-    assert describe(data["g"]) == "a string (`text`)"
+def test_boolean_refuses_yaml_1_1_words() -> None:
+    assert read("k: false\n", "boolean", "k", True) == (False, [])
+    assert read("", "boolean", "k", True) == (True, [])
+    assert read("k: yes\n", "boolean", "k", False) == (False, [
+        "f.yaml:1:4: error: `k` must be true or false, found `yes`, which YAML reads as the "
+        "boolean true\n  hint: write  k: true  or  k: false"])
+    assert read("k:\n", "boolean", "k", False)[1] == [
+        "f.yaml:1:3: error: `k` must be true or false, found empty\n"
+        "  hint: write  k: true  or  k: false"]
 
 
-def test_duplicate_keys_are_errors() -> None:
-    data, problems = load("title: A\ndate: 2024-06-03\ntitle: B\n", 1)
-    assert data is None
-    assert problems == ["f.md:4:1: error: duplicate key `title` (first set on line 2)\n"
-                        "  hint: YAML would silently keep only the last one; remove one of them"]
+def test_integer_checks_type_surprises_and_range() -> None:
+    assert read("n: 7\n", "integer", "n", 3, 1, 9) == (7, [])
+    assert read("", "integer", "n", 3, 1, 9) == (3, [])
+    assert read("n: 010\n", "integer", "n", 3, 1, 9) == (3, [
+        "f.yaml:1:4: error: `n` must be a whole number, found `010`, which YAML reads as the "
+        "number 8\n  hint: write  n: 3"])
+    assert read("n: 10\n", "integer", "n", 3, 1, 9) == (3, [
+        "f.yaml:1:4: error: `n` must be between 1 and 9, found 10\n  hint: the default is 3"])
 
 
-def test_aliases_are_reported_where_they_are_used() -> None:
-    data, problems = load("a: &x 1\nb: [2, *x]\n")
-    assert data is None
-    assert problems == ["f.md:2:8: error: YAML aliases (`*x`) are not allowed\n"
-                        "  hint: write the value out; to start a value with `*`, quote it"]
+def test_choice_forgives_spaces_and_suggests_the_nearest() -> None:
+    choices = ("week", "month", "off")
+    assert read("p: ' month '\n", "choice", "p", "week", choices) == ("month", [])
+    assert read("p: mnth\n", "choice", "p", "week", choices) == ("week", [
+        "f.yaml:1:4: error: `p` must be one of week, month, off; found `mnth`\n"
+        "  hint: did you mean `month`?"])
+    assert read("p: fortnight\n", "choice", "p", "week", choices) == ("week", [
+        "f.yaml:1:4: error: `p` must be one of week, month, off; found `fortnight`"])
 
 
-def test_undefined_alias() -> None:
-    assert load("title: *nothing here\n")[1] == [
-        "f.md:1:8: error: YAML aliases (`*nothing`) are not allowed\n"
-        "  hint: write the value out; to start a value with `*`, quote it"]
+def test_checked_asks_a_callable_hint_only_when_the_check_fails() -> None:
+    asked: list[str] = []
+
+    def hint(raw: str) -> str:
+        asked.append(raw)
+        return "try b"
+
+    def check(text: str) -> str | None:
+        return None if text == "b" else f"not b: `{text}`"
+
+    assert read("k: ' b '\n", "checked", "k", "d", check, hint) == ("b", [])
+    assert asked == []
+    assert read("k: ' c '\n", "checked", "k", "d", check, hint) == ("d", [
+        "f.yaml:1:4: error: not b: `c`\n  hint: try b"])
+    assert asked == [" c "]
+    assert read("k: 5\n", "checked", "k", "d", check, "fixed")[0] == "d"  # a text error, not
+    assert read("k: c\n", "checked", "k", "d", check, "fixed")[1] == [    # the check's
+        "f.yaml:1:4: error: not b: `c`\n  hint: fixed"]
 
 
-def test_merge_keys_are_refused_once() -> None:
-    data, problems = load("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n")
-    assert data is None
-    assert problems == ["f.md:3:3: error: YAML merge keys (`<<`) are not allowed\n"
-                        "  hint: write the keys out"]
-    assert load("other:\n  <<: {x: 1}\n")[1] == [
-        "f.md:2:3: error: YAML merge keys (`<<`) are not allowed\n  hint: write the keys out"]
+def test_mapping_is_empty_with_an_error_when_not_a_mapping() -> None:
+    assert read("s:\n  a: 1\n", "mapping", "s")[0]["a"].value == 1
+    assert read("", "mapping", "s") == ({}, [])
+    assert read("s: weekly\n", "mapping", "s") == ({}, [
+        "f.yaml:1:4: error: `s` must be a mapping of settings, found a string (`weekly`)\n"
+        "  hint: write the settings indented on the lines below  s:"])
 
 
-@pytest.mark.parametrize(("text", "tag"), [
-    ("a: !!python/object/apply:os.system ['true']\n", "!!python/object/apply:os.system"),
-    ("a: !!python/name:os.system\n", "!!python/name:os.system"),
-    ("a: !custom x\n", "!custom"),
-    ("a: !!set {x, y}\n", "!!set"),
-    ("a: !!binary aGk=\n", "!!binary"),
-    ("a: !!omap [x: 1]\n", "!!omap"),
-    ("%TAG !e! tag:example.com,2000:\n---\na: !e!thing 1\n", "tag:example.com,2000:thing"),
-])
-def test_non_standard_tags_are_refused(text: str, tag: str) -> None:
-    data, problems = load(text)
-    assert data is None
-    assert len(problems) == 1
-    assert f"error: YAML tag `{tag}` is not allowed\n" in problems[0]
-
-
-def test_explicit_standard_tags_are_read() -> None:
-    data, problems = load("a: !!str 0123\nb: !!int '7'\n")
-    assert problems == [] and data is not None
-    assert (data["a"].value, data["a"].surprise()) == ("0123", False)
-    assert data["b"].value == 7
-
-
-def test_not_a_mapping() -> None:
-    assert load("- a\n- b\n", 1)[1] == [
-        "f.md:2:1: error: expected a mapping of `key: value` lines, found a list\n"
-        "  hint: front matter and site.yaml are made of `key: value` lines"]
-    assert load("just words\n")[1] == [
-        "f.md:1:1: error: expected a mapping of `key: value` lines, found a string "
-        "(`just words`)\n  hint: front matter and site.yaml are made of `key: value` lines"]
-
-
-def test_complex_keys_are_refused() -> None:
-    assert load("? [a, b]\n: c\n")[1] == [
-        "f.md:1:3: error: keys must be plain words\n"
-        "  hint: write each key as a word followed by `: `"]
-
-
-def test_deep_nesting_is_refused_without_recursion_errors() -> None:
-    deep = "a: " + "[" * 100 + "]" * 100 + "\n"
-    data, problems = load(deep)
-    assert data is None
-    assert problems == [f"f.md:1:{MAX_DEPTH + 4}: error: YAML nested more than {MAX_DEPTH} "
-                        "levels deep\n  hint: front matter needs a few levels at most"]
-
-
-def test_very_deep_nesting_gets_the_same_message_whoever_stops_it() -> None:
-    # Past 1,000 levels libyaml (PyYAML >= 6.0.4) stops first, at its own column.
-    deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
-    data, problems = load(deep)
-    assert data is None
-    assert len(problems) == 1
-    assert problems[0].startswith("f.md:1:")
-    assert problems[0].endswith(f": error: YAML nested more than {MAX_DEPTH} levels deep\n"
-                                "  hint: front matter needs a few levels at most")
-
-
-def test_impossible_timestamp_gets_its_own_line() -> None:
-    assert load("title: x\ndate: 2024-02-30\n", 1)[1] == [
-        "f.md:3:7: error: impossible date `2024-02-30`: day is out of range for month\n"
-        "  hint: use a real calendar date such as 2024-06-23 or 2024-06-23T09:30:00+02:00"]
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("title: Vote: what next\n",
-     "f.md:2:12: error: invalid YAML: mapping values are not allowed in this context\n"
-     '  hint: a value that contains ": " must be quoted, e.g. title: "Vote: what next"'),
-    ("title: A\ntags:\n\t- a\n",
-     "f.md:4:1: error: invalid YAML: found character that cannot start any token\n"
-     "  hint: YAML does not allow tabs for indentation; use spaces"),
-    ('title: "Open\ndate: 2024-06-03\n',
-     "f.md:2:8: error: invalid YAML: found unexpected end of stream\n"
-     "  hint: a quoted value is missing its closing quote"),
-    ("tags: [a, b\ndate: 2024-06-03\n",
-     "f.md:2:7: error: invalid YAML: did not find expected ',' or ']'\n"
-     "  hint: this `[` is never closed; to start a value with `[`, quote the whole value"),
-    ("title: [Update] Wind\n",
-     "f.md:2:17: error: invalid YAML: did not find expected key\n"
-     "  hint: quote the whole value when it starts with a quote or bracket, "
-     "and check this line's indentation"),
-    ("title: @handle\n",
-     "f.md:2:8: error: invalid YAML: found character that cannot start any token\n"
-     "  hint: a value cannot begin with `@`; quote it"),
-])
-def test_syntax_errors_point_at_the_real_file_line(text: str, expected: str) -> None:
-    data, problems = load(text, 1)
-    assert data is None
-    assert problems == [expected]
-
-
-def test_explicit_standard_tag_on_a_wrong_value() -> None:
-    assert load("x: !!int 'x'\n")[1] == [
-        "f.md:1:4: error: cannot read `x` as number: invalid literal for int() with base 10: 'x'"]
+def test_unknown_keys_suggest_a_near_key_or_list_them_all() -> None:
+    diags = Diagnostics()
+    reader = FieldReader("f.yaml", diags)
+    reader.unknown_keys(mapping("limt: 1\nzzz: 2\nlimit: 3\n"), {"limit", "enabled"}, "feeds.rss")
+    reader.unknown_keys(mapping("titel: T\n"), ["title"])
+    assert [d.format() for d in diags.items] == [
+        "f.yaml:1:1: error: unknown key `limt` in `feeds.rss`\n  hint: did you mean `limit`?",
+        "f.yaml:2:1: error: unknown key `zzz` in `feeds.rss`\n  hint: known keys: enabled, limit",
+        "f.yaml:1:1: error: unknown key `titel`\n  hint: did you mean `title`?",
+    ]

@@ -350,6 +350,15 @@ def test_source_problems(config: SiteConfig) -> None:
         "  hint: write  source: {url: https://..., name: Outlet}"]
 
 
+def test_source_fields_are_read_as_text_like_the_top_level(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03",
+                              "source: {url: 'https://ex.org', name: 2024, author: [B]}"))[1] == [
+        'content/a.md:4:39: error: `name` must be text, found a number (`2024`)\n'
+        '  hint: quote it: name: "2024"',
+        'content/a.md:4:53: error: `author` must be text, found a list\n'
+        '  hint: write it as text: author: "..."']
+
+
 def test_author_problems(config: SiteConfig) -> None:
     assert meta_of(config, fm("title: A", "date: 2024-06-03", "authors: [Ana, 7]"))[1] == [
         'content/a.md:4:16: error: an author must be text, found a number (`7`)\n'
