@@ -30,8 +30,8 @@ def test_the_contracts_are_all_there():
     # A contract dropped from pyproject.toml would otherwise just stop being checked.
     assert sorted(BY_ID) == ["acyclic", "cli", "commands", "layers"]
     assert BY_ID["layers"]["layers"] == [
-        "cli", "commands", "pipeline", "render | site | read", "cache | write | (state) | config_docs",
-        "config", "core"]
+        "cli", "commands", "pipeline", "render | site | read",
+        "cache | write | (state) | config_docs", "config", "core"]
     assert BY_ID["layers"]["exhaustive"] is True
 
 
