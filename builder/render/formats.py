@@ -18,7 +18,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from email.utils import format_datetime
-from html import unescape
+from functools import lru_cache
+from html.parser import HTMLParser
 
 from builder.core.models import FeedOptions
 
@@ -184,9 +185,57 @@ def json_feed(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> by
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# Elements that start a new line of text: their words never run into the next.
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+_HIDDEN = frozenset({"script", "style", "template"})  # text no reader sees
+
+
+class _TextOf(HTMLParser):
+    """Collects the text of an HTML fragment: inline tags add nothing, blocks a space."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        elif tag in _HIDDEN:
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        elif tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+@lru_cache(maxsize=4096)  # a summary is read for its page, its JSON-LD and the JSON Feed
 def plain_text(html: str) -> str:
-    """The text of an HTML fragment on one line (JSON Feed `summary` is plain text)."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    """The text of an HTML fragment on one line (meta descriptions, JSON Feed `summary`).
+
+    `Prices rose <em>sharply</em>, then fell.` reads `Prices rose sharply,
+    then fell.`: an inline element is part of the word it sits in, while
+    paragraphs, list items and line breaks separate words.
+    """
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None,

@@ -21,10 +21,15 @@ def _titles(articles: Any) -> list[str]:
 
 
 def test_plain_cuts_at_a_word_boundary() -> None:
-    assert context.plain("<p>Short &amp; <em>sweet</em>.</p>") == "Short & sweet ."
+    assert context.plain("<p>Short &amp; <em>sweet</em>.</p>") == "Short & sweet."
     text = context.plain("<p>" + "word " * 100 + "</p>", limit=30)
     assert text == "word word word word word…"
     assert len(text) <= 30
+
+
+def test_plain_keeps_words_whole_at_inline_tags() -> None:
+    assert context.plain("<p>Prices rose <em>sharply</em>, then fell.</p>") == \
+        "Prices rose sharply, then fell."
 
 
 # --------------------------------------------------------------------------

@@ -149,3 +149,31 @@ def test_the_same_items_give_the_same_bytes(config: Config, items: Items) -> Non
     for writer in (feeds.rss, feeds.atom, feeds.json_feed):
         assert writer(info(cfg), items(cfg), FeedOptions()) == \
             writer(info(cfg), items(cfg), FeedOptions())
+
+
+# --------------------------------------------------------------------------
+# Plain text
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(("html", "text"), [
+    ("<p>Prices rose <em>sharply</em>, then fell.</p>", "Prices rose sharply, then fell."),
+    ("<p>A <a href='/x'>link</a>; <strong>b</strong><em>c</em>.</p>", "A link; bc."),
+    ("<p>First.</p><p>Second.</p>", "First. Second."),
+    ("<ul><li>one</li><li>two</li></ul>", "one two"),
+    ("line<br>break", "line break"),
+    ("<h2>Head</h2>Body", "Head Body"),
+    ("<p>Fish &amp; chips &lt;3 &#8212; caf&eacute;</p>", "Fish & chips <3 — café"),
+    ("<p>  spread\n  over\tlines  </p>", "spread over lines"),
+    ("<p>Shown</p><script>hidden()</script><style>p{}</style>", "Shown"),
+    ("", ""),
+])
+def test_plain_text_joins_inline_elements_and_separates_blocks(html: str, text: str) -> None:
+    assert feeds.plain_text(html) == text
+
+
+def test_json_feed_summary_keeps_words_whole(config: Config,
+                                             items: Items) -> None:
+    cfg = config()
+    item = replace(items(cfg, 1)[0],
+                   summary_html="<p>Prices rose <em>sharply</em>, then fell.</p>")
+    feed = json.loads(feeds.json_feed(info(cfg), [item], FeedOptions()))
+    assert feed["items"][0]["summary"] == "Prices rose sharply, then fell."
