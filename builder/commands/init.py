@@ -15,6 +15,7 @@ from pathlib import Path
 
 from builder.config import load_config
 from builder.core.errors import UsageError
+from builder.core.paths import SiteLayout
 
 SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
 # scaffold file → where it goes in the new site
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     # opens on a current edition and nothing in it is scheduled for later.
     config = load_config(folder / "site.yaml")
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
-    rel = f"content/{today.year:04d}/{today.month:02d}/{EXAMPLE_SLUG}.md"
+    rel = SiteLayout.new_article(today, EXAMPLE_SLUG)
     example = (SCAFFOLD / EXAMPLE).read_text(encoding="utf-8")
     (folder / rel).parent.mkdir(parents=True, exist_ok=True)
     (folder / rel).write_text(example.replace("__DATE__", today.isoformat()), encoding="utf-8")

@@ -22,9 +22,9 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.core.models import SiteConfig
-from builder.core.paths import folder_url
+from builder.core.paths import SiteLayout
 from builder.render.formats import ATOM, CONTENT
-from builder.render.pages import SITEMAP
+from builder.render.sitemap import SITEMAP
 from builder.write import MARKER
 
 _SKIP_SCHEMES = {"mailto", "tel", "data", "javascript", "sms", "geo", "about", "blob"}
@@ -111,14 +111,13 @@ class Built:
         self.config = config
         self.files = files
         self.base = config.base_path
+        self.layout = SiteLayout.of(config)
         self.host = urlsplit(config.base_url).netloc.lower()
         self.ids: dict[str, set[str]] = {}
 
     def page_url(self, rel: str) -> str:
         """The site path a file is served at: `2024/06/x/index.html` → `/2024/06/x/`."""
-        if rel == "index.html" or rel.endswith("/index.html"):
-            rel = rel.removesuffix("index.html")
-        return self.base + rel
+        return self.layout.served_at(rel)
 
     def resolve(self, url: str, page_url: str | None) -> Target | None:
         """A Target for a URL of this site; None for external URLs and mailto: and the like.
@@ -155,8 +154,9 @@ class Built:
                 return Target(None, fragment, "leads outside the site")
             rest = normal + ("/" if rest.endswith("/") and normal != "." else "")
             rest = "" if rest in (".", "./") else rest
-        for candidate in ((rest + "index.html",) if rest == "" or rest.endswith("/")
-                          else (rest, rest + "/index.html")):
+        folder = rest == "" or rest.endswith("/")
+        for candidate in ((self.layout.output(self.base + rest),) if folder
+                          else (rest, self.layout.output(self.base + rest + "/"))):
             if candidate in self.files:
                 return Target(candidate, fragment)
         missing = "no page or file of the built site"
@@ -237,8 +237,8 @@ class Checker:
         if target.problem:
             message = f"broken {ref.kind} `{ref.url}`: it {target.problem}"
         elif self.built.anchor_missing(target):
-            where = "this page" if target.rel == rel else "/" + target.rel.removesuffix(
-                "index.html")  # type: ignore[union-attr]
+            where = "this page" if target.rel == rel else \
+                "/" + target.rel.removesuffix(SiteLayout.INDEX)  # type: ignore[union-attr]
             message = f"broken anchor `{ref.url}`: no id=\"{target.fragment}\" on {where}"
         else:
             return
@@ -262,7 +262,7 @@ class Checker:
     def _feed(self, rel: str) -> None:
         """Check one feed or sitemap; other .xml/.json files (assets) are left alone."""
         data = (self.out / rel).read_bytes()
-        known = rel.rsplit("/", 1)[-1] in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml")
+        known = rel.rsplit("/", 1)[-1] in SiteLayout.FEED_FILES
         try:
             if rel.endswith(".json"):
                 feed = json.loads(data)
@@ -327,7 +327,7 @@ def _json_refs(feed: dict) -> list[Ref]:
 
 def _spellings(url: str, source: str, config: SiteConfig) -> list[str]:
     """How the Markdown may have written a URL the renderer made site-absolute."""
-    folder = folder_url(config, source)
+    folder = SiteLayout.of(config).source_folder(source)
     forms = [url, unquote(url)]
     if url.startswith(folder) and len(url) > len(folder):
         rest = url[len(folder):]

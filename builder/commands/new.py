@@ -24,6 +24,7 @@ from builder.commands.common import site_options
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
 from builder.core.models import SiteConfig
+from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify, tag_key
 from builder.core.urls import normalise_url
 from builder.read import frontmatter
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     source = check_source(args.source)
     existing = _existing(config)
     tags = [existing.tags.get(tag_key(t), t) for t in tags]
-    rel = f"content/{when.year:04d}/{when.month:02d}/{slug}.md"
+    rel = SiteLayout.new_article(when, slug)
     path = config.root / rel
     if path.exists():
         raise UsageError(f"{rel} already exists", "choose another title, or pass --slug")

@@ -11,12 +11,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from builder.core.paths import RESERVED  # the generated top-level names, from the layout
+
 MAX_SLUG = 80
 # File systems allow 255 bytes per name; 80 letters of some scripts take 320.
 MAX_SLUG_BYTES = 240
-RESERVED = {"index", "tags", "page", "archive", "editions", "feed", "feed.xml",
-            "atom.xml", "feed.json", "sitemap.xml", "robots.txt", "404.html", "static",
-            "pages", "404"}
 _NON_WORD = re.compile(r"[^\w]+")
 _SAFE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 

@@ -1,30 +1,28 @@
-"""Site + Theme → [OutputFile]: every page, feed and file of the built site.
+"""The render loop: Specs in, OutputFiles out, reusing what has not changed.
 
-Each output is first described by a fingerprint of everything it shows
-(article keys, template digests, settings). Pages whose fingerprint matches
-the previous build are not rendered at all; write.py keeps their old file.
-Template errors become diagnostics naming the template line and the page.
+Each output is first described by a Spec: where it goes and a fingerprint
+of everything it shows (article keys, template digests, settings). Outputs
+whose fingerprint matches the previous build are not rendered at all;
+write.py keeps their old file. Template errors become diagnostics naming the
+template line and the page. This module knows no page type: which outputs a
+site has is render/outputs.py, what each page shows is render/pages.py.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
-from builder import code_digest
 from builder.core import parallel as workers
 from builder.core.errors import Diagnostics
-from builder.core.models import Article, Link, OutputFile, Site, config_fingerprint
-from builder.render import formats as feeds
-from builder.render.styles import highlight_css
+from builder.core.models import OutputFile, Site
+from builder.core.paths import SiteLayout, folder_of_output
+from builder.render.context import SiteInfo
 from builder.render.theme import Theme
 
 
@@ -55,16 +53,30 @@ def render(
     serve_script: str = "",
     jobs: int = 1,
 ) -> Iterator[OutputFile]:
+    """Every output of the site (the catalogue, render/outputs.py) through `run`."""
+    from builder.render import outputs  # the catalogue sits above the engine that runs it
+
+    return run(outputs.specs(site, theme, serve_script), theme, reusable, diags, jobs)
+
+
+def run(
+    specs: Iterable[Spec],
+    theme: Theme,
+    reusable: dict[str, str],
+    diags: Diagnostics,
+    jobs: int = 1,
+) -> Iterator[OutputFile]:
     """Make every output; those whose fingerprint is in `reusable` are left as data=None.
 
     A generator, so each page goes to the writer as soon as it is made and
     the whole site never sits in memory at once. With jobs > 1 and many
     pages to make, forked workers render them (the site model is shared
-    copy-on-write); the order of the outputs is the same either way.
+    copy-on-write); the order of the outputs is the same either way. Two
+    outputs with one path are an error, reported against the later one.
     """
     seen: dict[str, str] = {}
     todo: list[Spec] = []
-    for spec in specs(site, theme, serve_script):
+    for spec in specs:
         if spec.out_path in seen:
             _collision(spec, seen[spec.out_path], diags)
             continue
@@ -160,122 +172,29 @@ def _template_error(exc: jinja2.TemplateError, spec: Spec, theme: Theme,
 
 
 # --------------------------------------------------------------------------
-# What templates see
+# Pages from templates
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class FeedLink:
-    title: str
-    url: str  # absolute
-    type: str
+class Job:
+    """What every output function of the catalogue receives: the site, and `page()`.
 
+    `base_fp` covers what every output depends on (Broadsheet's code, the
+    config, what templates see as `site`, the live-reload script), so a page's
+    own fingerprint only has to name what the page itself shows.
+    """
 
-@dataclass(frozen=True)
-class SiteInfo:
-    title: str
-    description: str
-    base_url: str
-    base_path: str
-    language: str
-    author: str
-    nav: tuple[Link, ...]
-    feeds: tuple[FeedLink, ...]
+    site: Site
+    layout: SiteLayout
+    theme: Theme
+    info: SiteInfo  # what templates see as `site`
+    base_fp: str
+    serve_script: str = ""
 
-
-@dataclass(frozen=True)
-class PageInfo:
-    title: str
-    description: str
-    url: str
-    canonical: str
-    kind: str
-    feeds: tuple[FeedLink, ...] = ()
-    image: str | None = None
-    json_ld: str = ""
-
-
-@dataclass(frozen=True)
-class Pagination:
-    number: int
-    total: int
-    prev_url: str | None
-    next_url: str | None
-
-
-def _site_info(site: Site) -> SiteInfo:
-    config = site.config
-    base = config.base_path
-    feeds_out = []
-    if config.feeds.rss.enabled:
-        feeds_out.append(FeedLink(f"{config.title} (RSS)", config.base_url + "feed.xml",
-                                  "application/rss+xml"))
-    if config.feeds.atom.enabled:
-        feeds_out.append(FeedLink(f"{config.title} (Atom)", config.base_url + "atom.xml",
-                                  "application/atom+xml"))
-    if config.feeds.json.enabled:
-        feeds_out.append(FeedLink(f"{config.title} (JSON Feed)", config.base_url + "feed.json",
-                                  "application/feed+json"))
-    nav = [Link("Latest", base)]
-    if site.editions:
-        nav.append(Link("Editions", base + "editions/"))
-    nav += [Link("Archive", base + "archive/"), Link("Tags", base + "tags/")]
-    nav += [Link(p.title, p.url) for p in site.pages]
-    return SiteInfo(config.title, config.description, config.base_url, base, config.language,
-                    config.author, tuple(nav), tuple(feeds_out))
-
-
-def plain(html: str, limit: int = 200) -> str:
-    """Text of an HTML fragment, cut at a word boundary, for meta descriptions."""
-    text = feeds.plain_text(html)
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _json_ld(article: Article, site: Site) -> str:
-    config = site.config
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "datePublished": article.date.isoformat() if article.date else None,
-        "dateModified": (article.meta.updated or article.date).isoformat()  # type: ignore[union-attr]
-        if article.date else None,
-        "url": feeds.absolute(article.url, config),
-        "description": plain(article.rendered.summary_html),
-        "keywords": [t.name for t in article.tags],
-        "author": [{"@type": "Person", "name": a} for a in article.meta.authors]
-        or {"@type": "Organization", "name": config.author or config.title},
-        "publisher": {"@type": "Organization", "name": config.title},
-        "inLanguage": config.language,
-    }
-    if article.meta.image:
-        data["image"] = feeds.image_url(article, config)
-    if article.meta.source:
-        data["isBasedOn"] = article.meta.source.url
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    # Inside <script>, `</` and `<!--` must never appear literally.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def pages_of(items: tuple[int, ...] | list[int], size: int) -> Iterator[tuple[int, list[int]]]:
-    """(page number, indexes) for each page of a list; an empty list has one page."""
-    items = list(items)
-    total = max(1, -(-len(items) // size))
-    for number in range(1, total + 1):
-        yield number, items[(number - 1) * size: number * size]
-
-
-def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
-    """Every output of the site, in a stable order."""
-    from builder.render import pages as render_lists
-
-    config = site.config
-    info = _site_info(site)
-    base_fp = fingerprint(code_digest(), config_fingerprint(config), info, serve_script)
-
-    def page(template: str, out_path: str, fp_parts: tuple, origin: str,
+    def page(self, template: str, out_path: str, fp_parts: tuple, origin: str,
              context: Callable[[], dict]) -> Spec:
-        fp = fingerprint(base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
+        """A Spec rendering `template` with `context()`; the context is made only if needed."""
+        theme, info, serve_script = self.theme, self.info, self.serve_script
+        fp = fingerprint(self.base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
 
         def make() -> bytes:
             tpl = theme.env.get_template(template)
@@ -285,45 +204,4 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
                 html = head + serve_script + body_end + tail if body_end else html + serve_script
             return html.encode("utf-8")
 
-        return Spec(out_path, fp, origin, make, "/" + out_path.removesuffix("index.html"))
-
-    for article in site.articles + site.pages:
-        yield page(
-            "article.html" if article.meta.kind == "article" else "page.html",
-            article.out_path,
-            (article.page_key or article.key,),
-            article.meta.path,
-            _article_context(article, site),
-        )
-    yield from render_lists.list_specs(site, info, page)
-    yield from render_lists.feed_specs(site, base_fp)
-    css = highlight_css(config.markdown).encode("utf-8")
-    yield Spec("static/highlight.css", fingerprint(css), "generated", lambda: css)
-    for rel, path in theme.statics:
-        yield _file_spec(rel, path, "generated")
-    for asset in site.assets:
-        rel = asset.rel.removeprefix("content/")
-        yield Spec(rel, asset.sha256, asset.rel, asset.content)
-
-
-def _file_spec(rel: str, path: Path, origin: str) -> Spec:
-    data = path.read_bytes()
-    return Spec(rel, hashlib.sha256(data).hexdigest()[:32], origin, lambda: data)
-
-
-def _article_context(article: Article, site: Site) -> Callable[[], dict]:
-    def context() -> dict:
-        config = site.config
-        info = PageInfo(
-            title=article.title,
-            description=plain(article.rendered.summary_html),
-            url=article.url,
-            canonical=feeds.absolute(article.url, config),
-            kind=article.meta.kind,
-            image=feeds.image_url(article, config),
-            json_ld=Markup(_json_ld(article, site)) if article.meta.kind == "article" else "",
-        )
-        return {"page": info, "article": article, "content": Markup(article.rendered.html),
-                "summary": Markup(article.rendered.summary_html)}
-
-    return context
+        return Spec(out_path, fp, origin, make, "/" + folder_of_output(out_path))

@@ -1,9 +1,8 @@
-"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, built as data, never by pasting strings.
+"""Feed formats: RSS 2.0, Atom 1.0 and JSON Feed 1.1, built as data, never by pasting strings.
 
-Feed readers resolve nothing relative (many ignore xml:base), so every URL
-is absolute, including links and images inside the content. Dates come
-from the articles, never from the clock, so the same content gives the
-same bytes. Ids are permalinks: they change only when an article's URL does.
+A writer turns a FeedInfo and FeedItems (whose URLs are already absolute:
+render/feeds.py makes them) into bytes. Dates come from the items, never
+from the clock, so the same content gives the same bytes.
 
 The XML trees use literal, prefixed tag names with the namespace
 declarations written on the root element, instead of ElementTree's global
@@ -20,25 +19,22 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import lru_cache
-from html import escape, unescape
-from urllib.parse import quote, urljoin
+from html.parser import HTMLParser
 
-from builder.core.dates import date_long
-from builder.core.models import Article, FeedOptions, SiteConfig
+from builder.core.models import FeedOptions
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
 GENERATOR = "Broadsheet"
+# The MIME type of each format, for the feed's own self link and for <link rel=alternate>.
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+JSON_TYPE = "application/feed+json"
 
-# href/src/poster/srcset="…" or '…' inside rendered HTML.
-_URL_ATTR = re.compile(r"""(\s(?:href|src|poster|srcset)\s*=\s*)(["'])(.*?)\2""", re.S)
-_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Everything ASCII that may appear in a URI stays as it is; the rest is %-encoded.
-_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 @dataclass(frozen=True)
@@ -71,114 +67,8 @@ class FeedInfo:
 
 
 # --------------------------------------------------------------------------
-# URLs
+# Dates
 # --------------------------------------------------------------------------
-def to_uri(url: str) -> str:
-    """Percent-encode what a URI cannot hold (non-ASCII slugs, spaces), nothing else."""
-    return quote(url, safe=_URI_SAFE)
-
-
-@lru_cache(maxsize=8)
-def _origin(base_url: str) -> str:
-    """`https://host` of base_url (site paths carry any sub-path themselves)."""
-    return base_url[: base_url.index("/", base_url.index("//") + 2)]
-
-
-def absolute(url: str, config: SiteConfig) -> str:
-    """A site path (`/digest/2024/06/x/`) or a relative URL, made absolute.
-
-    Site paths already carry base_url's sub-path, so joining against
-    base_url keeps it exactly once.
-    """
-    if url.startswith("/") and not url.startswith("//"):  # the common case, without urljoin
-        return to_uri(_origin(config.base_url) + url)
-    return to_uri(urljoin(config.base_url, url))
-
-
-def image_url(article: Article, config: SiteConfig) -> str | None:
-    """The front-matter `image`, absolute: relative names sit beside the source file,
-    where the build copies the article's other files."""
-    image = article.meta.image
-    if not image:
-        return None
-    if _HAS_SCHEME.match(image) or image.startswith("/"):
-        return absolute(image, config)
-    folder = article.meta.path.removeprefix("content/").rpartition("/")[0]
-    return absolute(config.base_path + (folder + "/" if folder else "") + image, config)
-
-
-def absolutize(html: str, page_url: str, config: SiteConfig) -> str:
-    """Make every href/src/srcset in rendered HTML absolute, `#fragment` links included.
-
-    `page_url` (absolute) is the base: a fragment points into that page.
-    URLs that already have a scheme (`https:`, `mailto:`) are left alone.
-    """
-
-    def one(url: str) -> str:
-        url = url.strip()
-        if _HAS_SCHEME.match(url):
-            return url
-        return to_uri(urljoin(page_url, url))
-
-    def fix(match: re.Match[str]) -> str:
-        raw = unescape(match.group(3))
-        if match.group(1).strip().startswith("srcset"):
-            parts = []
-            for candidate in raw.split(","):
-                bits = candidate.split()
-                if bits:
-                    parts.append(" ".join([one(bits[0]), *bits[1:]]))
-            value = ", ".join(parts)
-        else:
-            value = one(raw)
-        return f'{match.group(1)}"{escape(value, quote=True)}"'
-
-    return _URL_ATTR.sub(fix, html)
-
-
-# --------------------------------------------------------------------------
-# Items
-# --------------------------------------------------------------------------
-def source_line(article: Article) -> str:
-    """The attribution paragraph, worded as on the article page (feed readers show no theme)."""
-    source = article.meta.source
-    if source is None:
-        return ""
-    by = f" by {escape(source.author)}" if source.author else ""
-    where = "in" if source.name else "at"
-    link = f'<a href="{escape(source.url, quote=True)}">{escape(source.name or source.url)}</a>'
-    when = f", on {date_long(source.date)}" if source.date else ""
-    return f'<p class="source">Originally published{by} {where} {link}{when}.</p>'
-
-
-def article_item(article: Article, config: SiteConfig) -> FeedItem:
-    """An article as a feed entry: the summary, and the full body with its attribution."""
-    assert article.date is not None
-    url = absolute(article.url, config)
-    source = article.meta.source
-    attribution = source_line(article)
-    body = article.rendered.html.strip()
-    return FeedItem(
-        id=url,
-        url=url,
-        title=article.title,
-        published=article.date,
-        updated=article.meta.updated,
-        summary_html=absolutize(article.rendered.summary_html.strip(), url, config),
-        content_html=absolutize(body, url, config) + ("\n" + attribution if attribution else ""),
-        tags=tuple(t.name for t in article.tags),
-        authors=article.meta.authors,
-        external_url=source.url if source else None,
-        image=image_url(article, config),
-        source_html=attribution,
-    )
-
-
-def limited(items: list[FeedItem], options: FeedOptions) -> list[FeedItem]:
-    """The newest `limit` items (0 = all); callers pass items newest first."""
-    return items[: options.limit] if options.limit else items
-
-
 def rfc822(value: dt.datetime) -> str:
     """`Tue, 10 Nov 2026 08:45:00 +0100`: English names whatever the machine's locale."""
     return format_datetime(value.replace(microsecond=0))
@@ -192,6 +82,11 @@ def rfc3339(value: dt.datetime) -> str:
 # --------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------
+def limited(items: list[FeedItem], options: FeedOptions) -> list[FeedItem]:
+    """The newest `limit` items (0 = all); callers pass items newest first."""
+    return items[: options.limit] if options.limit else items
+
+
 def rss(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> bytes:
     """RSS 2.0; `description` is the summary, `content:encoded` the full HTML."""
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM, "xmlns:content": CONTENT,
@@ -201,7 +96,7 @@ def rss(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> bytes:
     _sub(channel, "link", info.home)
     _sub(channel, "description", info.description or info.title)
     _sub(channel, "atom:link",
-         attrs={"href": info.self_url, "rel": "self", "type": "application/rss+xml"})
+         attrs={"href": info.self_url, "rel": "self", "type": RSS_TYPE})
     _sub(channel, "language", info.language)
     _sub(channel, "lastBuildDate", rfc822(info.updated))
     _sub(channel, "generator", GENERATOR)
@@ -230,8 +125,7 @@ def atom(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> bytes:
     _sub(root, "id", info.home)
     _sub(root, "updated", rfc3339(info.updated))
     _sub(root, "link", attrs={"rel": "alternate", "type": "text/html", "href": info.home})
-    _sub(root, "link", attrs={"rel": "self", "type": "application/atom+xml",
-                              "href": info.self_url})
+    _sub(root, "link", attrs={"rel": "self", "type": ATOM_TYPE, "href": info.self_url})
     fallback = info.author or info.title
     _sub(_sub(root, "author"), "name", fallback)
     _sub(root, "generator", GENERATOR)
@@ -291,9 +185,57 @@ def json_feed(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> by
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# Elements that start a new line of text: their words never run into the next.
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+_HIDDEN = frozenset({"script", "style", "template"})  # text no reader sees
+
+
+class _TextOf(HTMLParser):
+    """Collects the text of an HTML fragment: inline tags add nothing, blocks a space."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        elif tag in _HIDDEN:
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        elif tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+@lru_cache(maxsize=4096)  # a summary is read for its page, its JSON-LD and the JSON Feed
 def plain_text(html: str) -> str:
-    """The text of an HTML fragment on one line (JSON Feed `summary` is plain text)."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    """The text of an HTML fragment on one line (meta descriptions, JSON Feed `summary`).
+
+    `Prices rose <em>sharply</em>, then fell.` reads `Prices rose sharply,
+    then fell.`: an inline element is part of the word it sits in, while
+    paragraphs, list items and line breaks separate words.
+    """
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None,

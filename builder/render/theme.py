@@ -21,6 +21,7 @@ from markupsafe import Markup
 from builder.core.dates import date_long
 from builder.core.errors import Diagnostics, display_path
 from builder.core.models import SiteConfig
+from builder.core.paths import SiteLayout
 
 BUNDLED = Path(__file__).resolve().parent.parent / "themes"
 
@@ -164,7 +165,7 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
         static = folder / "static"
         for path in sorted(static.rglob("*")) if static.is_dir() else []:
             if path.is_file() and not path.name.startswith("."):
-                statics["static/" + path.relative_to(static).as_posix()] = path
+                statics[SiteLayout.STATIC + path.relative_to(static).as_posix()] = path
     if known:
         fingerprints = dict(memo["fingerprints"])  # type: ignore[index]
     else:

@@ -19,7 +19,6 @@ from dataclasses import replace
 from builder.core.errors import Diagnostics
 from builder.core.models import (
     Article,
-    ArticleMeta,
     BuildOptions,
     Entry,
     Link,
@@ -29,10 +28,11 @@ from builder.core.models import (
     Tag,
     TagRef,
 )
-from builder.core.paths import expand
+from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
 from builder.core.urls import normalise_url
 from builder.site import editions as editions_mod
+from builder.site.archives import archives
 from builder.site.related import related_articles
 
 
@@ -73,15 +73,16 @@ def build_site(
             continue
         published.append(entry)
     published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))  # type: ignore[union-attr]
-    paths = _unique_paths(published + pages, config, diags)
+    layout = SiteLayout.of(config)
+    paths = _unique_paths(published + pages, layout, diags)
     published = [e for e in published if id(e) in paths]
     pages = [e for e in pages if id(e) in paths]
 
-    tag_refs = _tags(published, config, diags)
+    tag_refs = _tags(published, layout, diags)
     _duplicate_sources(published, diags)
     # Articles are made in two steps: placed (URL, tags), then completed with
     # what depends on the others (neighbours, related, edition) in one go.
-    placed = [_place(e, paths[id(e)], config, tag_refs) for e in published]
+    placed = [_place(e, paths[id(e)], layout, tag_refs) for e in published]
     tag_index: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(placed):
         for ref in article.tags:
@@ -113,10 +114,10 @@ def build_site(
         config=config,
         articles=tuple(articles),
         pages=tuple(replace(p, key=_key(p, None))
-                    for p in (_place(e, paths[id(e)], config, {}) for e in pages)),
+                    for p in (_place(e, paths[id(e)], layout, {}) for e in pages)),
         tags=tags,
         editions=eds,
-        years=editions_mod.archives(articles, config),
+        years=archives(articles, config),
         assets=tuple(assets),
         build_date=_build_date(published + pages, tz),
         left_out=tuple(left_out),
@@ -124,7 +125,7 @@ def build_site(
     )
 
 
-def _tags(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> dict[str, TagRef]:
+def _tags(entries: list[Entry], layout: SiteLayout, diags: Diagnostics) -> dict[str, TagRef]:
     """Map each spelling to its TagRef, warning where spellings of one tag differ."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -146,7 +147,7 @@ def _tags(entries: list[Entry], config: SiteConfig, diags: Diagnostics) -> dict[
             diags.warning(path, line, 1, f"tag `{other}` is treated as `{name}`",
                           f"use one spelling: `{name}`")
         slug = slugify(name)
-        url = config.base_path + expand(config.permalinks.tag, tag=slug)
+        url = layout.tag(slug)
         if slug in by_slug and by_slug[slug][0] != name:
             other, other_path, other_line = by_slug[slug]
             path, line = first_seen[(key, name)]
@@ -176,17 +177,7 @@ def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
             seen[key] = entry.meta.path
 
 
-def folder_of(meta: ArticleMeta, config: SiteConfig) -> str:
-    """The folder an article or page is published in, relative to the site root."""
-    if meta.kind == "page":
-        return expand(config.permalinks.page, slug=meta.slug)
-    date = meta.date
-    assert date is not None
-    return expand(config.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
-                  month=f"{date.month:02d}", day=f"{date.day:02d}")
-
-
-def _unique_paths(entries: list[Entry], config: SiteConfig,
+def _unique_paths(entries: list[Entry], layout: SiteLayout,
                   diags: Diagnostics) -> dict[int, str]:
     """Entry id → its folder, for the entries that keep their page; a clash is an error.
 
@@ -198,8 +189,8 @@ def _unique_paths(entries: list[Entry], config: SiteConfig,
     owner: dict[str, str] = {}
     kept: dict[int, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
-        rel = folder_of(entry.meta, config)
-        out = rel + "index.html"
+        rel = layout.entry_folder(entry.meta)
+        out = layout.output(layout.site_path(rel))
         first = owner.setdefault(out, entry.meta.path)
         if first == entry.meta.path:
             kept[id(entry)] = rel
@@ -211,7 +202,7 @@ def _unique_paths(entries: list[Entry], config: SiteConfig,
                     "(composed or combining); delete or rename one")
         elif first.casefold() == second.casefold():
             hint = "the two file names differ only in letter case; rename one"
-        elif entry.meta.date and "{day}" not in config.permalinks.article and any(
+        elif entry.meta.date and "{day}" not in layout.permalinks.article and any(
                 e.meta.path == first and e.meta.date and e.meta.date.day != entry.meta.date.day
                 for e in entries):
             hint = ("give one of them another `slug:`, or put the day in the URLs: "
@@ -228,14 +219,14 @@ def _show_combining(path: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
 
 
-def _place(entry: Entry, rel: str, config: SiteConfig, tag_refs: dict[str, TagRef]) -> Article:
+def _place(entry: Entry, rel: str, layout: SiteLayout, tag_refs: dict[str, TagRef]) -> Article:
     meta = entry.meta
     tags: list[TagRef] = []
     for tag, _line in meta.tags:
         ref = tag_refs[tag]
         if ref not in tags:
             tags.append(ref)
-    url = config.base_path + rel
+    url = layout.site_path(rel)
     rendered = entry.rendered
     if 'href="#' in rendered.summary_html:
         # A summary shown on a list page keeps its #links pointing into the article.
@@ -245,7 +236,7 @@ def _place(entry: Entry, rel: str, config: SiteConfig, tag_refs: dict[str, TagRe
         meta=meta,
         rendered=rendered,
         url=url,
-        out_path=rel + "index.html",
+        out_path=layout.output(url),
         tags=tuple(tags),
         key=entry.sha256,
     )

@@ -1,8 +1,8 @@
-"""Editions (the articles of one week or month) and date archives.
+"""Editions: the articles of one week or month, with an editor's note.
 
-Both are groupings of the already sorted article list by a date key in the
-site time zone, built in one pass; an editor's note from
-content/editions/<id>.md is attached to its edition.
+An edition groups the already sorted article list by a date key in the
+site time zone, in one pass; an editor's note from content/editions/<id>.md
+is attached to its edition.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from builder.core.dates import MONTHS
 from builder.core.errors import Diagnostics
-from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition, Entry, Link, SiteConfig
-from builder.core.paths import expand
+from builder.core.models import Article, Edition, Entry, Link, SiteConfig
+from builder.core.paths import SiteLayout
 
 _WEEK_ID = re.compile(r"^(\d{4})-w(\d{2})$")
 _MONTH_ID = re.compile(r"^(\d{4})-(\d{2})$")
@@ -79,6 +79,7 @@ def editions(
         elif name not in groups:
             diags.warning(note.meta.path, 1, 1, f"editor's note for {name}, which has no articles",
                           "check the week number, or publish an article in that week")
+    layout = SiteLayout.of(config)
     result: list[Edition] = []
     for edition_id in sorted(groups, reverse=True):
         start, end = bounds(edition_id)  # type: ignore[misc]
@@ -86,7 +87,7 @@ def editions(
             title = f"Week {int(edition_id[-2:])}, {edition_id[:4]}"
         else:
             title = f"{MONTHS[start.month - 1]} {start.year}"
-        rel = expand(config.permalinks.edition, edition=edition_id)
+        url = layout.edition(edition_id)
         note = by_id.get(edition_id)
         result.append(Edition(
             id=edition_id,
@@ -94,8 +95,8 @@ def editions(
             span=span_text(start, end),
             start=start,
             end=end,
-            url=config.base_path + rel,
-            out_path=rel + "index.html",
+            url=url,
+            out_path=layout.output(url),
             articles=tuple(groups[edition_id]),
             note_title=note.meta.title or None if note else None,
             note_html=note.rendered.html if note else "",
@@ -116,22 +117,3 @@ def editions(
         for index in edition.articles:
             edition_of[index] = link
     return tuple(linked), edition_of
-
-
-def archives(articles: list[Article], config: SiteConfig) -> tuple[ArchiveYear, ...]:
-    """Years and months, newest first, each with its articles (indexes, newest first)."""
-    months: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
-        assert article.date is not None
-        months[(article.date.year, article.date.month)].append(index)
-    years: dict[int, list[ArchiveMonth]] = defaultdict(list)
-    for (year, month) in sorted(months, reverse=True):
-        years[year].append(ArchiveMonth(
-            year, month, f"{MONTHS[month - 1]} {year}",
-            f"{config.base_path}{year:04d}/{month:02d}/", tuple(months[(year, month)]),
-        ))
-    return tuple(
-        ArchiveYear(year, f"{config.base_path}{year:04d}/", tuple(ms),
-                    tuple(i for m in ms for i in m.articles))
-        for year, ms in sorted(years.items(), reverse=True)
-    )

@@ -52,11 +52,11 @@ from builder.core.errors import (
     emit,
 )
 from builder.core.models import ArticleMeta, SiteConfig, SourceFile
+from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
 from builder.core.urls import normalise_url
 from builder.read import frontmatter
 from builder.read.discover import discover
-from builder.site.assemble import folder_of
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
 _DUPLICATE_HINT = "import only one of the two files"
@@ -168,7 +168,7 @@ def index_site(config: SiteConfig) -> SiteIndex:
             continue
         source = meta.source.url if meta.source else None
         existing.append(ExistingArticle(src.rel, meta.title, meta.date.date(), source))
-        pages.setdefault(folder_of(meta, config), src.rel)
+        pages.setdefault(SiteLayout.of(config).entry_folder(meta), src.rel)
         for tag in dict.fromkeys(t for t, _line in meta.tags):
             counts[tag_key(tag)][tag] += 1
     # The spelling most articles use (as the build picks it), the most used tags first,
@@ -208,7 +208,7 @@ def plan(file: Path, options: ImportOptions, config: SiteConfig, site: SiteIndex
     """Convert one FILE and refuse anything that would overwrite or duplicate."""
     article = convert(file, read_input(file), options)
     meta = _as_built(article, config)
-    page = folder_of(meta, config)
+    page = SiteLayout.of(config).entry_folder(meta)
     rel = article.rel_path
     if (config.root / rel).exists() or (config.root / rel).is_symlink():
         raise ImportFailure(f"{rel} already exists", hint=_SLUG_HINT.format("that article"))

@@ -35,6 +35,7 @@ from builder.commands.importer.text import (
     title_key,
     words,
 )
+from builder.core.paths import SiteLayout
 from builder.core.urls import TRACKING as _TRACKING_KEY  # one list of tracking parameters
 from builder.core.urls import normalise_url
 
@@ -336,5 +337,5 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
         date=date,
         slug=slug,
         text=f"---\n{front}---\n\n{_render(blocks)}\n",
-        rel_path=f"content/{day:%Y}/{day:%m}/{slug}.md",
+        rel_path=SiteLayout.new_article(day, slug),
     )

@@ -1,4 +1,4 @@
-"""feeds.py: URLs made absolute, dates, the three writers, and every per-feed switch."""
+"""formats.py: dates, the three writers, and the text of HTML for summaries."""
 
 from __future__ import annotations
 
@@ -6,114 +6,28 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
 
 import feedparser
 import pytest
 
-from builder.core.models import (
-    Article,
-    ArticleMeta,
-    FeedOptions,
-    FeedsConfig,
-    MarkdownConfig,
-    Permalinks,
-    Rendered,
-    SiteConfig,
-    Source,
-    TagRef,
-)
+from builder.core.models import Article, FeedOptions, SiteConfig, Source
+from builder.core.paths import SiteLayout
 from builder.render import formats as feeds
+from builder.render.feeds import article_item
 
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-
-
-def config(base_url: str = "https://example.org/") -> SiteConfig:
-    return SiteConfig(
-        root=Path("/site"), config_path=Path("/site/site.yaml"), title="Test Digest",
-        description="A digest for tests.", base_url=base_url, language="en",
-        timezone="America/Toronto", author="The desk", theme="default", paginate=10,
-        permalinks=Permalinks(), feeds=FeedsConfig(), markdown=MarkdownConfig(),
-        editions="week", related=5, output_dir=Path("/site/output"),
-    )
-
-
-def article(cfg: SiteConfig, slug: str = "first", *, html: str = "<p>Body.</p>",
-            summary: str = "<p>Summary.</p>", source: Source | None = None,
-            updated: dt.datetime | None = None, image: str | None = None,
-            when: dt.datetime = dt.datetime(2025, 3, 11, 7, 0, tzinfo=TORONTO)) -> Article:
-    meta = ArticleMeta(
-        path=f"content/2025/03/{slug}.md", kind="article", title=f"Title of {slug}",
-        date=when, updated=updated, tags=(("Science", 3), ("Water", 3)), summary=None,
-        slug=slug, draft=False, source=source, authors=("Ana Writer",), image=image,
-    )
-    url = cfg.base_path + f"2025/03/{slug}/"
-    tags = tuple(TagRef(t, t.lower(), cfg.base_path + f"tags/{t.lower()}/")
-                 for t in ("Science", "Water"))
-    return Article(meta, Rendered(html, summary, (), 2, 1), url, f"2025/03/{slug}/index.html",
-                   tags, key=slug)
+Config = Callable[..., SiteConfig]
+Items = Callable[..., list[feeds.FeedItem]]
 
 
 def info(cfg: SiteConfig) -> feeds.FeedInfo:
     return feeds.FeedInfo(cfg.title, cfg.description, cfg.base_url, cfg.base_url + "feed.xml",
                           cfg.language, cfg.author,
                           dt.datetime(2025, 3, 11, 7, 0, tzinfo=TORONTO))
-
-
-# --------------------------------------------------------------------------
-# URLs
-# --------------------------------------------------------------------------
-@pytest.mark.parametrize(("base", "path", "expected"), [
-    ("https://example.org/", "/2025/03/x/", "https://example.org/2025/03/x/"),
-    ("https://example.org/digest/", "/digest/2025/03/x/", "https://example.org/digest/2025/03/x/"),
-    ("https://example.org/digest/", "tags/", "https://example.org/digest/tags/"),
-    ("https://example.org/", "/tags/québec/", "https://example.org/tags/qu%C3%A9bec/"),
-    ("https://example.org/", "https://other.example/a?b=1&c=2", "https://other.example/a?b=1&c=2"),
-    ("https://example.org/", "/a%20b/", "https://example.org/a%20b/"),
-])
-def test_absolute(base: str, path: str, expected: str) -> None:
-    assert feeds.absolute(path, config(base)) == expected
-
-
-def test_absolutize_makes_every_kind_of_link_absolute() -> None:
-    cfg = config("https://example.org/digest/")
-    page = "https://example.org/digest/2025/03/first/"
-    html = ('<p><a href="#notes">notes</a> <a href="/digest/tags/water/">water</a> '
-            "<a href='../other/'>other</a> <img src=\"chart.png\" alt=\"\"> "
-            '<img srcset="/digest/a.png 1x, b.png 2x" src="/digest/a.png" alt=""> '
-            '<a href="mailto:desk@example.org">mail</a> <a href="https://else.example/">x</a> '
-            '<a href="//cdn.example/x.js">y</a> <a href="?page=2&amp;q=1">q</a></p>')
-    assert feeds.absolutize(html, page, cfg) == (
-        '<p><a href="https://example.org/digest/2025/03/first/#notes">notes</a> '
-        '<a href="https://example.org/digest/tags/water/">water</a> '
-        '<a href="https://example.org/digest/2025/03/other/">other</a> '
-        '<img src="https://example.org/digest/2025/03/first/chart.png" alt=""> '
-        '<img srcset="https://example.org/digest/a.png 1x, '
-        'https://example.org/digest/2025/03/first/b.png 2x" '
-        'src="https://example.org/digest/a.png" alt=""> '
-        '<a href="mailto:desk@example.org">mail</a> <a href="https://else.example/">x</a> '
-        '<a href="https://cdn.example/x.js">y</a> '
-        '<a href="https://example.org/digest/2025/03/first/?page=2&amp;q=1">q</a></p>')
-
-
-def test_absolutize_leaves_text_that_only_looks_like_an_attribute() -> None:
-    cfg = config()
-    html = "<p>Write href=&quot;/x&quot; in your template.</p>"
-    assert feeds.absolutize(html, "https://example.org/a/", cfg) == html
-
-
-def test_image_url_is_relative_to_the_source_folder() -> None:
-    cfg = config("https://example.org/digest/")
-    assert feeds.image_url(article(cfg, image="chart.svg"), cfg) == \
-        "https://example.org/digest/2025/03/chart.svg"
-    assert feeds.image_url(article(cfg, image="https://img.example/a.png"), cfg) == \
-        "https://img.example/a.png"
-    assert feeds.image_url(article(cfg), cfg) is None
 
 
 # --------------------------------------------------------------------------
@@ -138,48 +52,24 @@ def test_rfc3339_keeps_the_offset_and_drops_microseconds() -> None:
 
 
 # --------------------------------------------------------------------------
-# Items
-# --------------------------------------------------------------------------
-def test_source_line_matches_the_article_page_wording() -> None:
-    cfg = config()
-    full = article(cfg, source=Source("https://news.example/a?x=1&y=2", "News & Co",
-                                      "Jo <Reporter>", dt.date(2025, 3, 2)))
-    assert feeds.source_line(full) == (
-        '<p class="source">Originally published by Jo &lt;Reporter&gt; in '
-        '<a href="https://news.example/a?x=1&amp;y=2">News &amp; Co</a>, on 2 March 2025.</p>')
-    bare = article(cfg, source=Source("https://news.example/b"))
-    assert feeds.source_line(bare) == ('<p class="source">Originally published at '
-                                       '<a href="https://news.example/b">'
-                                       "https://news.example/b</a>.</p>")
-    assert feeds.source_line(article(cfg)) == ""
-
-
-def test_article_item() -> None:
-    cfg = config("https://example.org/digest/")
-    item = feeds.article_item(article(cfg, html='<p><a href="#x">x</a></p>',
-                                      source=Source("https://news.example/a", "News")), cfg)
-    assert item.id == item.url == "https://example.org/digest/2025/03/first/"
-    assert item.content_html == (
-        '<p><a href="https://example.org/digest/2025/03/first/#x">x</a></p>\n'
-        '<p class="source">Originally published in <a href="https://news.example/a">News</a>.</p>')
-    assert item.summary_html == "<p>Summary.</p>"
-    assert item.external_url == "https://news.example/a"
-    assert item.tags == ("Science", "Water")
-
-
-# --------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------
-def items(cfg: SiteConfig, count: int = 3) -> list[feeds.FeedItem]:
-    base = dt.datetime(2025, 3, 11, 7, 0, tzinfo=TORONTO)
-    return [feeds.article_item(article(cfg, f"a{n}", when=base - dt.timedelta(days=n),
-                                       html=f"<p>Full text {n}.</p><p>More.</p>",
-                                       source=Source(f"https://news.example/{n}", "News")),
-                               cfg)
-            for n in range(count)]
+@pytest.fixture
+def items(article: Callable[..., Article]) -> Items:
+    """`count` articles a day apart, newest first, each with a source, as feed items."""
+
+    def make(cfg: SiteConfig, count: int = 3) -> list[feeds.FeedItem]:
+        base = dt.datetime(2025, 3, 11, 7, 0, tzinfo=TORONTO)
+        return [article_item(article(cfg, f"a{n}", when=base - dt.timedelta(days=n),
+                                     html=f"<p>Full text {n}.</p><p>More.</p>",
+                                     source=Source(f"https://news.example/{n}", "News")),
+                             SiteLayout.of(cfg))
+                for n in range(count)]
+
+    return make
 
 
-def test_rss_structure_and_switches() -> None:
+def test_rss_structure_and_switches(config: Config, items: Items) -> None:
     cfg = config()
     full = ET.fromstring(feeds.rss(info(cfg), items(cfg), FeedOptions()))
     channel = full.find("channel")
@@ -201,7 +91,7 @@ def test_rss_structure_and_switches() -> None:
     assert len(everything.findall("channel/item")) == 3
 
 
-def test_atom_structure_and_switches() -> None:
+def test_atom_structure_and_switches(config: Config, items: Items) -> None:
     cfg = config()
     changed = replace(items(cfg, 1)[0], updated=dt.datetime(2025, 3, 12, 8, tzinfo=TORONTO))
     plain = replace(items(cfg, 2)[1], authors=())
@@ -222,7 +112,7 @@ def test_atom_structure_and_switches() -> None:
     assert short.find(f"{ATOM}entry/{ATOM}content") is None
 
 
-def test_json_feed_structure_and_switches() -> None:
+def test_json_feed_structure_and_switches(config: Config, items: Items) -> None:
     cfg = config()
     full = json.loads(feeds.json_feed(info(cfg), items(cfg), FeedOptions()))
     assert full["version"] == "https://jsonfeed.org/version/1.1"
@@ -243,7 +133,7 @@ def test_json_feed_structure_and_switches() -> None:
         '<a href="https://news.example/0">News</a>.</p>')
 
 
-def test_characters_xml_cannot_carry_are_dropped() -> None:
+def test_characters_xml_cannot_carry_are_dropped(config: Config, items: Items) -> None:
     cfg = config()
     item = replace(items(cfg, 1)[0], title="Bell\x07 and form\x0c feed",
                    content_html="<p>tab\tkept\x00</p>")
@@ -254,7 +144,7 @@ def test_characters_xml_cannot_carry_are_dropped() -> None:
         assert parsed.entries[0].title == "Bell and form feed"
 
 
-def test_the_same_items_give_the_same_bytes() -> None:
+def test_the_same_items_give_the_same_bytes(config: Config, items: Items) -> None:
     cfg = config()
     for writer in (feeds.rss, feeds.atom, feeds.json_feed):
         assert writer(info(cfg), items(cfg), FeedOptions()) == \
@@ -262,78 +152,28 @@ def test_the_same_items_give_the_same_bytes() -> None:
 
 
 # --------------------------------------------------------------------------
-# site.yaml switches, end to end on the fixture site
+# Plain text
 # --------------------------------------------------------------------------
-def _yaml(**sections: str) -> str:
-    return "feeds:\n" + "".join(f"  {name}: {{{body}}}\n" for name, body in sections.items())
-
-
-def _alternates(out: Path, page: str) -> list[str]:
-    html = (out / page).read_text("utf-8")
-    return [line for line in html.splitlines() if 'rel="alternate"' in line]
-
-
-@pytest.mark.parametrize(("name", "files"), [
-    ("rss", ["feed.xml"]),
-    ("atom", ["atom.xml"]),
-    ("json", ["feed.json"]),
-    ("tags", ["tags/transport/feed.xml", "tags/qu%C3%A9bec/feed.xml"]),
-    ("editions", ["editions/feed.xml"]),
+@pytest.mark.parametrize(("html", "text"), [
+    ("<p>Prices rose <em>sharply</em>, then fell.</p>", "Prices rose sharply, then fell."),
+    ("<p>A <a href='/x'>link</a>; <strong>b</strong><em>c</em>.</p>", "A link; bc."),
+    ("<p>First.</p><p>Second.</p>", "First. Second."),
+    ("<ul><li>one</li><li>two</li></ul>", "one two"),
+    ("line<br>break", "line break"),
+    ("<h2>Head</h2>Body", "Head Body"),
+    ("<p>Fish &amp; chips &lt;3 &#8212; caf&eacute;</p>", "Fish & chips <3 — café"),
+    ("<p>  spread\n  over\tlines  </p>", "spread over lines"),
+    ("<p>Shown</p><script>hidden()</script><style>p{}</style>", "Shown"),
+    ("", ""),
 ])
-def test_a_disabled_feed_is_not_written_nor_linked(build_basic: Any, name: str,
-                                                   files: list[str]) -> None:
-    on = build_basic()
-    off = build_basic(extra_yaml=_yaml(**{name: "enabled: false"}))
-    assert off.result.ok
-    pages = ["index.html", "tags/transport/index.html", "tags/québec/index.html",
-             "editions/index.html", "editions/2025-w11/index.html"]
-    for file in files:
-        url = "https://briefing.example.net/" + file
-        assert (on.out / unquote(file)).exists()
-        assert any(url in line for page in pages for line in _alternates(on.out, page))
-        assert not (off.out / unquote(file)).exists(), file
-        assert not any(url in line for page in pages for line in _alternates(off.out, page))
-    every = {"feed.xml", "atom.xml", "feed.json", "editions/feed.xml"} - set(files)
-    assert all((off.out / other).exists() for other in every)
+def test_plain_text_joins_inline_elements_and_separates_blocks(html: str, text: str) -> None:
+    assert feeds.plain_text(html) == text
 
 
-def test_feed_links_follow_the_switches(build_basic: Any) -> None:
-    built = build_basic(extra_yaml=_yaml(rss="enabled: false", tags="enabled: false"))
-    home = "\n".join(_alternates(built.out, "index.html"))
-    assert "https://briefing.example.net/feed.xml" not in home
-    assert "https://briefing.example.net/atom.xml" in home
-    assert "tags/transport/feed.xml" not in "\n".join(
-        _alternates(built.out, "tags/transport/index.html"))
-
-
-FEED_FILES = [("rss", "feed.xml"), ("atom", "atom.xml"), ("json", "feed.json"),
-              ("tags", "tags/transport/feed.xml"), ("editions", "editions/feed.xml")]
-SHORT = _yaml(**{name: "limit: 2, full_content: false" for name, _ in FEED_FILES})
-LONG = _yaml(**{name: "limit: 0, full_content: true" for name, _ in FEED_FILES})
-
-
-def _count(path: Path) -> int:
-    data = path.read_bytes()
-    if path.suffix == ".json":
-        return len(json.loads(data)["items"])
-    parsed = feedparser.parse(data)
-    assert not parsed.bozo
-    return len(parsed.entries)
-
-
-@pytest.mark.parametrize(("name", "file"), FEED_FILES)
-def test_limit(build_basic: Any, name: str, file: str) -> None:
-    assert _count(build_basic(extra_yaml=SHORT).out / file) == 2
-    everything = {"tags/transport/feed.xml": 4, "editions/feed.xml": 3}.get(file, 6)
-    assert _count(build_basic(extra_yaml=LONG).out / file) == everything
-
-
-@pytest.mark.parametrize(("name", "file"), FEED_FILES)
-def test_full_content_switch(build_basic: Any, name: str, file: str) -> None:
-    # Text from below the summary of one of the two newest items, or an edition's body.
-    deep = {"editions": "Read this edition",
-            "tags": "Night workers had long asked"}.get(name, "Update: the city corrected")
-    full = build_basic(extra_yaml=LONG).out / file
-    short = build_basic(extra_yaml=SHORT).out / file
-    assert deep in full.read_text("utf-8")
-    assert deep not in short.read_text("utf-8")
+def test_json_feed_summary_keeps_words_whole(config: Config,
+                                             items: Items) -> None:
+    cfg = config()
+    item = replace(items(cfg, 1)[0],
+                   summary_html="<p>Prices rose <em>sharply</em>, then fell.</p>")
+    feed = json.loads(feeds.json_feed(info(cfg), [item], FeedOptions()))
+    assert feed["items"][0]["summary"] == "Prices rose sharply, then fell."

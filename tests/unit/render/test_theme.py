@@ -18,7 +18,7 @@ import pytest
 
 from builder.config import load_config
 from builder.core.errors import Diagnostics
-from builder.render import engine as render
+from builder.render import outputs
 from builder.render.theme import load_theme
 
 BASE = "https://briefing.example.net/"
@@ -154,7 +154,7 @@ def test_titles_are_escaped(basic_site: Any) -> None:
     hostile = replace(article, meta=replace(article.meta, title='<script>alert("x")</script>'))
     site = replace(site, articles=(hostile,) + site.articles[1:])
     theme = load_theme(site.config, Diagnostics())
-    spec = next(s for s in render.specs(site, theme) if s.out_path == article.out_path)
+    spec = next(s for s in outputs.specs(site, theme) if s.out_path == article.out_path)
     html = spec.make().decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html

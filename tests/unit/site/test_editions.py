@@ -24,7 +24,8 @@ from builder.core.models import (
     SourceFile,
 )
 from builder.read import frontmatter
-from builder.site.editions import archives, bounds, editions, period_of, span_text
+from builder.site.archives import archives
+from builder.site.editions import bounds, editions, period_of, span_text
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 

@@ -1,0 +1,77 @@
+"""THE catalogue: every output of a site, one line each, in the order they are made.
+
+To add a page type, write its function in render/pages.py and add its line
+here; its URL goes in core/paths.py. A feed is a row of render/feeds.py.
+The order is stable, and it decides which output keeps a path two of them
+claim: the first (so an article wins over a generated page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+
+from builder import code_digest
+from builder.core.models import Site, config_fingerprint
+from builder.core.paths import SiteLayout
+from builder.render import feeds, pages, sitemap
+from builder.render.context import site_info
+from builder.render.engine import Job, Spec, fingerprint
+from builder.render.styles import highlight_css
+from builder.render.theme import Theme
+
+
+def _highlight_css(job: Job) -> Iterator[Spec]:
+    """The Pygments colours of code blocks, from the site's markdown settings."""
+    css = highlight_css(job.site.config.markdown).encode("utf-8")
+    yield Spec(job.layout.HIGHLIGHT_CSS, fingerprint(css), "generated", lambda: css)
+
+
+def _theme_statics(job: Job) -> Iterator[Spec]:
+    """The theme's static/ files, as they are."""
+    for rel, path in job.theme.statics:
+        data = path.read_bytes()
+        yield Spec(rel, hashlib.sha256(data).hexdigest()[:32], "generated",
+                   lambda data=data: data)
+
+
+def _assets(job: Job) -> Iterator[Spec]:
+    """The files beside the Markdown in content/, published at the same paths."""
+    for asset in job.site.assets:
+        yield Spec(job.layout.asset_output(asset.rel), asset.sha256, asset.rel, asset.content)
+
+
+CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
+    ("article pages", pages.articles),
+    ("pages", pages.pages),
+    ("index", pages.index),
+    ("tags", pages.tags),
+    ("tag pages", pages.tag_pages),
+    ("archive", pages.archive),
+    ("years", pages.years),
+    ("months", pages.months),
+    ("editions index", pages.editions),
+    ("edition pages", pages.edition_pages),
+    ("404", pages.not_found),
+    ("feeds", feeds.specs),
+    ("sitemap", sitemap.sitemap),
+    ("robots", sitemap.robots),
+    ("highlight.css", _highlight_css),
+    ("theme statics", _theme_statics),
+    ("assets", _assets),
+)
+
+
+def job_for(site: Site, theme: Theme, serve_script: str = "") -> Job:
+    """What every line of the catalogue is given: the site, its layout, `site` for templates."""
+    layout = SiteLayout.of(site.config)
+    info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
+    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info, serve_script)
+    return Job(site, layout, theme, info, base_fp, serve_script)
+
+
+def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
+    """Every output of the site, in the catalogue's order."""
+    job = job_for(site, theme, serve_script)
+    for _name, outputs in CATALOGUE:
+        yield from outputs(job)
