@@ -6,6 +6,10 @@ colons, quotes or `yes`es it holds) and the file lands where the permalink
 will put it: `content/YYYY/MM/<slug>.md`. Nothing is ever overwritten: a
 file that exists, or an article anywhere in content/ with the same slug, is
 an error naming it.
+
+The article starts as a draft (`draft: true`) unless `--publish` is given:
+its body is still empty, and a push must not put an empty page live.
+`--edit` opens it in the editor the shell names ($VISUAL, then $EDITOR).
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ import argparse
 import datetime as dt
 import os
 import re
+import shlex
+import shutil
+import subprocess
 import sys
 import zoneinfo
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -34,6 +42,8 @@ SLUG_LENGTH = 60  # a URL segment people can still read and type
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
                 "(without one, the first paragraph is used)\n")
+DRAFT_HINT = ("# a draft is left out of the site (serve --drafts shows it); "
+              "delete the line above to publish\n")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -59,6 +69,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", help="publication date: 2024-06-23, 2024-06-23T09:30 or with "
                         "an offset (default: now, in the site time zone)")
     parser.add_argument("--slug", help="URL name of the article (default: from the title)")
+    parser.add_argument("--publish", action="store_true",
+                        help="write it as published, without `draft: true` (default: a draft)")
+    parser.add_argument("--edit", action="store_true",
+                        help="open the new file in $VISUAL or $EDITOR")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     when = parse_date(args.date, config.timezone)
     tags = parse_tags(args.tags)
     source = check_source(args.source)
+    editor = find_editor(os.environ) if args.edit else None
     existing = _existing(config)
     tags = [existing.tags.get(tag_key(t), t) for t in tags]
     rel = SiteLayout.new_article(when, slug)
@@ -81,15 +96,52 @@ def run(args: argparse.Namespace) -> int:
     if source and normalise_url(source) in existing.sources:
         print(f"warning: {existing.sources[normalise_url(source)]} already curates {source}",
               file=sys.stderr)
-    text = render(title, when, tags, source)
+    text = render(title, when, tags, source, draft=not args.publish)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
             handle.write(text)
     except FileExistsError:
         raise UsageError(f"{rel} already exists", "choose another title, or pass --slug") from None
-    print(_shown(path))
+    print(_shown(path), flush=True)  # before the editor takes over the terminal
+    if editor is not None:
+        open_in_editor(editor, path, rel)
     return 0
+
+
+def find_editor(environ: Mapping[str, str]) -> list[str]:
+    """The editor command from $VISUAL, else $EDITOR, split as the shell would.
+
+    Checked before anything is written, so a missing editor leaves no file
+    behind. The variables may hold arguments (`code --wait`).
+    """
+    for name in ("VISUAL", "EDITOR"):
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            command = shlex.split(value)
+        except ValueError:
+            raise UsageError(f"${name} cannot be read as a command: {value}",
+                             f"set it to an editor, e.g.  export {name}=nano") from None
+        if shutil.which(command[0]) is None:
+            raise UsageError(f"${name} names `{command[0]}`, which is not an installed program",
+                             f"set it to an editor you have, e.g.  export {name}=nano")
+        return command
+    raise UsageError("--edit needs an editor, and neither $VISUAL nor $EDITOR is set",
+                     "set one, e.g.  export EDITOR=nano  (or leave out --edit)")
+
+
+def open_in_editor(command: list[str], path: Path, rel: str) -> None:
+    """Run the editor on the new file and wait for it; the file stays whatever happens."""
+    try:
+        code = subprocess.run([*command, str(path)], check=False).returncode
+    except OSError as exc:
+        raise UsageError(f"cannot start the editor `{command[0]}`: {exc.strerror or exc}",
+                         f"{rel} was written; open it yourself") from None
+    if code != 0:
+        raise UsageError(f"the editor `{command[0]}` exited with status {code}",
+                         f"{rel} was written; open it yourself")
 
 
 def clean_title(title: str) -> str:
@@ -173,14 +225,21 @@ def check_source(url: str | None) -> str | None:
     return url
 
 
-def render(title: str, when: dt.datetime | dt.date, tags: list[str], source: str | None) -> str:
-    """The file: front matter (safe-dumped) and an empty body for the editor to fill."""
+def render(title: str, when: dt.datetime | dt.date, tags: list[str], source: str | None,
+           draft: bool = True) -> str:
+    """The file: front matter (safe-dumped) and an empty body for the editor to fill.
+
+    A draft by default: the build leaves it out (serve and build show it with
+    --drafts) until the editor deletes the `draft:` line.
+    """
     data: dict[str, object] = {"title": title, "date": when, "tags": tags}
     if source:
         data["source"] = {"url": source}
+    if draft:
+        data["draft"] = True
     front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                       default_flow_style=None, width=1_000_000)
-    return f"---\n{front}{SUMMARY_HINT}---\n\n"
+    return f"---\n{front}{DRAFT_HINT if draft else ''}{SUMMARY_HINT}---\n\n"
 
 
 class _Existing:

@@ -113,6 +113,9 @@ class _Schema(FieldReader):
                              "add  date: 2024-06-23  or name the file 2024-06-23-slug.md")
         slug_value = data.get("slug")
         slug = self.slug(data, dated[4] if dated else stem)
+        draft = self.boolean(data, "draft", False)
+        if self.kind == "article" and not draft and not body.strip():
+            self._no_text(body_line)
         return ArticleMeta(
             path=self.path,
             kind=self.kind,
@@ -122,7 +125,7 @@ class _Schema(FieldReader):
             tags=self.tags(data),
             summary=(self.text(data, "summary", None) or "").strip() or None,
             slug=slug,
-            draft=self.boolean(data, "draft", False),
+            draft=draft,
             source=self.source(data),
             authors=self.authors(data),
             image=self.text(data, "image", None),
@@ -132,6 +135,17 @@ class _Schema(FieldReader):
             title_line=title_value.line if title_value else 1,
             slug_line=slug_value.line if slug_value else 1,
         )
+
+    def _no_text(self, body_line: int) -> None:
+        """A published article with nothing below the front matter.
+
+        It would go live as a headline over an empty page ("1 min read" on
+        zero words); `broadsheet new` writes such a file, so the editor is
+        told before it is pushed. A warning, not an error: a draft-in-progress
+        must still preview, and `--strict` in CI turns it into a failure.
+        """
+        self.diags.warning(self.path, body_line, 1, "the article has no text",
+                           "write the article below the front matter, or set  draft: true")
 
     def _unknown_keys(self, data: dict[str, YamlValue]) -> None:
         """Warn about likely typos; other unknown keys are kept for themes.

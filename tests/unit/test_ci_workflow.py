@@ -13,8 +13,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 CI = REPO / ".github" / "workflows" / "ci.yml"
-WORKFLOWS = [CI, REPO / ".github" / "workflows" / "publish.yml",
-             REPO / "builder" / "scaffold" / "github" / "workflows" / "publish.yml"]
+# ci.yml, and the publish workflow `init` ships (the only copy of it).
+WORKFLOWS = [CI, REPO / "builder" / "scaffold" / "github" / "workflows" / "publish.yml"]
 CHECKS = ["ruff check", "ruff format --check", "mypy builder", "lint-imports --no-cache"]
 
 

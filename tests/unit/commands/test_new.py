@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 import zoneinfo
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def test_writes_complete_front_matter_and_prints_the_path(site, capsys):
         "date: 2024-06-23\n"
         "tags: [Trade, Europe]\n"
         "source: {url: 'https://example.com/rail?id=7'}\n"
+        "draft: true\n"
+        "# a draft is left out of the site (serve --drafts shows it); "
+        "delete the line above to publish\n"
         "# summary: one or two sentences for lists and feeds "
         "(without one, the first paragraph is used)\n"
         "---\n\n")
@@ -70,6 +74,28 @@ def test_writes_complete_front_matter_and_prints_the_path(site, capsys):
     assert [t for t, _ in meta.tags] == ["Trade", "Europe"]
     assert meta.source.url == "https://example.com/rail?id=7"
     assert meta.summary is None
+    assert meta.draft is True
+
+
+def test_publish_writes_no_draft_line(site, capsys):
+    assert main(["new", "Live at once", "--date", "2024-06-23", "--publish"]) == 0
+    rel = capsys.readouterr().out.strip()
+    assert (site / rel).read_text() == (
+        "---\n"
+        "title: Live at once\n"
+        "date: 2024-06-23\n"
+        "tags: []\n"
+        "# summary: one or two sentences for lists and feeds "
+        "(without one, the first paragraph is used)\n"
+        "---\n\n")
+    data = (site / rel).read_bytes()
+    diags = Diagnostics()
+    meta = frontmatter.parse(SourceFile(rel, data, hashlib.sha256(data).hexdigest()),
+                             load_config(site / "site.yaml"), diags)
+    assert meta.draft is False
+    # Published with nothing written yet: the build's front matter check says so.
+    assert [(d.line, d.severity, d.message) for d in diags.items] == [
+        (7, "warning", "the article has no text")]
 
 
 def test_default_date_is_now_in_the_site_time_zone_with_offset(site, capsys):
@@ -177,7 +203,8 @@ def test_tags_reuse_the_sites_spelling_and_drop_repeats(site, capsys):
 def test_new_article_builds(example_site, monkeypatch, capsys):
     monkeypatch.chdir(example_site)
     assert main(["new", "Grid operators publish winter outlook", "--tags", "energy,Europe",
-                 "--date", "2026-11-12T08:00", "--source", "https://grid.example/outlook"]) == 0
+                 "--date", "2026-11-12T08:00", "--source", "https://grid.example/outlook",
+                 "--publish"]) == 0
     rel = capsys.readouterr().out.strip()
     (example_site / rel).write_text((example_site / rel).read_text() + "The outlook.\n")
     assert main(["build", "--no-cache"]) == 0
@@ -186,6 +213,132 @@ def test_new_article_builds(example_site, monkeypatch, capsys):
     page = example_site / "output/2026/11/grid-operators-publish-winter-outlook/index.html"
     assert "Grid operators publish winter outlook" in page.read_text()
     assert 'href="/tags/energy/"' in page.read_text()  # the site's spelling, "Energy"
+
+
+def test_a_new_draft_stays_off_the_site_without_a_warning(example_site, monkeypatch, capsys):
+    monkeypatch.chdir(example_site)
+    assert main(["new", "Half-written", "--date", "2026-11-12T08:00"]) == 0
+    rel = capsys.readouterr().out.strip()
+    assert main(["build", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "warning" not in err and "error" not in err
+    assert "(left out 2 drafts, " in err  # the example site's own draft, and this one
+    assert not (example_site / "output/2026/11/half-written").exists()
+    assert main(["build", "--no-cache", "--drafts"]) == 0
+    assert "warning" not in capsys.readouterr().err  # a draft may be empty
+    assert (example_site / "output/2026/11/half-written/index.html").is_file()
+    assert rel == "content/2026/11/half-written.md"
+
+
+def test_an_empty_published_article_is_a_build_warning(example_site, monkeypatch, capsys):
+    monkeypatch.chdir(example_site)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["new", "Nothing yet", "--date", "2026-11-12T08:00", "--publish"]) == 0
+    capsys.readouterr()
+    assert main(["build", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "content/2026/11/nothing-yet.md:7:1: warning: the article has no text\n"
+        "  hint: write the article below the front matter, or set  draft: true\n")
+    assert main(["build", "--no-cache", "--strict"]) == 1
+
+
+# --------------------------------------------------------------------------
+# --edit: the editor the shell names, a fake one here
+# --------------------------------------------------------------------------
+FAKE_EDITOR = """#!{python}
+import sys
+from pathlib import Path
+log = Path({log!r})
+log.write_text(log.read_text() + repr(sys.argv[1:]) + "\\n" if log.exists() else
+               repr(sys.argv[1:]) + "\\n")
+path = Path(sys.argv[-1])
+path.write_text(path.read_text() + {body!r})
+sys.exit({code})
+"""
+
+
+def _fake_editor(folder: Path, name: str, body: str = "Written in the editor.\n",
+                 code: int = 0) -> tuple[Path, Path]:
+    """An executable that logs its arguments and appends `body` to the file it is given."""
+    script, log = folder / name, folder / f"{name}.log"
+    script.write_text(FAKE_EDITOR.format(python=sys.executable, log=str(log), body=body,
+                                         code=code))
+    script.chmod(0o755)
+    return script, log
+
+
+@pytest.fixture
+def no_editor(monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    return monkeypatch
+
+
+def test_edit_opens_the_new_file_in_editor(site, tmp_path, no_editor, capsys):
+    script, log = _fake_editor(tmp_path, "fake-editor")
+    no_editor.setenv("EDITOR", str(script))
+    assert main(["new", "Edited", "--date", "2024-06-23", "--edit"]) == 0
+    rel = "content/2024/06/edited.md"
+    assert capsys.readouterr().out == rel + "\n"
+    assert log.read_text() == repr([str(site / rel)]) + "\n"
+    assert (site / rel).read_text().endswith("---\n\nWritten in the editor.\n")
+
+
+def test_visual_comes_before_editor_and_may_hold_arguments(site, tmp_path, no_editor, capsys):
+    visual, visual_log = _fake_editor(tmp_path, "visual editor")
+    editor, editor_log = _fake_editor(tmp_path, "plain-editor")
+    no_editor.setenv("VISUAL", f"'{visual}' --wait")
+    no_editor.setenv("EDITOR", str(editor))
+    assert main(["new", "Visual", "--date", "2024-06-23", "--edit"]) == 0
+    rel = capsys.readouterr().out.strip()
+    assert visual_log.read_text() == repr(["--wait", str(site / rel)]) + "\n"
+    assert not editor_log.exists()
+
+
+def test_an_empty_visual_falls_back_to_editor(site, tmp_path, no_editor, capsys):
+    editor, log = _fake_editor(tmp_path, "plain-editor")
+    no_editor.setenv("VISUAL", "  ")
+    no_editor.setenv("EDITOR", str(editor))
+    assert main(["new", "Fallback", "--date", "2024-06-23", "--edit"]) == 0
+    assert log.read_text() == repr([str(site / "content/2024/06/fallback.md")]) + "\n"
+
+
+def test_edit_without_an_editor_is_a_usage_error_and_writes_nothing(site, no_editor, capsys):
+    assert main(["new", "Nowhere", "--edit"]) == 2
+    assert _error(capsys) == (
+        "broadsheet: error: --edit needs an editor, and neither $VISUAL nor $EDITOR is set\n"
+        "  hint: set one, e.g.  export EDITOR=nano  (or leave out --edit)\n")
+    assert _files(site) == []
+
+
+def test_edit_with_an_editor_that_is_not_installed_writes_nothing(site, tmp_path, no_editor,
+                                                                 capsys):
+    no_editor.setenv("EDITOR", str(tmp_path / "no-such-editor") + " -w")
+    assert main(["new", "Nowhere", "--edit"]) == 2
+    assert _error(capsys) == (
+        f"broadsheet: error: $EDITOR names `{tmp_path / 'no-such-editor'}`, which is not an "
+        "installed program\n  hint: set it to an editor you have, e.g.  export EDITOR=nano\n")
+    assert _files(site) == []
+
+
+def test_an_editor_that_fails_leaves_the_file_and_says_so(site, tmp_path, no_editor, capsys):
+    script, _log = _fake_editor(tmp_path, "failing-editor", body="", code=3)
+    no_editor.setenv("EDITOR", str(script))
+    assert main(["new", "Kept", "--date", "2024-06-23", "--edit"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "content/2024/06/kept.md\n"
+    assert captured.err == (
+        f"broadsheet: error: the editor `{script}` exited with status 3\n"
+        "  hint: content/2024/06/kept.md was written; open it yourself\n")
+    assert _files(site) == ["content/2024/06/kept.md"]
+
+
+def test_without_edit_the_editor_is_never_run(site, tmp_path, no_editor, capsys):
+    script, log = _fake_editor(tmp_path, "fake-editor")
+    no_editor.setenv("EDITOR", str(script))
+    assert main(["new", "Quiet", "--date", "2024-06-23"]) == 0
+    assert not log.exists()
 
 
 def _error(capsys) -> str:
