@@ -109,11 +109,7 @@ def running_pin() -> Pin:
     checkout on PYTHONPATH may shadow an installed copy); otherwise the
     checkout itself is what runs, and it is a folder on this computer.
     """
-    try:
-        dist: importlib.metadata.Distribution | None = \
-            importlib.metadata.distribution(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        dist = None
+    dist = _installed()
     direct = _direct_url(dist) if dist is not None else None
     if dist is None or not _runs_from(dist, direct):
         return Pin(f"{DISTRIBUTION} @ {PACKAGE.parent.as_uri()}", __version__,
@@ -166,6 +162,20 @@ def requirements(pin: Pin) -> tuple[str, int]:
     else:
         lines.append(pin.requirement)
     return "\n".join(lines) + "\n", len(lines)
+
+
+def _installed() -> importlib.metadata.Distribution | None:
+    """The installed distribution of Broadsheet, if any.
+
+    `pip install -e .` leaves `broadsheet.egg-info` in the checkout, and a
+    checkout on sys.path makes importlib find that first; it is a build
+    record, not an install (it has no RECORD), so it is passed over.
+    """
+    for dist in importlib.metadata.distributions(name=DISTRIBUTION):
+        if dist.read_text("RECORD") is None and dist.read_text("installed-files.txt") is None:
+            continue
+        return dist
+    return None
 
 
 def _direct_url(dist: importlib.metadata.Distribution) -> dict[str, object] | None:
