@@ -14,7 +14,7 @@ import signal
 import sys
 from types import ModuleType
 
-from builder import __version__
+from builder import __version__, write
 from builder.commands import build, check, init, new, serve
 from builder.commands.importer import cli as importer
 from builder.core.errors import (
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().print_help(sys.stderr)
         return EXIT_USAGE
     signal.signal(signal.SIGTERM, _terminate)
+    commits = write.commits()
     try:
         result: int = COMMANDS[args.command].run(args)
         return result
@@ -67,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         emit([Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)], sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted; output/ left as it was" if args.command == "build" else "stopped",
-              file=sys.stderr)
+        print(interrupted(args.command, write.commits() != commits), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
         where = exc.filename or "broadsheet"
@@ -76,3 +76,14 @@ def main(argv: list[str] | None = None) -> int:
                          "free some disk space" if exc.errno == 28 else None)], sys.stderr)
         print("build failed; output/ left as it was", file=sys.stderr)
         return EXIT_CONTENT
+
+
+def interrupted(command: str, updated: bool) -> str:
+    """The last line after Ctrl-C or SIGTERM: for a build, what became of output/.
+
+    `updated`: the build had put its new site in place (see write.commits).
+    """
+    if command != "build":
+        return "stopped"
+    return ("interrupted after output/ was updated" if updated
+            else "interrupted; output/ left as it was")
