@@ -22,9 +22,9 @@ from builder.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     ConfigErrors,
-    Diagnostic,
     UsageError,
     emit,
+    to_diagnostics,
 )
 
 COMMANDS: dict[str, ModuleType] = {
@@ -61,19 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result: int = COMMANDS[args.command].run(args)
         return result
-    except ConfigErrors as exc:
-        emit(exc.diagnostics, sys.stderr)
-        return EXIT_USAGE
-    except UsageError as exc:
-        emit([Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)], sys.stderr)
+    except (ConfigErrors, UsageError) as exc:
+        emit(to_diagnostics(exc), sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(interrupted(args.command, write.commits() != commits), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
-        where = exc.filename or "broadsheet"
-        emit([Diagnostic(str(where), 0, 0, "error", f"{exc.strerror or exc}",
-                         "free some disk space" if exc.errno == 28 else None)], sys.stderr)
+        emit(to_diagnostics(exc), sys.stderr)
         print("build failed; output/ left as it was", file=sys.stderr)
         return EXIT_CONTENT
 
