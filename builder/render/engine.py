@@ -8,12 +8,13 @@ Template errors become diagnostics naming the template line and the page.
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import json
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -21,7 +22,7 @@ from markupsafe import Markup
 
 from builder import code_digest
 from builder.core import parallel as workers
-from builder.core.errors import Diagnostics
+from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import Article, Link, OutputFile, Site, config_fingerprint
 from builder.render import formats as feeds
 from builder.render.styles import highlight_css
@@ -85,45 +86,25 @@ def render(
         yield OutputFile(spec.out_path, data, spec.fingerprint)
 
 
-_shared: tuple[list[Spec], Theme] | None = None  # set before forking workers
-
-
-def _render_chunk(bounds: tuple[int, int]) -> tuple[list[tuple[int, bytes]], list]:
-    assert _shared is not None
-    todo, theme = _shared
-    made: list[tuple[int, bytes]] = []
-    diags = Diagnostics()
-    for index in range(*bounds):
-        try:
-            made.append((index, todo[index].make()))
-        except jinja2.TemplateError as exc:
-            _template_error(exc, todo[index], theme, diags)
-    return made, diags.items
-
-
 def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
                      jobs: int) -> Iterator[OutputFile]:
-    global _shared
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _shared = (todo, theme)
-    gc.freeze()  # keep the collector from touching (and so copying) the shared model
-    chunks = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=workers.leave_signals_to_parent)
-    try:
-        with workers.forking():  # the workers are forked by the first submit, in map()
-            results = pool.map(_render_chunk, chunks)
-        for made, problems in results:
+    """The pages of `todo`, made by forked workers (see core.parallel), in the same order."""
+    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK)
+    with contextlib.closing(made):  # on Ctrl-C or a write error: stop the pool now
+        for spec, (data, problems) in zip(todo, made, strict=True):
             diags.extend(problems)
-            for index, data in made:
-                spec = todo[index]
+            if data is not None:
                 yield OutputFile(spec.out_path, data, spec.fingerprint)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: drop chunks not begun
-        _shared = None
-        gc.unfreeze()
+
+
+def _render_one(spec: Spec, theme: Theme) -> tuple[bytes | None, list[Diagnostic]]:
+    """In a worker: one page, or the diagnostics of its template error."""
+    try:
+        return spec.make(), []
+    except jinja2.TemplateError as exc:
+        found = Diagnostics()
+        _template_error(exc, spec, theme, found)
+        return None, found.items
 
 
 def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
