@@ -26,13 +26,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from builder import cache as cache_mod
-from builder import pipeline as build_mod
 from builder.commands.common import site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
 from builder.core.models import BuildOptions, Entry, SiteConfig, SourceFile
 from builder.read.discover import discover
+from builder.read.entries import load_entries
 from builder.read.markup import MORE_LINE
 from builder.site import assemble as site_mod
 from builder.write import MARKER
@@ -87,8 +87,7 @@ def read_model(config: SiteConfig, diags: Diagnostics) -> Model:
         cache_dir if (cache_dir / "cache.sqlite").is_file() else None,
         cache_mod.salt(config.markdown, config.timezone, config.base_path), diags)
     try:  # read only: new results are put into the store, but it is never saved
-        entries, _parsed = build_mod.load_entries(texts, config, store, 1, diags,
-                                                     flush=False)
+        entries, _parsed = load_entries(texts, config, store, 1, diags, flush=False)
     finally:
         store.close()
     everything = site_mod.build_site(entries, assets, config,
