@@ -4,7 +4,9 @@
 and Markdown) → site → theme → render → write, after the no-change shortcut.
 What makes it fast and safe without being a stage (the lock, the cache, the
 previous build's state, the clock) is `_Run`'s business, below it.
-Nothing reaches output/ unless every earlier stage succeeded.
+`read_model()` is the front half alone, writing nothing: `check`, `new` and
+`import` read content/ through it. Nothing reaches output/ unless every
+earlier stage succeeded.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from builder import write
 from builder.core import parallel
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
+    ArticleMeta,
     BuildOptions,
     Entry,
     OutputFile,
@@ -32,6 +35,7 @@ from builder.core.models import (
     SiteConfig,
     SourceFile,
 )
+from builder.read import frontmatter
 from builder.read.discover import discover
 from builder.read.entries import load_entries
 from builder.render import engine as render
@@ -73,6 +77,43 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
         return run.result(model, stats)
+
+
+@dataclass(frozen=True)
+class Model:
+    """content/ as the front half of a build reads it; reading it wrote nothing."""
+
+    sources: list[SourceFile]  # every file under content/, sorted by path
+    metas: dict[str, ArticleMeta | None]  # front matter by source rel; None: it has errors
+    entries: list[Entry]  # every text with its Markdown (none with markdown=False)
+    site: Site | None  # the site model (None with markdown=False)
+
+
+def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
+               markdown: bool = True) -> Model:
+    """The front half of a build, writing nothing: discover → entries → site model.
+
+    A cache in `options.cache_dir` is used if there is one, never created or
+    saved; the site model is built with the drafts, future and now of
+    `options`. With `markdown=False` only the front matter of articles is
+    read, which is all `new` and `import` need, and quick on any site.
+    """
+    sources = discover(config.root, diags)
+    if not markdown:
+        return Model(sources, {s.rel: frontmatter.parse(s, config, diags) for s in sources
+                               if s.kind == "article"}, [], None)
+    texts = [s for s in sources if s.kind != "asset"]
+    folder = options.cache_dir
+    store = _cache(config, folder if folder and (folder / "cache.sqlite").is_file() else None,
+                   diags)
+    try:  # new results are put into the store, but it is never saved
+        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False)
+    finally:
+        store.close()
+    model = site.build_site(entries, [s for s in sources if s.kind == "asset"], config, options,
+                            diags)
+    by_rel = {e.meta.path: e.meta for e in entries}
+    return Model(sources, {s.rel: by_rel.get(s.rel) for s in texts}, entries, model)
 
 
 def _cache(config: SiteConfig, folder: Path | None, diags: Diagnostics) -> cache_mod.Cache:

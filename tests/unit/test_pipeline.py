@@ -16,7 +16,7 @@ from builder.config import load_config
 from builder.core.errors import Diagnostics
 from builder.core.models import BuildOptions, SiteConfig, SourceFile
 from builder.core.paths import folder_url
-from builder.pipeline import BuildResult, build
+from builder.pipeline import BuildResult, build, read_model
 from builder.read.entries import load_entries, process
 
 NOW = dt.datetime(2024, 6, 20, 12, tzinfo=dt.UTC)
@@ -308,3 +308,47 @@ def test_files_touched_but_not_changed_are_hashed_once(site: Path) -> None:
     known = store.state(config.output_dir, config.root).sources.known
     store.close()
     assert known["content/second.md"][1] == stat.st_mtime_ns - 10_000_000_000
+
+
+# --------------------------------------------------------------------------
+# read_model: the front half alone, writing nothing
+# --------------------------------------------------------------------------
+def test_read_model_reads_the_site_and_writes_nothing(site: Path) -> None:
+    config = config_of(site)
+    diags = Diagnostics()
+    cache = site.parent / "cache"
+    model = read_model(config, BuildOptions(now=NOW, jobs=1, cache_dir=cache), diags)
+    assert [d.format() for d in diags.items] == [UNKNOWN_KEY]
+    assert [s.rel for s in model.sources] == sorted(FILES)
+    assert [e.meta.path for e in model.entries] == sorted(
+        rel for rel in FILES if rel.endswith(".md"))
+    assert set(model.metas) == {e.meta.path for e in model.entries}
+    assert model.site is not None
+    assert [a.meta.slug for a in model.site.articles] == ["second", "first"]  # as built now
+    assert not (site / "output").exists() and not cache.exists()
+
+
+def test_read_model_may_read_a_cache_but_never_saves_to_it(site: Path) -> None:
+    assert run(site).ok
+    config = config_of(site)
+    cache = site.parent / "cache" / "cache.sqlite"
+    saved = cache.read_bytes()
+    (site / "content/2024/06/first.md").write_text(FIRST.replace("First light", "Relit"))
+    model = read_model(config, BuildOptions(drafts=True, future=True, jobs=1,
+                                            cache_dir=cache.parent), Diagnostics())
+    assert model.site is not None
+    assert {a.title for a in model.site.articles} == {"Relit", "Second", "Later", "Draft"}
+    assert cache.read_bytes() == saved
+
+
+def test_read_model_without_markdown_reads_only_front_matter_of_articles(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site({**FILES, "content/broken.md": "---\ndate: 2024-06-10\n---\nNo title.\n"})
+    diags = Diagnostics()
+    model = read_model(config_of(root), BuildOptions(), diags, markdown=False)
+    assert model.entries == [] and model.site is None
+    metas = {rel: meta.title if meta else None for rel, meta in model.metas.items()}
+    assert metas == {"content/2024/06/first.md": "First light", "content/broken.md": None,
+                     "content/draft.md": "Draft", "content/later.md": "Later",
+                     "content/second.md": "Second"}  # no page, no asset
+    assert [d.path for d in diags.items if d.severity == "error"] == ["content/broken.md"]
