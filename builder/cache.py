@@ -3,7 +3,9 @@
 Stored in one SQLite file (`.broadsheet-cache/cache.sqlite`), which is
 atomic, fast to read in bulk and safe for CI to save and restore. Values
 are JSON, never pickle, so a tampered cache cannot run code; a corrupt or
-foreign one is ignored with a warning and rebuilt.
+foreign one is ignored with a warning and rebuilt. Beside the entries it
+holds the last build's list of output files and its BuildState (see
+state.py), both checked as they are read back: a cache is untrusted input.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import code_digest
+from builder import state as state_mod
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import ArticleMeta, Rendered, Source, TocEntry
 
@@ -262,12 +265,18 @@ class Cache:
         except (sqlite3.Error, ValueError):
             return {}
 
-    def info(self, key: str) -> dict:
-        return self._info(key)
+    def state(self, output: Path, root: Path) -> state_mod.BuildState:
+        """The last build's state: its part for `output` and its part for the site at `root`.
 
-    def save(self, output: Path, manifest: dict, live_keys: set[str], state: dict,
-             known_root: Path | None = None) -> None:
-        """Store new entries, the output manifest and the build state.
+        Checked as it is read (see state.from_json): anything malformed is absent.
+        """
+        return state_mod.from_json(self._info(f"state:{output}"),
+                                   {name: self._info(f"{name}:{root}")
+                                    for name in state_mod.SITE_PARTS})
+
+    def save(self, output: Path, manifest: dict, live_keys: set[str],
+             state: state_mod.BuildState | None = None, root: Path | None = None) -> None:
+        """Store new entries, the output manifest and (with a root) the build state.
 
         Entries no source uses any more are dropped, so the cache does not
         grow without bound as articles are edited.
@@ -286,23 +295,23 @@ class Cache:
                 if text != self.manifest_text:
                     self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
                                     (f"manifest:{output}", text))
-                # Memos and file stats belong to the site; the state to the output.
-                for name in ("related", "theme", "stats"):
-                    value = state.pop(name, None)
-                    if value:
-                        self._put_info(f"{name}:{known_root}", value)
-                self._put_info(f"state:{output}", state)
+                if state is not None and root is not None:
+                    # Memos and file stats belong to the site; the rest to the output.
+                    of_output, of_site = state_mod.to_json(state)
+                    for name, value in of_site.items():
+                        self._put_info(f"{name}:{root}", value)
+                    self._put_info(f"state:{output}", of_output)
             self.pending.clear()
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
 
-    def save_stats(self, root: Path, known: dict) -> None:
+    def save_stats(self, root: Path, stats: state_mod.SourceStats) -> None:
         """Only the file stats (see discover): for a build that had nothing else to save."""
         if self.db is None:
             return
         try:
             with self.db:
-                self._put_info(f"stats:{root}", known)
+                self._put_info(f"stats:{root}", state_mod.stats_json(stats))
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
 

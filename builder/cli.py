@@ -14,7 +14,7 @@ import signal
 import sys
 from types import ModuleType
 
-from builder import __version__
+from builder import __version__, write
 from builder.commands import build, check, init, new, serve
 from builder.commands.importer import cli as importer
 from builder.core.errors import (
@@ -22,9 +22,9 @@ from builder.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     ConfigErrors,
-    Diagnostic,
     UsageError,
     emit,
+    to_diagnostics,
 )
 
 COMMANDS: dict[str, ModuleType] = {
@@ -57,22 +57,28 @@ def main(argv: list[str] | None = None) -> int:
         parser().print_help(sys.stderr)
         return EXIT_USAGE
     signal.signal(signal.SIGTERM, _terminate)
+    commits = write.commits()
     try:
         result: int = COMMANDS[args.command].run(args)
         return result
-    except ConfigErrors as exc:
-        emit(exc.diagnostics, sys.stderr)
-        return EXIT_USAGE
-    except UsageError as exc:
-        emit([Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)], sys.stderr)
+    except (ConfigErrors, UsageError) as exc:
+        emit(to_diagnostics(exc), sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted; output/ left as it was" if args.command == "build" else "stopped",
-              file=sys.stderr)
+        print(interrupted(args.command, write.commits() != commits), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
-        where = exc.filename or "broadsheet"
-        emit([Diagnostic(str(where), 0, 0, "error", f"{exc.strerror or exc}",
-                         "free some disk space" if exc.errno == 28 else None)], sys.stderr)
+        emit(to_diagnostics(exc), sys.stderr)
         print("build failed; output/ left as it was", file=sys.stderr)
         return EXIT_CONTENT
+
+
+def interrupted(command: str, updated: bool) -> str:
+    """The last line after Ctrl-C or SIGTERM: for a build, what became of output/.
+
+    `updated`: the build had put its new site in place (see write.commits).
+    """
+    if command != "build":
+        return "stopped"
+    return ("interrupted after output/ was updated" if updated
+            else "interrupted; output/ left as it was")

@@ -1,9 +1,12 @@
 """The pipeline: the only module that knows the order of the stages.
 
-config → discover → frontmatter → markup → site → theme → render → write.
-Front matter and Markdown results come from the cache when the source
-bytes are unchanged, or from a process pool when many files are new.
-Nothing reaches output/ unless every earlier stage succeeded.
+`build()` is that order on one screen: config → read (discover, front matter
+and Markdown) → site → theme → render → write, after the no-change shortcut.
+What makes it fast and safe without being a stage (the lock, the cache, the
+previous build's state, the clock) is `_Run`'s business, below it.
+`read_model()` is the front half alone, writing nothing: `check`, `new` and
+`import` read content/ through it. Nothing reaches output/ unless every
+earlier stage succeeded.
 """
 
 from __future__ import annotations
@@ -12,32 +15,38 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
 import zoneinfo
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import Path
 
 from builder import cache as cache_mod
 from builder import write
-from builder.core import parallel as workers
+from builder.core import parallel
 from builder.core.errors import Diagnostic, Diagnostics
-from builder.core.models import BuildOptions, Entry, Site, SiteConfig, SourceFile
-from builder.core.paths import folder_url
-from builder.read import frontmatter, markup
+from builder.core.models import (
+    ArticleMeta,
+    BuildOptions,
+    Entry,
+    OutputFile,
+    Site,
+    SiteConfig,
+    SourceFile,
+)
+from builder.read import frontmatter
 from builder.read.discover import discover
-from builder.render import engine as render
-from builder.render import theme
+from builder.read.entries import load_entries
+from builder.render import outputs, theme
 from builder.site import assemble as site
-
-CHANGED = "the file changed while the build was reading it"  # never cached
-POOL_MIN = 64  # below this many new files a pool costs more than it saves
+from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
 
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build did, for the command to report: `ok` means output/ is the new site."""
+
     ok: bool
     diagnostics: list[Diagnostic]
     site: Site | None = None  # None when nothing changed and nothing was rebuilt
@@ -48,215 +57,207 @@ class BuildResult:
     summary: str = ""  # "12 articles, 1 page, …", for the closing line
 
 
-class _Clock:
-    """Seconds spent per stage: the benchmark and `--timings` print them."""
+def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
+    """Build the site; on any error the previous output/ is left as it was."""
+    write.check_output_dir(config)  # config: an output folder it may replace
+    with _Run(config, options) as run:  # the lock, the cache, what the last build left
+        sources = run.discover()  # read: every file, hashed unless its stat is known
+        if run.nothing_changed():
+            return run.replay()  # same inputs, output/ intact: nothing to do
+        entries, assets = run.read(sources)  # front matter + Markdown, cached or made now
+        model = site.build_site(entries, assets, config, options, run.diags, run.related_memo)
+        chosen = theme.load_theme(config, run.diags, run.theme_memo, run.theme_digest)
+        run.lap("site")
+        stats = None
+        if chosen is not None and not run.failed():
+            made = outputs.render(model, chosen, run.reuse, run.diags, options.serve_script,
+                                  run.jobs)
+            stats = run.write(made)  # staged, then put in place: None if rendering failed
+        if stats is not None:
+            run.remember(model, stats)  # for the next build: its shortcut and the cache
+        return run.result(model, stats)
 
-    def __init__(self) -> None:
+
+@dataclass(frozen=True)
+class Model:
+    """content/ as the front half of a build reads it; reading it wrote nothing."""
+
+    sources: list[SourceFile]  # every file under content/, sorted by path
+    metas: dict[str, ArticleMeta | None]  # front matter by source rel; None: it has errors
+    entries: list[Entry]  # every text with its Markdown (none with markdown=False)
+    site: Site | None  # the site model (None with markdown=False)
+
+
+def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
+               markdown: bool = True) -> Model:
+    """The front half of a build, writing nothing: discover → entries → site model.
+
+    A cache in `options.cache_dir` is used if there is one, never created or
+    saved; the site model is built with the drafts, future and now of
+    `options`. With `markdown=False` only the front matter of articles is
+    read, which is all `new` and `import` need, and quick on any site.
+    """
+    sources = discover(config.root, diags)
+    if not markdown:
+        return Model(sources, {s.rel: frontmatter.parse(s, config, diags) for s in sources
+                               if s.kind == "article"}, [], None)
+    texts = [s for s in sources if s.kind != "asset"]
+    folder = options.cache_dir
+    store = _cache(config, folder if folder and (folder / "cache.sqlite").is_file() else None,
+                   diags)
+    try:  # new results are put into the store, but it is never saved
+        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False)
+    finally:
+        store.close()
+    model = site.build_site(entries, [s for s in sources if s.kind == "asset"], config, options,
+                            diags)
+    by_rel = {e.meta.path: e.meta for e in entries}
+    return Model(sources, {s.rel: by_rel.get(s.rel) for s in texts}, entries, model)
+
+
+def _cache(config: SiteConfig, folder: Path | None, diags: Diagnostics) -> cache_mod.Cache:
+    """The cache for this site's settings: a parse depends on them as well as on the bytes."""
+    return cache_mod.Cache(folder, cache_mod.salt(config.markdown, config.timezone,
+                                                  config.base_path), diags)
+
+
+class _Run:
+    """One build's plumbing: what `build` needs besides the stages themselves.
+
+    Entered, it holds the output lock, the open cache, the state the last
+    build left (BuildState) and the list of files it wrote. A build makes
+    hundreds of thousands of objects that all live until its end; Python's
+    default collector would rescan them over and over (a fifth of an
+    incremental build's time), so meanwhile it runs far less often.
+    """
+
+    def __init__(self, config: SiteConfig, options: BuildOptions) -> None:
+        self.config = config
+        self.options = options
+        self.jobs = options.jobs or parallel.cores()
+        self.diags = Diagnostics()  # about the content: what a no-change build replays
+        self.cache_diags = Diagnostics()  # about the cache itself: never replayed
         self.laps: list[tuple[str, float]] = []
-        self.last = time.perf_counter()
+        self.clock = time.perf_counter()
+        self.parsed = 0  # sources parsed and rendered afresh
+        self.live_keys: set[str] = set()  # the cache entries this build's sources use
+
+    def __enter__(self) -> _Run:
+        config = self.config
+        with contextlib.ExitStack() as stack:
+            thresholds = gc.get_threshold()
+            gc.set_threshold(50_000, 20, 100)
+            stack.callback(gc.set_threshold, *thresholds)
+            stack.enter_context(write.output_lock(config))
+            self.store = _cache(config, self.options.cache_dir, self.cache_diags)
+            stack.callback(self.store.close)
+            self.last_state = self.store.state(config.output_dir, config.root)
+            self.last_files = write.previous_files(config, self.store.manifest(config.output_dir))
+            self.reuse = write.reusable(config, self.last_files)  # outputs untouched since then
+            self.theme_digest = theme.signature(config)  # read once: two stages use it
+            self._cleanup = stack.pop_all()
+        # The memos as site.related and render.theme take them: dicts, in and out.
+        last = self.last_state
+        self.related_memo = dict(vars(last.related)) if last.related else {}
+        self.theme_memo = dict(vars(last.theme)) if last.theme else {}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup.close()
 
     def lap(self, name: str) -> None:
+        """Seconds spent per stage: the benchmark and `--timings` print them."""
         now = time.perf_counter()
-        self.laps.append((name, now - self.last))
-        self.last = now
+        self.laps.append((name, now - self.clock))
+        self.clock = now
 
+    def discover(self) -> list[SourceFile]:
+        """Every source under content/, trusting the stat of files hashed last time."""
+        hashed_at = time.time_ns()
+        known = self.last_state.sources
+        sources = discover(self.config.root, self.diags, known.known, known.hashed_at)
+        self.sources = SourceStats(hashed_at, {s.rel: (*s.stat, s.sha256)
+                                               for s in sources if s.stat})
+        self.signature = _signature(self.config, self.options, sources, self.theme_digest)
+        self.lap("discover")
+        return sources
 
+    def nothing_changed(self) -> bool:
+        """Same sources, settings and templates, output/ untouched since the last build,
+        and no scheduled article has come due: then there is nothing to do."""
+        intact = bool(self.last_files) and len(self.reuse) == len(self.last_files)
+        if self.diags.items or not intact or self.last_state.signature != self.signature:
+            return False
+        due = self.last_state.next_due
+        if due and not self.options.future:
+            tz = zoneinfo.ZoneInfo(self.config.timezone)
+            return (self.options.now or dt.datetime.now(tz)) < due
+        return True
 
+    def replay(self) -> BuildResult:
+        """The last build's diagnostics and summary, without building anything."""
+        if self.sources.known != self.last_state.sources.known:  # files touched, not changed
+            self.store.save_stats(self.config.root, self.sources)
+        self.lap("check")
+        replayed = Diagnostics([*self.last_state.diagnostics, *self.cache_diags.items])
+        stats = write.WriteStats(0, len(self.last_files), 0, {}, "")
+        return self._result(not _failed(replayed, self.options), replayed, None, stats,
+                            self.last_state.counts)
 
-def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
-    """Front matter + Markdown for one file: (rel, cache entry). Runs in workers."""
-    diags = Diagnostics()
-    if not src.loaded:
-        data = src.content()
-        if hashlib.sha256(data).hexdigest() != src.sha256:
-            diags.error(src.rel, 0, 0, CHANGED, "build again once the editor has finished saving")
-            return src.rel, cache_mod.dump(None, None, diags.items)
-        src = replace(src, data=data, loaded=True)
-    meta = frontmatter.parse(src, config, diags)
-    rendered = None
-    if meta is not None:
-        rendered = markup.render(meta.body, meta.summary, folder_url(config, src.rel),
-                                 config.markdown)
-    return src.rel, cache_mod.dump(meta, rendered, diags.items)
+    def read(self, sources: list[SourceFile]) -> tuple[list[Entry], list[SourceFile]]:
+        """The entries of the text sources (see read.entries), and the assets."""
+        texts = [s for s in sources if s.kind != "asset"]
+        entries, self.parsed = load_entries(texts, self.config, self.store, self.jobs,
+                                            self.diags)
+        self.live_keys = {self.store.key(t.rel, t.sha256) for t in texts}
+        self.lap("markdown")
+        return entries, [s for s in sources if s.kind == "asset"]
 
+    def failed(self) -> bool:
+        return _failed(self._everything(), self.options)
 
-_worker_config: SiteConfig | None = None
+    def write(self, outputs: Iterator[OutputFile]) -> write.WriteStats | None:
+        """Stage every output, then put them in place; None if rendering found errors."""
+        # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
+        with write.Writer(self.config, self.last_files) as writer, contextlib.closing(outputs):
+            for output in outputs:
+                writer.add(output)
+            self.lap("render")
+            if self.failed():
+                return None
+            stats = writer.commit()
+        self.lap("write")
+        return stats
 
-
-def _init_worker(config: SiteConfig) -> None:
-    global _worker_config
-    _worker_config = config
-    workers.leave_signals_to_parent()
-
-
-def _process_in_worker(src: SourceFile) -> tuple[str, tuple[str, str]]:
-    assert _worker_config is not None
-    return process(src, _worker_config)
-
-
-def _process_all(
-    todo: list[SourceFile], config: SiteConfig, jobs: int
-) -> Iterator[tuple[str, tuple[str, str]]]:
-    """Results as they come, so the caller can store them without holding them all."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(todo) < POOL_MIN:
-        yield from (process(src, config) for src in todo)
-        return
-    # Biggest first, so no worker is left with a long file at the end.
-    ordered = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    gc.freeze()  # keep the collector from touching (and so copying) inherited objects
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=(config,))
-    try:
-        with workers.forking():
-            results = pool.map(_process_in_worker, ordered, chunksize=16)
-        yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
-
-
-FLUSH_EVERY = 500  # new cache entries written per batch during a cold build
-
-
-def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
-                 jobs: int, diags: Diagnostics, flush: bool = True) -> tuple[list[Entry], int]:
-    """Front matter and Markdown of every text source: from the cache, else made now.
-
-    Returns the entries (sorted by path) and how many sources were parsed
-    and rendered afresh. New results are put into the store and, with
-    `flush`, written in batches as they arrive, so a cold build holds only
-    a batch of bodies in memory: the rest are read back when a page needs
-    them (see Rendered.html).
-    """
-    keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
-    cached = store.get_many(list(keys.values()), lazy=True)
-    todo = [s for s in texts if keys[s.rel] not in cached]
-    batch: list[tuple[str, tuple[str, str]]] = []
-
-    def settle() -> None:
-        lazy = flush and store.flush()
-        for rel, text in batch:
-            source = store.html_source(keys[rel]) if lazy else None
-            cached[keys[rel]] = cache_mod.load(text[0], "" if lazy else text[1], source)
-        batch.clear()
-
-    with contextlib.closing(_process_all(todo, config, jobs)) as results:
-        for rel, text in results:
-            if CHANGED not in text[0]:  # a moving target is reported, not remembered
-                store.put(keys[rel], text)
-            batch.append((rel, text))
-            if len(batch) >= FLUSH_EVERY:
-                settle()
-    settle()
-    entries: list[Entry] = []
-    for src in sorted(texts, key=lambda s: s.rel):
-        meta, rendered, found = cached[keys[src.rel]]
-        if found:
-            diags.extend(found)
-        if meta is not None and rendered is not None:
-            entries.append(Entry(src.sha256, meta, rendered))
-    return entries, len(todo)
-
-
-def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
-    """Build the site; on any error the previous output/ is left as it was.
-
-    A build makes hundreds of thousands of objects that all live until its
-    end; Python's default collector would rescan them over and over (a fifth
-    of an incremental build's time), so it runs far less often meanwhile.
-    """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        return _build(config, options)
-    finally:
-        gc.set_threshold(*thresholds)
-
-
-def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
-    clock = _Clock()
-    diags = Diagnostics()
-    write.check_output_dir(config)
-    with write.output_lock(config):
-        cache_diags = Diagnostics()  # about the cache itself: never replayed
-        store = cache_mod.Cache(
-            options.cache_dir,
-            cache_mod.salt(config.markdown, config.timezone, config.base_path),
-            cache_diags,
+    def remember(self, model: Site, stats: write.WriteStats) -> None:
+        """Save the list of files written, the new entries and this build's state."""
+        state = BuildState(
+            self.signature, _counts(model), model.next_due, tuple(self.diags.items),
+            self.sources,
+            RelatedMemo(**self.related_memo) if self.related_memo else None,
+            ThemeMemo(**self.theme_memo) if self.theme_memo else None,
         )
-        try:
-            hashed_at = time.time_ns()
-            known = store.info(f"stats:{config.root}")
-            sources = discover(config.root, diags, known.get("files"), known.get("at", 0))
-            texts = [s for s in sources if s.kind != "asset"]
-            assets = [s for s in sources if s.kind == "asset"]
-            clock.lap("discover")
-            previous = write.previous_files(config, store.manifest(config.output_dir))
-            reuse = write.reusable(config, previous)
-            theme_digest = theme.signature(config)  # read once: both checks below use it
-            signature = _signature(config, options, sources, theme_digest)
-            unchanged = _unchanged(store.info(f"state:{config.output_dir}"), signature,
-                                   options, config,
-                                   bool(previous) and len(reuse) == len(previous))
-            if unchanged is not None and not diags.items:
-                if any(s.loaded for s in sources):  # re-hashed files: remember their stat
-                    store.save_stats(config.root, _known(sources, hashed_at))
-                stats = write.WriteStats(0, len(previous), 0, {}, "")
-                clock.lap("check")
-                replay = Diagnostics(unchanged[0] + cache_diags.items)
-                return _result(not _failed(replay, options), replay, options, None, stats,
-                               clock, 0, unchanged[1])
-            entries, parsed = load_entries(texts, config, store, options.jobs, diags)
-            live_keys = {store.key(t.rel, t.sha256) for t in texts}
-            stats_known = _known(sources, hashed_at)
-            del sources, texts  # the Markdown bytes are not needed again: free them
-            clock.lap("markdown")
-            memo = store.info(f"related:{config.root}")
-            model = site.build_site(entries, assets, config, options, diags, memo)
-            theme_memo = store.info(f"theme:{config.root}")
-            chosen = theme.load_theme(config, diags, theme_memo, theme_digest)
-            clock.lap("site")
-            counts = _counts(model)
-            content_diags = list(diags.items)  # what a no-change rebuild replays
-            diags.extend(cache_diags.items)
-            if _failed(diags, options) or chosen is None:
-                return _result(False, diags, options, model, None, clock, parsed, counts)
-            outputs = render.render(model, chosen, reuse, diags, options.serve_script,
-                                    options.jobs or os.cpu_count() or 1)
-            # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
-            with write.Writer(config, previous) as writer, contextlib.closing(outputs):
-                for output in outputs:
-                    writer.add(output)
-                clock.lap("render")
-                if _failed(diags, options):
-                    return _result(False, diags, options, model, None, clock, parsed,
-                                   counts)
-                stats = writer.commit()
-            clock.lap("write")
-            state = {"signature": signature, "counts": counts, "stats": stats_known,
-                     "related": memo, "theme": theme_memo,
-                     "next_due": model.next_due.isoformat() if model.next_due else None,
-                     "diagnostics": [list(d.__dict__.values()) for d in content_diags]}
-            before = len(cache_diags.items)
-            store.save(config.output_dir, {"id": stats.id, "files": stats.manifest},
-                       live_keys, state, config.root)
-            diags.extend(cache_diags.items[before:])  # "cache not saved", if it happens
-            clock.lap("save cache")
-            return _result(True, diags, options, model, stats, clock, parsed, counts)
-        finally:
-            store.close()
+        self.store.save(self.config.output_dir, {"id": stats.id, "files": stats.manifest},
+                        self.live_keys, state, self.config.root)
+        self.lap("save cache")
 
+    def result(self, model: Site, stats: write.WriteStats | None) -> BuildResult:
+        """What the build did; it succeeded if it wrote output/ (then `stats` is set)."""
+        return self._result(stats is not None, self._everything(), model, stats,
+                            _counts(model))
 
-def _known(sources: list[SourceFile], hashed_at: int) -> dict:
-    """What discovery may trust next time: each file's stat and hash, and when taken."""
-    return {"at": hashed_at, "files": {s.rel: [*s.stat, s.sha256] for s in sources if s.stat}}
+    def _everything(self) -> Diagnostics:
+        return Diagnostics([*self.diags.items, *self.cache_diags.items])
+
+    def _result(self, ok: bool, diags: Diagnostics, model: Site | None,
+                stats: write.WriteStats | None, counts: str) -> BuildResult:
+        return BuildResult(ok, diags.sorted(self.options.strict), model, stats,
+                           sum(t for _, t in self.laps), self.parsed, tuple(self.laps), counts)
 
 
 def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile],
                theme_digest: str) -> str:
-    """Everything a build's output depends on, but the clock (see `_unchanged`)."""
+    """Everything a build's output depends on, but the clock (see `_Run.nothing_changed`)."""
     from builder import code_digest
     from builder.core.models import config_fingerprint
 
@@ -268,26 +269,6 @@ def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFi
     for src in sources:
         digest.update(f"{src.rel}\0{src.sha256}\0".encode())
     return digest.hexdigest()
-
-
-def _unchanged(state: dict, signature: str, options: BuildOptions, config: SiteConfig,
-               intact: bool) -> tuple[list[Diagnostic], str] | None:
-    """The last build's diagnostics and summary, if it is still exactly right.
-
-    Same sources, settings and templates, output/ untouched since, and no
-    scheduled article has come due: then there is nothing to do.
-    """
-    if not intact or state.get("signature") != signature:
-        return None
-    due = state.get("next_due")
-    if due and not options.future:
-        tz = zoneinfo.ZoneInfo(config.timezone)
-        if (options.now or dt.datetime.now(tz)) >= dt.datetime.fromisoformat(due):
-            return None
-    try:
-        return [Diagnostic(*d) for d in state["diagnostics"]], str(state["counts"])
-    except (KeyError, TypeError):
-        return None
 
 
 def _counts(model: Site) -> str:
@@ -303,10 +284,3 @@ def _counts(model: Site) -> str:
 
 def _failed(diags: Diagnostics, options: BuildOptions) -> bool:
     return any(d.severity == "error" for d in diags.sorted(options.strict))
-
-
-def _result(ok: bool, diags: Diagnostics, options: BuildOptions, model: Site | None,
-            stats: write.WriteStats | None, clock: _Clock, parsed: int,
-            counts: str) -> BuildResult:
-    return BuildResult(ok, diags.sorted(options.strict), model, stats,
-                       sum(t for _, t in clock.laps), parsed, tuple(clock.laps), counts)

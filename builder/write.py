@@ -8,7 +8,9 @@ without error. Then:
 * later builds apply only the difference, under a journal: each replaced or
   deleted file is moved aside before its successor is moved in, so a build
   killed half-way is rolled back by the next one, and Ctrl-C or SIGTERM are
-  held off for the few milliseconds the moves take.
+  held off for the few milliseconds the moves take. Delivered after them,
+  such a signal stops a build whose new site is in place: `commits()` lets
+  the command line say so rather than claim output/ was left as it was.
 
 Files whose bytes did not change are never touched: same bytes, same mtime,
 so rsync and CDNs upload only what changed.
@@ -35,6 +37,7 @@ MARKER = ".broadsheet"
 TMP_PREFIX = ".broadsheet-tmp-"
 LOCK_NAME = ".broadsheet.lock"
 Manifest = dict[str, tuple[str, int, int]]  # rel → (fingerprint, size, mtime_ns)
+_commits = 0  # builds this process has put in place (see commits())
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,22 @@ class WriteStats:
     removed: int  # files of the previous build that are gone
     manifest: Manifest = field(repr=False)
     id: str = ""  # written into output/.broadsheet; names this manifest
+
+
+def commits() -> int:
+    """How many builds this process has put in place so far.
+
+    A Ctrl-C or SIGTERM that arrives while output/ is being switched is held
+    back until the switch is complete, and so stops a build whose new site is
+    already in place. Whoever reports the interrupt compares this count with
+    the one from before the build to tell the old site from the new.
+    """
+    return _commits
+
+
+def _count_commit() -> None:
+    global _commits
+    _commits += 1
 
 
 def check_output_dir(config: SiteConfig) -> None:
@@ -181,16 +200,17 @@ class Writer:
         self.staged: list[str] = []
         self.manifest: Manifest = {}
         self.kept = 0
-        self.made: set[str] = set()
+        self.made: set[str] = set()  # staging folders made so far; add() makes the first
+        # Nothing is made here: a Ctrl-C between this and `with` would leave it behind.
         shutil.rmtree(self.tmp, ignore_errors=True)
-        self.stage.mkdir(parents=True)
 
     def __enter__(self) -> Writer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if not (self.tmp / "journal.json").exists():  # else the next build's recover() needs it
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            with _signals_held():  # a Ctrl-C now would leave half of it behind
+                shutil.rmtree(self.tmp, ignore_errors=True)
 
     def add(self, item: OutputFile) -> None:
         """Stage one output; one identical to the old file's bytes is left alone."""
@@ -227,12 +247,14 @@ class Writer:
             json.dumps(sorted((k, v[0]) for k, v in self.manifest.items())).encode()
         ).hexdigest()[:24]
         marker = f"built by Broadsheet; build {digest}\n"
+        self.stage.mkdir(parents=True, exist_ok=True)  # if nothing was staged
         (self.stage / MARKER).write_text(marker, "utf-8")
         if self.old is None:
             with _signals_held():
                 if self.out.exists():  # an empty folder the user made
                     self.out.rmdir()
                 os.rename(self.stage, self.out)
+                _count_commit()
             removed = 0
         else:
             gone = sorted(set(self._old_files()) - set(self.manifest))
@@ -255,6 +277,7 @@ class Writer:
                     journal.unlink()
                     raise
                 journal.unlink()
+                _count_commit()
             removed = len(gone)
         for key in self.staged:
             st = os.stat(self.out / key)
@@ -338,7 +361,11 @@ def _prune(path: Path, top: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Defer Ctrl-C and SIGTERM while output/ is being changed, then deliver them."""
+    """Defer Ctrl-C and SIGTERM while output/ is being changed, then deliver them.
+
+    Delivered as KeyboardInterrupt once the block is done, whether it put the
+    new site in place or rolled back (see commits()).
+    """
     received: list[int] = []
 
     def hold(signum: int, frame: object) -> None:

@@ -7,7 +7,7 @@ exist, and the content warnings an editor should see (no summary, a source
 curated twice, one tag spelt two ways, articles scheduled for later).
 
 This module is the command and the content warnings, read from the site
-model; checklinks.py reads output/ and finds what does not resolve. A
+model; links.py reads output/ and finds what does not resolve. A
 problem is reported where it can be fixed: when a broken link is written
 in an article's Markdown, at that line of the source file (the site model
 maps output pages back to sources); otherwise at the line of the output
@@ -25,20 +25,17 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from builder import cache as cache_mod
-from builder import pipeline as build_mod
 from builder.commands.common import site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
-from builder.core.models import BuildOptions, Entry, SiteConfig, SourceFile
-from builder.read.discover import discover
+from builder.core.models import BuildOptions, Entry, SiteConfig
 from builder.read.markup import MORE_LINE
 from builder.site import assemble as site_mod
 from builder.write import MARKER
 
-# Built and parse_html moved to checklinks.py; tests still import them from here.
-__all__ = ["Built", "Model", "content_warnings", "parse_html", "read_model", "run",
+# Built and parse_html moved to links.py; tests still import them from here.
+__all__ = ["Built", "Sources", "content_warnings", "parse_html", "read_sources", "run",
            "to_diagnostics"]
 
 
@@ -67,43 +64,41 @@ def to_diagnostics(findings: list[Finding], diags: Diagnostics) -> None:
 
 
 # --------------------------------------------------------------------------
-# Content warnings, from the pipeline stages up to the site model
+# Content warnings, from the site model
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Model:
+class Sources:
+    """What check needs of content/, besides the site model's diagnostics."""
+
     entries: list[Entry]
-    assets: list[SourceFile]
     texts: dict[str, str]  # source rel → its text, to find the line a URL is written on
     origin: dict[str, str]  # output rel → the source rel it is made from
 
 
-def read_model(config: SiteConfig, diags: Diagnostics) -> Model:
-    """The pipeline up to the site model, writing nothing: the cache is only read."""
-    sources = discover(config.root, diags)
-    texts = [s for s in sources if s.kind != "asset"]
-    assets = [s for s in sources if s.kind == "asset"]
-    cache_dir = config.root / ".broadsheet-cache"
-    store = cache_mod.Cache(
-        cache_dir if (cache_dir / "cache.sqlite").is_file() else None,
-        cache_mod.salt(config.markdown, config.timezone, config.base_path), diags)
-    try:  # read only: new results are put into the store, but it is never saved
-        entries, _parsed = build_mod.load_entries(texts, config, store, 1, diags,
-                                                     flush=False)
-    finally:
-        store.close()
-    everything = site_mod.build_site(entries, assets, config,
+def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics) -> Sources:
+    """The pipeline up to the site model, writing nothing: the cache is only read.
+
+    The site as `build` makes it now reports its problems into `diags`; the
+    one with drafts and future articles too maps every page output/ may
+    still hold to its source.
+    """
+    from builder.pipeline import read_model
+
+    options = BuildOptions(now=now, jobs=1, cache_dir=config.root / ".broadsheet-cache")
+    model = read_model(config, options, diags)
+    assets = [s for s in model.sources if s.kind == "asset"]
+    everything = site_mod.build_site(model.entries, assets, config,
                                      BuildOptions(drafts=True, future=True), Diagnostics())
     origin = {a.out_path: a.meta.path for a in everything.articles + everything.pages}
     origin |= {e.out_path: f"content/editions/{e.id}.md" for e in everything.editions
                if e.note_key}
-    return Model(entries, assets, {s.rel: s.content().decode("utf-8", "replace") for s in texts},
-                 origin)
+    texts = {s.rel: s.content().decode("utf-8", "replace") for s in model.sources
+             if s.kind != "asset"}
+    return Sources(model.entries, texts, origin)
 
 
-def content_warnings(model: Model, config: SiteConfig, diags: Diagnostics) -> None:
-    """What `build` warns about, plus missing summaries and scheduled articles."""
-    now = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone))
-    site_mod.build_site(model.entries, model.assets, config, BuildOptions(now=now), diags)
+def content_warnings(model: Sources, now: dt.datetime, diags: Diagnostics) -> None:
+    """Besides what `build` warns about: missing summaries and scheduled articles."""
     for entry in model.entries:
         meta = entry.meta
         if meta.kind != "article" or meta.draft:
@@ -146,8 +141,9 @@ def run(args: argparse.Namespace) -> int:
             config.root) else str(out)
         raise UsageError(f"no built site in {shown}", "run  broadsheet build  first")
     diags = Diagnostics()
-    model = read_model(config, diags)
-    content_warnings(model, config, diags)
+    now = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone))
+    model = read_sources(config, now, diags)
+    content_warnings(model, now, diags)
     checker = Checker(config, {out: (src, model.texts.get(src, ""))
                                for out, src in model.origin.items()})
     to_diagnostics(checker.run(), diags)

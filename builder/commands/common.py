@@ -1,7 +1,8 @@
-"""What several commands share: the site and build options, and how a build is reported.
+"""What several commands share: the site and build options, how a build is reported, tags.
 
 Not a command itself: `build` and `serve` both build, so both read these
-options and print the same closing line.
+options and print the same closing line; `new` and `import` both take
+--tags. A command imports this, never another command.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from builder.core.errors import Diagnostic, UsageError, display_path
 from builder.core.models import BuildOptions, SiteConfig
+from builder.core.slugs import slug_problem, slugify, tag_key
 
 if TYPE_CHECKING:
     from builder.pipeline import BuildResult
@@ -83,3 +85,21 @@ def summary(result: BuildResult) -> str:
     if warnings:
         text += f"; {warnings} warning{'s' if warnings != 1 else ''}"
     return text
+
+
+def parse_tags(text: str | None) -> list[str]:
+    """`a, b ,c` → [a, b, c]: spaces collapsed, empties and repeats dropped."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for part in (text or "").split(","):
+        tag = " ".join(part.split())
+        if not tag:
+            continue
+        problem = slug_problem(slugify(tag), reserved=False)
+        if problem:
+            raise UsageError(f"tag `{tag}` cannot be a URL: its slug {problem}",
+                             "use a tag with letters or digits")
+        if tag_key(tag) not in seen:
+            seen.add(tag_key(tag))
+            tags.append(tag)
+    return tags

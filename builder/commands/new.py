@@ -28,15 +28,13 @@ from pathlib import Path
 
 import yaml
 
-from builder.commands.common import site_options
+from builder.commands.common import parse_tags, site_options
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
-from builder.core.models import SiteConfig
+from builder.core.models import BuildOptions, SiteConfig
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify, tag_key
 from builder.core.urls import normalise_url
-from builder.read import frontmatter
-from builder.read.discover import discover
 
 SLUG_LENGTH = 60  # a URL segment people can still read and type
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -198,24 +196,6 @@ def parse_date(text: str | None, timezone: str) -> dt.datetime | dt.date:
     return when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
 
 
-def parse_tags(text: str | None) -> list[str]:
-    """`a, b ,c` → [a, b, c]: spaces collapsed, empties and repeats dropped."""
-    tags: list[str] = []
-    seen: set[str] = set()
-    for part in (text or "").split(","):
-        tag = " ".join(part.split())
-        if not tag:
-            continue
-        problem = slug_problem(slugify(tag), reserved=False)
-        if problem:
-            raise UsageError(f"tag `{tag}` cannot be a URL: its slug {problem}",
-                             "use a tag with letters or digits")
-        if tag_key(tag) not in seen:
-            seen.add(tag_key(tag))
-            tags.append(tag)
-    return tags
-
-
 def check_source(url: str | None) -> str | None:
     if url is None:
         return None
@@ -253,19 +233,18 @@ class _Existing:
 
 def _existing(config: SiteConfig) -> _Existing:
     """Read every article's front matter (no Markdown rendering: this must be quick)."""
+    from builder.pipeline import read_model
+
     found = _Existing()
-    diags = Diagnostics()
-    for src in discover(config.root, diags):
-        if src.kind != "article":
-            continue
-        stem = src.rel.rsplit("/", 1)[-1].removesuffix(".md")
-        meta = frontmatter.parse(src, config, Diagnostics())
+    model = read_model(config, BuildOptions(), Diagnostics(), markdown=False)
+    for rel, meta in model.metas.items():
+        stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
         slug = meta.slug if meta else slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
-        found.slugs.setdefault(slug, src.rel)
+        found.slugs.setdefault(slug, rel)
         if meta is None:
             continue
         if meta.source:
-            found.sources.setdefault(normalise_url(meta.source.url), src.rel)
+            found.sources.setdefault(normalise_url(meta.source.url), rel)
         for tag, _line in meta.tags:
             found.tags.setdefault(tag_key(tag), tag)
     return found

@@ -27,7 +27,7 @@ from builder import write
 from builder.commands import reload
 from builder.commands.common import build_options, load_site, options_from, site_options, summary
 from builder.config import load_config
-from builder.core.errors import EXIT_OK, ConfigErrors, Diagnostic, UsageError, emit
+from builder.core.errors import EXIT_OK, ConfigErrors, Diagnostic, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
 from builder.pipeline import build
 
@@ -197,18 +197,8 @@ class Server:
                 ok, problems = result.ok, tuple(result.diagnostics)
                 if ok and result.stats is not None:
                     changed = bool(result.stats.written or result.stats.removed)
-            except ConfigErrors as exc:
-                ok, problems = False, tuple(exc.diagnostics)
-            except UsageError as exc:
-                ok, problems = False, (Diagnostic("broadsheet", 0, 0, "error", exc.message,
-                                                  exc.hint),)
-            except OSError as exc:
-                ok, problems = False, (Diagnostic(str(exc.filename or "broadsheet"), 0, 0,
-                                                  "error", exc.strerror or str(exc)),)
-            except Exception as exc:  # the server must outlive a builder bug
-                ok, problems = False, (Diagnostic(
-                    "broadsheet", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
-                    "this is a bug in Broadsheet; please report it with the file you changed"),)
+            except Exception as exc:  # site.yaml, the disk, even a bug: the server outlives it
+                ok, problems = False, tuple(to_diagnostics(exc))
             emit(list(problems), out)
             snapshot = Snapshot(
                 config.output_dir if config else previous.output_dir,

@@ -7,6 +7,7 @@ Nothing in Broadsheet should reach the user as a traceback.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -124,6 +125,27 @@ class ConfigErrors(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__(f"{len(diagnostics)} configuration problem(s)")
         self.diagnostics = diagnostics
+
+
+def to_diagnostics(exc: Exception) -> list[Diagnostic]:
+    """What an exception that stopped a run says to the user: the one translation.
+
+    The command line and the dev server both show a stopped run this way.
+    A configuration problem carries its own diagnostics; a usage error and
+    an error of the machine (OSError: disk full, permissions) become one
+    each. Anything else is a bug in Broadsheet, and says so.
+    """
+    if isinstance(exc, ConfigErrors):
+        return list(exc.diagnostics)
+    if isinstance(exc, UsageError):
+        return [Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)]
+    if isinstance(exc, OSError):
+        return [Diagnostic(str(exc.filename or "broadsheet"), 0, 0, "error",
+                           f"{exc.strerror or exc}",
+                           "free some disk space" if exc.errno == errno.ENOSPC else None)]
+    return [Diagnostic("broadsheet", 0, 0, "error",
+                       f"internal error: {type(exc).__name__}: {exc}",
+                       "this is a bug in Broadsheet; please report it with the file you changed")]
 
 
 def did_you_mean(word: str, candidates: Iterable[str], max_distance: int = 2) -> str | None:

@@ -10,16 +10,17 @@ site has is render/outputs.py, what each page shows is render/pages.py.
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import jinja2
 
 from builder.core import parallel as workers
-from builder.core.errors import Diagnostics
+from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import OutputFile, Site
 from builder.core.paths import SiteLayout, folder_of_output
 from builder.render.context import SiteInfo
@@ -44,19 +45,6 @@ def fingerprint(*parts: object) -> str:
 PARALLEL_MIN = 400  # fewer pages than this render faster in one process
 CHUNK = 48
 
-
-def render(
-    site: Site,
-    theme: Theme,
-    reusable: dict[str, str],
-    diags: Diagnostics,
-    serve_script: str = "",
-    jobs: int = 1,
-) -> Iterator[OutputFile]:
-    """Every output of the site (the catalogue, render/outputs.py) through `run`."""
-    from builder.render import outputs  # the catalogue sits above the engine that runs it
-
-    return run(outputs.specs(site, theme, serve_script), theme, reusable, diags, jobs)
 
 
 def run(
@@ -97,45 +85,25 @@ def run(
         yield OutputFile(spec.out_path, data, spec.fingerprint)
 
 
-_shared: tuple[list[Spec], Theme] | None = None  # set before forking workers
-
-
-def _render_chunk(bounds: tuple[int, int]) -> tuple[list[tuple[int, bytes]], list]:
-    assert _shared is not None
-    todo, theme = _shared
-    made: list[tuple[int, bytes]] = []
-    diags = Diagnostics()
-    for index in range(*bounds):
-        try:
-            made.append((index, todo[index].make()))
-        except jinja2.TemplateError as exc:
-            _template_error(exc, todo[index], theme, diags)
-    return made, diags.items
-
-
 def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
                      jobs: int) -> Iterator[OutputFile]:
-    global _shared
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _shared = (todo, theme)
-    gc.freeze()  # keep the collector from touching (and so copying) the shared model
-    chunks = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=workers.leave_signals_to_parent)
-    try:
-        with workers.forking():  # the workers are forked by the first submit, in map()
-            results = pool.map(_render_chunk, chunks)
-        for made, problems in results:
+    """The pages of `todo`, made by forked workers (see core.parallel), in the same order."""
+    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK)
+    with contextlib.closing(made):  # on Ctrl-C or a write error: stop the pool now
+        for spec, (data, problems) in zip(todo, made, strict=True):
             diags.extend(problems)
-            for index, data in made:
-                spec = todo[index]
+            if data is not None:
                 yield OutputFile(spec.out_path, data, spec.fingerprint)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: drop chunks not begun
-        _shared = None
-        gc.unfreeze()
+
+
+def _render_one(spec: Spec, theme: Theme) -> tuple[bytes | None, list[Diagnostic]]:
+    """In a worker: one page, or the diagnostics of its template error."""
+    try:
+        return spec.make(), []
+    except jinja2.TemplateError as exc:
+        found = Diagnostics()
+        _template_error(exc, spec, theme, found)
+        return None, found.items
 
 
 def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:

@@ -12,11 +12,12 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 
 from builder import code_digest
-from builder.core.models import Site, config_fingerprint
+from builder.core.errors import Diagnostics
+from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
 from builder.render import feeds, pages, sitemap
 from builder.render.context import site_info
-from builder.render.engine import Job, Spec, fingerprint
+from builder.render.engine import Job, Spec, fingerprint, run
 from builder.render.styles import highlight_css
 from builder.render.theme import Theme
 
@@ -75,3 +76,9 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
     job = job_for(site, theme, serve_script)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
+
+
+def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
+           serve_script: str = "", jobs: int = 1) -> Iterator[OutputFile]:
+    """Every output of the site, made (or reused by fingerprint) by the engine."""
+    return run(specs(site, theme, serve_script), theme, reusable, diags, jobs)

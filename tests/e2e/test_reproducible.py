@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from builder import write
-from builder.pipeline import POOL_MIN
+from builder.read.entries import POOL_MIN
 from builder.render.engine import PARALLEL_MIN
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import zoneinfo
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from builder import cache
 from builder.cache import FORMAT, Cache, dump, load
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, Source, TocEntry
+from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 OUT = Path("/site/output")
+ROOT = Path("/site")
 
 META = ArticleMeta(
     path="content/2024/06/grid.md",
@@ -105,7 +110,7 @@ def test_put_save_and_get_many_round_trip(tmp_path: Path) -> None:
     store = Cache(tmp_path / "c", "salt", Diagnostics())
     key = store.key("content/a.md", "aaa")
     store.put(key, dump(META, RENDERED, DIAGS))
-    store.save(OUT, {}, {key}, {})
+    store.save(OUT, {}, {key})
     store.close()
     again = Cache(tmp_path / "c", "salt", Diagnostics())
     assert again.get_many([key, "missing"]) == {key: (replace(META, body=""), RENDERED, DIAGS)}
@@ -118,13 +123,13 @@ def test_entries_no_source_uses_are_dropped_on_save(tmp_path: Path) -> None:
     old, kept, new = (store.key(f"content/{n}.md", n) for n in ("old", "kept", "new"))
     store.put(old, dump(None, None, []))
     store.put(kept, dump(None, None, []))
-    store.save(OUT, {}, {old, kept}, {})
+    store.save(OUT, {}, {old, kept})
     store.close()
 
     store = Cache(tmp_path, "salt", Diagnostics())
     assert set(store.get_many([kept, new])) == {kept}
     store.put(new, dump(None, None, []))
-    store.save(OUT, {}, {kept, new}, {})
+    store.save(OUT, {}, {kept, new})
     store.close()
 
     store = Cache(tmp_path, "salt", Diagnostics())
@@ -137,11 +142,11 @@ def test_a_deletion_alone_also_drops_the_entry(tmp_path: Path) -> None:
     a, b = store.key("content/a.md", "a"), store.key("content/b.md", "b")
     store.put(a, dump(None, None, []))
     store.put(b, dump(None, None, []))
-    store.save(OUT, {}, {a, b}, {})
+    store.save(OUT, {}, {a, b})
     store.close()
     store = Cache(tmp_path, "salt", Diagnostics())
     store.get_many([a])  # b's source was deleted: nothing new to put
-    store.save(OUT, {}, {a}, {})
+    store.save(OUT, {}, {a})
     store.close()
     store = Cache(tmp_path, "salt", Diagnostics())
     assert set(store.get_many([a, b])) == {a}
@@ -151,15 +156,90 @@ def test_a_deletion_alone_also_drops_the_entry(tmp_path: Path) -> None:
 def test_manifest_and_state_round_trip_per_output_folder(tmp_path: Path) -> None:
     store = Cache(tmp_path, "salt", Diagnostics())
     manifest = {"id": "abc", "files": {"index.html": ["f1", 10, 123]}}
-    state = {"signature": "s", "next_due": None, "diagnostics": [["p", 1, 2, "warning", "m", None]]}
-    store.save(OUT, manifest, set(), state)
+    state = BuildState(signature="s", counts="1 article",
+                       diagnostics=(Diagnostic("p", 1, 2, "warning", "m", None),))
+    store.save(OUT, manifest, set(), state, ROOT)
     store.close()
     store = Cache(tmp_path, "salt", Diagnostics())
     assert store.manifest(OUT) == manifest
-    assert store.info(f"state:{OUT}") == state
+    assert store.state(OUT, ROOT) == state
     assert store.manifest(Path("/elsewhere/output")) == {}
-    assert store.info("state:/elsewhere/output") == {}
+    assert store.state(Path("/elsewhere/output"), ROOT) == BuildState()
     store.close()
+
+
+FULL = BuildState(
+    signature="sig", counts="2 articles, 0 pages, 1 tag, 1 edition",
+    next_due=dt.datetime(2024, 7, 1, 9, tzinfo=BERLIN),
+    diagnostics=(Diagnostic("content/a.md", 3, 7, "error", "bad", "fix it"),
+                 Diagnostic("content/b.md", 0, 0, "warning", "odd", None)),
+    sources=SourceStats(1_700_000_000_000_000_000,
+                        {"content/a.md": (10, 1_600_000_000_000_000_000, 42, "ab" * 32)}),
+    related=RelatedMemo("d", [[1], [0]]),
+    theme=ThemeMemo("t", {"article.html": "f1", "base.html": "f2"}),
+)
+
+
+def test_the_whole_build_state_round_trips_as_typed_data(tmp_path: Path) -> None:
+    store = Cache(tmp_path, "salt", Diagnostics())
+    store.save(OUT, {}, set(), FULL, ROOT)
+    store.close()
+    store = Cache(tmp_path, "salt", Diagnostics())
+    assert store.state(OUT, ROOT) == FULL
+    # The memos and file stats belong to the site; another output folder shares them.
+    other = store.state(Path("/site/public"), ROOT)
+    assert other == BuildState(sources=FULL.sources, related=FULL.related, theme=FULL.theme)
+    store.close()
+
+
+def test_only_json_is_stored_for_the_state(tmp_path: Path) -> None:
+    store = Cache(tmp_path, "salt", Diagnostics())
+    store.save(OUT, {}, set(), FULL, ROOT)
+    assert store.db is not None
+    rows = dict(store.db.execute("SELECT key, value FROM info WHERE key != 'format'"))
+    store.close()
+    assert set(rows) == {f"manifest:{OUT}", f"state:{OUT}", f"stats:{ROOT}",
+                         f"related:{ROOT}", f"theme:{ROOT}"}
+    assert json.loads(rows[f"state:{OUT}"]) == {
+        "signature": "sig", "counts": "2 articles, 0 pages, 1 tag, 1 edition",
+        "next_due": "2024-07-01T09:00:00+02:00",
+        "diagnostics": [["content/a.md", 3, 7, "error", "bad", "fix it"],
+                        ["content/b.md", 0, 0, "warning", "odd", None]]}
+    assert json.loads(rows[f"related:{ROOT}"]) == {"digest": "d", "rows": [[1], [0]]}
+
+
+@pytest.mark.parametrize("key, value", [
+    ("state", {"signature": 1, "counts": "", "next_due": None, "diagnostics": []}),
+    ("state", {"signature": "s", "counts": "", "next_due": "2024-07-01T09:00",  # naive
+               "diagnostics": []}),
+    ("state", {"signature": "s", "counts": "", "next_due": None,
+               "diagnostics": [["p", "1", 0, "error", "m", None]]}),
+    ("state", {"signature": "s", "counts": "", "next_due": None,
+               "diagnostics": [["p", 1, 0, "fatal", "m", None]]}),
+    ("state", {"signature": "s"}),
+    ("state", ["not", "a", "mapping"]),
+    ("stats", {"at": 1, "files": {"content/a.md": [10, 1, 2]}}),
+    ("stats", {"at": 1, "files": {"content/a.md": [10, True, 2, "x"]}}),
+    ("stats", {"at": 1, "files": ["content/a.md"]}),
+    ("related", {"digest": "d", "rows": [[0, -1]]}),
+    ("related", {"digest": "d", "rows": [[0, "1"]]}),
+    ("theme", {"signature": "t", "fingerprints": {"a.html": 5}}),
+])
+def test_a_tampered_part_of_the_state_counts_as_absent(tmp_path: Path, key: str,
+                                                       value: object) -> None:
+    store = Cache(tmp_path, "salt", Diagnostics())
+    store.save(OUT, {}, set(), FULL, ROOT)
+    assert store.db is not None
+    row = f"{key}:{OUT if key == 'state' else ROOT}"
+    with store.db:
+        store.db.execute("UPDATE info SET value = ? WHERE key = ?", (json.dumps(value), row))
+    got = store.state(OUT, ROOT)
+    store.close()
+    absent = {"state": replace(FULL, signature="", counts="", next_due=None, diagnostics=()),
+              "stats": replace(FULL, sources=SourceStats()),
+              "related": replace(FULL, related=None),
+              "theme": replace(FULL, theme=None)}
+    assert got == absent[key]
 
 
 def test_a_corrupt_file_is_ignored_with_a_warning_and_rebuilt(tmp_path: Path) -> None:
@@ -172,7 +252,7 @@ def test_a_corrupt_file_is_ignored_with_a_warning_and_rebuilt(tmp_path: Path) ->
     ]
     key = store.key("content/a.md", "a")
     store.put(key, dump(META, RENDERED, []))
-    store.save(OUT, {"id": "x"}, {key}, {})
+    store.save(OUT, {"id": "x"}, {key})
     store.close()
     diags = Diagnostics()
     store = Cache(tmp_path, "salt", diags)
@@ -197,7 +277,7 @@ def test_an_older_format_is_replaced_quietly(tmp_path: Path) -> None:
     assert store.db.execute("SELECT * FROM info").fetchall() == [("format", FORMAT)]
     assert store.db.execute("SELECT count(*) FROM entries").fetchone() == (0,)
     store.put("k2", dump(None, None, []))
-    store.save(OUT, {}, {"k2"}, {})
+    store.save(OUT, {}, {"k2"})
     assert set(store.get_many(["k", "k2"])) == {"k2"}
     store.close()
 
@@ -206,7 +286,7 @@ def test_an_undecodable_entry_is_a_miss(tmp_path: Path) -> None:
     store = Cache(tmp_path, "salt", Diagnostics())
     store.put("bad", ("[1, 2]", ""))
     store.put("good", dump(None, None, []))
-    store.save(OUT, {}, {"bad", "good"}, {})
+    store.save(OUT, {}, {"bad", "good"})
     assert set(store.get_many(["bad", "good"])) == {"good"}
     store.close()
 
@@ -215,10 +295,10 @@ def test_no_folder_caches_nothing(tmp_path: Path) -> None:
     store = Cache(None, "salt", Diagnostics())
     key = store.key("content/a.md", "a")
     store.put(key, dump(META, RENDERED, []))
-    store.save(OUT, {"id": "x"}, {key}, {"signature": "s"})
+    store.save(OUT, {"id": "x"}, {key}, BuildState(signature="s"), ROOT)
     assert store.get_many([key]) == {}
     assert store.manifest(OUT) == {}
-    assert store.info(f"state:{OUT}") == {}
+    assert store.state(OUT, ROOT) == BuildState()
     store.close()
     assert list(tmp_path.iterdir()) == []
 

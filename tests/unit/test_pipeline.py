@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from builder.config import load_config
 from builder.core.errors import Diagnostics
 from builder.core.models import BuildOptions, SiteConfig, SourceFile
 from builder.core.paths import folder_url
-from builder.pipeline import BuildResult, build, load_entries, process
+from builder.pipeline import BuildResult, build, read_model
+from builder.read.entries import load_entries, process
 
 NOW = dt.datetime(2024, 6, 20, 12, tzinfo=dt.UTC)
 LATER = dt.datetime(2024, 7, 2, 12, tzinfo=dt.UTC)
@@ -173,7 +175,7 @@ def test_load_entries_uses_the_cache(site: Path, tmp_path: Path) -> None:
     assert [e.meta.path for e in entries] == [
         "content/2024/06/first.md", "content/draft.md", "content/later.md",
         "content/pages/about.md", "content/second.md"]
-    store.save(config.output_dir, {}, {store.key(t.rel, t.sha256) for t in texts}, {})
+    store.save(config.output_dir, {}, {store.key(t.rel, t.sha256) for t in texts})
     store.close()
 
     store = cache_mod.Cache(tmp_path / "store", salt, Diagnostics())
@@ -256,3 +258,97 @@ def test_strict_fails_on_a_replayed_warning(make_site) -> None:
     assert strict.site is None
     assert [d.severity for d in strict.diagnostics] == ["error"]
     assert not strict.ok
+
+
+# --------------------------------------------------------------------------
+# The state a build leaves for the next (typed, through the cache)
+# --------------------------------------------------------------------------
+def test_the_build_leaves_its_state_for_the_next(site: Path) -> None:
+    first = run(site)
+    config = config_of(site)
+    store = cache_mod.Cache(site.parent / "cache", "unused", Diagnostics())
+    state = store.state(config.output_dir, config.root)
+    store.close()
+    assert state.counts == first.summary
+    assert [d.format() for d in state.diagnostics] == [UNKNOWN_KEY]
+    assert state.next_due == dt.datetime.fromisoformat("2024-07-01T09:00:00+02:00")
+    assert set(state.sources.known) == set(FILES)
+    assert state.theme is not None and "article.html" in state.theme.fingerprints
+    assert state.related is not None and len(state.related.rows) == 2  # per article shown
+
+
+def test_a_tampered_state_means_a_rebuild_not_a_crash(site: Path) -> None:
+    run(site)
+    config = config_of(site)
+    store = cache_mod.Cache(site.parent / "cache", "unused", Diagnostics())
+    assert store.db is not None
+    with store.db:
+        store.db.execute("UPDATE info SET value = ? WHERE key = ?",
+                         ('{"signature": 5, "diagnostics": "x"}', f"state:{config.output_dir}"))
+        store.db.execute("UPDATE info SET value = ? WHERE key = ?",
+                         ('{"at": 1, "files": {"content/second.md": [1]}}',
+                          f"stats:{config.root}"))
+    store.close()
+    before = snapshot(site / "output")
+    result = run(site)
+    assert result.ok and result.site is not None and result.parsed == 0
+    assert messages(result) == [UNKNOWN_KEY]
+    assert snapshot(site / "output") == before  # the same bytes: nothing rewritten
+    assert run(site).site is None
+
+
+def test_files_touched_but_not_changed_are_hashed_once(site: Path) -> None:
+    config = config_of(site)
+    run(site)
+    page = site / "content/second.md"
+    stat = page.stat()
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10_000_000_000))
+    assert run(site).site is None  # same bytes: nothing to build
+    store = cache_mod.Cache(site.parent / "cache", "unused", Diagnostics())
+    known = store.state(config.output_dir, config.root).sources.known
+    store.close()
+    assert known["content/second.md"][1] == stat.st_mtime_ns - 10_000_000_000
+
+
+# --------------------------------------------------------------------------
+# read_model: the front half alone, writing nothing
+# --------------------------------------------------------------------------
+def test_read_model_reads_the_site_and_writes_nothing(site: Path) -> None:
+    config = config_of(site)
+    diags = Diagnostics()
+    cache = site.parent / "cache"
+    model = read_model(config, BuildOptions(now=NOW, jobs=1, cache_dir=cache), diags)
+    assert [d.format() for d in diags.items] == [UNKNOWN_KEY]
+    assert [s.rel for s in model.sources] == sorted(FILES)
+    assert [e.meta.path for e in model.entries] == sorted(
+        rel for rel in FILES if rel.endswith(".md"))
+    assert set(model.metas) == {e.meta.path for e in model.entries}
+    assert model.site is not None
+    assert [a.meta.slug for a in model.site.articles] == ["second", "first"]  # as built now
+    assert not (site / "output").exists() and not cache.exists()
+
+
+def test_read_model_may_read_a_cache_but_never_saves_to_it(site: Path) -> None:
+    assert run(site).ok
+    config = config_of(site)
+    cache = site.parent / "cache" / "cache.sqlite"
+    saved = cache.read_bytes()
+    (site / "content/2024/06/first.md").write_text(FIRST.replace("First light", "Relit"))
+    model = read_model(config, BuildOptions(drafts=True, future=True, jobs=1,
+                                            cache_dir=cache.parent), Diagnostics())
+    assert model.site is not None
+    assert {a.title for a in model.site.articles} == {"Relit", "Second", "Later", "Draft"}
+    assert cache.read_bytes() == saved
+
+
+def test_read_model_without_markdown_reads_only_front_matter_of_articles(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site({**FILES, "content/broken.md": "---\ndate: 2024-06-10\n---\nNo title.\n"})
+    diags = Diagnostics()
+    model = read_model(config_of(root), BuildOptions(), diags, markdown=False)
+    assert model.entries == [] and model.site is None
+    metas = {rel: meta.title if meta else None for rel, meta in model.metas.items()}
+    assert metas == {"content/2024/06/first.md": "First light", "content/broken.md": None,
+                     "content/draft.md": "Draft", "content/later.md": "Later",
+                     "content/second.md": "Second"}  # no page, no asset
+    assert [d.path for d in diags.items if d.severity == "error"] == ["content/broken.md"]

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -359,3 +360,49 @@ def test_marker_id_names_the_outputs(tmp_path: Path) -> None:
     assert (tmp_path / "one" / "output" / ".broadsheet").read_bytes() == \
         (tmp_path / "two" / "elsewhere" / ".broadsheet").read_bytes()
     assert json.dumps(sorted(one.manifest)) == json.dumps(sorted(NEW))
+
+
+# --------------------------------------------------------------------------
+# Ctrl-C and SIGTERM during the commit: held back, then told truly
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("first_build", [True, False])
+def test_a_signal_during_the_commit_is_delivered_once_the_new_site_is_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_build: bool) -> None:
+    config = make_config(tmp_path / "site")
+    if not first_build:
+        write_files(config, OLD)
+    # The first build renames the staged folder into place; later ones move file by file.
+    where, name = (os, "rename") if first_build else (write, "_move")
+    real = getattr(where, name)
+
+    def interrupted(source: Path, target: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while output/ is being switched
+        real(source, target)
+
+    monkeypatch.setattr(where, name, interrupted)
+    before = write.commits()
+    with pytest.raises(KeyboardInterrupt):
+        write_files(config, NEW)
+    monkeypatch.undo()
+    assert write.commits() == before + 1  # what the command line reads to say so
+    assert {k: v[0] for k, v in tree(config.output_dir).items() if k != write.MARKER} == NEW
+    assert temp_folders(tmp_path / "site") == []
+
+
+def test_a_signal_before_the_commit_leaves_the_old_site_and_no_count(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    write_files(config, OLD)
+    before, old = write.commits(), tree(config.output_dir)
+    with pytest.raises(KeyboardInterrupt), write.Writer(config, {}) as writer:
+        writer.add(OutputFile("index.html", b"<p>half</p>", "f"))
+        os.kill(os.getpid(), signal.SIGINT)
+    assert write.commits() == before
+    assert tree(config.output_dir) == old
+    assert temp_folders(tmp_path / "site") == []
+
+
+def test_the_writer_makes_nothing_until_something_is_staged(tmp_path: Path) -> None:
+    """So a Ctrl-C between Writer() and `with` cannot leave a staging folder behind."""
+    config = make_config(tmp_path / "site")
+    write.Writer(config, {})
+    assert temp_folders(tmp_path / "site") == []

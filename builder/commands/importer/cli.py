@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.commands.common import site_options
+from builder.commands.common import parse_tags, site_options
 from builder.commands.importer.convert import (
     ExistingArticle,
     ImportedArticle,
@@ -40,7 +40,6 @@ from builder.commands.importer.convert import (
     convert,
 )
 from builder.commands.importer.text import title_key
-from builder.commands.new import parse_tags
 from builder.config import load_config
 from builder.core.errors import (
     EXIT_CONTENT,
@@ -51,12 +50,11 @@ from builder.core.errors import (
     display_path,
     emit,
 )
-from builder.core.models import ArticleMeta, SiteConfig, SourceFile
+from builder.core.models import ArticleMeta, BuildOptions, SiteConfig, SourceFile
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
 from builder.core.urls import normalise_url
 from builder.read import frontmatter
-from builder.read.discover import discover
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
 _DUPLICATE_HINT = "import only one of the two files"
@@ -155,20 +153,20 @@ def _check_url(url: str | None) -> str | None:
 
 def index_site(config: SiteConfig) -> SiteIndex:
     """Read every article's front matter (no Markdown: an import must be quick)."""
+    from builder.pipeline import read_model
+
     diags = Diagnostics()
-    sources = discover(config.root, diags) if config.content_dir.is_dir() else []
+    metas = (read_model(config, BuildOptions(), diags, markdown=False).metas
+             if config.content_dir.is_dir() else {})
     existing: list[ExistingArticle] = []
     pages: dict[str, str] = {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for src in sources:
-        if src.kind != "article":
-            continue
-        meta = frontmatter.parse(src, config, diags)
+    for rel, meta in metas.items():
         if meta is None or meta.date is None:
             continue
         source = meta.source.url if meta.source else None
-        existing.append(ExistingArticle(src.rel, meta.title, meta.date.date(), source))
-        pages.setdefault(SiteLayout.of(config).entry_folder(meta), src.rel)
+        existing.append(ExistingArticle(rel, meta.title, meta.date.date(), source))
+        pages.setdefault(SiteLayout.of(config).entry_folder(meta), rel)
         for tag in dict.fromkeys(t for t, _line in meta.tags):
             counts[tag_key(tag)][tag] += 1
     # The spelling most articles use (as the build picks it), the most used tags first,

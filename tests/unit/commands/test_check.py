@@ -336,3 +336,18 @@ def test_parse_html_collects_urls_and_ids():
         ("link", "/x/", 2), ("image", "/p.png", 2), ("image", "/p2.png", 2),
         ("image", "/p3.png", 2), ("script", "/j.js", 2)]
     assert page.ids == {"b", "a1", "old"}
+
+
+def test_check_reads_the_build_cache_but_never_writes_one(site, capsys):
+    _build(capsys)  # --no-cache
+    assert _check(capsys)[0] == 0
+    assert not (site / ".broadsheet-cache").exists()
+    assert main(["build"]) == 0
+    capsys.readouterr()
+    cache = site / ".broadsheet-cache" / "cache.sqlite"
+    saved = cache.read_bytes()
+    beta = site / "content/2024/06/beta.md"  # edited: not in the cache, rendered, not saved
+    beta.write_text(beta.read_text().replace("Back to", "Return to"))
+    code, err = _check(capsys)
+    assert (code, CLEAN.match(err) is not None) == (0, True), err
+    assert cache.read_bytes() == saved

@@ -14,6 +14,7 @@ from builder.core.errors import (
     did_you_mean,
     edit_distance,
     emit,
+    to_diagnostics,
 )
 
 
@@ -99,3 +100,24 @@ def test_exceptions_carry_their_details() -> None:
     assert (err.message, err.hint) == ("bad flag", "try --help")
     items = [Diagnostic("site.yaml", 1, 1, "error", "x")]
     assert ConfigErrors(items).diagnostics == items
+
+
+def _shown(exc: Exception) -> list[str]:
+    return [d.format() for d in to_diagnostics(exc)]
+
+
+def test_to_diagnostics_is_the_one_translation_of_a_stopped_run() -> None:
+    config = [Diagnostic("site.yaml", 1, 1, "error", "the site needs a `title`")]
+    assert to_diagnostics(ConfigErrors(config)) == config
+    assert _shown(UsageError("--jobs must be 0 (all cores) or more")) == [
+        "broadsheet: error: --jobs must be 0 (all cores) or more"]
+    assert _shown(UsageError("no built site in output/", "run  broadsheet build  first")) == [
+        "broadsheet: error: no built site in output/\n  hint: run  broadsheet build  first"]
+    assert _shown(OSError(28, "No space left on device", "output/index.html")) == [
+        "output/index.html: error: No space left on device\n  hint: free some disk space"]
+    assert _shown(PermissionError(13, "Permission denied", "output/a")) == [
+        "output/a: error: Permission denied"]
+    assert _shown(OSError("cache entry vanished")) == ["broadsheet: error: cache entry vanished"]
+    assert _shown(KeyError("x")) == [
+        "broadsheet: error: internal error: KeyError: 'x'\n"
+        "  hint: this is a bug in Broadsheet; please report it with the file you changed"]

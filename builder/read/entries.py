@@ -1,0 +1,94 @@
+"""[SourceFile] → [Entry]: front matter and Markdown of every text, from the cache or made now.
+
+A source whose bytes are unchanged since some earlier build comes from the
+cache; the others are parsed and rendered, by a process pool when there
+are many (a cold build), and stored back as they come.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from builder import cache as cache_mod
+from builder.core import parallel
+from builder.core.errors import Diagnostics
+from builder.core.models import Entry, SiteConfig, SourceFile
+from builder.core.paths import folder_url
+from builder.read import frontmatter, markup
+
+CHANGED = "the file changed while the build was reading it"  # never cached
+POOL_MIN = 64  # below this many new files a pool costs more than it saves
+CHUNK = 16  # files a worker takes at a time
+FLUSH_EVERY = 500  # new cache entries written per batch during a cold build
+
+
+def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
+    """Front matter + Markdown for one file: (rel, cache entry). Runs in workers."""
+    diags = Diagnostics()
+    if not src.loaded:
+        data = src.content()
+        if hashlib.sha256(data).hexdigest() != src.sha256:
+            diags.error(src.rel, 0, 0, CHANGED, "build again once the editor has finished saving")
+            return src.rel, cache_mod.dump(None, None, diags.items)
+        src = replace(src, data=data, loaded=True)
+    meta = frontmatter.parse(src, config, diags)
+    rendered = None
+    if meta is not None:
+        rendered = markup.render(meta.body, meta.summary, folder_url(config, src.rel),
+                                 config.markdown)
+    return src.rel, cache_mod.dump(meta, rendered, diags.items)
+
+
+def _process_all(todo: list[SourceFile], config: SiteConfig,
+                 jobs: int) -> Iterator[tuple[str, tuple[str, str]]]:
+    """Results as they come, so the caller can store them without holding them all."""
+    if jobs > 1 and len(todo) >= POOL_MIN:
+        # Biggest first, so no worker is left with a long file at the end.
+        todo = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
+    else:
+        jobs = 1
+    return parallel.fork_map(partial(process, config=config), todo, jobs, CHUNK)
+
+
+def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
+                 jobs: int, diags: Diagnostics, flush: bool = True) -> tuple[list[Entry], int]:
+    """Front matter and Markdown of every text source: from the cache, else made now.
+
+    Returns the entries (sorted by path) and how many sources were parsed
+    and rendered afresh. New results are put into the store and, with
+    `flush`, written in batches as they arrive, so a cold build holds only
+    a batch of bodies in memory: the rest are read back when a page needs
+    them (see Rendered.html). `jobs` 0 means every core.
+    """
+    keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
+    cached = store.get_many(list(keys.values()), lazy=True)
+    todo = [s for s in texts if keys[s.rel] not in cached]
+    batch: list[tuple[str, tuple[str, str]]] = []
+
+    def settle() -> None:
+        lazy = flush and store.flush()
+        for rel, text in batch:
+            source = store.html_source(keys[rel]) if lazy else None
+            cached[keys[rel]] = cache_mod.load(text[0], "" if lazy else text[1], source)
+        batch.clear()
+
+    with contextlib.closing(_process_all(todo, config, jobs or parallel.cores())) as results:
+        for rel, text in results:
+            if CHANGED not in text[0]:  # a moving target is reported, not remembered
+                store.put(keys[rel], text)
+            batch.append((rel, text))
+            if len(batch) >= FLUSH_EVERY:
+                settle()
+    settle()
+    entries: list[Entry] = []
+    for src in sorted(texts, key=lambda s: s.rel):
+        meta, rendered, found = cached[keys[src.rel]]
+        if found:
+            diags.extend(found)
+        if meta is not None and rendered is not None:
+            entries.append(Entry(src.sha256, meta, rendered))
+    return entries, len(todo)
