@@ -264,9 +264,8 @@ def read_input(file: Path) -> bytes:
 def plan(item: Input, options: ImportOptions, config: SiteConfig, site: SiteIndex,
          earlier: list[Planned]) -> Planned:
     """Convert one input and refuse anything that would overwrite or duplicate."""
-    if item.url and options.url is None:
-        options = replace(options, url=item.url)
-    article = convert(item.path, item.data, replace(options, charset=item.charset))
+    article = convert(item.path, item.data,
+                      replace(options, fetched_from=item.url, charset=item.charset))
     meta = _as_built(article, config)
     page = folder_of(meta, config)
     rel = article.rel_path

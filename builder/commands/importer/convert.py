@@ -81,6 +81,8 @@ class ImportOptions:
     timezone: str = "UTC"
     now: datetime.datetime | None = None  # None: `date:` is the original's (--date-from-source)
     charset: str | None = None  # what the server said, for a fetched page
+    fetched_from: str | None = None  # where a fetched page ended up: the source URL when the
+    # page names none itself, and the base of its relative links
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
     decoded = decode(data, options.charset)
     text = decoded.text
     is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or _HTML_START.match(text[:4096])
-    draft = read_html(text, zone, options.url) if is_html else read_text(text, zone)
+    base = options.url or options.fetched_from
+    draft = read_html(text, zone, base) if is_html else read_text(text, zone)
     swept = sweep(draft.blocks, draft.title, zone)
     blocks = tuple(Block("h2", b.items, b.line, b.group) if b.kind == "h1" else b
                    for b in (swept.blocks if is_html else subheads(swept.blocks)))
@@ -206,7 +209,7 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
     assert original is not None  # both readers refuse an article without one
     date: Date = options.now.replace(microsecond=0) if options.now else original
     day = date.astimezone(zone).date() if isinstance(date, datetime.datetime) else date
-    url = options.url or draft.url
+    url = options.url or draft.url or options.fetched_from
     if url:  # keep the URL as given, minus tracking parameters and fragment
         parts = urlsplit(url.strip())
         url = urlunsplit(parts._replace(query=_untracked(parts.query), fragment=""))
