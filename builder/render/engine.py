@@ -250,7 +250,7 @@ def _json_ld(article: Article, site: Site) -> str:
     }
     if article.meta.image:
         data["image"] = feeds.image_url(article, config)
-    if article.meta.source:
+    if article.meta.source and article.meta.source.url:
         data["isBasedOn"] = article.meta.source.url
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # Inside <script>, `</` and `<!--` must never appear literally.

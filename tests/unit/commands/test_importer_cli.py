@@ -356,6 +356,10 @@ def test_source_name_without_a_url_credits_the_publication_and_builds(
     assert "\nsource:\n  name: Estuary Courier\n  author: Ana Lucía Ferreira\n" \
         "  date: 2024-06-23\n---\n" in (site / HARBOUR_REL).read_text("utf-8")
     assert main(["build", "--no-cache"]) == 0
+    page = (site / "output/2024/06/harbour-town-votes-to-keep-its-last-ferry/index.html")
+    assert ('<p class="source">Originally published by Ana Lucía Ferreira in Estuary Courier, '
+            'on <time datetime="2024-06-23">') in page.read_text("utf-8")
+    assert main(["check"]) == 0  # no empty link in the page or the feeds
 
 
 def test_date_from_source_dates_the_article_by_its_dateline(
@@ -423,3 +427,47 @@ def test_a_file_appearing_after_the_checks_is_not_replaced(
                    "  hint: run the import again for the files not written\n"
                    f"not written: {HARBOUR}\n")
     assert (site / HARBOUR_REL).read_text("utf-8") == "someone else's work\n"
+
+
+# --- what a real run reports ----------------------------------------------------------
+
+COMMENTS = FIXTURES / "texts" / "comments_thread.txt"
+COMMENTS_REL = "content/2024/06/town-council-votes-to-light-the-old-bridge-at-night.md"
+
+
+def test_removed_text_that_reads_like_the_article_is_a_warning(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, COMMENTS)
+    hint = "  hint: if it belongs to the article, copy it from the input into the written file\n"
+    assert (code, out) == (0, COMMENTS_REL + "\n")
+    assert err == (
+        f"{COMMENTS}:11: warning: removed text that reads like the article (comments, after "
+        "“3 Comments”): “Jo Marsh September 9, 2024 at 6:12 pm About time, the bridge is "
+        "beautiful and nobody can see it after dark.”\n" + hint +
+        f"{COMMENTS}:16: warning: removed text that reads like the article (comments, after "
+        "“3 Comments”): “Pete Lang September 10, 2024 at 8:40 am What about the bats under "
+        "the arches?”\n" + hint + SUMMARY.format(1, "", 6))
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer_cli, "MAX_INPUT_BYTES", 1024 * 1024)
+    big = site / "big.html"
+    big.write_bytes(b"<p>" + b"x" * (1024 * 1024))
+    code, _out, err = _run(capsys, big)
+    assert code == 1
+    assert err == (f"{big}: error: file is 1,048,579 bytes, over the 1 MB limit\n"
+                   "  hint: save only the article (text, or the page without its media)\n"
+                   + NOTHING)
+
+
+def test_a_fresh_site_gets_the_countries_of_the_headline_as_tags(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(make_site({}))
+    code, out, _err = _run(capsys, FIXTURES / "texts" / "sample_shape.txt", "--dry-run")
+    assert code == 0
+    assert "\ntags:\n- Chile\n- Peru\n---\n" in out

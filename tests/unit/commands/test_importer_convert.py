@@ -682,3 +682,9 @@ def test_source_name_without_a_url_credits_the_publication_and_the_writer() -> N
     assert front["source"] == {"url": "https://courier.example/ferry",
                                "author": "Ana Lucía Ferreira", "date": datetime.date(2024, 6, 23)}
     assert "author" not in front
+
+
+def test_no_slug_anywhere_is_refused() -> None:
+    failure = _failure(f"2024-06-23\n★ ★ ★\n{BODY}".encode(), name="★.txt")
+    assert failure.message == "the slug from the headline is empty once symbols are removed"
+    assert failure.hint == "edit the headline in the input, or pass --url with the address"
