@@ -303,18 +303,19 @@ class _Schema(FieldReader):
         fields: dict[str, YamlValue] = value.value
         self.unknown_keys(fields, _SOURCE_KEYS, "source")
         url = fields.get("url")
-        if url is None:
+        name, author = self.text(fields, "name", None), self.text(fields, "author", None)
+        if url is None and not (name or author):  # a credit needs a link, a name or a writer
             self.error(value, "`source` needs a `url`", "add  url: https://...")
             return None
-        name, author = self.text(fields, "name", None), self.text(fields, "author", None)
         when = fields.get("date")
         # The original's date is shown as written: no time zone is applied.
         day = self.to_date(when, "source.date") if when and when.kind != "null" else None
-        if not self._source_url(url):
+        if url is not None and not self._source_url(url):
             return None
-        return Source(url=str(url.value).strip(), name=name or "", author=author or "",
+        link = str(url.value).strip() if url is not None else ""
+        return Source(url=link, name=name or "", author=author or "",
                       date=day.date() if isinstance(day, dt.datetime) else day,
-                      key=normalise_url(str(url.value).strip()))
+                      key=normalise_url(link) if link else "")
 
     def _source_url(self, url: YamlValue) -> bool:
         if url.kind != "str" or not re.match(r"https?://[^\s/]+", str(url.value).strip()):

@@ -123,7 +123,7 @@ def json_ld(article: Article, site: Site, layout: SiteLayout) -> str:
     }
     if article.meta.image:
         data["image"] = layout.image_url(article.meta)
-    if article.meta.source:
+    if article.meta.source and article.meta.source.url:
         data["isBasedOn"] = article.meta.source.url
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # Inside <script>, `</` and `<!--` must never appear literally.

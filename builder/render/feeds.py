@@ -159,8 +159,10 @@ def source_line(article: Article) -> str:
     by = f" by {escape(source.author)}" if source.author else ""
     where = "in" if source.name else "at"
     link = f'<a href="{escape(source.url, quote=True)}">{escape(source.name or source.url)}</a>'
+    # An import may credit a publication or writer without a URL: then there is no link.
+    place = f" {where} {link}" if source.url else f" in {escape(source.name)}" * bool(source.name)
     when = f", on {date_long(source.date)}" if source.date else ""
-    return f'<p class="source">Originally published{by} {where} {link}{when}.</p>'
+    return f'<p class="source">Originally published{by}{place}{when}.</p>'
 
 
 def article_item(article: Article, layout: SiteLayout) -> formats.FeedItem:
@@ -180,7 +182,7 @@ def article_item(article: Article, layout: SiteLayout) -> formats.FeedItem:
         content_html=absolutize(body, url) + ("\n" + attribution if attribution else ""),
         tags=tuple(t.name for t in article.tags),
         authors=article.meta.authors,
-        external_url=source.url if source else None,
+        external_url=(source.url or None) if source else None,
         image=layout.image_url(article.meta),
         source_html=attribution,
     )

@@ -166,7 +166,7 @@ def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
     seen: dict[str, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
         source = entry.meta.source
-        if source is None:
+        if source is None or not source.url:  # a credit without a link curates no URL
             continue
         key = source.key or normalise_url(source.url)
         if key in seen:

@@ -1,20 +1,23 @@
-"""`broadsheet import FILE…`: add received articles to content/, never losing work.
+"""`broadsheet import FILE|DIR|URL…`: add received articles to content/, never losing work.
 
-The conversion itself is `importer.convert` (pure); this module decides what the site
-already holds, where each file goes and whether anything is written at all:
+The conversion itself is `importer.convert` (pure); this module gathers the inputs (files,
+the text and HTML files in a folder, pages fetched by `importer.fetch`), decides what the
+site already holds, where each file goes and whether anything is written at all:
 
-- Every FILE is read, converted and checked before anything is written. If any of them
+- Every input is read, converted and checked before anything is written. If any of them
   fails, each problem is printed (`path: error: message` + hint), nothing is written
   and the exit code is 1, so a re-run after fixing one file cannot half-import a batch.
 - Nothing is overwritten: an existing file at the target path, an article that would
-  publish at the same URL, the same source URL or the same title and date (in the site
-  or earlier in the same run) is an error naming the other article. Files are created
-  with open(..., "x"), so even a file appearing meanwhile is not replaced.
-- `--url` names one article, so it is refused with more than one FILE; `--source-name`
-  and `--tags` apply to every FILE (a batch saved from one publication is common).
+  publish at the same URL, the same source URL, the same text or the same title and date
+  (in the site or earlier in the same run) is an error naming the other article. Files
+  are created with open(..., "x"), so even a file appearing meanwhile is not replaced.
+- `--url` names one article, so it is refused with more than one input; `--source-name`
+  and `--tags` apply to every input (a batch saved from one publication is common).
 - Each converted file is parsed with the build's own front-matter checks before it is
   written, so an imported article builds as it is.
-- `--dry-run` prints each file's text on stdout (its path on stderr) and writes nothing.
+- `--dry-run` prints each file's text on stdout and its path and removal report on
+  stderr, and writes nothing. A real run prints each path on stdout, one summary line
+  on stderr, and a warning for every removed piece that reads like body text.
 
 Articles elsewhere in content/ that have errors are skipped (an import must not fail
 because another article is broken), and a one-line note says how many there are.
@@ -28,7 +31,7 @@ import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.commands.common import parse_tags, site_options
@@ -37,9 +40,11 @@ from builder.commands.importer.convert import (
     ImportedArticle,
     ImportFailure,
     ImportOptions,
+    body_key,
     convert,
 )
-from builder.commands.importer.text import title_key
+from builder.commands.importer.model import title_key
+from builder.commands.importer.report import WARNING_HINT, dropped, report_lines, warns
 from builder.config import load_config
 from builder.core.errors import (
     EXIT_CONTENT,
@@ -57,6 +62,7 @@ from builder.core.urls import normalise_url
 from builder.read import frontmatter
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
+SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")  # what a folder is searched for
 _DUPLICATE_HINT = "import only one of the two files"
 _SLUG_HINT = "the slug comes from the headline: change the headline in the file, or edit {}"
 
@@ -73,37 +79,60 @@ class SiteIndex:
 
 
 @dataclass(frozen=True)
-class Planned:
-    """One FILE, converted and checked, ready to write."""
+class Input:
+    """One article to import, as read: a file, a file in a folder, or a fetched page."""
 
-    shown: str  # the FILE as given on the command line
+    shown: str  # how the report and errors name it
+    path: Path  # its name (a fetched page's is `page.html`), for telling HTML from text
+    data: bytes
+    url: str | None = None  # where a fetched page ended up
+    charset: str | None = None  # what the server said the page's charset is
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One input, converted and checked, ready to write."""
+
+    shown: str  # the input as given on the command line
     article: ImportedArticle
     meta: ArticleMeta  # the converted file as the build will read it
     page: str  # its output folder, e.g. 2024/06/slug/
 
 
-
-HELP = "turn received articles (text or HTML) into Markdown"
+HELP = "turn received articles (text, saved pages or links) into Markdown"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
-    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("inputs", nargs="+", metavar="FILE|DIR|URL",
+                        help="article files, folders of them, or http(s) addresses")
     parser.add_argument("--url", help="the original article's URL")
     parser.add_argument("--source-name", help="the original publication's name")
     parser.add_argument("--tags", default="", help="comma-separated tags to add")
-    parser.add_argument("--dry-run", action="store_true", help="print instead of writing")
+    parser.add_argument("--date-from-source", action="store_true",
+                        help="date the article by the original's dateline, not by today")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the article and what was removed, instead of writing")
+
+
+def now(timezone: str) -> dt.datetime:
+    """The moment of import in the site time zone (a seam for tests)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(timezone)).replace(microsecond=0)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Convert every FILE; write them all (printing each path) or, on any error, none."""
+    """Convert every input; write them all (printing each path) or, on any error, none."""
     config = load_config(args.config, args.output)
-    files: list[Path] = args.files
-    if args.url is not None and len(files) > 1:
-        raise UsageError(f"--url names one article, but {len(files)} files were given",
-                         "import the files one at a time, each with its own --url")
     url = _check_url(args.url)
     tags = parse_tags(args.tags)
+    problems: list[Diagnostic] = []
+    inputs = gather(args.inputs, problems)
+    count = len(inputs) + len(problems)
+    if args.url is not None and count > 1:
+        raise UsageError(f"--url names one article, but {count} files were given",
+                         "import the files one at a time, each with its own --url")
     site = index_site(config)
     if site.broken:
         many = site.broken != 1
@@ -118,23 +147,27 @@ def run(args: argparse.Namespace) -> int:
         vocabulary=site.vocabulary,
         existing=site.existing,
         timezone=config.timezone,
+        now=None if args.date_from_source else now(config.timezone),
     )
     planned: list[Planned] = []
-    problems: list[Diagnostic] = []
-    for file in files:
+    for item in inputs:
         try:
-            planned.append(plan(file, options, config, site, planned))
+            planned.append(plan(item, options, config, site, planned))
         except ImportFailure as exc:
-            problems.append(Diagnostic(str(file), 0, 0, "error", exc.message, exc.hint or None))
+            problems.append(Diagnostic(item.shown, exc.line, 0, "error", exc.message,
+                                       exc.hint or None))
     if problems:
         emit(problems, sys.stderr)
-        print(f"nothing written: {len(problems)} of {len(files)} file"
-              f"{'s' if len(files) != 1 else ''} could not be imported", file=sys.stderr)
+        print(f"nothing written: {len(problems)} of {count} file"
+              f"{'s' if count != 1 else ''} could not be imported", file=sys.stderr)
         return EXIT_CONTENT
     if args.dry_run:
         for item in planned:
             shown = display_path(config.root / item.article.rel_path)
             print(f"dry run: would write {shown}", file=sys.stderr, flush=True)
+            for line in report_lines(item.shown, item.article.removals,
+                                     item.article.converted_from):
+                print(f"  {line}", file=sys.stderr)
             print(item.article.text, end="", flush=True)
         return EXIT_OK
     return write(planned, config)
@@ -165,7 +198,8 @@ def index_site(config: SiteConfig) -> SiteIndex:
         if meta is None or meta.date is None:
             continue
         source = meta.source.url if meta.source else None
-        existing.append(ExistingArticle(rel, meta.title, meta.date.date(), source))
+        existing.append(ExistingArticle(rel, meta.title, original_day(meta), source,
+                                        body_key(meta.body)))
         pages.setdefault(SiteLayout.of(config).entry_folder(meta), rel)
         for tag in dict.fromkeys(t for t, _line in meta.tags):
             counts[tag_key(tag)][tag] += 1
@@ -182,12 +216,36 @@ def index_site(config: SiteConfig) -> SiteIndex:
     )
 
 
+def gather(args: list[str], problems: list[Diagnostic]) -> list[Input]:
+    """Every input as bytes: files as given, a folder's text and HTML files (sorted, in
+    subfolders too, hidden ones skipped), pages fetched from http(s) addresses. What
+    cannot be read is a problem, and the others are still read so all are reported."""
+    inputs: list[Input] = []
+    for arg in args:
+        try:
+            if re.match(r"(?i)https?://", arg):
+                from builder.commands.importer.fetch import fetch  # urllib and ssl: when needed
+
+                page = fetch(arg)
+                inputs.append(Input(arg, Path("page.html"), page.data, page.url, page.charset))
+            elif Path(arg).is_dir():
+                found = sorted(p for p in Path(arg).rglob("*") if p.suffix.lower() in SUFFIXES
+                               and p.is_file() and not any(
+                                   part.startswith(".") for part in p.relative_to(arg).parts))
+                if not found:
+                    raise ImportFailure("no .txt or .html files in this folder",
+                                        hint="save the articles as .txt or .html files")
+                inputs += [Input(str(p), p, read_input(p)) for p in found]
+            else:
+                inputs.append(Input(arg, Path(arg), read_input(Path(arg))))
+        except ImportFailure as exc:
+            problems.append(Diagnostic(arg, exc.line, 0, "error", exc.message, exc.hint or None))
+    return inputs
+
+
 def read_input(file: Path) -> bytes:
     """The FILE's bytes, or an ImportFailure saying why it cannot be read."""
     try:
-        if file.is_dir():
-            raise ImportFailure("is a folder, not a file",
-                                hint="pass the article files themselves, e.g. folder/*.txt")
         size = file.stat().st_size
         if size > MAX_INPUT_BYTES:
             raise ImportFailure(
@@ -201,10 +259,11 @@ def read_input(file: Path) -> bytes:
                             hint="check that the file exists and is readable") from None
 
 
-def plan(file: Path, options: ImportOptions, config: SiteConfig, site: SiteIndex,
+def plan(item: Input, options: ImportOptions, config: SiteConfig, site: SiteIndex,
          earlier: list[Planned]) -> Planned:
-    """Convert one FILE and refuse anything that would overwrite or duplicate."""
-    article = convert(file, read_input(file), options)
+    """Convert one input and refuse anything that would overwrite or duplicate."""
+    article = convert(item.path, item.data,
+                      replace(options, fetched_from=item.url, charset=item.charset))
     meta = _as_built(article, config)
     page = SiteLayout.of(config).entry_folder(meta)
     rel = article.rel_path
@@ -219,24 +278,32 @@ def plan(file: Path, options: ImportOptions, config: SiteConfig, site: SiteIndex
             raise ImportFailure(f"tag `{tag}` would have the same URL as the site's tag "
                                 f"`{other}`", hint=f"use `{other}`, or another tag")
     for prev in earlier:
-        if meta.source and prev.meta.source and (
+        if meta.source and prev.meta.source and meta.source.url and (
             normalise_url(meta.source.url) == normalise_url(prev.meta.source.url)
         ):
             same = "source URL"
-        elif title_key(meta.title) == title_key(prev.meta.title) and _day(meta) == _day(prev.meta):
+        elif title_key(meta.title) == title_key(prev.meta.title) and (
+            original_day(meta) == original_day(prev.meta)
+        ):
             same = "title and date"
+        elif article.text_key == prev.article.text_key:
+            same = "text"
         elif prev.article.rel_path == rel or prev.page == page:
             same = f"target {rel}"
         else:
             continue
         raise ImportFailure(f"same {same} as {prev.shown}, also in this import",
                             hint=_DUPLICATE_HINT)
-    return Planned(str(file), article, meta, page)
+    return Planned(item.shown, article, meta, page)
 
 
-def _day(meta: ArticleMeta) -> dt.date | None:
-    """The article's day in the site time zone (front matter dates are already in it)."""
-    return meta.date.date() if meta.date else None
+def original_day(meta: ArticleMeta) -> dt.date:
+    """The day of the original: `source.date`, else (an article dated by its source, as
+    imports were before `date:` became the day of curation) its own date."""
+    if meta.source and meta.source.date:
+        return meta.source.date
+    assert meta.date is not None  # articles without a date are not indexed
+    return meta.date.date()
 
 
 def _as_built(article: ImportedArticle, config: SiteConfig) -> ArticleMeta:
@@ -255,7 +322,8 @@ def _as_built(article: ImportedArticle, config: SiteConfig) -> ArticleMeta:
 
 
 def write(planned: list[Planned], config: SiteConfig) -> int:
-    """Create each file (never replacing one) and print its path on stdout."""
+    """Create each file (never replacing one), print its path on stdout, then one summary
+    line and a warning for each removed piece that reads like body text."""
     for item in planned:
         target = config.root / item.article.rel_path
         shown = display_path(target)
@@ -278,7 +346,26 @@ def write(planned: list[Planned], config: SiteConfig) -> int:
             target.unlink(missing_ok=True)  # our own half-written file, not the editor's work
             return _stopped(item, shown, f"cannot write: {exc.strerror or exc}", planned)
         print(shown, flush=True)
+    emit([Diagnostic(item.shown, r.line, 0, "warning",
+                     f"removed text that reads like the article ({r.reason}): “{r.text}”",
+                     WARNING_HINT)
+          for item in planned for r in item.article.removals if warns(r)], sys.stderr)
+    print(_summary(planned), file=sys.stderr)
     return EXIT_OK
+
+
+def _summary(planned: list[Planned]) -> str:
+    """One line: how many articles, and how much furniture was left out of them."""
+    count = len(planned)
+    removed = sum(dropped(p.article.removals) for p in planned)
+    converted = sum(1 for p in planned if p.article.converted_from)
+    line = f"imported {count} article{'s' if count != 1 else ''}"
+    if removed:
+        line += (f", leaving out {removed} piece{'s' if removed != 1 else ''} of site furniture "
+                 "(--dry-run lists them)")
+    if converted:
+        line += f"; {converted} converted to UTF-8"
+    return line
 
 
 def _stopped(item: Planned, shown: str, message: str, planned: list[Planned]) -> int:

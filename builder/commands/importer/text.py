@@ -1,255 +1,253 @@
-"""Reading side of `broadsheet import`, part one: the neutral block model and plain text.
+"""The plain-text reader: an article as editors receive it scraped or pasted.
 
-Both input shapes (plain text here, saved pages in `importer_html`) become the same
-`Block`/`Inline` values, so site furniture is removed once (`clean`) and `importer.py`
-only ever turns blocks into Markdown. Datelines live here because they are the heart of
-the plain-text shape; the HTML reader reuses `parse_date` for the dates pages give.
+The shape: within the first lines a dateline, a headline and maybe a byline or a "Tags:"
+line, in any order; then paragraphs (separated by blank lines, hard-wrapped lines joined;
+a text with no blank line at all has one paragraph per line), with site furniture mixed
+in and usually trailing. This module finds the head and cuts the body into blocks, each
+with the line it starts on; `furniture.sweep` then removes what is not the article, and
+short lines that read as subheads become headings. Every line that does not reach the
+body is a `Removal`, so the report accounts for all of the input.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-
-class ImportFailure(Exception):
-    """Why a file cannot be imported, with a hint the CLI prints under the error."""
-
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
-@dataclass(frozen=True)
-class Inline:
-    """A run of text, optionally a link: the only inline markup an import keeps."""
-
-    text: str
-    href: str | None = None
-
-
-@dataclass(frozen=True)
-class Block:
-    """A body block; kind is "p", "h1".."h6", "quote", "ul" or "ol".
-
-    Each item is one line of inlines: a paragraph or heading has one item, a quote one per
-    quoted paragraph, a list one per list item.
-    """
-
-    kind: str
-    items: tuple[tuple[Inline, ...], ...]
-
-
-Date = datetime.date | datetime.datetime
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An article as read, before cleaning: the common shape of both input kinds."""
-
-    title: str
-    date: Date
-    blocks: tuple[Block, ...]
-    author: str | None = None
-    url: str | None = None
-    site_name: str | None = None
-
-
-def words(text: str) -> frozenset[str]:
-    """A set from a space-separated literal, which keeps long word lists compact."""
-    return frozenset(text.split())
-
-
-def collapse(text: str) -> str:
-    """Runs of whitespace as one space, ends trimmed."""
-    return " ".join(text.split())
-
-
-def title_key(title: str) -> str:
-    """Titles (and tags) compare casefolded with whitespace collapsed."""
-    return collapse(title).casefold()
-
-
-ASCII_WS = re.compile(r"[ \t\n\r\f\v]+")
-
-
-def inline_runs(item: tuple[Inline, ...]) -> list[tuple[str, str | None]]:
-    """(text, href) runs: whitespace collapsed as a browser would, adjacent text merged,
-    spaces moved out of link text, the ends trimmed, so rendering needs no more care."""
-    flat: list[tuple[str, str | None]] = []
-    for inline in item:
-        text = ASCII_WS.sub(" ", inline.text)
-        core = text.strip(" ")
-        if inline.href and core:
-            flat += [(text[: text.index(core)], None), (core, inline.href)]
-            flat.append((" " if text.endswith(" ") else "", None))
-        else:
-            flat.append((text, None))
-    runs: list[tuple[str, str | None]] = []
-    for text, href in flat:
-        if href is None and runs and runs[-1][1] is None:
-            runs[-1] = (re.sub(" {2,}", " ", runs[-1][0] + text), None)
-        else:
-            runs.append((text, href))
-    if runs and runs[0][1] is None:
-        runs[0] = (runs[0][0].lstrip(), None)
-    if runs and runs[-1][1] is None:
-        runs[-1] = (runs[-1][0].rstrip(), None)
-    return [(text, href) for text, href in runs if text]
-
-
-def plain_text(item: tuple[Inline, ...]) -> str:
-    """The text of one item as a reader sees it (links as their text)."""
-    return "".join(text for text, _ in inline_runs(item))
-
-
-# --- dates ----------------------------------------------------------------------------
-
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-    "nov": 11, "november": 11, "dec": 12, "december": 12,
-}  # fmt: skip
-_PREFIX = r"(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s+)?"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_MONTH_DAY = r"(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?"
-_DAY_MONTH = r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[a-z]{3,9})\.?,?"
-_DATELINE = re.compile(
-    rf"{_PREFIX}{_WEEKDAY}(?:{_MONTH_DAY}|{_DAY_MONTH})\s+(?P<y>\d{{4}})"
-    r"(?:(?:,|\s+at|\s*[-–—|·])?\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?(?:\s*(?P<tz>z|utc|gmt|[+-]\d{2}:?\d{2}))?)?\s*",
-    re.I,
+from builder.commands.importer.bylines import Byline, read_byline
+from builder.commands.importer.dates import BadDate, find_dates, relative_date, rest_of_line
+from builder.commands.importer.furniture import (
+    block_reads_as_body,
+    body_like,
+    furniture,
+    heading_kind,
+    source_tags,
+)
+from builder.commands.importer.model import (
+    Block,
+    Date,
+    Draft,
+    ImportFailure,
+    Inline,
+    Removal,
+    block_text,
+    collapse,
 )
 
-
-def parse_date(text: str, zone: datetime.tzinfo) -> Date | None:
-    """A date, or an aware datetime (naive ones get `zone`), from ISO 8601, RFC 2822 or
-    a common English dateline; None when text is not one."""
-    text = text.strip()
-    try:
-        if re.match(r"\d{4}-\d{2}-\d{2}", text):
-            if len(text) == 10:
-                return datetime.date.fromisoformat(text)
-            value = datetime.datetime.fromisoformat(text).replace(microsecond=0)
-            return value if value.tzinfo else value.replace(tzinfo=zone)
-        m = _DATELINE.fullmatch(text)
-        if not m or (month := (m["mon"] or m["mon2"]).lower()) not in _MONTHS:
-            return None
-        day = datetime.date(int(m["y"]), _MONTHS[month], int(m["d"] or m["d2"]))
-        if m["H"] is None:
-            return day
-        hour = int(m["H"]) % 12 + (12 if m["ampm"][0] in "pP" else 0) if m["ampm"] else int(m["H"])
-        tz = zone
-        if m["tz"]:
-            offset = re.sub("(?i)utc|gmt", "Z", m["tz"]).upper()
-            tz = datetime.datetime.strptime(offset, "%z").tzinfo or zone
-        clock = datetime.time(hour, int(m["M"]), int(m["S"] or 0))
-        return datetime.datetime.combine(day, clock, tzinfo=tz)
-    except ValueError:
-        return None
-
-
-# --- site furniture -------------------------------------------------------------------
-
-_ZONE_START = re.compile(  # everything from such a line on is site furniture
-    r"(?:more (?:articles|stories|news|from .{1,40})|related(?: (?:articles|posts|stories|"
-    r"news|content|coverage|reading|links))?|read (?:more|next|also)|you (?:may|might) also "
-    r"like|recommended(?: for you)?|(?:most )?popular(?: now)?|trending(?: now)?|latest "
-    r"(?:news|stories|articles|posts)|leave a (?:comment|reply)(?: cancel reply)?|"
-    r"\d* ?comments?(?: \(\d+\))?|post a comment|join the discussion|add a comment|"
-    r"please enter your comment!?)[:.]?",
-    re.I,
-)
-_DROP_LINE = re.compile(  # single furniture lines, wherever they are
-    r"(?:subscribe(?: now| today| here| for free)?|subscribe to (?:our|the|my) .{0,40}"
-    r"(?:newsletter|channel|podcast|feed|updates|alerts|mailing list)|sign up (?:for|to) "
-    r"(?:our|the) .{0,40}(?:newsletter|briefing|updates|alerts|emails?)|"
-    r"your email address will not be published.*|required fields are marked.*|"
-    r"(?:comment|name|e-?mail|website|url) ?\*?|save my name, email,? and website.*|"
-    r"post comment|submit comment|notify me of .*|please enter your (?:name|email).*|"
-    r"you have entered an incorrect email.*|this site is protected by recaptcha.*|"
-    r"the recaptcha verification period has expired.*|share(?: this)?(?: (?:article|story|"
-    r"post))?(?: on .{1,30})?|click to share on .*|follow us(?: on .{1,40})?|like this|"
-    r"like loading.*|facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|print|"
-    r"tumblr|pocket|threads|bluesky|mastodon|copy link|tweet|(?:copyright ?(?:©|\(c\)|"
-    r"\d{4})|©).*|all rights reserved|advertisement(?: - .*)?|sponsored|(?:tags?|filed "
-    r"under|categor(?:y|ies)):.*|(?:read more|read also|also read|see also|related): .+)"
-    r"[.!:…]?",
+HEAD_LINES = 8  # the dateline, headline and byline are looked for in the first lines
+_DATE_HINT = ("the first lines should hold a dateline such as 'Sunday, June 23, 2024', "
+              "'June 3, 2024, 10:15 a.m. ET' or '2024-06-23'")
+_CAPTION = re.compile(
+    r"(?:(?:file |top |main )?(?:photo|picture|image|illustration|graphic|video|caption)s?"
+    r"(?: credit)?\s*[:|]|\(?(?:photo|picture|image)s? (?:by|courtesy of)\b|credit\s*:|"
+    r"\(?(?:ap|afp|reuters|getty|epa|anadolu|xinhua)(?: photo| images)?\s*/).*|.{3,200}"
+    r"\((?:photo|picture|image)(?: by| credit)?:? [^)]{2,80}\)\.?",
     re.I,
 )
 _ITEM_START = re.compile(r"(?:[-*+•]|\d+[.)])\s")
-_BYLINE_LINE = re.compile(r"(?i:(?:written )?by)\s+([A-Z][^.!?]{1,60})")
-_DATE_HINT = "start the file with a dateline such as 'Sunday, June 23, 2024' or '2024-06-23'"
+_PLACE = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}")
 
 
-def _label(line: str) -> str:
-    """A line as boilerplate patterns see it: list markers and arrows stripped."""
-    return collapse(line.lstrip("›»•·|>*#–—-+ \t"))
+@dataclass(frozen=True)
+class _Head:
+    """What the first lines said: the parts of the article that are not body."""
+
+    title: str
+    title_line: int
+    date: Date
+    author: Byline | None
+    tags: tuple[str, ...]
+    used: frozenset[int]  # lines taken into front matter or removed
+    removals: tuple[Removal, ...]
+
+
+def _dateline(n: int, line: str, zone: datetime.tzinfo) -> tuple[Date, bool, str] | None:
+    """(date, is an update, what else the line says) when the line is a dateline."""
+    try:
+        dates = find_dates(line, zone)
+    except BadDate as exc:
+        raise ImportFailure(f"{line[:60]!r} is not a real date ({exc})", line=n,
+                            hint="correct the dateline to the date the page shows") from None
+    if not dates:
+        return None
+    rest = rest_of_line(line, dates)
+    if rest and not (read_byline(rest, loose=True) or _PLACE.fullmatch(rest)):
+        return None  # a date inside a sentence or headline
+    first = next((d for d in dates if not d.updated), dates[0])
+    return first.value, first.updated, rest
+
+
+def _head(filled: list[tuple[int, str]], zone: datetime.tzinfo) -> _Head:
+    """Find dateline, headline, byline and tags among the first lines; refuse without."""
+    head = filled[:HEAD_LINES]
+    prose = [i for i, (_n, line) in enumerate(head) if body_like(line)]
+    if len(prose) > 1:  # the head ends where the second paragraph of prose starts
+        head = head[: prose[1]]
+    removals: list[Removal] = []
+    used: set[int] = set()
+    date: Date | None = None
+    author: Byline | None = None
+    tags: tuple[str, ...] = ()
+    relative: tuple[int, str] | None = None
+    for n, line in head:
+        found = _dateline(n, line, zone)
+        if found is None:
+            if relative is None and relative_date(line):
+                relative = (n, line)
+            continue
+        value, updated, rest = found
+        used.add(n)
+        if date is not None:
+            removals.append(Removal(n, line, "another date (the first dateline is used)"))
+            continue
+        date = value
+        why = "dateline (an update time: no other date was given)" if updated else "dateline"
+        removals.append(Removal(n, line, why, kept_as="source.date"))
+        if rest and (by := read_byline(rest, loose=True)):
+            author = by
+            removals.append(Removal(n, rest, "byline", kept_as="source.author"))
+            removals.extend(Removal(n, x, "byline location") for x in by.dropped)
+        elif rest:
+            removals.append(Removal(n, rest, "place of the dateline"))
+    if date is None:
+        if relative:
+            raise ImportFailure(
+                f"{relative[1]!r} is a relative date: it does not say which day", line=relative[0],
+                hint="replace it with the date the page shows, e.g. 'June 3, 2024'")
+        shown = next((line for _n, line in head), "")[:60]
+        raise ImportFailure(f"no dateline in the first {HEAD_LINES} lines (the first is "
+                            f"{shown!r})", hint=_DATE_HINT)
+    for n, line in head:
+        if n in used:
+            continue
+        if author is None and (by := read_byline(line, loose=True)):
+            author = by
+            removals.append(Removal(n, line, "byline", kept_as="source.author"))
+            removals.extend(Removal(n, x, "byline location") for x in by.dropped)
+        elif not tags and (found_tags := source_tags(line)) is not None:
+            tags = found_tags
+            removals.append(Removal(n, line, "the source's tags", kept_as="tags"))
+        else:
+            continue
+        used.add(n)
+    candidates = [(n, line) for n, line in head if n not in used]
+    plain = [(n, line) for n, line in candidates if not _not_headline(line)]
+    title_at = None
+    for n, line in candidates:
+        if reason := _not_headline(line):
+            removals.append(Removal(n, line, f"{reason} before the headline"))
+            used.add(n)
+            continue
+        after = [text for m, text in plain if m > n]
+        nxt = after[0] if after else ""
+        if (len(line.split()) <= 3 and not re.search(r"[.!?]$", line) and nxt
+                and not re.search(r"[.!?]$", nxt) and not block_reads_as_body(_p(nxt))
+                and len(nxt.split()) > len(line.split())):
+            removals.append(Removal(n, line, "section label before the headline", guess=True))
+            used.add(n)
+            continue
+        title_at = (n, line)
+        break
+    if title_at is None or len(title_at[1]) > 300:
+        raise ImportFailure("no headline found in the first lines",
+                            hint="put the headline on its own line near the dateline")
+    removals.append(Removal(title_at[0], title_at[1], "headline", kept_as="title"))
+    used.add(title_at[0])
+    return _Head(collapse(title_at[1]), title_at[0], date, author, tags, frozenset(used),
+                 tuple(removals))
+
+
+def _not_headline(line: str) -> str | None:
+    """Why a line in the head cannot be the headline: furniture, a caption, a link-block
+    heading."""
+    if reason := furniture(line):
+        return reason
+    if _CAPTION.fullmatch(line):
+        return "caption"
+    return "link block heading" if heading_kind(line) else None
+
+
+def _p(text: str, line: int = 0, group: int = 0) -> Block:
+    return Block("p", ((Inline(text),),), line, group)
 
 
 def read_text(text: str, zone: datetime.tzinfo) -> Draft:
-    """Dateline, headline, then paragraphs; the boilerplate zone and lines are dropped.
-
-    Paragraphs are separated by blank lines (lines inside one are hard-wrapped and
-    joined); a body with no blank lines at all has one paragraph per line. `text` is
-    decoded, newline-normalised and not blank.
-    """
-    lines = [line.strip() for line in text.split("\n")]
-    filled = [i for i, line in enumerate(lines) if line]
-    date = parse_date(lines[filled[0]], zone)
-    if date is None:
-        found = lines[filled[0]][:60]
-        raise ImportFailure(f"no date found: {found!r} is not a dateline", hint=_DATE_HINT)
-    if len(filled) < 2 or len(lines[filled[1]]) > 300:
-        message = "no headline found on the line after the dateline"
-        raise ImportFailure(message, hint="put the headline on its own line after the dateline")
-    body: list[str | None] = []  # "" is a blank line, None a dropped boilerplate line
-    for raw in lines[filled[1] + 1 :]:
-        if _ZONE_START.fullmatch(_label(raw)):
-            break
-        body.append(None if raw and _DROP_LINE.fullmatch(_label(raw)) else raw)
-    kept = [i for i, kept_line in enumerate(body) if kept_line]
-    one_per_line = not kept or "" not in body[kept[0] : kept[-1]]
-    paragraphs: list[list[str]] = [[]]
-    for line in body:  # a line that starts like a list item also starts a paragraph
-        if not line or (one_per_line and paragraphs[-1]) or _ITEM_START.match(line):
-            paragraphs.append([])
-        if line:
-            paragraphs[-1].append(line)
-    blocks = tuple(Block("p", ((Inline(" ".join(p)),),)) for p in paragraphs if p)
-    return Draft(collapse(lines[filled[1]]), date, blocks)
-
-
-def clean(
-    blocks: Sequence[Block], title: str, zone: datetime.tzinfo
-) -> tuple[tuple[Block, ...], str | None]:
-    """Drop furniture, stop at a trailing zone; before the first paragraph also drop a
-    repeated headline or dateline and lift a "By …" line as the author.
-
-    Runs on the blocks of both input shapes: pages carry the same share lines, comment
-    forms and "More articles" tails as pasted text does.
-    """
-    out: list[Block] = []
-    author = None
-    for block in blocks:
-        items = tuple(
-            i for i in block.items if (t := plain_text(i)) and not _DROP_LINE.fullmatch(_label(t))
-        )
-        text = plain_text(items[0]) if items else ""
-        if not items or (block.kind == "h1" and title_key(text) == title_key(title)):
+    """Head and body blocks of a decoded, newline-normalised, non-blank text."""
+    lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), 1)]
+    filled = [(n, line) for n, line in lines if line]
+    head = _head(filled, zone)
+    removals = list(head.removals)
+    tags = list(head.tags)
+    body: list[tuple[int, str]] = []  # (line, text); text "" is a paragraph break
+    for n, line in lines:
+        if n <= head.title_line:  # the head: every line in it is accounted for already
             continue
-        if block.kind not in ("ul", "ol", "quote") and _ZONE_START.fullmatch(_label(text)):
-            break
-        if not out and (
-            title_key(text) == title_key(title) or len(text) < 60 and parse_date(text, zone)
-        ):
+        if n in head.used:
+            body.append((n, ""))
+        elif line and (reason := furniture(line)):
+            removals.append(Removal(n, line, reason))
+        elif line and (found := source_tags(line)) is not None:
+            tags.extend(found)
+            removals.append(Removal(n, line, "the source's tags", kept_as="tags"))
+            body.append((n, ""))
+        else:
+            body.append((n, line))
+    return Draft(head.title, head.date, _blocks(body), tuple(removals),
+                 author=head.author.author if head.author else None,
+                 site_name=head.author.agency if head.author else None,
+                 tags=tuple(dict.fromkeys(tags)))
+
+
+def _blocks(body: list[tuple[int, str]]) -> tuple[Block, ...]:
+    """Paragraph blocks: blank lines separate them (or every line does, in a text with no
+    blank line between two kept lines); a heading of a link block or comment section, a
+    caption or a line that starts like a list item starts its own; the lines after a
+    link-block heading in the same paragraph are one block each, for the sweep to judge."""
+    kept = [i for i, (_n, line) in enumerate(body) if line]
+    one_per_line = not kept or all(line for _n, line in body[kept[0] : kept[-1]])
+    blocks: list[Block] = []
+    para: list[tuple[int, str]] = []
+    group = 0
+    split = False  # inside a paragraph that a link-block heading started
+
+    def flush() -> None:
+        if para:
+            blocks.append(_p(" ".join(t for _n, t in para), para[0][0], group))
+            para.clear()
+
+    for n, line in body:
+        if not line:
+            flush()
+            group, split = group + 1, False
             continue
-        if not out and author is None and (m := _BYLINE_LINE.fullmatch(text)):
-            author = m.group(1).strip()
-            continue
-        out.append(Block("h2" if block.kind == "h1" else block.kind, items))
-    return tuple(out), author
+        caption = _CAPTION.fullmatch(line) is not None
+        if heading_kind(line) or caption:
+            flush()
+            group += 1
+            if caption:
+                blocks.append(Block("caption", ((Inline(line),),), n, group))
+                group += 1
+                continue
+            split = True
+        elif one_per_line or split or _ITEM_START.match(line):
+            flush()
+            if one_per_line:
+                group += 1
+        para.append((n, line))
+    flush()
+    return tuple(blocks)
+
+
+def subheads(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Short lines between paragraphs that read as subheads (a few words, capitalised, no
+    closing punctuation, followed by body text) become level-2 headings."""
+    out = list(blocks)
+    for i, block in enumerate(out):
+        text = block_text(block)
+        if (block.kind == "p" and 0 < i < len(out) - 1 and len(text.split()) <= 8
+                and len(text) <= 60 and text[:1].isupper() and not re.search(r"[.,;:!?…]$", text)
+                and not _ITEM_START.match(text) and out[i + 1].kind == "p"
+                and block_reads_as_body(out[i + 1])):
+            out[i] = Block("h2", block.items, block.line, block.group)
+    return tuple(out)

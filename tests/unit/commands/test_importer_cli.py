@@ -7,8 +7,10 @@ and that on any problem it writes nothing and never overwrites.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -49,13 +51,14 @@ RAIL_REL = "content/2024/06/iran-and-belarus-sign-rail-freight-accord-a-corridor
 RAIL_TEXT = """\
 ---
 title: 'Iran and Belarus sign rail freight accord: “a corridor for decades”'
-date: 2024-06-23
+date: 2024-06-24T09:00:00+02:00
 summary: Transport officials from Iran and Belarus agreed on Saturday to open a year-round \
 rail freight corridor linking Minsk with the Iranian port of Bandar Abbas, a route both \
 governments say will cut…
 source:
   url: https://transit-wire.test/world/rail-accord
   name: Transit Wire
+  date: 2024-06-23
 tags:
 - Rail
 - Belarus
@@ -82,6 +85,30 @@ tested \\[sic\\] by sanctions.
 HARBOUR_REL = "content/2024/06/harbour-town-votes-to-keep-its-last-ferry.md"
 GLACIER_REL = "content/2024/06/glacier-retreat-doubles-in-a-decade.md"
 NOTHING = "nothing written: 1 of 1 file could not be imported\n"
+RAIL_REPORT = """\
+  {0}:1: dateline → source.date: Sunday, June 23, 2024
+  {0}:3: headline → title: Iran and Belarus sign rail freight accord: “a corridor for decades”
+  {0}:15: subscribe prompt: › Subscribe
+  {0}:18: comment form: Please enter your comment!
+  {0}:19: comment form: Please enter your name here
+  {0}:21: comment form: You have entered an incorrect email address!
+  {0}:22: comment form: Please enter your email address here
+  {0}:24: reCAPTCHA notice: This site is protected by reCAPTCHA and the Google Privacy Policy and T…
+  {0}:26: reCAPTCHA notice: The reCAPTCHA verification period has expired. Please reload the page.
+  {0}:28: link block heading: More Articles
+  {0}:30: link under “More Articles”: Caspian shipping rates climb for third month
+  {0}:32: link under “More Articles”: Minsk hosts regional grain forum
+"""
+SUMMARY = "imported {} article{}, leaving out {} pieces of site furniture (--dry-run lists them)\n"
+
+
+NOW = datetime.datetime(2024, 6, 24, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imports are dated by the moment of import: Monday 24 June 2024, 09:00 in Berlin."""
+    monkeypatch.setattr(importer_cli, "now", lambda timezone: NOW.astimezone(ZoneInfo(timezone)))
 
 
 @pytest.fixture
@@ -113,7 +140,7 @@ def test_import_writes_the_file_prints_its_path_and_the_site_builds_cleanly(
     code, out, err = _run(capsys, RAIL, "--url",
                           "https://transit-wire.test/world/rail-accord?utm_source=mail",
                           "--source-name", "Transit Wire", "--tags", "Rail")
-    assert (code, out, err) == (0, RAIL_REL + "\n", "")
+    assert (code, out, err) == (0, RAIL_REL + "\n", SUMMARY.format(1, "", 10))
     # Tags: --tags first, then the site's vocabulary found in the text, in its spelling;
     # `Trade` and `Climate` are on the site but not in this article.
     assert (site / RAIL_REL).read_text("utf-8") == RAIL_TEXT
@@ -130,12 +157,14 @@ def test_several_files_are_written_in_order_and_build(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = _run(capsys, HARBOUR, GLACIER, "--tags", "Climate")
-    assert (code, out, err) == (0, f"{HARBOUR_REL}\n{GLACIER_REL}\n", "")
+    assert (code, out, err) == (0, f"{HARBOUR_REL}\n{GLACIER_REL}\n", SUMMARY.format(2, "s", 19))
     harbour = (site / HARBOUR_REL).read_text("utf-8")
-    assert "\nauthor: Ana Lucía Ferreira\ntags:\n- Climate\n---\n" in harbour
+    assert "\nsource:\n  author: Ana Lucía Ferreira\n  date: 2024-06-23\ntags:\n- Climate\n---\n" \
+        in harbour
     glacier = (site / GLACIER_REL).read_text("utf-8")
     assert "source:\n  url: https://www.alpine-observer.example/science/glacier-retreat/\n" \
-        "  name: Alpine Observer\n  author: Marta Keller\ntags:\n- Climate\n---\n" in glacier
+        "  name: Alpine Observer\n  author: Marta Keller\n  date: 2024-06-23\ntags:\n- Climate\n" \
+        "---\n" in glacier
     assert main(["build", "--no-cache"]) == 0
     assert "warning" not in capsys.readouterr().err
 
@@ -147,7 +176,7 @@ def test_dry_run_prints_the_file_and_writes_nothing(
                           "Transit Wire", "--url", "https://transit-wire.test/world/rail-accord")
     assert code == 0
     assert out == RAIL_TEXT
-    assert err == f"dry run: would write {RAIL_REL}\n"
+    assert err == f"dry run: would write {RAIL_REL}\n" + RAIL_REPORT.format(RAIL)
     assert _articles(site) == sorted(EXISTING)
 
 
@@ -167,7 +196,7 @@ def test_a_broken_article_elsewhere_is_noted_but_does_not_stop_the_import(
     code, out, err = _run(capsys, HARBOUR)
     assert (code, out) == (0, HARBOUR_REL + "\n")
     assert err == ("note: 2 files in content/ have errors and were not checked for "
-                   "duplicates; `broadsheet build` shows them\n")
+                   "duplicates; `broadsheet build` shows them\n" + SUMMARY.format(1, "", 13))
 
 
 # --- refusals: nothing is written -----------------------------------------------------
@@ -244,23 +273,51 @@ def test_a_tag_whose_url_clashes_with_a_site_tag_is_refused(
 def test_unreadable_inputs_are_all_reported_and_the_good_file_is_not_written(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    latin1 = tmp_path / "latin1.txt"
-    latin1.write_bytes("June 23, 2024\nCaf\xe9 owners protest\nText.\n".encode("latin-1"))
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     missing = tmp_path / "missing.txt"
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"\n\n")
-    code, out, err = _run(capsys, missing, tmp_path, latin1, empty, HARBOUR)
+    folder = tmp_path / "nothing-here"
+    (folder / ".hidden").mkdir(parents=True)
+    (folder / ".hidden" / "draft.txt").write_text("June 23, 2024\nHidden\nText.\n", "utf-8")
+    (folder / "notes.md").write_text("# not an input\n", "utf-8")
+    code, out, err = _run(capsys, missing, folder, binary, empty, HARBOUR)
     assert (code, out) == (1, "")
     assert err == (
         f"{missing}: error: no such file\n  hint: check the path and its spelling\n"
-        f"{tmp_path}: error: is a folder, not a file\n"
-        "  hint: pass the article files themselves, e.g. folder/*.txt\n"
-        f"{latin1}: error: not valid UTF-8 at byte 17 (line 2)\n"
-        "  hint: re-save the file as UTF-8\n"
+        f"{folder}: error: no .txt or .html files in this folder\n"
+        "  hint: save the articles as .txt or .html files\n"
+        f"{binary}: error: this is a binary file, not text or HTML\n"
+        "  hint: save the article as text (dateline, headline, paragraphs) or as an HTML page\n"
         f"{empty}: error: the file is empty\n"
-        "  hint: save the article as UTF-8 text (dateline, headline, paragraphs) or as HTML\n"
+        "  hint: save the article as text (dateline, headline, paragraphs) or as an HTML page\n"
         "nothing written: 4 of 5 files could not be imported\n")
     assert _articles(site) == sorted(EXISTING)
+
+
+def test_a_folder_is_imported_in_name_order_and_other_encodings_are_converted(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "received"
+    (folder / "later").mkdir(parents=True)
+    (folder / "b-cafe.txt").write_bytes(
+        "June 23, 2024\nCafé owners protest\n\nThe “tax” is €5 a cup, owners said.\n"
+        .encode("cp1252"))
+    (folder / "a-ferry.txt").write_bytes(HARBOUR.read_bytes())
+    (folder / "later" / "glacier.html").write_bytes(GLACIER.read_bytes())
+    (folder / "notes.md").write_text("# not an input\n", "utf-8")
+    code, out, err = _run(capsys, folder)
+    cafe = "content/2024/06/café-owners-protest.md"
+    assert (code, out) == (0, f"{HARBOUR_REL}\n{cafe}\n{GLACIER_REL}\n")
+    assert err == ("imported 3 articles, leaving out 20 pieces of site furniture (--dry-run "
+                   "lists them); 1 converted to UTF-8\n")
+    assert (site / cafe).read_bytes().decode("utf-8").endswith(
+        "\nThe “tax” is €5 a cup, owners said.\n")
+    code, _out, err = _run(capsys, folder / "b-cafe.txt", "--dry-run")
+    assert code == 1
+    assert err == (f"{folder / 'b-cafe.txt'}: error: already imported as {cafe} (same text)\n"
+                   "  hint: edit the existing article instead of importing it again\n" + NOTHING)
 
 
 def test_not_an_article(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -269,9 +326,9 @@ def test_not_an_article(site: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _out, err = _run(capsys, notes)
     assert code == 1
     assert err == (
-        f"{notes}: error: no date found: 'Remember to call the desk.' is not a dateline\n"
-        "  hint: start the file with a dateline such as 'Sunday, June 23, 2024' or "
-        "'2024-06-23'\n" + NOTHING)
+        f"{notes}: error: no dateline in the first 8 lines (the first is 'Remember to call the "
+        "desk.')\n  hint: the first lines should hold a dateline such as 'Sunday, June 23, 2024', "
+        "'June 3, 2024, 10:15 a.m. ET' or '2024-06-23'\n" + NOTHING)
 
 
 def test_the_same_article_twice_in_one_run_is_refused(
@@ -291,14 +348,28 @@ def test_the_same_article_twice_in_one_run_is_refused(
     assert _articles(site) == sorted(EXISTING)
 
 
-def test_source_name_without_any_url_is_an_error(
+def test_source_name_without_a_url_credits_the_publication_and_builds(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = _run(capsys, HARBOUR, "--source-name", "Estuary Courier")
-    assert code == 1
-    assert err == (f"{HARBOUR}: error: --source-name needs a source URL, and the file names "
-                   "none\n  hint: pass --url with the original article's address as well\n"
-                   + NOTHING)
+    code, out, _err = _run(capsys, HARBOUR, "--source-name", "Estuary Courier")
+    assert (code, out) == (0, HARBOUR_REL + "\n")
+    assert "\nsource:\n  name: Estuary Courier\n  author: Ana Lucía Ferreira\n" \
+        "  date: 2024-06-23\n---\n" in (site / HARBOUR_REL).read_text("utf-8")
+    assert main(["build", "--no-cache"]) == 0
+    page = (site / "output/2024/06/harbour-town-votes-to-keep-its-last-ferry/index.html")
+    assert ('<p class="source">Originally published by Ana Lucía Ferreira in Estuary Courier, '
+            'on <time datetime="2024-06-23">') in page.read_text("utf-8")
+    assert main(["check"]) == 0  # no empty link in the page or the feeds
+
+
+def test_date_from_source_dates_the_article_by_its_dateline(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _err = _run(capsys, HARBOUR, "--date-from-source", "--dry-run")
+    assert code == 0
+    assert "\ndate: 2024-06-23\n" in out and "\n  date: 2024-06-23\n" in out
+    code, out, _err = _run(capsys, HARBOUR, "--dry-run")
+    assert "\ndate: 2024-06-24T09:00:00+02:00\n" in out and "\n  date: 2024-06-23\n" in out
 
 
 # --- usage errors (exit 2) ------------------------------------------------------------
@@ -344,8 +415,9 @@ def test_a_file_appearing_after_the_checks_is_not_replaced(
     config = load_config(Path("site.yaml"))
     index = importer_cli.index_site(config)
     options = ImportOptions(timezone=config.timezone, existing=index.existing)
-    first = importer_cli.plan(RAIL, options, config, index, [])
-    second = importer_cli.plan(HARBOUR, options, config, index, [first])
+    rail, harbour = (importer_cli.Input(str(p), p, p.read_bytes()) for p in (RAIL, HARBOUR))
+    first = importer_cli.plan(rail, options, config, index, [])
+    second = importer_cli.plan(harbour, options, config, index, [first])
     (site / HARBOUR_REL).parent.mkdir(parents=True)
     (site / HARBOUR_REL).write_text("someone else's work\n", "utf-8")
     assert importer_cli.write([first, second], config) == 1
@@ -355,3 +427,47 @@ def test_a_file_appearing_after_the_checks_is_not_replaced(
                    "  hint: run the import again for the files not written\n"
                    f"not written: {HARBOUR}\n")
     assert (site / HARBOUR_REL).read_text("utf-8") == "someone else's work\n"
+
+
+# --- what a real run reports ----------------------------------------------------------
+
+COMMENTS = FIXTURES / "texts" / "comments_thread.txt"
+COMMENTS_REL = "content/2024/06/town-council-votes-to-light-the-old-bridge-at-night.md"
+
+
+def test_removed_text_that_reads_like_the_article_is_a_warning(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, COMMENTS)
+    hint = "  hint: if it belongs to the article, copy it from the input into the written file\n"
+    assert (code, out) == (0, COMMENTS_REL + "\n")
+    assert err == (
+        f"{COMMENTS}:11: warning: removed text that reads like the article (comments, after "
+        "“3 Comments”): “Jo Marsh September 9, 2024 at 6:12 pm About time, the bridge is "
+        "beautiful and nobody can see it after dark.”\n" + hint +
+        f"{COMMENTS}:16: warning: removed text that reads like the article (comments, after "
+        "“3 Comments”): “Pete Lang September 10, 2024 at 8:40 am What about the bats under "
+        "the arches?”\n" + hint + SUMMARY.format(1, "", 6))
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer_cli, "MAX_INPUT_BYTES", 1024 * 1024)
+    big = site / "big.html"
+    big.write_bytes(b"<p>" + b"x" * (1024 * 1024))
+    code, _out, err = _run(capsys, big)
+    assert code == 1
+    assert err == (f"{big}: error: file is 1,048,579 bytes, over the 1 MB limit\n"
+                   "  hint: save only the article (text, or the page without its media)\n"
+                   + NOTHING)
+
+
+def test_a_fresh_site_gets_the_countries_of_the_headline_as_tags(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(make_site({}))
+    code, out, _err = _run(capsys, FIXTURES / "texts" / "sample_shape.txt", "--dry-run")
+    assert code == 0
+    assert "\ntags:\n- Chile\n- Peru\n---\n" in out

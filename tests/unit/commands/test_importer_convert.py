@@ -39,8 +39,10 @@ def _convert(name: str, **options: object) -> ImportedArticle:
     return convert(path, path.read_bytes(), ImportOptions(**options))  # type: ignore[arg-type]
 
 
-def _text(text: str, name: str = "article.txt", **options: object) -> ImportedArticle:
-    return convert(Path(name), text.encode(), ImportOptions(**options))  # type: ignore[arg-type]
+def _text(text: str, name: str = "article.txt", data: bytes = b"", **options: object
+          ) -> ImportedArticle:
+    return convert(Path(name), data or text.encode(),
+                   ImportOptions(**options))  # type: ignore[arg-type]
 
 
 def _front(article: ImportedArticle) -> dict[str, object]:
@@ -70,6 +72,7 @@ governments say will cut…
 source:
   url: https://www.transit-wire.test/world/rail-accord/?id=7
   name: Transit Wire
+  date: 2024-06-23
 tags:
 - Trade
 - Rail
@@ -120,7 +123,9 @@ title: Harbour town votes to keep its last ferry
 date: 2024-06-23
 summary: Residents of Porto Brando voted 412 to 57 on Saturday to keep the municipal ferry \
 running, rejecting a council plan to replace it with a seasonal bus link.
-author: Ana Lucía Ferreira
+source:
+  author: Ana Lucía Ferreira
+  date: 2024-06-23
 ---
 
 Residents of Porto Brando voted 412 to 57 on Saturday to keep the municipal ferry running, \
@@ -214,6 +219,7 @@ source:
   url: https://www.alpine-observer.example/science/glacier-retreat/
   name: Alpine Observer
   author: Marta Keller
+  date: 2024-06-23
 tags:
 - Glacier
 ---
@@ -222,9 +228,13 @@ Swiss glaciers lost 4% of their remaining volume in 2023, the second-worst year 
 according to the monitoring network \
 [GLAMOS](https://www.alpine-observer.example/tags/glamos).
 
+![The Rhône glacier](https://www.alpine-observer.example/science/glacier-retreat/glacier.jpg)
+
+*The Rhône glacier in August.*
+
 ## Why the rate is rising
 
-Scientists point to two factors: warmer summers and less winter snow.
+Scientists point to *two* factors: warmer summers and less winter snow.
 
 > “We are measuring losses that models expected for 2040.”
 >
@@ -233,7 +243,7 @@ Scientists point to two factors: warmer summers and less winter snow.
 ### What can be done
 
 - Cut emissions faster
-- Cover small glaciers with fleece, which saves a few metres
+- Cover small glaciers with fleece, which saves **a few** metres
 
 1. Measure
 2. Report
@@ -264,6 +274,7 @@ source:
   url: https://ledger.example.com/markets/rates-hold-june
   name: The Ledger
   author: Tomás Ruiz, Lena Brandt
+  date: 2024-06-21
 tags:
 - Inflation
 ---
@@ -300,6 +311,7 @@ def test_url_and_source_name_options_override_what_the_page_says() -> None:
         "url": "https://mirror.example/glacier",
         "name": "Observer (mirror)",
         "author": "Marta Keller",
+        "date": datetime.date(2024, 6, 23),
     }
 
 
@@ -329,9 +341,10 @@ def test_html_is_sniffed_from_content_not_only_the_suffix() -> None:
         "url": "https://paper.example/2024/06/ferry",
         "name": "The Paper",
         "author": "Jo Bloggs",
+        "date": datetime.date(2024, 6, 23),
     }
     assert article.text.endswith(
-        "---\n\nThe vote was clear. Very clear.\n\nSecond paragraph with a fake link.\n"
+        "---\n\nThe vote was clear. Very clear.\n\nSecond *para*graph with a fake link.\n"
     )
     plain = _text(f"June 23, 2024\nWhy <html> tags matter\n{BODY}", name="notes.txt")
     assert plain.title == "Why <html> tags matter"
@@ -483,12 +496,13 @@ def test_summary_cuts_a_long_first_sentence_at_a_word_with_ellipsis() -> None:
 @pytest.mark.parametrize(
     ("title", "slug"),
     [
-        ("Zürich’s café owners say “non” to the tax", "zurichs-cafe-owners-say-non-to-the-tax"),
+        ("Zürich’s café owners say “non” to the tax", "zürichs-café-owners-say-non-to-the-tax"),
+        ("Zürich votes on rents", "zürich-votes-on-rents"),
         (
             "A very long headline that keeps going well beyond the sixty character limit here",
             "a-very-long-headline-that-keeps-going-well-beyond-the-sixty",
         ),
-        ("Αθήνα 2024", "2024"),
+        ("Αθήνα 2024", "αθήνα-2024"),
     ],
 )
 def test_slug(title: str, slug: str) -> None:
@@ -498,9 +512,15 @@ def test_slug(title: str, slug: str) -> None:
     assert article.rel_path == f"content/2024/06/{slug}.md"
 
 
-def test_slug_falls_back_to_the_url_when_the_title_has_no_ascii() -> None:
-    article = _text(f"2024-06-23\nΑθήνα\n{BODY}", url="https://x.example/news/athens-vote/")
+def test_slug_is_the_builds_own_rule() -> None:
+    for title in ("Zürich votes on rents", "Αθήνα: η ψηφοφορία", "Café “non” — ½ price"):
+        assert _text(f"2024-06-23\n{title}\n{BODY}").slug == builder.core.slugs.slugify(title)
+
+
+def test_slug_falls_back_to_the_url_then_the_file_name_when_the_title_has_no_letters() -> None:
+    article = _text(f"2024-06-23\n★ ★ ★\n{BODY}", url="https://x.example/news/athens-vote/")
     assert article.slug == "athens-vote"
+    assert _text(f"2024-06-23\n★ ★ ★\n{BODY}", name="ferry-vote.txt").slug == "ferry-vote"
 
 
 # --- tags -----------------------------------------------------------------------------
@@ -604,21 +624,29 @@ def test_empty_file(data: bytes) -> None:
     assert _failure(data).message == "the file is empty"
 
 
-def test_invalid_utf8_names_the_byte() -> None:
-    data = "June 23, 2024\nCafé\n".encode() + b"Bad \xff byte\n"
-    assert _failure(data).message == "not valid UTF-8 at byte 24 (line 3)"
-    assert _failure(b"\xef\xbb\xbf\xc3(").message == "not valid UTF-8 at byte 3 (line 1)"
+def test_windows_1252_is_converted_and_the_report_says_so() -> None:
+    data = "June 23, 2024\nCafé owners protest\nThe “tax” is €5 a cup, owners said.\n"
+    article = _text("", data=data.encode("cp1252"))
+    assert article.converted_from == "Windows-1252 (detected)"
+    assert article.title == "Café owners protest"
+    assert article.text.endswith("\nThe “tax” is €5 a cup, owners said.\n")
+
+
+def test_a_binary_file_is_refused() -> None:
+    assert _failure(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff").message == (
+        "this is a binary file, not text or HTML")
 
 
 def test_no_date() -> None:
     failure = _failure(b"A headline first\nThen some text.\n")
-    assert failure.message == "no date found: 'A headline first' is not a dateline"
-    assert "February 30" in _failure(b"February 30, 2024\nHeadline\nText.\n").message
+    assert failure.message == "no dateline in the first 8 lines (the first is 'A headline first')"
+    assert _failure(b"February 30, 2024\nHeadline\nText.\n").message == (
+        "'February 30, 2024' is not a real date (day is out of range for month)")
 
 
 def test_no_headline() -> None:
     failure = _failure(b"June 23, 2024\n\n")
-    assert failure.message == "no headline found on the line after the dateline"
+    assert failure.message == "no headline found in the first lines"
 
 
 def test_no_body_paragraphs() -> None:
@@ -645,11 +673,18 @@ def test_unknown_timezone() -> None:
     assert failure.message == "unknown time zone 'Mars/Olympus'"
 
 
-def test_source_name_needs_a_url_but_an_author_alone_becomes_the_article_author() -> None:
+def test_source_name_without_a_url_credits_the_publication_and_the_writer() -> None:
     data = (FIXTURES / "plain_harbour_wrapped.txt").read_bytes()
-    failure = _failure(data, source_name="Estuary Courier")
-    assert failure.message == "--source-name needs a source URL, and the file names none"
+    front = _front(_text(data.decode(), source_name="Estuary Courier"))
+    assert front["source"] == {"name": "Estuary Courier", "author": "Ana Lucía Ferreira",
+                               "date": datetime.date(2024, 6, 23)}
     front = _front(_text(data.decode(), url="https://courier.example/ferry"))
     assert front["source"] == {"url": "https://courier.example/ferry",
-                               "author": "Ana Lucía Ferreira"}
+                               "author": "Ana Lucía Ferreira", "date": datetime.date(2024, 6, 23)}
     assert "author" not in front
+
+
+def test_no_slug_anywhere_is_refused() -> None:
+    failure = _failure(f"2024-06-23\n★ ★ ★\n{BODY}".encode(), name="★.txt")
+    assert failure.message == "the slug from the headline is empty once symbols are removed"
+    assert failure.hint == "edit the headline in the input, or pass --url with the address"
