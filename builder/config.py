@@ -238,6 +238,9 @@ OPTIONS: tuple[Option, ...] = (
     number("paginate", 10, 1, 1000, "Articles per page on the front page and the tag pages."),
     number("related", 5, 0, 50,
            "How many related articles (sharing tags) to show under each article; 0 for none."),
+    flag("search", True,
+         "Build a search index (Pagefind) with the site, a search box in the header and a "
+         "/search/ page; all of it works from the published files, with no outside service."),
     text("output", "output",
          "The folder the built site is written to. Broadsheet replaces it on every build, so "
          "never point it at a folder holding anything else.", field="output_dir"),

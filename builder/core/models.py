@@ -72,6 +72,7 @@ class SiteConfig:
     editions: str  # week | month | off
     related: int
     output_dir: Path
+    search: bool  # write a Pagefind index and the /search/ page
 
     @property
     def content_dir(self) -> Path:

@@ -65,6 +65,8 @@ class SiteLayout:
     STATIC: ClassVar[str] = "static/"  # the theme's files
     HIGHLIGHT_CSS: ClassVar[str] = STATIC + "highlight.css"
     PAGE_FILES: ClassVar[str] = "pages/"  # the files beside content/pages/*.md
+    SEARCH: ClassVar[str] = "search/"  # the search page
+    PAGEFIND: ClassVar[str] = "pagefind/"  # the search index and Pagefind's own scripts
     # The names feeds and the sitemap are written under, wherever they sit.
     FEED_FILES: ClassVar[frozenset[str]] = frozenset({RSS, ATOM, JSON_FEED, FOLDER_FEED, SITEMAP})
 
@@ -97,6 +99,15 @@ class SiteLayout:
     @property
     def not_found(self) -> str:
         return self.base_path + self.NOT_FOUND
+
+    @property
+    def search(self) -> str:
+        return self.base_path + self.SEARCH
+
+    @property
+    def pagefind(self) -> str:
+        """The folder of the search index: pagefind-ui.js and .css are in it."""
+        return self.base_path + self.PAGEFIND
 
     def entry_folder(self, meta: ArticleMeta) -> str:
         """The folder an article or page is published in, relative to the site root."""
@@ -197,7 +208,8 @@ RESERVED = frozenset(
     {_top(name) for name in (SiteLayout.NOT_FOUND, SiteLayout.TAGS, SiteLayout.ARCHIVE,
                              SiteLayout.EDITIONS, SiteLayout.PAGED, SiteLayout.RSS,
                              SiteLayout.ATOM, SiteLayout.JSON_FEED, SiteLayout.SITEMAP,
-                             SiteLayout.ROBOTS, SiteLayout.STATIC, SiteLayout.PAGE_FILES)}
+                             SiteLayout.ROBOTS, SiteLayout.STATIC, SiteLayout.PAGE_FILES,
+                             SiteLayout.SEARCH, SiteLayout.PAGEFIND)}
     | {name.removesuffix(".html") for name in (SiteLayout.INDEX, SiteLayout.NOT_FOUND)}
     | {"feed"}
 )

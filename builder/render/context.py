@@ -37,6 +37,8 @@ class SiteInfo:
     author: str
     nav: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]  # the site-wide feeds, linked from every page
+    search: str = ""  # the search page's site path; "" when search is off
+    pagefind: str = ""  # the folder of Pagefind's scripts and index, beside it
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def site_info(site: Site, layout: SiteLayout, feeds: tuple[FeedLink, ...]) -> Si
     nav += [Link("Archive", layout.archive), Link("Tags", layout.tags_index)]
     nav += [Link(p.title, p.url) for p in site.pages]
     return SiteInfo(config.title, config.description, config.base_url, layout.base_path,
-                    config.language, config.author, tuple(nav), feeds)
+                    config.language, config.author, tuple(nav), feeds,
+                    layout.search if config.search else "",
+                    layout.pagefind if config.search else "")
 
 
 def page_info(layout: SiteLayout, title: str, description: str, url: str, kind: str,

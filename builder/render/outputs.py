@@ -9,13 +9,13 @@ claim: the first (so an article wins over a generated page).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from builder import code_digest
 from builder.core.errors import Diagnostics
 from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
-from builder.render import feeds, pages, sitemap
+from builder.render import feeds, pages, search, sitemap
 from builder.render.context import site_info
 from builder.render.engine import Job, Spec, fingerprint, run
 from builder.render.styles import highlight_css
@@ -54,6 +54,8 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("editions index", pages.editions),
     ("edition pages", pages.edition_pages),
     ("404", pages.not_found),
+    ("search page", pages.search),
+    ("search index", search.specs),
     ("feeds", feeds.specs),
     ("sitemap", sitemap.sitemap),
     ("robots", sitemap.robots),
@@ -63,17 +65,19 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 )
 
 
-def job_for(site: Site, theme: Theme, serve_script: str = "") -> Job:
+def job_for(site: Site, theme: Theme, serve_script: str = "",
+            reusable: Mapping[str, str] | None = None) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info, serve_script)
-    return Job(site, layout, theme, info, base_fp, serve_script)
+    return Job(site, layout, theme, info, base_fp, serve_script, reusable or {})
 
 
-def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
+def specs(site: Site, theme: Theme, serve_script: str = "",
+          reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, serve_script)
+    job = job_for(site, theme, serve_script, reusable)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
@@ -81,4 +85,4 @@ def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
 def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
            serve_script: str = "", jobs: int = 1) -> Iterator[OutputFile]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme, serve_script), theme, reusable, diags, jobs)
+    return run(specs(site, theme, serve_script, reusable), theme, reusable, diags, jobs)

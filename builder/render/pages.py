@@ -153,6 +153,19 @@ def not_found(job: Job) -> Iterator[Spec]:
     yield job.page("404.html", layout.output(layout.not_found), (), "generated", context)
 
 
+def search(job: Job) -> Iterator[Spec]:
+    """The search page: Pagefind's interface over the index (render/search.py)."""
+    layout, config = job.layout, job.site.config
+    if not config.search:
+        return
+
+    def context() -> dict:
+        return {"page": page_info(layout, "Search", f"Search {config.title}", layout.search,
+                                  "search")}
+
+    yield job.page("search.html", layout.output(layout.search), (), "generated", context)
+
+
 # --------------------------------------------------------------------------
 # Shared by the page types
 # --------------------------------------------------------------------------

@@ -6,9 +6,11 @@ For each corpus size N it generates N seeded articles (tests/perf/corpus.py)
 as a site with the default theme, then times whole `broadsheet build`
 processes: a cold build (no cache, no output), a rebuild with nothing
 changed, one article edited, one tag added to one article, one article
-deleted. Each figure is the median of --runs runs. It also times
-Python-Markdown alone over the same bodies with the same extensions (the
-floor), on one core and spread over the same number of processes.
+deleted; and a cold build with `search: false`, whose difference from the
+cold build is what the search index costs. Each figure is the median of
+--runs runs. It also times Python-Markdown alone over the same bodies with
+the same extensions (the floor), on one core and spread over the same
+number of processes.
 """
 
 from __future__ import annotations
@@ -145,6 +147,18 @@ def bench_size(n: int, runs: int, cold_only: bool, jobs: int, workdir: Path) -> 
         shutil.rmtree(site / ".broadsheet-cache", ignore_errors=True)
         cold.append(run_build(site, "--jobs", str(jobs)))
     rows.append((n, "cold build", median(cold)))
+    # The same without the search index: the difference is what indexing costs.
+    (site / "site.yaml").write_text(SITE_YAML + "search: false\n")
+    unindexed = []
+    for _ in range(runs):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".broadsheet-cache", ignore_errors=True)
+        unindexed.append(run_build(site, "--jobs", str(jobs)))
+    rows.append((n, "cold build, search: false", median(unindexed)))
+    (site / "site.yaml").write_text(SITE_YAML)
+    shutil.rmtree(site / "output", ignore_errors=True)  # the later scenarios start indexed
+    shutil.rmtree(site / ".broadsheet-cache", ignore_errors=True)
+    run_build(site, "--jobs", str(jobs))
     if not cold_only:
         rows.append((n, "no-change rebuild", median([run_build(site) for _ in range(runs)])))
         files = sorted(content.glob("*.md"))

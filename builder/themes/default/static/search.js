@@ -1,0 +1,30 @@
+/* The search page: Pagefind's interface over the site's index, no outside requests.
+   The search box of every page sends its words here as ?q=; a page in another language
+   than the site's adds &lang=, and the index of that language is searched (Pagefind picks
+   the index from <html lang>, so it is set before the interface starts). */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var params = new URLSearchParams(window.location.search);
+  var known = (root.getAttribute("data-languages") || "").split(" ");
+  var lang = params.get("lang");
+  if (lang && known.indexOf(lang) >= 0) {
+    root.setAttribute("lang", lang);
+    var rtl = (root.getAttribute("data-rtl-languages") || "").split(" ");
+    root.setAttribute("dir", rtl.indexOf(lang) >= 0 ? "rtl" : "ltr");
+  }
+  if (typeof PagefindUI === "undefined") {
+    return;
+  }
+  var ui = new PagefindUI({
+    element: "#search",
+    showSubResults: true,
+    showImages: false,
+    resetStyles: false,
+    autofocus: !params.get("q")
+  });
+  var query = params.get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+})();
