@@ -31,7 +31,7 @@ from builder.commands.common import site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
-from builder.core.models import BuildOptions, Entry, SiteConfig, SourceFile
+from builder.core.models import ArticleMeta, BuildOptions, Entry, Meta, SiteConfig, SourceFile
 from builder.read.discover import discover
 from builder.read.markup import MORE_LINE
 from builder.site import assemble as site_mod
@@ -71,7 +71,7 @@ def to_diagnostics(findings: list[Finding], diags: Diagnostics) -> None:
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Model:
-    entries: list[Entry]
+    entries: list[Entry[Meta]]
     assets: list[SourceFile]
     texts: dict[str, str]  # source rel → its text, to find the line a URL is written on
     origin: dict[str, str]  # output rel → the source rel it is made from
@@ -106,7 +106,7 @@ def content_warnings(model: Model, config: SiteConfig, diags: Diagnostics) -> No
     site_mod.build_site(model.entries, model.assets, config, BuildOptions(now=now), diags)
     for entry in model.entries:
         meta = entry.meta
-        if meta.kind != "article" or meta.draft:
+        if not isinstance(meta, ArticleMeta) or meta.draft:
             continue
         text = model.texts.get(meta.path, "")
         if meta.summary is None and not MORE_LINE.search(text):
@@ -114,7 +114,7 @@ def content_warnings(model: Model, config: SiteConfig, diags: Diagnostics) -> No
                           "no summary: lists and feeds show the first paragraph",
                           'add  summary: "..."  to the front matter, or a <!-- more --> '
                           "line after the opening paragraphs")
-        if meta.date and meta.date > now:
+        if meta.date > now:
             diags.warning(meta.path, _key_line(text, "date"), 0,
                           f"scheduled: dated {meta.date.isoformat()}, so not published "
                           "until then", "the daily CI build publishes it on its date")
