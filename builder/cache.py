@@ -32,7 +32,7 @@ from builder.core.models import (
     TocEntry,
 )
 
-FORMAT = "broadsheet-cache-4"  # 4: a kind per entry (ArticleMeta, PageMeta, EditionNote)
+FORMAT = "broadsheet-cache-5"  # 4: a kind per entry (ArticleMeta, PageMeta, EditionNote); 5: lang
 Value = tuple[Meta | None, Rendered | None, list[Diagnostic]]
 
 
@@ -87,7 +87,7 @@ def dump(meta: Meta | None, rendered: Rendered | None,
             own = [meta.title]
         else:
             own = [meta.title, _iso(meta.date), _iso(meta.updated), meta.slug, meta.draft,
-                   meta.authors, meta.image, meta.title_line, meta.slug_line]
+                   meta.authors, meta.image, meta.title_line, meta.slug_line, meta.lang]
             if isinstance(meta, ArticleMeta):
                 source = meta.source
                 own += [meta.tags,
@@ -114,15 +114,15 @@ def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
         (title,) = own
         return EditionNote(path=path, title=title, summary=summary, extra=extra,
                            body_line=body_line)
-    title, date, updated, slug, draft, authors, image, title_line, slug_line = own[:9]
+    title, date, updated, slug, draft, authors, image, title_line, slug_line, lang = own[:10]
     if kind == "page":
         return PageMeta(path=path, title=title, date=_datetime(date), updated=_datetime(updated),
                         summary=summary, slug=slug, draft=draft, authors=tuple(authors),
-                        image=image, extra=extra, body_line=body_line, title_line=title_line,
-                        slug_line=slug_line)
+                        image=image, lang=lang, extra=extra, body_line=body_line,
+                        title_line=title_line, slug_line=slug_line)
     if kind != "article":
         raise ValueError(f"unknown kind of entry {kind!r}")
-    tags, source = own[9:]
+    tags, source = own[10:]
     return ArticleMeta(
         path=path, title=title, date=dt.datetime.fromisoformat(date),
         updated=_datetime(updated), tags=tuple((t, n) for t, n in tags), summary=summary,
@@ -130,7 +130,7 @@ def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
         source=Source(source[0], source[1], source[2],
                       dt.date.fromisoformat(source[3]) if source[3] else None, source[4])
         if source else None,
-        authors=tuple(authors), image=image, extra=extra, body_line=body_line,
+        authors=tuple(authors), image=image, lang=lang, extra=extra, body_line=body_line,
         title_line=title_line, slug_line=slug_line,
     )
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from builder.core import languages
 from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
 from builder.core.models import FeedsConfig, MarkdownConfig, Permalinks, SiteConfig, SourceFile
 from builder.core.textfile import decode
@@ -122,9 +123,7 @@ def _normalise_base_url(url: str) -> str:
 
 
 def _check_language(tag: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
-        return None
-    return f"`language` must be a language tag such as en or pt-BR, found `{tag}`"
+    return languages.language_problem("language", tag)
 
 
 def _check_timezone(name: str) -> str | None:
@@ -221,7 +220,7 @@ OPTIONS: tuple[Option, ...] = (
     text("language", "en",
          "The language of the articles (a tag such as en, de or pt-BR), for the pages' "
          "lang attribute and the feeds.",
-         check=_check_language,
+         check=_check_language, convert=languages.canonical,
          hint="use the BCP 47 code of the site's language: en, de, fr, pt-BR, ..."),
     text("timezone", "UTC",
          "The time zone dates are read and shown in (an IANA name such as Europe/Berlin or "

@@ -172,6 +172,7 @@ class OwnPage(FrontMatter):
     draft: bool
     authors: tuple[str, ...]
     image: str | None
+    lang: str | None = None  # a BCP 47 tag; None: the site's `language`
     title_line: int = 1
     slug_line: int = 1
 

@@ -19,6 +19,7 @@ them, so a new generated page cannot forget to reserve its name.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -181,7 +182,26 @@ class SiteLayout:
             return self.absolute(image)
         return self.absolute(self.source_folder(meta.path) + image)
 
+    def image_src(self, meta: OwnPage) -> str | None:
+        """The front-matter `image` as a page links it (`<img src>`): a site path for an
+        image beside the source, else as written."""
+        image = meta.image
+        if not image:
+            return None
+        if _HAS_SCHEME.match(image) or image.startswith("/"):
+            return image
+        return href(self.source_folder(meta.path) + image)
+
     # Source paths --------------------------------------------------------
+    @staticmethod
+    def image_source(meta: OwnPage) -> str | None:
+        """The file under content/ a relative `image` names (`content/2024/06/a.jpg`), whose
+        header gives its width and height; None for an image given by URL or root path."""
+        image = meta.image
+        if not image or _HAS_SCHEME.match(image) or image.startswith("/"):
+            return None
+        return posixpath.normpath(posixpath.join(posixpath.dirname(meta.path), image))
+
     @staticmethod
     def new_article(day: dt.date, slug: str) -> str:
         """Where `new`, `import` and `init` put an article: `content/YYYY/MM/<slug>.md`."""

@@ -13,6 +13,7 @@ import zoneinfo
 
 from builder.core.dates import guess_date
 from builder.core.errors import Diagnostics, did_you_mean
+from builder.core.languages import canonical, language_problem
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
@@ -32,7 +33,7 @@ from builder.core.yamlschema import FieldReader, quote_hint
 __all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
 
 KNOWN_KEYS = {"title", "date", "updated", "tags", "summary", "slug", "draft", "source",
-              "author", "authors", "image"}
+              "author", "authors", "image", "lang"}
 _SOURCE_KEYS = {"url", "name", "author", "date"}
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _DATE_HINT = "write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00"
@@ -140,6 +141,7 @@ class _Schema(FieldReader):
         source = self.source(data)
         authors = self.authors(data)
         image = self.text(data, "image", None)
+        lang = self.lang(data)
         extra = {k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS}
         if self.kind == "edition":
             return EditionNote(path=self.path, title=(title or "").strip() or None,
@@ -151,14 +153,15 @@ class _Schema(FieldReader):
                 self._untagged(data["tags"])
             return PageMeta(path=self.path, title=(title or "").strip(), date=date,
                             updated=updated, summary=summary, slug=slug, draft=draft,
-                            authors=authors, image=image, extra=extra, body=body,
+                            authors=authors, image=image, lang=lang, extra=extra, body=body,
                             body_line=body_line, title_line=title_line, slug_line=slug_line)
         if date is None:  # an error says why
             return None
         return ArticleMeta(path=self.path, title=(title or "").strip(), date=date,
                            updated=updated, tags=tags, summary=summary, slug=slug, draft=draft,
-                           source=source, authors=authors, image=image, extra=extra, body=body,
-                           body_line=body_line, title_line=title_line, slug_line=slug_line)
+                           source=source, authors=authors, image=image, lang=lang, extra=extra,
+                           body=body, body_line=body_line, title_line=title_line,
+                           slug_line=slug_line)
 
     def _untagged(self, value: YamlValue) -> None:
         """Pages are in no tag list: their tags would be silently lost (a build used to fail)."""
@@ -354,6 +357,12 @@ class _Schema(FieldReader):
                        f"found {describe(url)}", "write  source: https://example.org/story")
             return False
         return True
+
+    def lang(self, data: dict[str, YamlValue]) -> str | None:
+        """The language of this text when it is not the site's (`lang: ar`), in canonical case."""
+        tag = self.checked(data, "lang", "", lambda t: language_problem("lang", t),
+                           "use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR")
+        return canonical(tag) if tag else None
 
     def authors(self, data: dict[str, YamlValue]) -> tuple[str, ...]:
         names: list[str] = []

@@ -16,7 +16,7 @@ from builder.core.errors import Diagnostics
 from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
 from builder.render import feeds, pages, search, sitemap
-from builder.render.context import site_info
+from builder.render.context import cover_finder, site_info
 from builder.render.engine import Job, Spec, fingerprint, run
 from builder.render.styles import highlight_css
 from builder.render.theme import Theme
@@ -74,6 +74,7 @@ def job_for(site: Site, theme: Theme, serve_script: str = "",
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info, serve_script)
+    theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
     return Job(site, layout, theme, info, base_fp, serve_script, reusable or {})
 
 

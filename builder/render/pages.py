@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 
 from markupsafe import Markup
 
+from builder.core.languages import direction
 from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition, Page
-from builder.render import feeds
+from builder.render import feeds, i18n
 from builder.render.context import (
     FeedLink,
     MonthGroup,
@@ -27,6 +28,8 @@ from builder.render.context import (
     plain,
 )
 from builder.render.engine import Job, Spec
+
+LATEST = 5  # articles the 404 page offers
 
 
 def articles(job: Job) -> Iterator[Spec]:
@@ -55,8 +58,9 @@ def tags(job: Job) -> Iterator[Spec]:
     counts = tuple((t.name, t.slug, t.url, len(t.articles)) for t in site.tags)
 
     def context() -> dict:
-        return {"page": page_info(layout, "Tags", f"Every tag on {site.config.title}, with its "
-                                  "number of articles", layout.tags_index, "tags"),
+        return {"page": _info(job, _t(job, "Tags"), _t(
+                    job, "Every tag on %(site)s, with its number of articles",
+                    site=site.config.title), layout.tags_index, "tags"),
                 "tags": site.tags}
 
     yield job.page("tags.html", layout.output(layout.tags_index), counts, "generated", context)
@@ -79,8 +83,9 @@ def archive(job: Job) -> Iterator[Spec]:
                    for y in site.years)
 
     def context() -> dict:
-        return {"page": page_info(layout, "Archive", f"Every article on {site.config.title}, "
-                                  "by year and month", layout.archive, "archive"),
+        return {"page": _info(job, _t(job, "Archive"), _t(
+                    job, "Every article on %(site)s, by year and month",
+                    site=site.config.title), layout.archive, "archive"),
                 "years": site.years}
 
     yield job.page("archive.html", layout.output(layout.archive), counts, "generated", context)
@@ -104,7 +109,8 @@ def months(job: Job) -> Iterator[Spec]:
             def extra(month: ArchiveMonth = month) -> dict:
                 return {"month": month}
 
-            yield _list_page(job, "month.html", month.url, month.name, month.articles, extra)
+            name = i18n.month_year(job.site.config.language, month)
+            yield _list_page(job, "month.html", month.url, name, month.articles, extra)
 
 
 def editions(job: Job) -> Iterator[Spec]:
@@ -116,8 +122,9 @@ def editions(job: Job) -> Iterator[Spec]:
     linked = feeds.alternates(site, layout).get(layout.editions_index, ())
 
     def context() -> dict:
-        return {"page": page_info(layout, "Editions", f"Every edition of {config.title}, "
-                                  "newest first", layout.editions_index, "editions", linked),
+        return {"page": _info(job, _t(job, "Editions"), _t(
+                    job, "Every edition of %(site)s, newest first", site=config.title),
+                    layout.editions_index, "editions", linked),
                 "editions": site.editions}
 
     yield job.page("editions.html", layout.output(layout.editions_index), (summary, linked),
@@ -135,8 +142,8 @@ def edition_pages(job: Job) -> Iterator[Spec]:
             count = len(edition.articles)
             description = (f"{config.title}, {edition.span}: {count} "
                            f"article{'' if count == 1 else 's'}.")
-            return {"page": page_info(layout, edition_title(edition), description, edition.url,
-                                      "edition", linked),
+            return {"page": _info(job, edition_title(edition), description, edition.url,
+                                  "edition", linked),
                     "edition": edition, "groups": edition_groups(edition, site)}
 
         origin = f"content/editions/{edition.id}.md" if edition.note_key else "generated"
@@ -150,9 +157,11 @@ def not_found(job: Job) -> Iterator[Spec]:
     layout = job.layout
 
     def context() -> dict:
-        return {"page": page_info(layout, "Page not found", "", layout.not_found, "404")}
+        return {"page": _info(job, _t(job, "Page not found"), "", layout.not_found, "404"),
+                "latest": job.site.articles[:LATEST]}
 
-    yield job.page("404.html", layout.output(layout.not_found), (), "generated", context)
+    keys = tuple(a.key for a in job.site.articles[:LATEST])
+    yield job.page("404.html", layout.output(layout.not_found), keys, "generated", context)
 
 
 def search(job: Job) -> Iterator[Spec]:
@@ -162,8 +171,9 @@ def search(job: Job) -> Iterator[Spec]:
         return
 
     def context() -> dict:
-        return {"page": page_info(layout, "Search", f"Search {config.title}", layout.search,
-                                  "search")}
+        return {"page": _info(job, _t(job, "Search"), _t(job, "Search %(site)s",
+                                                          site=config.title),
+                              layout.search, "search")}
 
     yield job.page("search.html", layout.output(layout.search), (), "generated", context)
 
@@ -177,6 +187,7 @@ def _own_page(job: Job, template: str, entry: Article | Page, key: str) -> Spec:
     Templates see either as `article` (docs/themes.md); only an article has JSON-LD.
     """
     site, layout = job.site, job.layout
+    lang = entry.meta.lang or site.config.language
 
     def context() -> dict:
         info = PageInfo(
@@ -187,11 +198,26 @@ def _own_page(job: Job, template: str, entry: Article | Page, key: str) -> Spec:
             kind="article" if isinstance(entry, Article) else "page",
             image=layout.image_url(entry.meta),
             json_ld=Markup(json_ld(entry, site, layout)) if isinstance(entry, Article) else "",
+            lang=lang,
+            dir=direction(lang),
         )
         return {"page": info, "article": entry, "content": Markup(entry.rendered.html),
                 "summary": Markup(entry.rendered.summary_html)}
 
     return job.page(template, entry.out_path, (key,), entry.meta.path, context)
+
+
+def _t(job: Job, message: str, **values: object) -> str:
+    """`message` in the site's language, from the theme's catalogues, `values` filled in."""
+    text = job.theme.gettext(job.site.config.language, message)
+    return text % values if values else text
+
+
+def _info(job: Job, title: str, description: str, url: str, kind: str,
+          feeds: tuple[FeedLink, ...] = ()) -> PageInfo:
+    """`page` for a generated page: in the site's language."""
+    return page_info(job.layout, title, description, url, kind, feeds,
+                     lang=job.site.config.language)
 
 
 def pages_of(items: tuple[int, ...] | list[int], size: int) -> Iterator[tuple[int, list[int]]]:
@@ -214,12 +240,13 @@ def _paged(job: Job, template: str, first: str, items: tuple[int, ...], title: s
                                 layout.list_page(first, number - 1) if number > 1 else None,
                                 layout.list_page(first, number + 1) if number < total else None)
         keys = tuple(site.articles[i].key for i in chunk)
-        page_title = title if number == 1 else f"{title} (page {number})"
+        page_title = title if number == 1 else _t(job, "%(title)s (page %(number)s)",
+                                                  title=title, number=number)
 
         def context(chunk: list[int] = chunk, pagination: Pagination = pagination,
                     url: str = url, page_title: str = page_title) -> dict:
-            info = page_info(layout, page_title, description, url,
-                             template.removesuffix(".html"), linked)
+            info = _info(job, page_title, description, url, template.removesuffix(".html"),
+                         linked)
             return {"page": info, "articles": [site.articles[i] for i in chunk],
                     "pagination": pagination, **extra}
 
@@ -234,8 +261,9 @@ def _list_page(job: Job, template: str, url: str, title: str, items: tuple[int, 
     keys = tuple(site.articles[i].key for i in items)
 
     def context() -> dict:
-        return {"page": page_info(layout, title, f"Articles from {title} on {site.config.title}",
-                                  url, template.removesuffix(".html")),
+        return {"page": _info(job, title, _t(job, "Articles from %(period)s on %(site)s",
+                                             period=title, site=site.config.title),
+                              url, template.removesuffix(".html")),
                 "articles": [site.articles[i] for i in items], **extra()}
 
     return job.page(template, layout.output(url), (keys, title), "generated", context)

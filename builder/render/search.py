@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -88,12 +89,23 @@ def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
     A missing or broken Pagefind is the installation's problem, not the
     content's: it stops the build with a hint, never with a traceback.
     """
-    hint = "reinstall it with  pip install 'pagefind[bin]', or set  search: false  in site.yaml"
-    try:
+    hint = ("reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
+            "site.yaml")
+    def run() -> list[tuple[str, bytes]]:
         return asyncio.run(asyncio.wait_for(_index(documents), TIMEOUT))
+
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return run()
+        # The caller runs an event loop of its own in this thread (a test driving a browser,
+        # an async host): asyncio.run() cannot nest, so Pagefind is driven from a thread.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(run).result()
     except ImportError as exc:
         raise UsageError(f"search needs Pagefind, which is not installed ({exc})",
-                         "pip install 'pagefind[bin]', or set  search: false  in site.yaml") \
+                         "pip install 'pagefind[extended]', or set  search: false  in site.yaml") \
             from None
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
@@ -130,13 +142,16 @@ def _service() -> Any:
         async def _wait_for_responses(self) -> None:
             stream = self._backend.stdout
             assert stream is not None  # launched with stdout=PIPE
-            buffer = b""
+            pending: list[bytes] = []  # the answer arriving, in pieces (one can be 100 MB)
             try:
                 while chunk := await stream.read(1 << 20):
-                    buffer += chunk
-                    *answers, buffer = buffer.split(b",")
-                    for answer in answers:
-                        self._settle(json.loads(base64.b64decode(answer)))
+                    *ends, rest = chunk.split(b",")
+                    for end in ends:
+                        pending.append(end)
+                        self._settle(json.loads(base64.b64decode(b"".join(pending))))
+                        pending.clear()
+                    if rest:
+                        pending.append(rest)
             finally:
                 for future in self._responses.values():
                     if not future.done():

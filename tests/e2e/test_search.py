@@ -129,6 +129,6 @@ def test_a_missing_indexer_stops_the_build_with_a_hint(
     assert done.diags == (  # type: ignore[attr-defined]
         "broadsheet: error: the search index could not be built: cannot run Pagefind "
         f"{tmp_path / 'no-pagefind'}: No such file or directory\n"
-        "  hint: reinstall it with  pip install 'pagefind[bin]', or set  search: false  in "
+        "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
         "site.yaml\n")
     assert not (site / "output").exists()

@@ -64,13 +64,13 @@ def test_heading_ids_are_unique_and_the_toc_lists_h2_to_h4() -> None:
     rendered = render(body, None, "/", SANITIZE)
     assert rendered.html == (
         '<h1 id="top">Top</h1>\n<h2 id="top_1">Top</h2>\n<h2 id="top_2">Top</h2>\n'
-        '<h3 id="cafe-more">Café &amp; more!</h3>\n<h4 id="four">Four</h4>\n'
+        '<h3 id="café-more">Café &amp; more!</h3>\n<h4 id="four">Four</h4>\n'
         '<h5 id="five">Five</h5>\n<h2 id="section">!!!</h2>\n<h2 id="mine">Named</h2>'
     )
     assert rendered.toc == (
         TocEntry(2, "top_1", "Top"),
         TocEntry(2, "top_2", "Top"),
-        TocEntry(3, "cafe-more", "Café & more!"),
+        TocEntry(3, "café-more", "Café & more!"),
         TocEntry(4, "four", "Four"),
         TocEntry(2, "section", "!!!"),
         TocEntry(2, "mine", "Named"),
@@ -253,3 +253,39 @@ def test_table_alignment_survives_the_sanitiser() -> None:
 
 def test_punctuation_after_markup_is_not_a_word() -> None:
     assert render("*Hello*, world.\n", None, "/", MarkdownConfig()).words == 2
+
+
+# --------------------------------------------------------------------------
+# Languages and typography
+# --------------------------------------------------------------------------
+def test_non_latin_headings_get_readable_ids() -> None:
+    rendered = render("## 市场动态\n\n## يوقّع الاتفاق\n\n## 市场动态\n\nText.\n", None,
+                             "/", MarkdownConfig())
+    assert [entry.id for entry in rendered.toc] == ["市场动态", "يوقّع-الاتفاق", "市场动态_1"]
+
+
+def test_cjk_text_is_read_by_the_character() -> None:
+    chinese = "上海的渡轮票价从下周起上涨。" * 215  # 3,010 characters, 2,795 of them Han
+    rendered = render(chinese, None, "/", MarkdownConfig())
+    assert rendered.words == 2795  # each character a word; the full stops are none
+    assert rendered.reading_minutes == 9  # 2,795 / (220 × 1.5) a minute
+    mixed = render("Ferry fares " * 110 + chinese[:330], None, "/", MarkdownConfig())
+    assert (mixed.words, mixed.reading_minutes) == (220 + 307, 2)  # 1 minute + 307 / 330
+
+
+def test_quotes_and_dashes_are_typographic_except_where_html_is_shown_as_text() -> None:
+    text = "\"Fares\" rise -- it's 10 % --- say 'most'...\n"
+    assert render(text, None, "/", MarkdownConfig()).html == (
+        "<p>“Fares” rise – it’s 10 % — say ‘most’…</p>")
+    shown = render(text, None, "/", MarkdownConfig(raw_html="escape")).html
+    assert shown == "<p>\"Fares\" rise -- it's 10 % --- say 'most'...</p>"
+
+
+def test_an_image_with_a_title_alone_in_its_paragraph_is_a_figure() -> None:
+    text = ("![The night map](map.png \"Nine routes run all night\")\n\n"
+            "Inline ![icon](i.png \"An icon\") stays.\n\n![No title](n.png)\n")
+    assert render(text, None, "/2025/03/", MarkdownConfig()).html == (
+        '<figure><img alt="The night map" src="/2025/03/map.png">'
+        "<figcaption>Nine routes run all night</figcaption></figure>\n"
+        '<p>Inline <img alt="icon" src="/2025/03/i.png" title="An icon"> stays.</p>\n'
+        '<p><img alt="No title" src="/2025/03/n.png"></p>')

@@ -8,7 +8,13 @@
   var params = new URLSearchParams(window.location.search);
   var known = (root.getAttribute("data-languages") || "").split(" ");
   var lang = params.get("lang");
-  if (lang && known.indexOf(lang) >= 0) {
+  if (lang && known.indexOf(lang) >= 0 && lang !== root.getAttribute("lang")) {
+    // The page around the results keeps its own language and direction.
+    var own = document.querySelectorAll(".masthead, .colophon, .page-title, .skip");
+    for (var i = 0; i < own.length; i++) {
+      own[i].setAttribute("lang", root.getAttribute("lang"));
+      own[i].setAttribute("dir", root.getAttribute("dir") || "ltr");
+    }
     root.setAttribute("lang", lang);
     var rtl = (root.getAttribute("data-rtl-languages") || "").split(" ");
     root.setAttribute("dir", rtl.indexOf(lang) >= 0 ? "rtl" : "ltr");
@@ -18,6 +24,7 @@
   }
   var ui = new PagefindUI({
     element: "#search",
+    baseUrl: "/", // the index holds site paths, base_url's sub-path included
     showSubResults: true,
     showImages: false,
     resetStyles: false,
