@@ -56,6 +56,7 @@ def bench_full(n: int, args: argparse.Namespace, generator: sites.Generator) -> 
     jobs1 = builds.cold(site, "--jobs", "1") if "jobs1" in want and args.jobs > 1 else None
     result = SizeResult(n, sites.corpus_stats(content),
                         median([builds.cold(site, "--jobs", jobs) for _ in range(runs)]))
+    result.output = sites.tree_counts(site / "output")
     rows = result.rows
     rows.append(Row.of_build(n, f"cold build, --jobs {jobs}", result.cold))
     if jobs1:
@@ -136,6 +137,7 @@ def bench_cold_only(n: int, args: argparse.Namespace, generator: sites.Generator
     site = sites.make_site(corpus, args.workdir / f"site-{n}")
     result = SizeResult(n, sites.corpus_stats(site / "content"),
                         builds.cold(site, "--jobs", str(args.jobs)))
+    result.output = sites.tree_counts(site / "output")
     result.rows.append(Row.of_build(n, f"cold build, --jobs {args.jobs}", result.cold))
     if "floor" in args.scenarios:
         result.floor = floor.markdown_floor(site, corpus, args.jobs)
@@ -207,7 +209,7 @@ def print_report(args: argparse.Namespace, generator: sites.Generator, full: lis
     print("\n".join(report.table(results)))
     print()
     for r in results:
-        print(f"profile of the cold build at {r.n:,} (--timings): {report.stage_text(r.cold)}")
+        print(report.profile_line(r))
     for line in report.scaling_lines(full, args.jobs):
         print(line)
     for line in report.extrapolation_lines(results, fixed, cores):

@@ -34,6 +34,7 @@ class Row:
     rss: float | None = None
     written: int | None = None
     missing: str = ""
+    per_article: bool = True  # a serve latency is per edit, not per article
 
     @classmethod
     def of_build(cls, n: int, scenario: str, run: BuildRun) -> Row:
@@ -46,8 +47,8 @@ class Row:
                   ) -> Row:
         count = int(written.value) if written and written.value is not None else None
         if figure.value is None:
-            return cls(n, scenario, missing=figure.text())
-        return cls(n, scenario, figure.value, written=count)
+            return cls(n, scenario, missing=figure.text(), per_article=False)
+        return cls(n, scenario, figure.value, written=count, per_article=False)
 
     def line(self) -> str:
         def cell(value: float | None, digits: int) -> str:
@@ -56,7 +57,7 @@ class Row:
         if self.missing:
             shown = self.missing.replace("|", "/")  # a reason must not split the row
             return f"| {self.articles:,} | {self.scenario} | {shown} |  |  |  |  |  |"
-        timed = self.wall is not None and self.cpu is not None  # a build, not a serve figure
+        timed = self.per_article and self.wall is not None
         per = f"{(self.wall or 0.0) / self.articles * 1000:.2f}" if timed else ""
         written = "" if self.written is None else str(self.written)
         return (f"| {self.articles:,} | {self.scenario} | {cell(self.wall, 2)} | "
@@ -72,6 +73,7 @@ class SizeResult:
     corpus: CorpusStats
     cold: BuildRun
     rows: list[Row] = field(default_factory=list)
+    output: tuple[int, int] = (0, 0)  # files and folders the cold build left in output/
     jobs1: BuildRun | None = None
     rebuild: BuildRun | None = None
     ci: BuildRun | None = None
@@ -81,6 +83,12 @@ class SizeResult:
 
 def table(results: list[SizeResult]) -> list[str]:
     return [HEADER, RULE, *(row.line() for r in results for row in r.rows)]
+
+
+def profile_line(r: SizeResult) -> str:
+    files, folders = r.output
+    return (f"profile of the cold build at {r.n:,} (--timings): {stage_text(r.cold)}; "
+            f"output/: {files:,} files in {folders:,} folders")
 
 
 def stage_text(run: BuildRun) -> str:
@@ -106,7 +114,11 @@ def search_text(r: SizeResult) -> str:
 
 
 def per_article_cpu(run: BuildRun, n: int, fixed: BuildRun | None) -> float:
-    """CPU seconds an article costs: the cold build's CPU less the fixed cost's, over n."""
+    """CPU seconds an article costs: the cold build's CPU less the fixed cost's, over n.
+
+    CPU rather than wall time: on a machine shared with other work the wall
+    time grows with the load, the CPU an article needs much less.
+    """
     base = fixed.cpu if fixed and not fixed.error else 0.0
     return max(run.cpu - base, 0.0) / max(n - 1 if fixed else n, 1)
 
@@ -147,8 +159,8 @@ def extrapolation_lines(results: list[SizeResult], fixed: BuildRun | None,
                         for k in RUNNER_CORES)
     lines.append(f"extrapolated to {EXTRAPOLATE_TO:,} articles from {big.n:,}, "
                  f"F + c × {EXTRAPOLATE_TO:,} / cores with c = {per * 1000:.3f} ms CPU an "
-                 f"article (perfect scaling over cores assumed; the scaling line shows how "
-                 f"near {cores} come): {guesses}")
+                 f"article, as if the work spread perfectly over the cores (the --jobs 1 line "
+                 f"above shows how near {cores} cores come to that): {guesses}")
     per_mib = max(big.cold.pss - fixed.pss, 0.0) / max(big.n - 1, 1)
     lines.append(f"memory at {EXTRAPOLATE_TO:,}, if it grows linearly: {fixed.pss:.0f} MiB + "
                  f"({big.cold.pss:.0f} − {fixed.pss:.0f}) MiB PSS / {big.n:,} × "
