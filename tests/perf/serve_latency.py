@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,8 +96,9 @@ class _Log:
 
 def fetch(port: int, path: str) -> tuple[int, str]:
     """(status, body) of a GET on 127.0.0.1; status 0 if nothing answered."""
+    url = f"http://127.0.0.1:{port}{urllib.parse.quote(path, safe='/%')}"  # tags may be `bogotá`
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, ""
