@@ -85,13 +85,19 @@ def bench_full(n: int, args: argparse.Namespace, generator: sites.Generator) -> 
         rows.append(Row.of_build(n, "CI warm build (cache restored, 1 added, 1 edited)",
                                  result.ci))
     if "floor" in want:
-        result.floor = floor.markdown_floor(site, corpus, args.jobs)
-        rows.append(Row(n, f"Markdown floor, {jobs} processes", result.floor))
+        rows.append(floor_row(result, site, corpus, args.jobs))
     if "serve" in want:
         result.serve = serve_figures(site, args.serve_start_limit)
         rows += serve_rows(n, result.serve)
     shutil.rmtree(site, ignore_errors=True)
     return result
+
+
+def floor_row(result: SizeResult, site: Path, corpus: Path, jobs: int) -> Row:
+    """Measure the Markdown floor over the pristine corpus into `result`; its table row."""
+    result.floor = floor.markdown_floor(site, corpus, jobs)
+    return Row(result.n, f"Markdown floor, {jobs} processes", result.floor.wall,
+               result.floor.cpu)
 
 
 def ci_warm(site: Path, runs: int, workdir: Path) -> BuildRun:
@@ -140,8 +146,7 @@ def bench_cold_only(n: int, args: argparse.Namespace, generator: sites.Generator
     result.output = sites.tree_counts(site / "output")
     result.rows.append(Row.of_build(n, f"cold build, --jobs {args.jobs}", result.cold))
     if "floor" in args.scenarios:
-        result.floor = floor.markdown_floor(site, corpus, args.jobs)
-        result.rows.append(Row(n, f"Markdown floor, {args.jobs} processes", result.floor))
+        result.rows.append(floor_row(result, site, corpus, args.jobs))
     shutil.rmtree(site, ignore_errors=True)
     return result
 
