@@ -27,11 +27,11 @@ import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
 from builder.core.models import FeedsConfig, MarkdownConfig, Permalinks, SiteConfig, SourceFile
 from builder.core.textfile import decode
+from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
 from builder.core.yamlload import YamlValue, load_mapping
 from builder.core.yamlschema import FieldReader, Hint
 
@@ -109,9 +109,11 @@ def section(key: str, help: str) -> Option:
 # Checks: each returns an error message, or None when the value is good
 # --------------------------------------------------------------------------
 def _check_url(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"`base_url` must be an absolute http(s) URL, found `{url}`"
+    parts = parse_url(url)
+    if isinstance(parts, str):
+        return f"`base_url` `{shown_url(url)}` cannot be read as a URL: {parts}"
+    if parts.scheme not in WEB_SCHEMES or not parts.netloc:
+        return f"`base_url` must be an absolute http(s) URL, found `{shown_url(url)}`"
     if parts.query or parts.fragment:
         return "`base_url` cannot have a query or fragment"
     return None

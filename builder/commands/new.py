@@ -25,7 +25,7 @@ from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
 from builder.core.models import SiteConfig
 from builder.core.slugs import slug_problem, slugify, tag_key
-from builder.core.urls import normalise_url
+from builder.core.urls import normalise_url, parse_url, web_url
 from builder.read import frontmatter
 from builder.read.discover import discover
 
@@ -167,7 +167,10 @@ def check_source(url: str | None) -> str | None:
     if url is None:
         return None
     url = url.strip()
-    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
+    checked = web_url(url)
+    if isinstance(parse_url(url), str):
+        raise UsageError(f"--source {checked}", "copy the address from the browser's address bar")
+    if isinstance(checked, str) or any(c.isspace() for c in url):
         raise UsageError(f"--source must be an http:// or https:// URL, found `{url}`")
     return url
 

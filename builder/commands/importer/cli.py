@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -53,7 +52,7 @@ from builder.core.errors import (
 )
 from builder.core.models import ArticleMeta, SiteConfig, SourceFile
 from builder.core.slugs import slugify, tag_key
-from builder.core.urls import normalise_url
+from builder.core.urls import normalise_url, parse_url, web_url
 from builder.read import frontmatter
 from builder.read.discover import discover
 from builder.site.assemble import folder_of
@@ -147,9 +146,12 @@ def _check_url(url: str | None) -> str | None:
     if url is None:
         return None
     url = url.strip()
-    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
-        raise UsageError(f"--url must be an http:// or https:// URL, found `{url}`",
-                         "copy the address from the browser's address bar")
+    checked = web_url(url)
+    hint = "copy the address from the browser's address bar"
+    if isinstance(parse_url(url), str):
+        raise UsageError(f"--url {checked}", hint)
+    if isinstance(checked, str) or any(c.isspace() for c in url):
+        raise UsageError(f"--url must be an http:// or https:// URL, found `{url}`", hint)
     return url
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -36,7 +36,7 @@ from builder.commands.importer.text import (
     words,
 )
 from builder.core.urls import TRACKING as _TRACKING_KEY  # one list of tracking parameters
-from builder.core.urls import normalise_url
+from builder.core.urls import normalise_url, parse_url
 
 __all__ = [
     "ExistingArticle",
@@ -294,9 +294,9 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
     date = draft.date
     day = date.astimezone(zone).date() if isinstance(date, datetime.datetime) else date
     url = options.url or draft.url
-    if url:  # keep the URL as given, minus tracking parameters and fragment
-        parts = urlsplit(url.strip())
-        url = urlunsplit(parts._replace(query=_untracked(parts.query), fragment=""))
+    parts = parse_url(url or "")  # both were checked to be http(s) URLs
+    if url and not isinstance(parts, str):  # as given, minus tracking parameters, fragment
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, _untracked(parts.query), ""))
     _refuse_duplicates(draft.title, day, url, options)
 
     first = next((b for b in paragraphs if b.kind == "p"), paragraphs[0])
@@ -328,7 +328,7 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
     )
     slug = (
         _slugify(draft.title)
-        or _slugify(urlsplit(url or "").path.rstrip("/").rsplit("/", 1)[-1])
+        or _slugify(("" if isinstance(parts, str) else parts.path).rstrip("/").rsplit("/")[-1])
         or "article"
     )
     return ImportedArticle(

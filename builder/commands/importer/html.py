@@ -14,7 +14,6 @@ import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 from builder.commands.importer.text import (
     ASCII_WS,
@@ -27,6 +26,7 @@ from builder.commands.importer.text import (
     parse_date,
     words,
 )
+from builder.core.urls import join_url, parse_url
 
 
 @dataclass(frozen=True)
@@ -202,11 +202,12 @@ def _inlines(node: _Node, base: str | None) -> list[Inline]:
             continue
         elif child.tag == "a" and child.attrs.get("href"):
             raw = child.attrs["href"].strip()
-            href = urljoin(base or "", raw)
+            joined = join_url(base or "", raw)
             # A link still relative here would point into our own site, an in-page or
-            # script link nowhere useful: keep only the text.
-            keep = not raw.startswith("#") and urlsplit(href).scheme in ("http", "https", "mailto")
-            out.append(Inline(_text(child), href if keep else None))
+            # script link nowhere useful, one that cannot be parsed nowhere: keep the text.
+            href = None if isinstance(joined, str) or raw.startswith("#") \
+                or joined.scheme not in ("http", "https", "mailto") else joined.text
+            out.append(Inline(_text(child), href))
         else:
             out.extend(_inlines(child, base))
     return out
@@ -298,7 +299,8 @@ def _ld_url(value: object) -> list[str]:
 
 
 def _absolute(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
+    parsed = parse_url(url)
+    return not isinstance(parsed, str) and parsed.is_web
 
 
 def extract_html(source: str, zone: datetime.tzinfo, url: str | None = None) -> HtmlArticle:

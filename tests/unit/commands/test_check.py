@@ -336,3 +336,25 @@ def test_parse_html_collects_urls_and_ids():
         ("link", "/x/", 2), ("image", "/p.png", 2), ("image", "/p2.png", 2),
         ("image", "/p3.png", 2), ("script", "/j.js", 2)]
     assert page.ids == {"b", "a1", "old"}
+
+
+def test_a_url_that_cannot_be_parsed_is_a_problem_not_a_traceback(built):
+    never_closed = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"
+    for url, page_url in (("https://[::1/x", "/sub/"), ("//[::1/x", "/sub/"),
+                          ("https://[::1/x", None), ("https://news.example.org:x/", None)):
+        target = built.resolve(url, page_url)
+        assert target is not None and target.rel is None
+    assert built.resolve("//[::1/x", "/sub/").problem == f"cannot be read as a URL: {never_closed}"
+    assert built.resolve("https://news.example.org:x/", None).problem == (
+        "cannot be read as a URL: its port `x` is not a number")
+
+
+def test_check_reports_an_unparsable_url_written_by_a_template(site, capsys):
+    _build(capsys)
+    page = site / "output/about/index.html"
+    page.write_text(page.read_text().replace("</body>", '<a href="https://[::1/x">x</a></body>'))
+    code, err = _check(capsys)
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"^output/about/index.html:\d+:\d+: error: broken link `https://\[::1/x`: "
+                     r"it cannot be read as a URL: a `\[` in its host is never closed", err,
+                     re.M), err

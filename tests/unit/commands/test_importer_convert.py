@@ -455,6 +455,25 @@ def test_headings_keep_a_trailing_hash_and_links_are_escaped() -> None:
     )
 
 
+def test_urls_in_a_page_that_cannot_be_parsed_are_dropped_not_a_traceback() -> None:
+    """An imported page is untrusted input: a bad canonical URL, <base> or link loses
+    the URL and keeps the text, as links that lead nowhere useful do."""
+    page = (
+        b'<html><head><link rel="canonical" href="https://[::1/story">'
+        b'<base href="https://[::1/"><meta property="og:title" content="Bad URLs"></head>'
+        b'<body><article><time datetime="2024-06-23"></time>'
+        b'<p>See <a href="https://[::1/x">one</a>, <a href="//[::1/y">two</a> and '
+        b'<a href="https://ex.org:abc/">three</a>.</p></article></body></html>'
+    )
+    article = convert(Path("c.html"), page, ImportOptions())
+    assert article.text.endswith("---\n\nSee one, two and three.\n")
+    assert "source" not in _front(article)
+    good = page.replace(b'<base href="https://[::1/">', b"")
+    article = convert(Path("c.html"), good, ImportOptions(url="https://ex.org/story/"))
+    assert article.text.endswith("---\n\nSee one, two and three.\n")
+    assert _front(article)["source"] == {"url": "https://ex.org/story/"}
+
+
 # --- summary and slug -----------------------------------------------------------------
 
 

@@ -244,6 +244,13 @@ def test_slug_option_avoids_a_clash(site, capsys):
      "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"),
     (["T", "--source", "example.com/x"],
      "--source must be an http:// or https:// URL, found `example.com/x`"),
+    (["T", "--source", "https://[::1/x"],
+     "--source `https://[::1/x` cannot be read as a URL: a `[` in its host is never closed "
+     "(an IPv6 host is written [2001:db8::1])\n"
+     "  hint: copy the address from the browser's address bar"),
+    (["T", "--source", "https://ex.org:99999/x"],
+     "--source `https://ex.org:99999/x` cannot be read as a URL: its port `99999` is out of "
+     "range (0 to 65535)\n  hint: copy the address from the browser's address bar"),
     (["T", "--tags", "ok, ???"], "tag `???` cannot be a URL: its slug is empty once symbols "
                                  "are removed\n  hint: use a tag with letters or digits"),
 ])
