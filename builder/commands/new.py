@@ -25,12 +25,12 @@ from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
 from builder.core.models import SiteConfig
 from builder.core.slugs import slug_problem, slugify, tag_key
+from builder.core.textfile import bad_char
 from builder.core.urls import normalise_url, parse_url, web_url
 from builder.read import frontmatter
 from builder.read.discover import discover
 
 SLUG_LENGTH = 60  # a URL segment people can still read and type
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
                 "(without one, the first paragraph is used)\n")
 
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
 def clean_title(title: str) -> str:
     """The headline on one line; empty or control characters are usage errors."""
-    if _CONTROL.search(title.replace("\n", " ").replace("\t", " ")):
+    if bad_char(title.replace("\n", " ").replace("\t", " ")):  # what the build refuses
         raise UsageError("the title contains a control character", "type the headline again")
     text = " ".join(title.split())
     if not text:

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from builder.core.errors import Diagnostics
+from builder.core.textfile import bad_char, describe_char
 
 _TAG = "tag:yaml.org,2002:"
 _KINDS = {
@@ -182,6 +183,8 @@ def _syntax_error(
 def _yaml_hint(problem: str, context: str, char: str) -> str | None:
     if "mapping values are not allowed" in problem:
         return 'a value that contains ": " must be quoted, e.g. title: "Vote: what next"'
+    if "escape" in problem:
+        return "this `\\` escape names no character; write the character itself"
     if char == "\t" or "tab" in problem:
         return "YAML does not allow tabs for indentation; use spaces"
     if "quoted scalar" in context:
@@ -299,6 +302,17 @@ class _Reader:
             return YamlValue(items, line, col, "seq")
         return self._scalar(node, kind, line, col)
 
+    def _visible(self, node: yaml.ScalarNode) -> bool:
+        """False (reported) when an escape wrote a character `decode` refuses in files:
+        `"a\\x1bb"`, `"\\N"`, `"\\uFFFE"` would carry it into pages, feeds and logs."""
+        char = bad_char(node.value)
+        if char is None:
+            return True
+        message, _ = describe_char(char)
+        self._error(node, f"{message}, written as an escape",
+                    "remove the escape: the character is invisible and feeds reject it")
+        return False
+
     def _mapping(
         self, node: yaml.MappingNode, line: int, col: int, depth: int
     ) -> YamlValue | None:
@@ -309,6 +323,9 @@ class _Reader:
                     not in _KEY_KINDS:
                 self._error(key_node, "keys must be plain words",
                             "write each key as a word followed by `: `")
+                ok = False
+                continue
+            if not self._visible(key_node):
                 ok = False
                 continue
             key = str(key_node.value)
@@ -330,6 +347,8 @@ class _Reader:
         return YamlValue(result, line, col, "map") if ok else None
 
     def _scalar(self, node: yaml.ScalarNode, kind: str, line: int, col: int) -> YamlValue | None:
+        if not self._visible(node):
+            return None
         plain = node.style is None or node.style == ""
         construct = _constructor.yaml_constructors[node.tag]
         try:

@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from builder.core.errors import Diagnostics
 from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, TocEntry
+from builder.core.textfile import bad_char, describe_char
 from builder.core.urls import ParsedUrl, parse_url, shown_url
 
 MORE = "<!-- more -->"
@@ -88,7 +89,7 @@ class HeadingIds(Extension):
         md.treeprocessors.register(_HeadingIdProcessor(md), "heading_ids", 5)
 
 
-Problems = list[tuple[str, str, str]]  # (link | image, URL, why it cannot be read)
+Problems = list[tuple[str, str, str]]  # (the text as written, to find its line; message; hint)
 _URL_OF = {"a": "href", "img": "src"}
 
 
@@ -103,7 +104,7 @@ class _UrlCheck(Treeprocessor):
             attr = _URL_OF.get(str(element.tag))
             url = element.get(attr) if attr else None
             if url is not None and isinstance(problem := parse_url(url), str):
-                problems.append((_KIND[attr], url, problem))
+                problems.append(_url_problem(_KIND[attr], url, problem))
                 del element.attrib[attr]
         self.md.url_problems = problems  # type: ignore[attr-defined]
 
@@ -114,6 +115,11 @@ class UrlCheck(Extension):
 
 
 _KIND = {"href": "link", "src": "image", "cite": "citation"}
+_URL_HINT = "correct the address: copy it again from the browser's address bar"
+
+
+def _url_problem(kind: str, url: str, problem: str) -> tuple[str, str, str]:
+    return url, f"{kind} `{shown_url(url)}` cannot be read as a URL: {problem}", _URL_HINT
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -186,15 +192,13 @@ def render_article(meta: ArticleMeta, folder_url: str, config: MarkdownConfig,
     problems: Problems = []
     rendered = render(meta.body, meta.summary, folder_url, config, problems)
     lines = meta.body.split("\n")
-    for kind, url, problem in dict.fromkeys(problems):
+    for written, message, hint in dict.fromkeys(problems):
         line = col = 0
         for number, text in enumerate(lines):
-            if url in text:
-                line, col = meta.body_line + number, text.index(url) + 1
+            if written in text:
+                line, col = meta.body_line + number, text.index(written) + 1
                 break
-        diags.error(meta.path, line, col,
-                    f"{kind} `{shown_url(url)}` cannot be read as a URL: {problem}",
-                    "correct the address: copy it again from the browser's address bar")
+        diags.error(meta.path, line, col, message, hint)
     return rendered
 
 
@@ -230,6 +234,7 @@ def clean(html: str, config: MarkdownConfig, folder_url: str = "/",
     like one. `allow` keeps the HTML as written (a trusted author's markup).
     """
     found: Problems = [] if problems is None else problems
+    html = _char_refs(html, found)
     if config.raw_html == "allow":
         return _site_absolute(html, folder_url, found)
     return nh3.clean(
@@ -261,7 +266,7 @@ def _parsed(url: str, attribute: str, problems: Problems) -> ParsedUrl | None:
     """The URL as a browser reads it (tabs and newlines removed), or None, noted."""
     parsed = parse_url(url)
     if isinstance(parsed, str):
-        problems.append((_KIND[attribute], url, parsed))
+        problems.append(_url_problem(_KIND[attribute], url, parsed))
         return None
     return parsed
 
@@ -283,3 +288,31 @@ def _site_absolute(html: str, folder_url: str, problems: Problems) -> str:
         return match.group(1) + match.group(2) + _site_path(url, folder_url) + match.group(4)
 
     return _URL_ATTR.sub(fix, html)
+
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _char_refs(html: str, problems: Problems) -> str:
+    """Numeric character references to what `decode` refuses in a file (`&#27;`,
+    `&#xFFFE;`, `&#128;`), or to no character at all: noted, and replaced by U+FFFD,
+    because the sanitiser would write the raw character into pages and feeds."""
+    if "&#" not in html:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            message, hint = f"character reference `{match[0]}` names no character", "delete it"
+        elif (char := bad_char(chr(code))) is not None:
+            message = f"character reference `{match[0]}` writes {describe_char(char)[0]}"
+            hint = "delete it: the character is invisible and feeds reject it"
+            if 0x80 <= code <= 0x9F and (meant := bytes([code]).decode("cp1252", "ignore")):
+                hint = (f"write `{meant}` itself: browsers show {match[0]} as `{meant}`, feed "
+                        "readers as an invisible control character")
+        else:
+            return match[0]
+        problems.append((match[0], message, hint))
+        return "&#xFFFD;"
+
+    return _CHAR_REF.sub(fix, html)

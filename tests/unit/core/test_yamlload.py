@@ -226,3 +226,30 @@ def test_quoted_or_tagged_merge_keys_are_plain_keys() -> None:
                         "  hint: remove the tag; only plain strings, numbers, dates, lists and "
                         "mappings are read"]
     assert data is None and load('a: {"<<": 1}\n')[0] is not None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('title: "a\\x1bb"\n', "f.md:1:8: error: control character U+001B (ESC), written as an escape"),
+    ('title: "\\N"\n', "f.md:1:8: error: control character U+0085 (a C1 control), written as an "
+                       "escape"),
+    ('title: "\\uFFFE"\n', "f.md:1:8: error: Unicode non-character U+FFFE, written as an escape"),
+    ('tags: [ok, "\\U0010FFFF"]\n', "f.md:1:12: error: Unicode non-character U+10FFFF, written "
+                                    "as an escape"),
+    ('"key\\e": 1\n', "f.md:1:1: error: control character U+001B (ESC), written as an escape"),
+])
+def test_escapes_cannot_smuggle_what_files_may_not_hold(text: str, message: str) -> None:
+    data, problems = load(text)
+    assert data is None
+    assert problems == [
+        f"{message}\n  hint: remove the escape: the character is invisible and feeds reject it"]
+
+
+def test_tabs_and_newlines_written_as_escapes_are_text() -> None:
+    data, problems = load('title: "a\\tb\\nc"\n')
+    assert problems == [] and data is not None and data["title"].value == "a\tb\nc"
+
+
+def test_an_escape_naming_no_character() -> None:
+    assert load('title: "\\ud800"\n')[1] == [
+        "f.md:1:8: error: invalid YAML: found invalid Unicode character escape code\n"
+        "  hint: this `\\` escape names no character; write the character itself"]

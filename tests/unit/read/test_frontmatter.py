@@ -409,7 +409,7 @@ def test_front_matter_urls_that_cannot_be_parsed_are_located_errors(config: Site
 def test_image_refuses_every_scheme_but_http(config: SiteConfig, image: str,
                                              scheme: str) -> None:
     meta, problems = meta_of(config, fm("title: A", "date: 2024-06-03", f'image: "{image}"'))
-    shown = image.strip().replace("\\t", "\t")
+    shown = image.strip()  # the tab YAML read from `\\t` is shown escaped again
     assert meta is None and problems == [
         f"content/a.md:4:8: error: `image` `{shown}` is a `{scheme}:` URL; only http:// and "
         f"https:// URLs and relative paths are allowed\n{_IMAGE_HINT}"]
@@ -428,3 +428,15 @@ def test_image_and_source_need_a_host(config: SiteConfig) -> None:
     assert meta_of(config, fm("title: A", "date: 2024-06-03", "source: 'https:// x/'"))[1] == [
         "content/a.md:4:9: error: source URL must start with http:// or https://, found a "
         "string (`https:// x/`)\n  hint: write  source: https://example.org/story"]
+
+
+def test_windows_device_names_are_no_slugs_or_tags(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "slug: con",
+                              "tags: [Aux, ok]"))[1] == [
+        "content/a.md:4:7: error: slug `con` is a device name on Windows, where no file or "
+        "folder can have it\n  hint: use lower-case words joined by hyphens, at most 80 "
+        "characters",
+        "content/a.md:5:8: error: tag `Aux` cannot be a URL: its slug `aux` is a device name on "
+        "Windows, where no file or folder can have it\n"
+        "  hint: use a tag with letters or digits, at most 80 characters",
+    ]

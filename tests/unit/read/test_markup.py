@@ -299,7 +299,10 @@ def test_raw_html_with_a_url_that_cannot_be_parsed_loses_the_attribute(
     html = render('<a href="//[::1/x">x</a> <img src="//[::1/y" alt="y">\n', None, "/",
                   config, problems).html
     assert html == '<p><a>x</a> <img alt="y"></p>'
-    assert problems == [("link", "//[::1/x", _NEVER_CLOSED), ("image", "//[::1/y", _NEVER_CLOSED)]
+    assert problems == [
+        ("//[::1/x", f"link `//[::1/x` cannot be read as a URL: {_NEVER_CLOSED}", _URL_HINT[8:]),
+        ("//[::1/y", f"image `//[::1/y` cannot be read as a URL: {_NEVER_CLOSED}",
+         _URL_HINT[8:])]
 
 
 SCRIPT_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
@@ -326,3 +329,25 @@ def test_allow_keeps_script_urls_as_documented_in_security_md() -> None:
     """`allow` is for trusted authors only: docs/security.md says it publishes scripts."""
     assert html_of("[a](javascript:alert(1))\n", ALLOW) == (
         '<p><a href="javascript:alert(1)">a</a></p>')
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=["sanitize", "escape", "allow"])
+def test_character_references_to_invisible_characters_are_located_errors(
+        config: MarkdownConfig) -> None:
+    body = "Fine &#233; &#9;.\n\nBad&#27;[2J &#xFFFE; &#128; &#0;\n\n`&#27;` is code.\n"
+    diags = Diagnostics()
+    rendered = render_article(_article(body), "/", config, diags)
+    assert [d.format() for d in diags.sorted()] == [
+        "content/a.md:7:4: error: character reference `&#27;` writes control character U+001B "
+        "(ESC)\n  hint: delete it: the character is invisible and feeds reject it",
+        "content/a.md:7:13: error: character reference `&#xFFFE;` writes Unicode non-character "
+        "U+FFFE\n  hint: delete it: the character is invisible and feeds reject it",
+        "content/a.md:7:22: error: character reference `&#128;` writes control character U+0080 "
+        "(a C1 control)\n  hint: write `€` itself: browsers show &#128; as `€`, feed readers as "
+        "an invisible control character",
+        "content/a.md:7:29: error: character reference `&#0;` names no character\n"
+        "  hint: delete it",
+    ]
+    text = rendered.html.replace("&#xFFFD;", "\ufffd")
+    assert "Bad\ufffd[2J \ufffd \ufffd \ufffd" in text
+    assert not any(0x7F <= ord(c) <= 0x9F or ord(c) < 0x09 or c == "\x1b" for c in text)
