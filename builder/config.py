@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
-from builder.core.models import FeedsConfig, MarkdownConfig, Permalinks, SiteConfig, SourceFile
+from builder.core.models import (
+    ContentConfig,
+    FeedsConfig,
+    MarkdownConfig,
+    Permalinks,
+    SiteConfig,
+    SourceFile,
+)
 from builder.core.textfile import decode
 from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
 from builder.core.yamlload import YamlValue, load_mapping
@@ -208,6 +215,7 @@ def _feed(name: str, what: str) -> tuple[Option, ...]:
 # option: one row here (and its field in the dataclass it lands in).
 # --------------------------------------------------------------------------
 _MD = MarkdownConfig()  # the markdown section's defaults
+_CONTENT = ContentConfig()
 OPTIONS: tuple[Option, ...] = (
     text("title", "", "The name of the site: page titles, the masthead and the feeds use it.",
          required=True, example="My Digest"),
@@ -243,6 +251,13 @@ OPTIONS: tuple[Option, ...] = (
     text("output", "output",
          "The folder the built site is written to. Broadsheet replaces it on every build, so "
          "never point it at a folder holding anything else.", field="output_dir"),
+    section("content", "What contributors may publish from content/."),
+    flag("content.allow_active", _CONTENT.allow_active,
+         "Publish files that can run script on the site: HTML and JavaScript files (.html, "
+         ".htm, .shtml, .xhtml, .xht, .js, .mjs, .cjs), .svgz images, and SVG images with "
+         "scripts, event handlers, javascript: links or foreignObject. Off, they are refused "
+         "with an error. Turn it on only when every contributor is trusted (see "
+         "docs/security.md)."),
     section("editions",
             "Editions group the articles published in one period into an issue with its own "
             "page and an item in the editions feed (ready for RSS-to-email)."),

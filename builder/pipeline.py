@@ -27,6 +27,7 @@ from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import BuildOptions, Entry, Site, SiteConfig, SourceFile
 from builder.core.paths import folder_url
 from builder.read import frontmatter, markup
+from builder.read.assets import check_active
 from builder.read.discover import discover
 from builder.render import engine as render
 from builder.render import theme
@@ -190,6 +191,7 @@ def _build(config: SiteConfig, options: BuildOptions) -> BuildResult:
             hashed_at = time.time_ns()
             known = store.info(f"stats:{config.root}")
             sources = discover(config.root, diags, known.get("files"), known.get("at", 0))
+            check_active(sources, config.content, diags)
             texts = [s for s in sources if s.kind != "asset"]
             assets = [s for s in sources if s.kind == "asset"]
             clock.lap("discover")

@@ -32,6 +32,7 @@ from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
 from builder.core.models import BuildOptions, Entry, SiteConfig, SourceFile
+from builder.read.assets import check_active
 from builder.read.discover import discover
 from builder.read.markup import MORE_LINE
 from builder.site import assemble as site_mod
@@ -80,6 +81,7 @@ class Model:
 def read_model(config: SiteConfig, diags: Diagnostics) -> Model:
     """The pipeline up to the site model, writing nothing: the cache is only read."""
     sources = discover(config.root, diags)
+    check_active(sources, config.content, diags)
     texts = [s for s in sources if s.kind != "asset"]
     assets = [s for s in sources if s.kind == "asset"]
     cache_dir = config.root / ".broadsheet-cache"

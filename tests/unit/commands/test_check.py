@@ -358,3 +358,16 @@ def test_check_reports_an_unparsable_url_written_by_a_template(site, capsys):
     assert re.search(r"^output/about/index.html:\d+:\d+: error: broken link `https://\[::1/x`: "
                      r"it cannot be read as a URL: a `\[` in its host is never closed", err,
                      re.M), err
+
+
+def test_check_reports_active_content_too(site, capsys):
+    (site / "site.yaml").write_text(SITE_YAML + "content:\n  allow_active: true\n")
+    (site / "content/2024/06/widget.js").write_text("alert(1)\n")
+    _build(capsys)
+    (site / "site.yaml").write_text(SITE_YAML)
+    code, err = _check(capsys)
+    assert code == 1
+    assert err.startswith(
+        "content/2024/06/widget.js: error: a .js file can run script on the site's pages, so "
+        "it is not published from content/\n  hint: remove it, or set `content.allow_active: "
+        "true` in site.yaml if every contributor to content/ is trusted\n"), err
