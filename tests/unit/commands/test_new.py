@@ -16,6 +16,7 @@ from builder.commands.new import clean_title, render, shorten
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
 from builder.core.models import SourceFile
+from builder.core.slugs import slugify
 from builder.read import frontmatter
 
 SITE_YAML = 'title: "Test Digest"\nbase_url: "https://news.example.org/"\ntimezone: {tz}\n'
@@ -133,10 +134,12 @@ def test_any_title_and_tag_round_trip_through_the_front_matter_reader(tmp_path_f
                                         hashlib.sha256(data).hexdigest()),
                              load_config(root / "site.yaml"), diags)
     errors = [d for d in diags.items if d.severity == "error"]
-    if errors:  # only a tag with no letters or digits may be refused, by the schema
-        assert [d.message for d in errors] == [
-            f"tag `{' '.join(tag.split())}` cannot be a URL: its slug is empty once symbols "
-            "are removed"] or not " ".join(tag.split()), errors
+    if errors:  # only a tag with no letters or digits, or a Windows device name, may be
+        shown = " ".join(tag.split())  # refused, by the schema
+        assert [d.message for d in errors] in (
+            [f"tag `{shown}` cannot be a URL: its slug is empty once symbols are removed"],
+            [f"tag `{shown}` cannot be a URL: its slug `{slugify(shown)}` is a device name on "
+             "Windows, where no file or folder can have it"]) or not shown, errors
         return
     assert meta.title == title
     assert meta.date == dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ)
@@ -276,3 +279,12 @@ def test_missing_site_yaml_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert main(["new", "Anything"]) == 2
     assert capsys.readouterr().err.startswith("site.yaml: error: ")  # config.py words it
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_windows_device_name_is_no_tag(site, capsys):
+    assert main(["new", "T", "--tags", "LPT1"]) == 2
+    assert _error(capsys) == (
+        "broadsheet: error: tag `LPT1` cannot be a URL: its slug `lpt1` is a device name on "
+        "Windows, where no file or folder can have it\n"
+        "  hint: use a tag with letters or digits\n")
+    assert _files(site) == []
