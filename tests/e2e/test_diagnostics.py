@@ -377,3 +377,25 @@ def test_utf8_file_names_build_under_an_ascii_locale(make_site: Callable[..., Pa
     assert run.returncode == 0, run.stderr
     assert "not valid UTF-8" not in run.stderr
     assert (site / "output/2024/06/cafe/index.html").is_file()
+
+
+def test_front_matter_cannot_forge_lines_or_workflow_commands(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Newlines and `::` in values reach messages; they show escaped, in one line each."""
+    site = make_site({"content/a.md": (
+        '---\ntitle: A\ndate: "2024\\n::add-mask::s3cret\\n  ::error file=x.md::forged"\n'
+        "---\nx\n")})
+    monkeypatch.chdir(site)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["build", "--no-cache"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:3] == [
+        "content/a.md:3:7: error: `date` is not an ISO date: "
+        "`2024\\n::add-mask::s3cret\\n  ::error file=x.md::forged`",
+        "  hint: write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00",
+        "::error file=content/a.md,line=3,col=7::`date` is not an ISO date: `2024\\n:\\x3a"
+        "add-mask:\\x3as3cret\\n  :\\x3aerror file=x.md:\\x3aforged` (hint: write dates as "
+        "2024-06-23 or 2024-06-23T09:30:00+02:00)",
+    ]
+    assert [line for line in lines if line.lstrip().startswith("::")] == [lines[2]]
