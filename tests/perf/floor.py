@@ -45,9 +45,16 @@ def markdown_settings(site: Path) -> dict[str, Any]:
 
 def _fresh(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings with new Extension objects: nothing carried from one article over."""
-    extensions = [e if isinstance(e, str) else type(e)(**e.getConfigs())
-                  for e in settings.get("extensions", [])]
-    return {**settings, "extensions": extensions}
+    return {**settings, "extensions": [e if isinstance(e, str) else _renewed(e)
+                                       for e in settings.get("extensions", [])]}
+
+
+def _renewed(extension: markdown.Extension) -> markdown.Extension:
+    """A new instance with the same settings; the same one if it needs more to be made."""
+    try:
+        return type(extension)(**extension.getConfigs())
+    except TypeError:
+        return extension
 
 
 def _convert_all(work: tuple[dict[str, Any], list[str]]) -> int:
