@@ -55,7 +55,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if "default" in text or action.default in (None, False, "", argparse.SUPPRESS):
+        if "default" in text or not worth_saying(action.default):
             return text
         return text + " (default: %(default)s)"
 
@@ -67,8 +67,14 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def rows(self, parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
         """Each argument as (how it is written, its help): the table of docs/commands.md."""
-        return [(self._format_action_invocation(action), self._expand_help(action))
-                for action in parser._actions if not isinstance(action, argparse._HelpAction)]
+        actions = [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
+        actions.sort(key=lambda a: bool(a.option_strings))  # positionals first, as in usage
+        return [(self._format_action_invocation(a), self._expand_help(a)) for a in actions]
+
+
+def worth_saying(default: object) -> bool:
+    """A default the help should name: not off, empty or unset (0 is a value)."""
+    return not (default is None or default is False or default in ("", argparse.SUPPRESS))
 
 
 def epilog(module: ModuleType) -> str:
@@ -76,7 +82,7 @@ def epilog(module: ModuleType) -> str:
     lines = ["examples:"]
     for what, command in module.EXAMPLES:
         lines += [f"  # {what}", f"  {command}"]
-    return "\n".join(lines) + f"\n\nmore: {module.DOCS}"
+    return "\n".join(lines) + f"\n\ndocs: {module.DOCS}"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -84,10 +90,10 @@ def parser() -> argparse.ArgumentParser:
         prog="broadsheet", formatter_class=HelpFormatter,
         description="Build a curated article digest from Markdown.",
         epilog="Run  broadsheet COMMAND --help  for a command's options and examples.\n\n"
-               f"more: {DOCS}")
+               f"docs: {DOCS}")
     main_parser.add_argument("--version", action="version", version=f"broadsheet {__version__}",
                              help="print the version and exit")
-    sub = main_parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = main_parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, module in COMMANDS.items():
         module.configure(sub.add_parser(
             name, help=module.HELP, formatter_class=HelpFormatter, epilog=epilog(module),

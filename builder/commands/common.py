@@ -35,13 +35,13 @@ def site_options(parser: argparse.ArgumentParser, output: str | None = None) -> 
 def build_options(parser: argparse.ArgumentParser) -> None:
     """What a build is asked for: `build` and `serve` both build."""
     parser.add_argument("--drafts", action="store_true",
-                        help="include articles marked  draft: true")
+                        help="include articles marked draft: true")
     parser.add_argument("--future", action="store_true",
                         help="include articles dated later than now (scheduled ones)")
     parser.add_argument("--strict", action="store_true",
                         help="treat every warning as an error, as CI does")
-    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                        help="worker processes for a cold build; 0: one per core")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="worker processes for a cold build; 0 means one per core")
     parser.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="where the build cache lives (default: .broadsheet-cache beside "
                         "site.yaml)")
@@ -51,7 +51,7 @@ def build_options(parser: argparse.ArgumentParser) -> None:
 
 def quiet_option(parser: argparse.ArgumentParser) -> None:
     """--quiet: the commands whose long work shows progress on a terminal (see progress.py)."""
-    parser.add_argument("--quiet", "-q", action="store_true",
+    parser.add_argument("-q", "--quiet", action="store_true",
                         help="show no progress display, even on a terminal (it appears only "
                         "there, once the work runs past a second)")
 
