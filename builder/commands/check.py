@@ -9,6 +9,10 @@ Those warnings are the build's own: check reads content/ through the same
 front half of the pipeline (pipeline.read_model: read stage and site stage,
 the cache only read), so the two can never disagree, and a site that passes
 `build --strict` passes `check --strict` unless its links are broken.
+Check adds none of its own: an article without a summary is the content
+model working as designed (lists and feeds use the part above `<!-- more
+-->`, else the first paragraph), and one dated later is scheduled, which
+the build's closing line already counts.
 
 This module is the command; links.py reads output/ and finds what does not
 resolve. A problem is reported where it can be fixed: when a broken link is

@@ -35,11 +35,16 @@ REFRESH = 0.1  # seconds between redraws
 
 
 def wanted(stream: TextIO, quiet: bool) -> bool:
-    """A display only on a terminal that can take one, and not under --quiet."""
+    """A display only on a terminal that can take one, and not under --quiet.
+
+    One that cannot move its cursor (TERM=dumb) or write the display's
+    characters (an encoding other than UTF-8) gets the plain lines.
+    """
     if quiet or os.environ.get("TERM") == "dumb":
         return False
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
     try:
-        return stream.isatty()
+        return encoding == "utf8" and stream.isatty()
     except (AttributeError, ValueError):  # replaced or closed streams
         return False
 
@@ -109,12 +114,15 @@ class _Display:
     def _draw(self, delay: float) -> None:
         if self._stop.wait(delay):
             return  # done within the delay: nothing is ever drawn
-        with _TERMINAL:
-            self._rows.start()
-            self._started = True
-        while not self._stop.wait(REFRESH):
+        try:
             with _TERMINAL:
-                self._rows.refresh()
+                self._rows.start()
+                self._started = True
+            while not self._stop.wait(REFRESH):
+                with _TERMINAL:
+                    self._rows.refresh()
+        except (OSError, ValueError):  # the terminal went away: the work goes on without it
+            return
 
 
 def _columns() -> tuple[Any, ...]:

@@ -89,9 +89,14 @@ def test_counted_counts_what_was_handed_on() -> None:
 
 
 class _Stream(io.StringIO):
-    def __init__(self, tty: bool) -> None:
+    def __init__(self, tty: bool, encoding: str = "utf-8") -> None:
         super().__init__()
         self.tty = tty
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
 
     def isatty(self) -> bool:
         return self.tty
@@ -108,6 +113,14 @@ def test_a_display_only_on_a_terminal_that_can_take_one(monkeypatch: pytest.Monk
                                                         wanted: bool) -> None:
     monkeypatch.setenv("TERM", term)
     assert progress.wanted(_Stream(tty), quiet) is wanted
+
+
+def test_a_terminal_that_cannot_write_the_display_gets_plain_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    assert progress.wanted(_Stream(True, "UTF-8"), False)
+    assert not progress.wanted(_Stream(True, "latin-1"), False)
+    assert not progress.wanted(_Stream(True, "ascii"), False)
 
 
 def test_a_closed_stream_wants_no_display() -> None:
