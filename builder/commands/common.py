@@ -26,7 +26,7 @@ def site_options(parser: argparse.ArgumentParser, output: str | None = None) -> 
     commands that read or write the built site; `new` and `import` write content/)."""
     parser.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="PATH",
                         help="the site's settings; the site is the folder holding it")
-    if output is not None:
+    if output:
         parser.add_argument("--output", type=Path, metavar="DIR",
                             help=f"{output}, instead of the `output` of site.yaml "
                             "(default: output/)")
