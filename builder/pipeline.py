@@ -35,6 +35,7 @@ from builder.core.models import (
     SiteConfig,
     SourceFile,
 )
+from builder.core.progress import SILENT, Progress
 from builder.read import frontmatter
 from builder.read.assets import check_active
 from builder.read.discover import discover
@@ -58,10 +59,13 @@ class BuildResult:
     summary: str = ""  # "12 articles, 1 page, …", for the closing line
 
 
-def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
-    """Build the site; on any error the previous output/ is left as it was."""
+def build(config: SiteConfig, options: BuildOptions, progress: Progress = SILENT) -> BuildResult:
+    """Build the site; on any error the previous output/ is left as it was.
+
+    `progress` hears of each stage as it begins (see core.progress).
+    """
     write.check_output_dir(config)  # config: an output folder it may replace
-    with _Run(config, options) as run:  # the lock, the cache, what the last build left
+    with _Run(config, options, progress) as run:  # the lock, the cache, what the last build left
         sources = run.discover()  # read: every file, hashed unless its stat is known
         if run.nothing_changed():
             return run.replay()  # same inputs, output/ intact: nothing to do
@@ -90,7 +94,7 @@ class Model:
 
 
 def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
-               markdown: bool = True) -> Model:
+               markdown: bool = True, progress: Progress = SILENT) -> Model:
     """The front half of a build, writing nothing: discover → entries → site model.
 
     A cache in `options.cache_dir` is used if there is one, never created or
@@ -104,13 +108,16 @@ def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
         return Model(sources, {s.rel: frontmatter.parse(s, config, diags) for s in sources
                                if s.kind == "article"}, [], None)
     texts = [s for s in sources if s.kind != "asset"]
+    progress.stage("markdown", len(texts))
     folder = options.cache_dir
     store = _cache(config, folder if folder and (folder / "cache.sqlite").is_file() else None,
                    diags)
     try:  # new results are put into the store, but it is never saved
-        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False)
+        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False,
+                                        progress=progress)
     finally:
         store.close()
+    progress.stage("site")
     model = site.build_site(entries, [s for s in sources if s.kind == "asset"], config, options,
                             diags)
     by_rel = {e.meta.path: e.meta for e in entries}
@@ -133,9 +140,10 @@ class _Run:
     incremental build's time), so meanwhile it runs far less often.
     """
 
-    def __init__(self, config: SiteConfig, options: BuildOptions) -> None:
+    def __init__(self, config: SiteConfig, options: BuildOptions, progress: Progress) -> None:
         self.config = config
         self.options = options
+        self.progress = progress
         self.jobs = options.jobs or parallel.cores()
         self.diags = Diagnostics()  # about the content: what a no-change build replays
         self.cache_diags = Diagnostics()  # about the cache itself: never replayed
@@ -175,6 +183,7 @@ class _Run:
 
     def discover(self) -> list[SourceFile]:
         """Every source under content/, trusting the stat of files hashed last time."""
+        self.progress.stage("discover")
         hashed_at = time.time_ns()
         known = self.last_state.sources
         sources = discover(self.config.root, self.diags, known.known, known.hashed_at)
@@ -210,10 +219,12 @@ class _Run:
     def read(self, sources: list[SourceFile]) -> tuple[list[Entry], list[SourceFile]]:
         """The entries of the text sources (see read.entries), and the assets."""
         texts = [s for s in sources if s.kind != "asset"]
+        self.progress.stage("markdown", len(texts))
         entries, self.parsed = load_entries(texts, self.config, self.store, self.jobs,
-                                            self.diags)
+                                            self.diags, progress=self.progress)
         self.live_keys = {self.store.key(t.rel, t.sha256) for t in texts}
         self.lap("markdown")
+        self.progress.stage("site")  # what build() does next: the site model and the theme
         return entries, [s for s in sources if s.kind == "asset"]
 
     def failed(self) -> bool:
@@ -221,19 +232,24 @@ class _Run:
 
     def write(self, outputs: Iterator[OutputFile]) -> write.WriteStats | None:
         """Stage every output, then put them in place; None if rendering found errors."""
+        # The last build's file count: as good a guess at this one's as there is.
+        self.progress.stage("render", len(self.last_files) or None)
         # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
         with write.Writer(self.config, self.last_files) as writer, contextlib.closing(outputs):
             for output in outputs:
                 writer.add(output)
+                self.progress.advance()
             self.lap("render")
             if self.failed():
                 return None
+            self.progress.stage("write")
             stats = writer.commit()
         self.lap("write")
         return stats
 
     def remember(self, model: Site, stats: write.WriteStats) -> None:
         """Save the list of files written, the new entries and this build's state."""
+        self.progress.stage("save cache")
         state = BuildState(
             self.signature, _counts(model), model.next_due, tuple(self.diags.items),
             self.sources,

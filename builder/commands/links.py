@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from builder.core.models import SiteConfig
 from builder.core.paths import SiteLayout
+from builder.core.progress import SILENT, Progress, counted
 from builder.core.urls import join_url, parse_url
 from builder.render.formats import ATOM, CONTENT
 from builder.render.sitemap import SITEMAP
@@ -214,21 +215,25 @@ class Checker:
         except ValueError:
             return (self.out / rel).as_posix()
 
-    def run(self) -> list[Finding]:
+    def run(self, progress: Progress = SILENT) -> list[Finding]:
+        """Read every page, resolve every reference in it, then read the feeds."""
+        html = [rel for rel in sorted(self.built.files) if rel.endswith(".html")]
+        progress.stage("pages", len(html), "pages")
         pages: dict[str, list[Ref]] = {}
-        for rel in sorted(self.built.files):
-            if rel.endswith(".html"):
-                parsed = parse_html(self._text(rel))
-                self.built.ids[rel] = parsed.ids
-                pages[rel] = parsed.refs
-        for rel, refs in pages.items():
+        for rel in counted(html, progress):
+            parsed = parse_html(self._text(rel))
+            self.built.ids[rel] = parsed.ids
+            pages[rel] = parsed.refs
+        progress.stage("links", len(pages), "pages")
+        for rel, refs in counted(pages.items(), progress):
             self.pages += 1
             page_url = self.built.page_url(rel)
             for ref in refs:
                 self._check(ref, rel, page_url)
-        for rel in sorted(self.built.files):
-            if rel.endswith(".xml") or rel.endswith(".json"):
-                self._feed(rel)
+        feeds = [rel for rel in sorted(self.built.files) if rel.endswith((".xml", ".json"))]
+        progress.stage("feeds", len(feeds), "files")
+        for rel in counted(feeds, progress):
+            self._feed(rel)
         return self.findings
 
     def _text(self, rel: str) -> str:

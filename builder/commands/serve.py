@@ -363,12 +363,24 @@ def _content_type(path: Path) -> str:
 
 
 HELP = "build, serve on 127.0.0.1 and rebuild on change"
+ABOUT = """\
+Builds the site, serves it at http://127.0.0.1:PORT/ and watches site.yaml,
+content/ and the theme: every change rebuilds the site and reloads the pages
+open in the browser. While the site does not build, the browser shows the
+problems and the last good build is still served. Ctrl-C stops."""
+EXAMPLES = (
+    ("look at the site at http://127.0.0.1:8000/", "broadsheet serve"),
+    ("show drafts too, while writing them", "broadsheet serve --drafts"),
+    ("another port, for a second site", "broadsheet serve --port 8001"),
+)
+DOCS = "docs/commands.md#broadsheet-serve"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    site_options(parser)
+    site_options(parser, output="the folder the served site is built into")
     build_options(parser)
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000,
+                        help="the port on 127.0.0.1 to serve at; 0 picks a free one")
 
 
 def run(args: argparse.Namespace) -> int:
