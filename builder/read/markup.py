@@ -24,6 +24,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique as toc_unique
 from markdown.treeprocessors import Treeprocessor
 
+from builder.core import urlattrs
 from builder.core.models import MarkdownConfig, Rendered, TocEntry
 
 MORE = "<!-- more -->"
@@ -32,7 +33,6 @@ _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\S*\w\S*")  # a run of non-space holding a letter or digit
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
-_URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
 
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
@@ -129,17 +129,16 @@ def render(body: str, summary: str | None, folder_url: str, config: MarkdownConf
     # Under `escape` the marker is shown as text: find it in that form.
     marker = "<p>&lt;!-- more --&gt;</p>" if config.raw_html == "escape" else MORE
     head, more, _ = out.partition(marker)
-    html = clean(out.replace(marker, ""), config)
+    links = _site_absolute(folder_url)
+    html = clean(out.replace(marker, ""), config, links)
     if summary is not None:
-        summary_html = render_inline(summary, config)
+        summary_html = render_inline(summary, config, folder_url)
     elif more:
-        summary_html = clean(head, config).strip()
+        summary_html = clean(head, config, links).strip()
     else:
         first = _FIRST_P.search(html)
         summary_html = first.group(0) if first else ""
     summary_html = _FOOTNOTE_REF.sub("", summary_html)
-    html = _site_absolute(html, folder_url)
-    summary_html = _site_absolute(summary_html, folder_url)
     words = len(_WORD.findall(htmllib.unescape(_TAGS.sub(" ", html))))
     minutes = max(1, math.ceil(words / config.words_per_minute))
     return Rendered(html, summary_html, toc, words, minutes)
@@ -155,19 +154,24 @@ def _inline_markdown(config: MarkdownConfig) -> markdown.Markdown:
     return md
 
 
-def render_inline(text: str, config: MarkdownConfig) -> str:
-    """Inline Markdown (a summary) as one paragraph of HTML."""
+def render_inline(text: str, config: MarkdownConfig, folder_url: str = "/") -> str:
+    """Inline Markdown (a summary) as one paragraph of HTML, links as in `render`."""
     md = _inline_markdown(config)
     md.reset()
     out = md.convert(text.strip())
-    out = clean(out, config)
+    out = clean(out, config, _site_absolute(folder_url))
     return out if out.startswith("<p>") else f"<p>{out}</p>" if out else ""
 
 
-def clean(html: str, config: MarkdownConfig) -> str:
-    """Apply the site's raw_html policy to rendered HTML."""
+def clean(html: str, config: MarkdownConfig, links: urlattrs.Fix | None = None) -> str:
+    """Apply the site's raw_html policy to rendered HTML, and `links` to its URLs.
+
+    The sanitiser parses the HTML anyway, so it also hands each attribute
+    to `links` (its attribute filter): one parse, and the same one a
+    browser would make. Raw HTML that is allowed is parsed for it alone.
+    """
     if config.raw_html == "allow":
-        return html
+        return urlattrs.rewrite(html, links, _LINK_ATTRS, _LINK_TAGS) if links else html
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -175,20 +179,28 @@ def clean(html: str, config: MarkdownConfig) -> str:
         url_schemes=_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=links,
     )
 
 
 _BASE = "http://site.invalid"  # a stand-in origin: only the path part is kept
+# The links made site-absolute: those Markdown writes, and the same in raw HTML.
+_LINK_TAGS = frozenset({"a", "img"})
+_LINK_ATTRS = frozenset({"href", "src"})
 
 
-def _site_absolute(html: str, folder_url: str) -> str:
-    def fix(match: re.Match[str]) -> str:
-        url = match.group(2)
-        if not url or _ABSOLUTE.match(url):
-            return match.group(0)
+def _site_absolute(folder_url: str) -> urlattrs.Fix:
+    """The fix that resolves a relative link of a source in `folder_url` to a site path."""
+    base = _BASE + folder_url
+
+    def fix(tag: str, name: str, value: str) -> str:
+        if (tag not in _LINK_TAGS or name not in _LINK_ATTRS or not value
+                or _ABSOLUTE.match(value)):
+            return value
         # Resolved as a browser would (`../` stops at the site's root), so a
-        # link that climbs too far is reported by `check` as missing.
-        return match.group(1) + urljoin(_BASE + folder_url, url)[len(_BASE):] + match.group(3)
+        # link that climbs too far is reported by `check` as missing. What
+        # resolves elsewhere had a scheme after all (`\x01javascript:`): kept.
+        joined = urljoin(base, value)
+        return joined[len(_BASE):] if joined.startswith(_BASE + "/") else value
 
-    return _URL_ATTR.sub(fix, html)
-
+    return fix
