@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from builder.pipeline import BuildResult
 
 
+CACHE_DIR = ".broadsheet-cache"  # the cache's folder beside site.yaml, unless --cache-dir
+
+
 def site_options(parser: argparse.ArgumentParser, output: bool = True) -> None:
     """--config (every command that reads a site) and --output (those that write output/)."""
     parser.add_argument("--config", type=Path, default=Path("site.yaml"),
@@ -51,7 +54,7 @@ def options_from(args: argparse.Namespace, config: SiteConfig) -> BuildOptions:
         raise UsageError("--jobs must be 0 (all cores) or more")
     cache_dir = None
     if not args.no_cache:
-        cache_dir = (args.cache_dir or config.root / ".broadsheet-cache").resolve()
+        cache_dir = (args.cache_dir or config.root / CACHE_DIR).resolve()
     return BuildOptions(drafts=args.drafts, future=args.future, strict=args.strict,
                         jobs=args.jobs, cache_dir=cache_dir)
 
