@@ -27,9 +27,9 @@ from builder import write
 from builder.core import parallel
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
-    ArticleMeta,
     BuildOptions,
     Entry,
+    Meta,
     OutputFile,
     Site,
     SiteConfig,
@@ -82,7 +82,7 @@ class Model:
     """content/ as the front half of a build reads it; reading it wrote nothing."""
 
     sources: list[SourceFile]  # every file under content/, sorted by path
-    metas: dict[str, ArticleMeta | None]  # front matter by source rel; None: it has errors
+    metas: dict[str, Meta | None]  # front matter by source rel; None: it has errors
     entries: list[Entry]  # every text with its Markdown (none with markdown=False)
     site: Site | None  # the site model (None with markdown=False)
 

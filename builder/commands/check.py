@@ -29,7 +29,7 @@ from builder.commands.common import site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
-from builder.core.models import BuildOptions, Entry, SiteConfig
+from builder.core.models import ArticleMeta, BuildOptions, Entry, Meta, SiteConfig
 from builder.read.markup import MORE_LINE
 from builder.site import assemble as site_mod
 from builder.write import MARKER
@@ -70,7 +70,7 @@ def to_diagnostics(findings: list[Finding], diags: Diagnostics) -> None:
 class Sources:
     """What check needs of content/, besides the site model's diagnostics."""
 
-    entries: list[Entry]
+    entries: list[Entry[Meta]]
     texts: dict[str, str]  # source rel → its text, to find the line a URL is written on
     origin: dict[str, str]  # output rel → the source rel it is made from
 
@@ -101,7 +101,7 @@ def content_warnings(model: Sources, now: dt.datetime, diags: Diagnostics) -> No
     """Besides what `build` warns about: missing summaries and scheduled articles."""
     for entry in model.entries:
         meta = entry.meta
-        if meta.kind != "article" or meta.draft:
+        if not isinstance(meta, ArticleMeta) or meta.draft:
             continue
         text = model.texts.get(meta.path, "")
         if meta.summary is None and not MORE_LINE.search(text):
@@ -109,7 +109,7 @@ def content_warnings(model: Sources, now: dt.datetime, diags: Diagnostics) -> No
                           "no summary: lists and feeds show the first paragraph",
                           'add  summary: "..."  to the front matter, or a <!-- more --> '
                           "line after the opening paragraphs")
-        if meta.date and meta.date > now:
+        if meta.date > now:
             diags.warning(meta.path, _key_line(text, "date"), 0,
                           f"scheduled: dated {meta.date.isoformat()}, so not published "
                           "until then", "the daily CI build publishes it on its date")

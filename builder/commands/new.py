@@ -31,7 +31,7 @@ import yaml
 from builder.commands.common import parse_tags, site_options
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
-from builder.core.models import BuildOptions, SiteConfig
+from builder.core.models import ArticleMeta, BuildOptions, SiteConfig
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify, tag_key
 from builder.core.urls import normalise_url
@@ -239,9 +239,10 @@ def _existing(config: SiteConfig) -> _Existing:
     model = read_model(config, BuildOptions(), Diagnostics(), markdown=False)
     for rel, meta in model.metas.items():
         stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
-        slug = meta.slug if meta else slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
+        slug = meta.slug if isinstance(meta, ArticleMeta) else slugify(
+            re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
         found.slugs.setdefault(slug, rel)
-        if meta is None:
+        if not isinstance(meta, ArticleMeta):
             continue
         if meta.source:
             found.sources.setdefault(normalise_url(meta.source.url), rel)

@@ -26,7 +26,7 @@ from typing import ClassVar
 from urllib.parse import quote, urljoin
 
 from builder.core import urlattrs
-from builder.core.models import ArticleMeta, Permalinks, SiteConfig
+from builder.core.models import ArticleMeta, OwnPage, PageMeta, Permalinks, SiteConfig
 
 # Everything ASCII that may appear in a URI stays as it is; the rest is %-encoded.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -96,16 +96,15 @@ class SiteLayout:
     def not_found(self) -> str:
         return self.base_path + self.NOT_FOUND
 
-    def entry_folder(self, meta: ArticleMeta) -> str:
+    def entry_folder(self, meta: ArticleMeta | PageMeta) -> str:
         """The folder an article or page is published in, relative to the site root."""
-        if meta.kind == "page":
+        if isinstance(meta, PageMeta):
             return expand(self.permalinks.page, slug=meta.slug)
         date = meta.date
-        assert date is not None
         return expand(self.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
                       month=f"{date.month:02d}", day=f"{date.day:02d}")
 
-    def entry(self, meta: ArticleMeta) -> str:
+    def entry(self, meta: ArticleMeta | PageMeta) -> str:
         return self.base_path + self.entry_folder(meta)
 
     def tag(self, slug: str) -> str:
@@ -159,7 +158,7 @@ class SiteLayout:
             return to_uri(self.origin + url)
         return to_uri(urljoin(self.base_url, url))
 
-    def image_url(self, meta: ArticleMeta) -> str | None:
+    def image_url(self, meta: OwnPage) -> str | None:
         """The front-matter `image`, absolute: relative names sit beside the source file,
         where the build copies the article's other files."""
         image = meta.image

@@ -32,8 +32,11 @@ def _theme_statics(job: Job) -> Iterator[Spec]:
     """The theme's static/ files, as they are."""
     for rel, path in job.theme.statics:
         data = path.read_bytes()
-        yield Spec(rel, hashlib.sha256(data).hexdigest()[:32], "generated",
-                   lambda data=data: data)
+
+        def make(data: bytes = data) -> bytes:
+            return data
+
+        yield Spec(rel, hashlib.sha256(data).hexdigest()[:32], "generated", make)
 
 
 def _assets(job: Job) -> Iterator[Spec]:

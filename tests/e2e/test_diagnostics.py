@@ -207,6 +207,24 @@ def test_mixed_naive_and_aware_dates_sort_in_site_time(make_site: Callable[..., 
     assert "Mon, 03 Jun 2024 09:00:00 +0200" in feed
 
 
+def test_an_empty_date_and_a_tagged_page_are_reported_not_crashes(
+        make_site: Callable[..., Path], run_build: Run) -> None:
+    """Both once ended the build in a traceback (a dateless article, a page with tags)."""
+    site = make_site({
+        "content/a.md": "---\ntitle: A\ndate:\n---\nx\n",
+        "content/pages/about.md": "---\ntitle: About\ntags: [Us]\n---\nWho we are.\n",
+    })
+    run = run_build(site)
+    assert (run.code, run.diags) == (1, (
+        "content/a.md:3:6: error: `date` is empty\n"
+        "  hint: write  date: 2024-06-23\n"
+        "content/pages/about.md:3:7: warning: a page has no tags: `tags` is ignored\n"
+        "  hint: remove it, or move the file out of content/pages/ to make an article\n"))
+    (site / "content" / "a.md").write_text(OK)
+    run = run_build(site)
+    assert run.code == 0 and (site / "output" / "about" / "index.html").is_file()
+
+
 # --------------------------------------------------------------------------
 # How diagnostics are printed, and what the exit code says
 # --------------------------------------------------------------------------

@@ -195,7 +195,7 @@ def index_site(config: SiteConfig) -> SiteIndex:
     pages: dict[str, str] = {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for rel, meta in metas.items():
-        if meta is None or meta.date is None:
+        if not isinstance(meta, ArticleMeta):
             continue
         source = meta.source.url if meta.source else None
         existing.append(ExistingArticle(rel, meta.title, original_day(meta), source,
@@ -313,7 +313,7 @@ def _as_built(article: ImportedArticle, config: SiteConfig) -> ArticleMeta:
     diags = Diagnostics()
     meta = frontmatter.parse(src, config, diags)
     errors = [d for d in diags.items if d.severity == "error"]
-    if meta is None or errors:
+    if not isinstance(meta, ArticleMeta) or errors:
         first = errors[0] if errors else None
         message = first.message if first else "its front matter cannot be read"
         raise ImportFailure(f"the converted article would not build: {message}",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from builder.config import load_config
 from builder.core import paths
-from builder.core.models import ArticleMeta
+from builder.core.models import ArticleMeta, PageMeta
 from builder.core.paths import RESERVED, SiteLayout, absolutize, folder_url
 
 Layout = Callable[..., SiteLayout]
@@ -33,11 +33,13 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Layout:
 
 
 def meta(path: str = "content/2025/03/x.md", kind: str = "article", slug: str = "x",
-         image: str | None = None) -> ArticleMeta:
-    date = dt.datetime(2025, 3, 9, 7, tzinfo=dt.UTC) if kind == "article" else None
-    return ArticleMeta(path=path, kind=kind, title="X", date=date, updated=None, tags=(),
-                       summary=None, slug=slug, draft=False, source=None, authors=(),
-                       image=image)
+         image: str | None = None) -> ArticleMeta | PageMeta:
+    if kind == "page":
+        return PageMeta(path=path, title="X", date=None, updated=None, summary=None, slug=slug,
+                        draft=False, authors=(), image=image)
+    return ArticleMeta(path=path, title="X", date=dt.datetime(2025, 3, 9, 7, tzinfo=dt.UTC),
+                       updated=None, tags=(), summary=None, slug=slug, draft=False, source=None,
+                       authors=(), image=image)
 
 
 @pytest.mark.parametrize(("base", "prefix"), [("https://example.org/", "/"),

@@ -10,7 +10,15 @@ import pytest
 from builder.config import load_config
 from builder.core.dates import guess_date
 from builder.core.errors import Diagnostics
-from builder.core.models import ArticleMeta, SiteConfig, Source, SourceFile
+from builder.core.models import (
+    ArticleMeta,
+    EditionNote,
+    Meta,
+    PageMeta,
+    SiteConfig,
+    Source,
+    SourceFile,
+)
 from builder.read.frontmatter import parse, split
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -25,7 +33,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
 
 
 def meta_of(config: SiteConfig, text: str | bytes, rel: str = "content/a.md"
-            ) -> tuple[ArticleMeta | None, list[str]]:
+            ) -> tuple[Meta | None, list[str]]:
     data = text.encode() if isinstance(text, str) else text
     diags = Diagnostics()
     meta = parse(SourceFile(rel, data, ""), config, diags)
@@ -88,7 +96,7 @@ def test_every_field(config: SiteConfig) -> None:
         body="\nThe body.\n"))
     assert problems == []
     assert meta == ArticleMeta(
-        path="content/a.md", kind="article", title="Grid deal",
+        path="content/a.md", title="Grid deal",
         date=dt.datetime(2024, 6, 3, 9, 30, tzinfo=BERLIN),
         updated=dt.datetime(2024, 6, 4, tzinfo=BERLIN),
         tags=(("Energy", 5), ("North Sea", 5)), summary="A *short* summary", slug="grid-deal",
@@ -110,8 +118,30 @@ def test_defaults_and_slug_from_dated_file_name(config: SiteConfig) -> None:
 def test_pages_need_no_date_and_edition_notes_no_title(config: SiteConfig) -> None:
     page, problems = meta_of(config, fm("title: About"), "content/pages/about.md")
     assert problems == [] and page is not None and page.date is None
+    assert isinstance(page, PageMeta)
     note, problems = meta_of(config, fm(), "content/editions/2024-w23.md")
-    assert problems == [] and note is not None and note.title == ""
+    assert problems == [] and note is not None and note.title is None
+    assert isinstance(note, EditionNote) and note.id == "2024-w23"
+
+
+def test_each_kind_of_source_gets_its_own_type(config: SiteConfig) -> None:
+    text = fm("title: A", "date: 2024-06-03", "tags: [x]", "source: https://e.org/a")
+    kinds = {rel: meta_of(config, text, rel)[0] for rel in
+             ("content/2024/a.md", "content/pages/a.md", "content/editions/2024-w23.md")}
+    assert [type(m).__name__ for m in kinds.values()] == ["ArticleMeta", "PageMeta",
+                                                         "EditionNote"]
+    note = kinds["content/editions/2024-w23.md"]
+    assert isinstance(note, EditionNote) and (note.title, note.body) == ("A", "Body.\n")
+
+
+def test_a_page_with_tags_warns_that_they_are_ignored(config: SiteConfig) -> None:
+    page, problems = meta_of(config, fm("title: About", "tags: [Energy]"),
+                             "content/pages/about.md")
+    assert isinstance(page, PageMeta)
+    assert problems == [
+        "content/pages/about.md:3:7: warning: a page has no tags: `tags` is ignored\n"
+        "  hint: remove it, or move the file out of content/pages/ to make an article"]
+    assert meta_of(config, fm("title: About", "tags: []"), "content/pages/about.md")[1] == []
 
 
 # --------------------------------------------------------------------------
@@ -174,6 +204,13 @@ def test_missing_date_and_impossible_file_name_date(config: SiteConfig) -> None:
     assert meta_of(config, fm("title: A"))[1] == [
         "content/a.md:1:1: error: missing `date`\n"
         "  hint: add  date: 2024-06-23  or name the file 2024-06-23-slug.md"]
+    assert meta_of(config, fm("title: A", "date:")) == (None, [
+        "content/a.md:3:6: error: `date` is empty\n  hint: write  date: 2024-06-23"])
+    assert meta_of(config, fm("title: A", "date: ~"), "content/2024-06-03-a.md") == (None, [
+        "content/2024-06-03-a.md:3:7: error: `date` is empty\n"
+        "  hint: remove the line to use the date in the file name"])
+    page, problems = meta_of(config, fm("title: A", "date:"), "content/pages/a.md")
+    assert problems == [] and isinstance(page, PageMeta) and page.date is None
     assert meta_of(config, fm("title: A"), "content/2023-02-29-a.md")[1] == [
         "content/2023-02-29-a.md:1:1: error: impossible date in the file name: day is out of "
         "range for month\n"
