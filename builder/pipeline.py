@@ -36,6 +36,7 @@ from builder.core.models import (
     SourceFile,
 )
 from builder.read import frontmatter
+from builder.read.assets import check_active
 from builder.read.discover import discover
 from builder.read.entries import load_entries
 from builder.render import outputs, theme
@@ -97,6 +98,7 @@ def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
     read, which is all `new` and `import` need, and quick on any site.
     """
     sources = discover(config.root, diags)
+    check_active(sources, config.content, diags)
     if not markdown:
         return Model(sources, {s.rel: frontmatter.parse(s, config, diags) for s in sources
                                if s.kind == "article"}, [], None)
@@ -175,6 +177,7 @@ class _Run:
         hashed_at = time.time_ns()
         known = self.last_state.sources
         sources = discover(self.config.root, self.diags, known.known, known.hashed_at)
+        check_active(sources, self.config.content, self.diags)  # refused unless allowed
         self.sources = SourceStats(hashed_at, {s.rel: (*s.stat, s.sha256)
                                                for s in sources if s.stat})
         self.signature = _signature(self.config, self.options, sources, self.theme_digest)

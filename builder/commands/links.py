@@ -19,10 +19,11 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote
 
 from builder.core.models import SiteConfig
 from builder.core.paths import SiteLayout
+from builder.core.urls import join_url, parse_url
 from builder.render.formats import ATOM, CONTENT
 from builder.render.sitemap import SITEMAP
 from builder.write import MARKER
@@ -112,7 +113,8 @@ class Built:
         self.files = files
         self.base = config.base_path
         self.layout = SiteLayout.of(config)
-        self.host = urlsplit(config.base_url).netloc.lower()
+        base = parse_url(config.base_url)  # checked when site.yaml was read
+        self.host = "" if isinstance(base, str) else base.netloc.lower()
         self.ids: dict[str, set[str]] = {}
 
     def page_url(self, rel: str) -> str:
@@ -125,8 +127,10 @@ class Built:
         `page_url` is None in feeds, where a relative URL is itself a problem.
         """
         url = url.strip()
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
+        parts = parse_url(url)
+        if isinstance(parts, str):
+            return Target(None, "", f"cannot be read as a URL: {parts}")
+        scheme = parts.scheme
         if scheme in _SKIP_SCHEMES or (scheme and scheme not in ("http", "https")):
             return None
         path = parts.path
@@ -143,7 +147,8 @@ class Built:
         elif not url or url.startswith("#"):
             path = page_url
         else:
-            path = urlsplit(urljoin(page_url, url)).path
+            joined = join_url(page_url, url)
+            path = "" if isinstance(joined, str) else joined.path
             if not path.startswith(self.base):
                 return Target(None, "", "leads outside the site")
         fragment = unquote(parts.fragment)

@@ -34,10 +34,10 @@ from builder.core.errors import Diagnostics, UsageError
 from builder.core.models import ArticleMeta, BuildOptions, SiteConfig
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify, tag_key
-from builder.core.urls import normalise_url
+from builder.core.textfile import bad_char
+from builder.core.urls import normalise_url, parse_url, web_url
 
 SLUG_LENGTH = 60  # a URL segment people can still read and type
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
                 "(without one, the first paragraph is used)\n")
 DRAFT_HINT = ("# a draft is left out of the site (serve --drafts shows it); "
@@ -144,7 +144,7 @@ def open_in_editor(command: list[str], path: Path, rel: str) -> None:
 
 def clean_title(title: str) -> str:
     """The headline on one line; empty or control characters are usage errors."""
-    if _CONTROL.search(title.replace("\n", " ").replace("\t", " ")):
+    if bad_char(title.replace("\n", " ").replace("\t", " ")):  # what the build refuses
         raise UsageError("the title contains a control character", "type the headline again")
     text = " ".join(title.split())
     if not text:
@@ -200,7 +200,10 @@ def check_source(url: str | None) -> str | None:
     if url is None:
         return None
     url = url.strip()
-    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
+    checked = web_url(url)
+    if isinstance(parse_url(url), str):
+        raise UsageError(f"--source {checked}", "copy the address from the browser's address bar")
+    if isinstance(checked, str) or any(c.isspace() for c in url):
         raise UsageError(f"--source must be an http:// or https:// URL, found `{url}`")
     return url
 

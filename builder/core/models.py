@@ -54,6 +54,13 @@ class Permalinks:
 
 
 @dataclass(frozen=True)
+class ContentConfig:
+    """What content/ may publish. Contributors' files are untrusted (docs/security.md)."""
+
+    allow_active: bool = False  # .html/.js files and SVGs with scripts
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the folder holding site.yaml
     config_path: Path
@@ -71,6 +78,7 @@ class SiteConfig:
     editions: str  # week | month | off
     related: int
     output_dir: Path
+    content: ContentConfig = ContentConfig()  # last: built by code and tests without it
 
     @property
     def content_dir(self) -> Path:

@@ -12,8 +12,9 @@ attributes, every value double-quoted and escaped. Everything else, text,
 code, comments and unchanged tags, is copied through byte for byte.
 
 What a fix sees is the attribute's value decoded, as a browser would
-follow it; what it returns is escaped here. A fix returning its input
-leaves the tag as it was written.
+follow it; what it returns is escaped here, and None drops the attribute
+(the contract of nh3's attribute filter, so one fix can serve both). A fix
+returning its input leaves the tag as it was written.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from html.parser import HTMLParser
 
-# (tag, attribute, decoded value) -> the new decoded value.
-Fix = Callable[[str, str, str], str]
+# (tag, attribute, decoded value) -> the new decoded value, or None to drop the attribute.
+Fix = Callable[[str, str, str], str | None]
 
 # The attributes whose value is a URL a reader follows or a browser loads.
 URL_ATTRS = frozenset({"href", "src", "srcset", "poster"})
@@ -76,6 +77,8 @@ class _Rewriter(HTMLParser):
             if value is not None and name in self.names:
                 fixed = self.fix(tag, name, value)
                 changed = changed or fixed != value
+                if fixed is None:
+                    continue
                 value = fixed
             new.append((name, value))
         if changed:

@@ -38,8 +38,8 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     meta = frontmatter.parse(src, config, diags)
     rendered = None
     if meta is not None:
-        rendered = markup.render(meta.body, meta.summary, folder_url(config, src.rel),
-                                 config.markdown)
+        rendered = markup.render_article(meta, folder_url(config, src.rel), config.markdown,
+                                         diags)
     return src.rel, cache_mod.dump(meta, rendered, diags.items)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from builder.config import load_config
@@ -106,9 +106,11 @@ feeds:
 """
 
 
-def build_feeds(mode: str, body: str, summary: str | None, note: str) -> dict[str, bytes]:
+def build_feeds(mode: str, body: str, summary: str | None,
+                note: str) -> dict[str, bytes] | None:
     """The feed files of the site, by output path: its model read as a build reads it,
-    its feeds made by the feed table, and nothing else (no theme, nothing written)."""
+    its feeds made by the feed table, and nothing else (no theme, nothing written).
+    None if the build would refuse the site (an error in the article)."""
     meta = {"title": "Story", "date": "2024-06-12", "tags": ["water"]}
     if summary is not None:
         meta["summary"] = summary
@@ -124,8 +126,9 @@ def build_feeds(mode: str, body: str, summary: str | None, note: str) -> dict[st
         config = load_config(root / "site.yaml")
         diags = Diagnostics()
         site = read_model(config, BuildOptions(jobs=1, now=NOW), diags).site
-    errors = [d.format() for d in diags.items if d.severity == "error"]
-    assert site is not None and len(site.articles) == 1 and not errors, errors
+    if any(d.severity == "error" for d in diags.items):
+        return None
+    assert site is not None and len(site.articles) == 1
     job = Job(site, SiteLayout.of(config), None, None, "")  # type: ignore[arg-type]
     return {spec.out_path: spec.make() for spec in feeds.specs(job)}
 
@@ -186,6 +189,8 @@ def test_no_feed_carries_script_handlers_or_foreign_urls(mode: str, body: str,
                                                          summary: str | None,
                                                          note: str) -> None:
     feeds = build_feeds(mode, body, summary, note)
+    assume(feeds is not None)  # a site the build refuses publishes no feed
+    assert feeds is not None
     for where, html in feed_html(feeds):
         assert not problems(html), (where, html)
 
@@ -198,6 +203,7 @@ def test_the_attacks_that_a_regex_let_through(mode: str) -> None:
     body = (f'<img alt="{attack}" src="a.png">\n\n[l](rel/a){{: title="{attack}" }}\n\n'
             f'Para\n{{: title="{attack}" }}\n\n```\n<a href="rel/x">code</a>\n```\n')
     feeds = build_feeds(mode, body, None, body)
+    assert feeds is not None
     for where, html in feed_html(feeds):
         assert not problems(html), (where, html)
         if "content" in where and "editions" not in where:

@@ -58,7 +58,7 @@ from builder.core.errors import (
 from builder.core.models import ArticleMeta, BuildOptions, SiteConfig, SourceFile
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
-from builder.core.urls import normalise_url
+from builder.core.urls import normalise_url, parse_url, web_url
 from builder.read import frontmatter
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
@@ -178,9 +178,12 @@ def _check_url(url: str | None) -> str | None:
     if url is None:
         return None
     url = url.strip()
-    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
-        raise UsageError(f"--url must be an http:// or https:// URL, found `{url}`",
-                         "copy the address from the browser's address bar")
+    checked = web_url(url)
+    hint = "copy the address from the browser's address bar"
+    if isinstance(parse_url(url), str):
+        raise UsageError(f"--url {checked}", hint)
+    if isinstance(checked, str) or any(c.isspace() for c in url):
+        raise UsageError(f"--url must be an http:// or https:// URL, found `{url}`", hint)
     return url
 
 

@@ -351,3 +351,38 @@ def test_check_reads_the_build_cache_but_never_writes_one(site, capsys):
     code, err = _check(capsys)
     assert (code, CLEAN.match(err) is not None) == (0, True), err
     assert cache.read_bytes() == saved
+
+
+def test_a_url_that_cannot_be_parsed_is_a_problem_not_a_traceback(built):
+    never_closed = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"
+    for url, page_url in (("https://[::1/x", "/sub/"), ("//[::1/x", "/sub/"),
+                          ("https://[::1/x", None), ("https://news.example.org:x/", None)):
+        target = built.resolve(url, page_url)
+        assert target is not None and target.rel is None
+    assert built.resolve("//[::1/x", "/sub/").problem == f"cannot be read as a URL: {never_closed}"
+    assert built.resolve("https://news.example.org:x/", None).problem == (
+        "cannot be read as a URL: its port `x` is not a number")
+
+
+def test_check_reports_an_unparsable_url_written_by_a_template(site, capsys):
+    _build(capsys)
+    page = site / "output/about/index.html"
+    page.write_text(page.read_text().replace("</body>", '<a href="https://[::1/x">x</a></body>'))
+    code, err = _check(capsys)
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"^output/about/index.html:\d+:\d+: error: broken link `https://\[::1/x`: "
+                     r"it cannot be read as a URL: a `\[` in its host is never closed", err,
+                     re.M), err
+
+
+def test_check_reports_active_content_too(site, capsys):
+    (site / "site.yaml").write_text(SITE_YAML + "content:\n  allow_active: true\n")
+    (site / "content/2024/06/widget.js").write_text("alert(1)\n")
+    _build(capsys)
+    (site / "site.yaml").write_text(SITE_YAML)
+    code, err = _check(capsys)
+    assert code == 1
+    assert err.startswith(
+        "content/2024/06/widget.js: error: a .js file can run script on the site's pages, so "
+        "it is not published from content/\n  hint: remove it, or set `content.allow_active: "
+        "true` in site.yaml if every contributor to content/ is trusted\n"), err

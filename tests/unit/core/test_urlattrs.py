@@ -44,6 +44,12 @@ def test_tags_without_changes_comments_and_scripts_are_copied_byte_for_byte() ->
                                    '<img src="[i]">')
 
 
+def test_a_fix_returning_none_drops_the_attribute() -> None:
+    out = rewrite('<a title="t" href="x">a</a><a href="y">b</a>',
+                  lambda tag, name, value: None if value == "x" else value)
+    assert out == '<a title="t">a</a><a href="y">b</a>'
+
+
 def test_tags_and_names_narrow_what_is_rewritten() -> None:
     html = '<a href="a" src="b"><img src="c" poster="d"><video poster="e"></video></a>'
     assert rewrite(html, mark, names={"src"}, tags={"img"}) == (
