@@ -75,8 +75,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = SILENT
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
-            made = outputs.render(model, chosen, run.reuse, run.diags, options.serve_script,
-                                  run.jobs)
+            made = outputs.render(model, chosen, run.reuse, run.diags, run.jobs)
             stats = run.write(made)  # staged, then put in place: None if rendering failed
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
@@ -282,7 +281,7 @@ def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFi
 
     digest = hashlib.sha256()
     for part in (code_digest(), config_fingerprint(config), theme_digest,
-                 options.drafts, options.future, options.serve_script,
+                 options.drafts, options.future,
                  os.environ.get("SOURCE_DATE_EPOCH", "")):
         digest.update(repr(part).encode() + b"\0")
     for src in sources:

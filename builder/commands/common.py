@@ -21,15 +21,19 @@ if TYPE_CHECKING:
     from builder.pipeline import BuildResult
 
 
-def site_options(parser: argparse.ArgumentParser, output: str | None = None) -> None:
+CACHE_DIR = ".broadsheet-cache"  # the cache's folder beside site.yaml, unless --cache-dir
+
+
+def site_options(parser: argparse.ArgumentParser, output: str | None = None,
+                 instead: str = ", instead of the `output` of site.yaml (default: output/)"
+                 ) -> None:
     """--config (every command that reads a site) and, with its help, --output (the
     commands that read or write the built site; `new` and `import` write content/)."""
     parser.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="PATH",
                         help="the site's settings; the site is the folder holding it")
     if output:
         parser.add_argument("--output", type=Path, metavar="DIR",
-                            help=f"{output}, instead of the `output` of site.yaml "
-                            "(default: output/)")
+                            help=output + instead)
 
 
 def build_options(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +71,7 @@ def options_from(args: argparse.Namespace, config: SiteConfig) -> BuildOptions:
         raise UsageError("--jobs must be 0 (all cores) or more")
     cache_dir = None
     if not args.no_cache:
-        cache_dir = (args.cache_dir or config.root / ".broadsheet-cache").resolve()
+        cache_dir = (args.cache_dir or config.root / CACHE_DIR).resolve()
     return BuildOptions(drafts=args.drafts, future=args.future, strict=args.strict,
                         jobs=args.jobs, cache_dir=cache_dir)
 

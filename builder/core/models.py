@@ -101,7 +101,6 @@ class BuildOptions:
     jobs: int = 0  # 0 = every core
     cache_dir: Path | None = None  # None = no cache
     now: dt.datetime | None = None  # for "future" checks; None = wall clock
-    serve_script: str = ""  # the live-reload snippet, only in serve mode
 
 
 # --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique as toc_unique
 from markdown.treeprocessors import Treeprocessor
 
+from builder.core import urlattrs
 from builder.core.errors import Diagnostics
 from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, TocEntry
 from builder.core.textfile import bad_char, describe_char
@@ -35,7 +36,6 @@ _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\S*\w\S*")  # a run of non-space holding a letter or digit
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
-_URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?)(\s(?:href|src)=")([^"]*)(")')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
 
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
@@ -231,7 +231,8 @@ def clean(html: str, config: MarkdownConfig, folder_url: str = "/",
 
     Under `sanitize` and `escape` the sanitiser does both: it parses the HTML, so
     the URL rewriting sees real attribute values and never text that merely looks
-    like one. `allow` keeps the HTML as written (a trusted author's markup).
+    like one. `allow` keeps the HTML as written (a trusted author's markup), but
+    for its links, found by an HTML parser too (core.urlattrs).
     """
     found: Problems = [] if problems is None else problems
     html = _char_refs(html, found)
@@ -276,18 +277,25 @@ def _site_path(url: str, folder_url: str) -> str:
     link that climbs too far is reported by `check` as missing)."""
     if not url or _ABSOLUTE.match(url):
         return url
-    return urljoin(_BASE + folder_url, url)[len(_BASE):]
+    # What resolves elsewhere had a scheme after all (`\x01javascript:`): kept as it is.
+    joined = urljoin(_BASE + folder_url, url)
+    return joined[len(_BASE):] if joined.startswith(_BASE + "/") else url
+
+
+# `allow`'s links: those Markdown writes, and the same in raw HTML.
+_LINK_TAGS = frozenset({"a", "img"})
+_LINK_ATTRS = frozenset({"href", "src"})
 
 
 def _site_absolute(html: str, folder_url: str, problems: Problems) -> str:
-    """`allow`'s rewriting of a/img URLs, over HTML the sanitiser has not normalised."""
-    def fix(match: re.Match[str]) -> str:
-        url = match.group(3)
-        if _parsed(url, "href" if "href" in match.group(2) else "src", problems) is None:
-            return match.group(1)  # the attribute is dropped
-        return match.group(1) + match.group(2) + _site_path(url, folder_url) + match.group(4)
+    """`allow`'s rewriting of a/img URLs, over HTML the sanitiser has not normalised:
+    found by a parser, so never inside another attribute's value or a code sample."""
+    def fix(element: str, attribute: str, value: str) -> str | None:
+        if _parsed(value, attribute, problems) is None:
+            return None  # the attribute is dropped
+        return _site_path(value, folder_url)
 
-    return _URL_ATTR.sub(fix, html)
+    return urlattrs.rewrite(html, fix, _LINK_ATTRS, _LINK_TAGS)
 
 
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")

@@ -151,6 +151,40 @@ def test_summary_links_become_site_absolute_too() -> None:
     assert rendered.summary_html == '<p>See <a href="/2024/06/chart.svg">the chart</a>.</p>'
 
 
+ATTACK = "z href='y' onmouseover='alert(1)'"
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=lambda c: c.raw_html)
+def test_attribute_text_inside_a_value_is_not_a_link(config: MarkdownConfig) -> None:
+    """attr_list sets values under every policy, `escape` included; a value holding
+    ` src=` or ` href='…'` stays one value, and only the real link is made absolute."""
+    body = (f'[a](rel/a){{: title="{ATTACK}" }}\n\nPara\n{{: title="x src=" }}\n\n'
+            f'![i](i.png){{: title="{ATTACK}" }}\n')
+    assert html_of(body, config, folder="/2024/06/") == (
+        f'<p><a href="/2024/06/rel/a" title="{ATTACK}">a</a></p>\n'
+        '<p title="x src=">Para</p>\n'
+        f'<p><img alt="i" src="/2024/06/i.png" title="{ATTACK}"></p>')
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=lambda c: c.raw_html)
+def test_links_shown_in_code_are_not_rewritten(config: MarkdownConfig) -> None:
+    body = ('```\n<a href="rel/x">code</a> <img src="i.png">\n```\n\n'
+            "Inline `<a href='rel/y'>` too.\n")
+    html = html_of(body, config, folder="/2024/06/")
+    text = html.replace("&quot;", '"')  # how codehilite writes a quote, before the sanitiser
+    assert "&lt;a href=\"rel/x\"&gt;" in text and "&lt;img src=\"i.png\"&gt;" in text
+    assert "<code>&lt;a href='rel/y'&gt;</code>" in html
+    assert "/2024/06/" not in html
+
+
+def test_raw_links_are_made_site_absolute_under_allow_and_sanitize() -> None:
+    body = "<a href='rel/x' title=\"it's\">x</a> <IMG SRC=i.png>\n"
+    assert html_of(body, ALLOW, folder="/2024/06/") == (
+        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>')
+    assert html_of(body, SANITIZE, folder="/2024/06/") == (
+        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>')
+
+
 def test_word_count_and_reading_minutes() -> None:
     body = "one two three\n\nfour five six seven\n"
     assert render(body, None, "/", SANITIZE).words == 7
