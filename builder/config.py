@@ -330,7 +330,8 @@ def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     values = read_options(data, FieldReader(rel, diags, text_hint=lambda key, value: "quote it"))
     # `output` is a folder name; --output on the command line wins over it.
     values["output_dir"] = output.resolve() if output else (root / values["output_dir"]).resolve()
-    config = _assemble(SiteConfig, {**values, "root": root, "config_path": config_path.resolve()})
+    config: SiteConfig = _assemble(SiteConfig, {**values, "root": root,
+                                                "config_path": config_path.resolve()})
     if diags.items:
         raise ConfigErrors(diags.sorted())
     return config

@@ -43,6 +43,7 @@ from builder.read.entries import load_entries
 from builder.render import outputs, theme
 from builder.site import assemble as site
 from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
+from builder.write import WriteStats
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class BuildResult:
     ok: bool
     diagnostics: list[Diagnostic]
     site: Site | None = None  # None when nothing changed and nothing was rebuilt
-    stats: write.WriteStats | None = None
+    stats: WriteStats | None = None
     seconds: float = 0.0
     parsed: int = 0  # sources parsed and rendered this run (not from the cache)
     timings: tuple[tuple[str, float], ...] = ()  # seconds per stage, for --timings
@@ -187,7 +188,7 @@ class _Run:
         known = self.last_state.sources
         sources = discover(self.config.root, self.diags, known.known, known.hashed_at)
         check_active(sources, self.config.content, self.diags)  # refused unless allowed
-        self.sources = SourceStats(hashed_at, {s.rel: (*s.stat, s.sha256)
+        self.sources = SourceStats(hashed_at, {s.rel: (s.stat[0], s.stat[1], s.stat[2], s.sha256)
                                                for s in sources if s.stat})
         self.signature = _signature(self.config, self.options, sources, self.theme_digest)
         self.lap("discover")
@@ -211,7 +212,7 @@ class _Run:
             self.store.save_stats(self.config.root, self.sources)
         self.lap("check")
         replayed = Diagnostics([*self.last_state.diagnostics, *self.cache_diags.items])
-        stats = write.WriteStats(0, len(self.last_files), 0, {}, "")
+        stats = WriteStats(0, len(self.last_files), 0, {}, "")
         return self._result(not _failed(replayed, self.options), replayed, None, stats,
                             self.last_state.counts)
 
@@ -229,7 +230,7 @@ class _Run:
     def failed(self) -> bool:
         return _failed(self._everything(), self.options)
 
-    def write(self, outputs: Iterator[OutputFile]) -> write.WriteStats | None:
+    def write(self, outputs: Iterator[OutputFile]) -> WriteStats | None:
         """Stage every output, then put them in place; None if rendering found errors."""
         # The last build's file count: as good a guess at this one's as there is.
         self.progress.stage("render", len(self.last_files) or None)
@@ -246,7 +247,7 @@ class _Run:
         self.lap("write")
         return stats
 
-    def remember(self, model: Site, stats: write.WriteStats) -> None:
+    def remember(self, model: Site, stats: WriteStats) -> None:
         """Save the list of files written, the new entries and this build's state."""
         self.progress.stage("save cache")
         state = BuildState(
@@ -259,7 +260,7 @@ class _Run:
                         self.live_keys, state, self.config.root)
         self.lap("save cache")
 
-    def result(self, model: Site, stats: write.WriteStats | None) -> BuildResult:
+    def result(self, model: Site, stats: WriteStats | None) -> BuildResult:
         """What the build did; it succeeded if it wrote output/ (then `stats` is set)."""
         return self._result(stats is not None, self._everything(), model, stats,
                             _counts(model))
@@ -268,7 +269,7 @@ class _Run:
         return Diagnostics([*self.diags.items, *self.cache_diags.items])
 
     def _result(self, ok: bool, diags: Diagnostics, model: Site | None,
-                stats: write.WriteStats | None, counts: str) -> BuildResult:
+                stats: WriteStats | None, counts: str) -> BuildResult:
         return BuildResult(ok, diags.sorted(self.options.strict), model, stats,
                            sum(t for _, t in self.laps), self.parsed, tuple(self.laps), counts)
 

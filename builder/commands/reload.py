@@ -11,6 +11,7 @@ subscribing is not missed: the server answers at once with `reload`.
 from __future__ import annotations
 
 import html
+import io
 import os
 import secrets
 import threading
@@ -95,7 +96,7 @@ class Signal:
             return f"{self._prefix}.{self._count}"
 
 
-def stream(out: BinaryIO, signal: Signal, since: str, keepalive: float) -> None:
+def stream(out: BinaryIO | io.BufferedIOBase, signal: Signal, since: str, keepalive: float) -> None:
     """Write server-sent events to one page until it leaves or the server stops.
 
     A `reload` event each time the generation moves past the page's; a comment

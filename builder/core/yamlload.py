@@ -150,7 +150,8 @@ def load_mapping(
             "front matter and site.yaml are made of `key: value` lines",
         )
         return None
-    return value.value
+    mapping: dict[str, YamlValue] = value.value  # a map's value is its children
+    return mapping
 
 
 def _syntax_error(
@@ -212,7 +213,7 @@ def _aliases(text: str, path: str, offset: int, diags: Diagnostics) -> bool:
     is left to the composer, which reports it; an alias to an anchor not yet
     defined is reported alone, where the composer would have stopped.
     """
-    found: list[tuple[yaml.Mark, str, str]] = []
+    found: list[tuple[Any, str, str]] = []  # (mark: libyaml's or PyYAML's, message, hint)
     anchors: set[str] = set()
     open_maps: list[int] = []  # per open collection: nodes seen if a mapping, else -1
     merge_value = False
@@ -248,7 +249,7 @@ def _aliases(text: str, path: str, offset: int, diags: Diagnostics) -> bool:
                 open_maps.append(-1)
     except yaml.MarkedYAMLError:
         return False  # the composer reports the syntax error alone, as without aliases
-    for mark, message, hint in found[:MAX_REPORTED]:
+    for mark, message, hint in found[:MAX_REPORTED]:  # events always carry a mark here
         diags.error(path, mark.line + 1 + offset, mark.column + 1, message, hint)
     if len(found) > MAX_REPORTED:
         diags.error(path, 0, 0, f"{len(found) - MAX_REPORTED} more YAML aliases or merge keys")
@@ -300,6 +301,7 @@ class _Reader:
             if any(item is None for item in items):
                 return None
             return YamlValue(items, line, col, "seq")
+        assert isinstance(node, yaml.ScalarNode), node  # the tags above cover seq and map
         return self._scalar(node, kind, line, col)
 
     def _visible(self, node: yaml.ScalarNode) -> bool:
