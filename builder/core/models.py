@@ -54,6 +54,13 @@ class Permalinks:
 
 
 @dataclass(frozen=True)
+class ContentConfig:
+    """What content/ may publish. Contributors' files are untrusted (docs/security.md)."""
+
+    allow_active: bool = False  # .html/.js files and SVGs with scripts
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the folder holding site.yaml
     config_path: Path
@@ -72,6 +79,7 @@ class SiteConfig:
     related: int
     output_dir: Path
     search: bool  # write a Pagefind index and the /search/ page
+    content: ContentConfig = ContentConfig()  # last: built by code and tests without it
 
     @property
     def content_dir(self) -> Path:
@@ -94,7 +102,6 @@ class BuildOptions:
     jobs: int = 0  # 0 = every core
     cache_dir: Path | None = None  # None = no cache
     now: dt.datetime | None = None  # for "future" checks; None = wall clock
-    serve_script: str = ""  # the live-reload snippet, only in serve mode
 
 
 # --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from builder.core.models import (
 from builder.core.paths import RESERVED
 from builder.core.slugs import slug_problem, slugify
 from builder.core.textfile import decode
-from builder.core.urls import normalise_url
+from builder.core.urls import ParsedUrl, normalise_url, parse_url, web_url
 from builder.core.yamlload import YamlValue, describe, load_mapping
 from builder.core.yamlschema import FieldReader, quote_hint
 
@@ -140,7 +140,7 @@ class _Schema(FieldReader):
         summary = (self.text(data, "summary", None) or "").strip() or None
         source = self.source(data)
         authors = self.authors(data)
-        image = self.text(data, "image", None)
+        image = self.image(data)
         lang = self.lang(data)
         extra = {k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS}
         if self.kind == "edition":
@@ -352,11 +352,29 @@ class _Schema(FieldReader):
                       key=normalise_url(link) if link else "")
 
     def _source_url(self, url: YamlValue) -> bool:
-        if url.kind != "str" or not re.match(r"https?://[^\s/]+", str(url.value).strip()):
+        text = str(url.value) if url.kind == "str" else ""
+        checked = web_url(text) if url.kind == "str" else ""
+        if isinstance(checked, ParsedUrl):
+            return True
+        hint = "write  source: https://example.org/story"
+        if isinstance(parse_url(text), str):
+            self.error(url, f"source URL {checked}", hint)
+        else:
             self.error(url, f"source URL must start with http:// or https://, "
-                       f"found {describe(url)}", "write  source: https://example.org/story")
-            return False
-        return True
+                       f"found {describe(url)}", hint)
+        return False
+
+    def image(self, data: dict[str, YamlValue]) -> str | None:
+        """The picture of the article: a theme writes it into `src` and `og:image`, so
+        a `javascript:` or `data:` URL would run or smuggle content (http(s) and
+        relative paths only)."""
+        image = self.text(data, "image", None)
+        if image and isinstance(checked := web_url(image, relative=True), str):
+            self.error(data["image"], f"`image` {checked}",
+                       "write  image: https://example.org/photo.jpg  or the name of a file "
+                       "beside the article:  image: photo.jpg")
+            return None
+        return image
 
     def lang(self, data: dict[str, YamlValue]) -> str | None:
         """The language of this text when it is not the site's (`lang: ar`), in canonical case."""

@@ -68,25 +68,23 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 )
 
 
-def job_for(site: Site, theme: Theme, serve_script: str = "",
-            reusable: Mapping[str, str] | None = None) -> Job:
+def job_for(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
-    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info, serve_script)
+    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
     theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
-    return Job(site, layout, theme, info, base_fp, serve_script, reusable or {})
+    return Job(site, layout, theme, info, base_fp, reusable or {})
 
 
-def specs(site: Site, theme: Theme, serve_script: str = "",
-          reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
+def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, serve_script, reusable)
+    job = job_for(site, theme, reusable)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
 
 def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
-           serve_script: str = "", jobs: int = 1) -> Iterator[OutputFile]:
+           jobs: int = 1) -> Iterator[OutputFile]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme, serve_script, reusable), theme, reusable, diags, jobs)
+    return run(specs(site, theme, reusable), theme, reusable, diags, jobs)
