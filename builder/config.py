@@ -31,6 +31,7 @@ from typing import Any
 from builder.core import languages
 from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
 from builder.core.models import (
+    AuthorInfo,
     ContentConfig,
     FeedsConfig,
     MarkdownConfig,
@@ -40,7 +41,7 @@ from builder.core.models import (
 )
 from builder.core.textfile import decode
 from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
-from builder.core.yamlload import YamlValue, load_mapping
+from builder.core.yamlload import YamlValue, describe, load_mapping
 from builder.core.yamlschema import FieldReader, Hint
 
 
@@ -49,7 +50,7 @@ class Option:
     """One site.yaml key: what the loader, the scaffold and the reference know of it."""
 
     key: str  # dotted path in site.yaml: `feeds.rss.limit`
-    kind: str  # text | flag | number | choice | section
+    kind: str  # text | flag | number | choice | section | records
     default: Any
     help: str  # one sentence or two; wrapped in the scaffold, one table row in the docs
     low: int = 0  # number: the accepted range
@@ -61,6 +62,10 @@ class Option:
     required: bool = False  # text that must be given and not be empty
     field: str | None = None  # where the value lands in SiteConfig, when not at `key`
     convert: Callable[[Any], Any] | None = None  # applied to the value read
+    # records: a list of mappings with these text fields, the first required, each with
+    # its check, made into `record`s (`authors: [{name, bio, url}]`)
+    fields: tuple[tuple[str, Callable[[str], str | None] | None], ...] = ()
+    record: Callable[..., Any] | None = None
 
     @property
     def leaf(self) -> str:
@@ -79,6 +84,8 @@ class Option:
             return r.integer(mapping, leaf, self.default, self.low, self.high)
         if self.kind == "choice":
             return r.choice(mapping, leaf, self.default, self.choices)
+        if self.kind == "records":
+            return self._records(r, mapping.get(leaf))
         if self.check is not None:
             value = r.checked(mapping, leaf, self.default, self.check, self.hint)
         else:
@@ -89,6 +96,38 @@ class Option:
             r.diags.error(r.path, line, col, f"the site needs a `{leaf}`",
                           f"add a line such as  {leaf}: {yaml_scalar(self.example)}")
         return self.convert(value) if self.convert else value
+
+
+    def _records(self, r: FieldReader, value: YamlValue | None) -> tuple[Any, ...]:
+        """Each mapping of the list as a `record`; a bad entry is reported and left out."""
+        if value is None or value.kind == "null":
+            return ()
+        first = self.fields[0][0]
+        example = f"write  {self.leaf}:  then lines such as  - {{{first}: ...}}"
+        if value.kind != "seq":
+            r.error(value, f"`{self.leaf}` must be a list, found {describe(value)}", example)
+            return ()
+        found: dict[str, Any] = {}
+        for item in value.value:
+            if item.kind != "map":
+                r.error(item, f"an entry of `{self.leaf}` must be a mapping, found "
+                        f"{describe(item)}", example)
+                continue
+            r.unknown_keys(item.value, [name for name, _ in self.fields], self.leaf)
+            given = {}
+            for name, check in self.fields:
+                given[name] = (r.checked(item.value, name, "", check) if check
+                               else r.text(item.value, name, "", strip=True))
+            key = given[first]
+            if not key:
+                r.error(item, f"an entry of `{self.leaf}` needs a `{first}`",
+                        f"add  {first}: ...  to it")
+            elif key.casefold() in found:
+                r.error(item, f"`{key}` is listed twice in `{self.leaf}`",
+                        "keep one entry per name")
+            else:
+                found[key.casefold()] = self.record(**given) if self.record else given
+        return tuple(found.values())
 
 
 # One constructor per kind, so that each row of OPTIONS reads: key, default,
@@ -113,6 +152,11 @@ def section(key: str, help: str) -> Option:
     return Option(key, "section", None, help)
 
 
+def records(key: str, fields: tuple[tuple[str, Callable[[str], str | None] | None], ...],
+            record: Callable[..., Any], help: str) -> Option:
+    return Option(key, "records", (), help, fields=fields, record=record)
+
+
 # --------------------------------------------------------------------------
 # Checks: each returns an error message, or None when the value is good
 # --------------------------------------------------------------------------
@@ -124,6 +168,13 @@ def _check_url(url: str) -> str | None:
         return f"`base_url` must be an absolute http(s) URL, found `{shown_url(url)}`"
     if parts.query or parts.fragment:
         return "`base_url` cannot have a query or fragment"
+    return None
+
+
+def _check_link(url: str) -> str | None:
+    parts = parse_url(url)
+    if isinstance(parts, str) or parts.scheme not in WEB_SCHEMES or not parts.netloc:
+        return f"`url` must be an absolute http(s) URL, found `{shown_url(url)}`"
     return None
 
 
@@ -250,6 +301,10 @@ OPTIONS: tuple[Option, ...] = (
     flag("search", True,
          "Build a search index (Pagefind) with the site, a search box in the header and a "
          "/search/ page; all of it works from the published files, with no outside service."),
+    records("authors", (("name", None), ("bio", None), ("url", _check_link)), AuthorInfo,
+            "The site's writers and editors, each a mapping with a `name` (as bylines write "
+            "it) and optionally a `bio` and a `url`: each gets a page at /authors/<name>/ with "
+            "their articles and a feed, and bylines link to it. Empty: bylines stay text."),
     text("output", "output",
          "The folder the built site is written to. Broadsheet replaces it on every build, so "
          "never point it at a folder holding anything else.", field="output_dir"),
@@ -278,6 +333,7 @@ OPTIONS: tuple[Option, ...] = (
     *_feed("json", "/feed.json, JSON Feed 1.1"),
     *_feed("tags", "/tags/<tag>/feed.xml, one RSS feed per tag"),
     *_feed("editions", "/editions/feed.xml, one item per edition holding the whole edition"),
+    *_feed("authors", "/authors/<name>/feed.xml, one RSS feed per author of `authors:`"),
     section("markdown", "How the Markdown of articles is turned into HTML."),
     choice("markdown.raw_html", _MD.raw_html, ("sanitize", "allow", "escape"),
            "Raw HTML written inside Markdown: sanitize (keep safe tags only), allow (keep "
@@ -378,8 +434,10 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def yaml_scalar(value: bool | int | str) -> str:
+def yaml_scalar(value: bool | int | str | tuple) -> str:
     """A value as the scaffold writes it: plain where YAML cannot misread it, else quoted."""
+    if isinstance(value, tuple):  # an empty list of records
+        return "[]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

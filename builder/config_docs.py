@@ -68,6 +68,8 @@ def _type(option: Option) -> str:
         return "one of " + ", ".join(f"`{c}`" for c in option.choices)
     if option.kind == "section":
         return "section"
+    if option.kind == "records":
+        return "list of {" + ", ".join(name for name, _ in option.fields) + "}"
     return "text, required" if option.required else "text"
 
 

@@ -32,6 +32,7 @@ class FeedsConfig:
     json: FeedOptions = FeedOptions()
     tags: FeedOptions = FeedOptions(limit=10)
     editions: FeedOptions = FeedOptions(limit=10)
+    authors: FeedOptions = FeedOptions(limit=10)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,15 @@ class ContentConfig:
 
 
 @dataclass(frozen=True)
+class AuthorInfo:
+    """An entry of `authors:` in site.yaml: a byline with this name links to its page."""
+
+    name: str
+    bio: str = ""
+    url: str = ""  # their own site, shown on their page
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the folder holding site.yaml
     config_path: Path
@@ -79,6 +89,7 @@ class SiteConfig:
     related: int
     output_dir: Path
     search: bool  # write a Pagefind index and the /search/ page
+    authors: tuple[AuthorInfo, ...]  # empty: bylines stay plain text, no author pages
     content: ContentConfig = ContentConfig()  # last: built by code and tests without it
 
     @property
@@ -364,6 +375,18 @@ class ArchiveYear:
 
 
 @dataclass(frozen=True)
+class Author:
+    """An author of `authors:` placed in the site: their page and their articles."""
+
+    name: str
+    slug: str
+    url: str  # site path of their page
+    bio: str
+    link: str  # their own site, or ""
+    articles: tuple[int, ...]  # indexes into Site.articles, newest first
+
+
+@dataclass(frozen=True)
 class Site:
     config: SiteConfig
     articles: tuple[Article, ...]  # newest first
@@ -375,6 +398,7 @@ class Site:
     build_date: dt.datetime
     left_out: tuple[str, ...] = ()  # "2 drafts", "1 scheduled"
     next_due: dt.datetime | None = None  # when the next scheduled article is due
+    authors: tuple[Author, ...] = ()  # those of `authors:` in site.yaml, in its order
 
 
 @dataclass(frozen=True)

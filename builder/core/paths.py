@@ -65,6 +65,7 @@ class SiteLayout:
     HIGHLIGHT_CSS: ClassVar[str] = STATIC + "highlight.css"
     PAGE_FILES: ClassVar[str] = "pages/"  # the files beside content/pages/*.md
     SEARCH: ClassVar[str] = "search/"  # the search page
+    AUTHORS: ClassVar[str] = "authors/"  # author pages: authors/<slug of name>/
     PAGEFIND: ClassVar[str] = "pagefind/"  # the search index and Pagefind's own scripts
     # The names feeds and the sitemap are written under, wherever they sit.
     FEED_FILES: ClassVar[frozenset[str]] = frozenset({RSS, ATOM, JSON_FEED, FOLDER_FEED, SITEMAP})
@@ -118,6 +119,9 @@ class SiteLayout:
 
     def entry(self, meta: ArticleMeta | PageMeta) -> str:
         return self.base_path + self.entry_folder(meta)
+
+    def author(self, slug: str) -> str:
+        return self.base_path + self.AUTHORS + slug + "/"
 
     def tag(self, slug: str) -> str:
         return self.base_path + expand(self.permalinks.tag, tag=slug)
@@ -226,7 +230,7 @@ RESERVED = frozenset(
                              SiteLayout.EDITIONS, SiteLayout.PAGED, SiteLayout.RSS,
                              SiteLayout.ATOM, SiteLayout.JSON_FEED, SiteLayout.SITEMAP,
                              SiteLayout.ROBOTS, SiteLayout.STATIC, SiteLayout.PAGE_FILES,
-                             SiteLayout.SEARCH, SiteLayout.PAGEFIND)}
+                             SiteLayout.SEARCH, SiteLayout.PAGEFIND, SiteLayout.AUTHORS)}
     | {name.removesuffix(".html") for name in (SiteLayout.INDEX, SiteLayout.NOT_FOUND)}
     | {"feed"}
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
-import imagesize
+import imagesize  # type: ignore[import-untyped]
 
 from builder.core.languages import direction
 from builder.core.models import ArchiveMonth, Article, Edition, Page, Site
@@ -123,7 +123,7 @@ def cover_finder(site: Site, layout: SiteLayout) -> Callable[[Article | Page], C
         image = entry.meta.image
         if not image:
             return None
-        src = layout.image_src(entry.meta)
+        src = layout.image_src(entry.meta) or ""
         rel = layout.image_source(entry.meta)
         found = size(rel) if rel else None
         alt = str(entry.meta.extra.get("image_alt", ""))
@@ -155,12 +155,14 @@ def site_info(site: Site, layout: SiteLayout, feeds: tuple[FeedLink, ...]) -> Si
     nav += [NavLink("Archive", layout.archive, "archive"),
             NavLink("Tags", layout.tags_index, "tags")]
     nav += [NavLink(p.title, p.url, "page") for p in site.pages]
-    used = {a.meta.lang or config.language for a in (*site.articles, *site.pages)}
+    used = {a.meta.lang or config.language for a in site.articles}
+    used |= {p.meta.lang or config.language for p in site.pages}
     return SiteInfo(config.title, config.description, config.base_url, layout.base_path,
                     config.language, config.author, tuple(nav), feeds,
                     layout.search if config.search else "",
                     layout.pagefind if config.search else "",
-                    (config.language, *sorted(used - {config.language})))
+                    (config.language, *sorted(used - {config.language})),
+                    {author.name: author.url for author in site.authors})
 
 
 def page_info(layout: SiteLayout, title: str, description: str, url: str, kind: str,

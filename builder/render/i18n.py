@@ -164,8 +164,11 @@ def long_date(lang: str, value: dt.date) -> str:
 
 
 class _Month(Protocol):
-    year: int
-    month: int
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def month(self) -> int: ...
 
 
 def month_year(lang: str, value: _Month) -> str:

@@ -51,6 +51,7 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("index", pages.index),
     ("tags", pages.tags),
     ("tag pages", pages.tag_pages),
+    ("author pages", pages.authors),
     ("archive", pages.archive),
     ("years", pages.years),
     ("months", pages.months),

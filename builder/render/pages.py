@@ -76,6 +76,16 @@ def tag_pages(job: Job) -> Iterator[Spec]:
                           linked.get(tag.url, ()))
 
 
+def authors(job: Job) -> Iterator[Spec]:
+    """Each author of `authors:` in site.yaml: their articles, in pages, linking their feed."""
+    site, title = job.site, job.site.config.title
+    linked = feeds.alternates(site, job.layout)
+    for author in site.authors:
+        yield from _paged(job, "author.html", author.url, author.articles, author.name,
+                          _t(job, "Articles by %(name)s on %(site)s", name=author.name,
+                             site=title), {"author": author}, linked.get(author.url, ()))
+
+
 def archive(job: Job) -> Iterator[Spec]:
     """Every year with its months and their numbers of articles."""
     site, layout = job.site, job.layout

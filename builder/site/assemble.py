@@ -38,6 +38,7 @@ from builder.core.slugs import slugify, tag_key
 from builder.core.urls import normalise_url
 from builder.site import editions as editions_mod
 from builder.site.archives import archives
+from builder.site.authors import place_authors
 from builder.site.related import related_articles
 
 
@@ -123,6 +124,7 @@ def build_site(
         build_date=_build_date([*published, *pages], tz),
         left_out=tuple(left_out),
         next_due=next_due,
+        authors=place_authors(articles, config, diags),
     )
 
 

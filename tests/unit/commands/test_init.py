@@ -98,7 +98,7 @@ def test_every_option_in_site_yaml_has_a_comment():
         keys += 1
         above = lines[index - 1].strip()
         assert "#" in line or above.startswith("#") or f"{key} (" in comments, line
-    assert keys == 47  # 16 top-level, 1 content, 1 editions, 4 permalinks, 5 + 15 feeds,
+    assert keys == 52  # 17 top-level, 1 content, 1 editions, 4 permalinks, 6 + 18 feeds,
     #                    5 markdown
 
 

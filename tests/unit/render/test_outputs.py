@@ -42,7 +42,8 @@ def test_specs_are_stable(basic_site: Any) -> None:
 
 def test_the_catalogue_names_every_kind_of_output_once() -> None:
     assert [name for name, _make in outputs.CATALOGUE] == [
-        "article pages", "pages", "index", "tags", "tag pages", "archive", "years", "months",
+        "article pages", "pages", "index", "tags", "tag pages", "author pages", "archive", "years",
+        "months",
         "editions index", "edition pages", "404", "search page", "search index", "feeds",
         "sitemap", "robots",
         "highlight.css", "theme statics", "assets"]
