@@ -29,7 +29,7 @@ from builder.commands.common import site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
-from builder.core.models import ArticleMeta, BuildOptions, Entry, Meta, SiteConfig
+from builder.core.models import ArticleMeta, BuildOptions, Entry, LinkItem, Meta, SiteConfig
 from builder.read.markup import MORE_LINE
 from builder.site import assemble as site_mod
 from builder.write import MARKER
@@ -89,7 +89,8 @@ def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics) -> So
     assets = [s for s in model.sources if s.kind == "asset"]
     everything = site_mod.build_site(model.entries, assets, config,
                                      BuildOptions(drafts=True, future=True), Diagnostics())
-    origin = {a.out_path: a.meta.path for a in everything.articles + everything.pages}
+    origin = {a.out_path: a.meta.path for a in (*everything.articles, *everything.pages)
+              if not isinstance(a, LinkItem)}  # a link item has no page
     origin |= {e.out_path: f"content/editions/{e.id}.md" for e in everything.editions
                if e.note_key}
     texts = {s.rel: s.content().decode("utf-8", "replace") for s in model.sources

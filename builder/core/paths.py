@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
@@ -60,6 +61,8 @@ class SiteLayout:
     ATOM: ClassVar[str] = "atom.xml"
     JSON_FEED: ClassVar[str] = "feed.json"
     FOLDER_FEED: ClassVar[str] = "feed.xml"  # the feed of a tag or of the editions, in its folder
+    EMAIL_HTML: ClassVar[str] = "email.html"  # an edition's email, in the edition's folder
+    EMAIL_TEXT: ClassVar[str] = "email.txt"  # its plain-text part
     SITEMAP: ClassVar[str] = "sitemap.xml"
     ROBOTS: ClassVar[str] = "robots.txt"
     STATIC: ClassVar[str] = "static/"  # the theme's files
@@ -114,6 +117,10 @@ class SiteLayout:
 
     def edition(self, edition_id: str) -> str:
         return self.base_path + expand(self.permalinks.edition, edition=edition_id)
+
+    def edition_email(self, edition_url: str, name: str) -> str:
+        """The site path of an edition's email file `name` (EMAIL_HTML, EMAIL_TEXT)."""
+        return edition_url + name
 
     def year(self, year: int) -> str:
         return f"{self.base_path}{year:04d}/"
@@ -243,6 +250,14 @@ def absolutize(html: str, page_url: str) -> str:
             return url
         return to_uri(urljoin(page_url, url))
 
+    return map_urls(html, one)
+
+
+def map_urls(html: str, one: Callable[[str], str], rewrite_all: bool = True) -> str:
+    """Every href/src/srcset URL of rendered HTML passed through `one` (each candidate of a
+    srcset alone). Attributes are written back double-quoted; with `rewrite_all` False,
+    one whose URLs `one` leaves as they are is kept byte for byte."""
+
     def fix(match: re.Match[str]) -> str:
         raw = unescape(match.group(3))
         if match.group(1).strip().startswith("srcset"):
@@ -254,6 +269,8 @@ def absolutize(html: str, page_url: str) -> str:
             value = ", ".join(parts)
         else:
             value = one(raw)
+        if not rewrite_all and value == raw:
+            return match.group(0)
         return f'{match.group(1)}"{escape(value, quote=True)}"'
 
     return _URL_ATTR.sub(fix, html)

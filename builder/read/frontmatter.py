@@ -1,4 +1,5 @@
-"""SourceFile → ArticleMeta, PageMeta or EditionNote: split the `---` block, check the schema.
+"""SourceFile → ArticleMeta, LinkMeta, PageMeta or EditionNote: split the `---` block, check
+the schema (the fields of editions are editorial.py's).
 
 Every problem carries the file's own line and column (YAML marks are
 relative to the block, so the offset of the opening `---` is added), and
@@ -16,6 +17,7 @@ from builder.core.errors import Diagnostics, did_you_mean
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
+    LinkMeta,
     Meta,
     PageMeta,
     SiteConfig,
@@ -28,11 +30,12 @@ from builder.core.textfile import decode
 from builder.core.urls import normalise_url
 from builder.core.yamlload import YamlValue, describe, load_mapping
 from builder.core.yamlschema import FieldReader, quote_hint
+from builder.read import editorial
 
 __all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
 
 KNOWN_KEYS = {"title", "date", "updated", "tags", "summary", "slug", "draft", "source",
-              "author", "authors", "image"}
+              "author", "authors", "image"} | editorial.ITEM_KEYS | editorial.NOTE_KEYS
 _SOURCE_KEYS = {"url", "name", "author", "date"}
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _DATE_HINT = "write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00"
@@ -132,7 +135,8 @@ class _Schema(FieldReader):
         slug_value = data.get("slug")
         slug = self.slug(data, dated[4] if dated else stem)
         draft = self.boolean(data, "draft", False)
-        if self.kind == "article" and not draft and not body.strip():
+        is_link = self.kind == "article" and "link" in data
+        if self.kind == "article" and not draft and not body.strip() and not is_link:
             self._no_text(body_line)
         updated = self.when(data, "updated")
         tags = self.tags(data)
@@ -141,9 +145,12 @@ class _Schema(FieldReader):
         authors = self.authors(data)
         image = self.text(data, "image", None)
         extra = {k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS}
+        placed = editorial.placement(self, data)
+        noted = editorial.note_fields(self, data)
         if self.kind == "edition":
             return EditionNote(path=self.path, title=(title or "").strip() or None,
-                               summary=summary, extra=extra, body=body, body_line=body_line)
+                               summary=summary, extra=extra, body=body, body_line=body_line,
+                               **noted)
         title_line = title_value.line if title_value else 1
         slug_line = slug_value.line if slug_value else 1
         if self.kind == "page":
@@ -153,12 +160,21 @@ class _Schema(FieldReader):
                             updated=updated, summary=summary, slug=slug, draft=draft,
                             authors=authors, image=image, extra=extra, body=body,
                             body_line=body_line, title_line=title_line, slug_line=slug_line)
-        if date is None:  # an error says why
+        link = editorial.link_of(self, data, body, body_line) if is_link else None
+        if date is None or (is_link and link is None):  # an error says why
             return None
+        curated = editorial.curated(data)
+        links = ((curated,) if curated else ()) + editorial.outbound_links(body, body_line)
+        if link is not None:
+            return LinkMeta(path=self.path, title=(title or "").strip(), date=date,
+                            updated=updated, tags=tags, summary=summary, slug=slug, draft=draft,
+                            link=link, extra=extra, body=body, body_line=body_line,
+                            title_line=title_line, slug_line=slug_line, links=links, **placed)
         return ArticleMeta(path=self.path, title=(title or "").strip(), date=date,
                            updated=updated, tags=tags, summary=summary, slug=slug, draft=draft,
                            source=source, authors=authors, image=image, extra=extra, body=body,
-                           body_line=body_line, title_line=title_line, slug_line=slug_line)
+                           body_line=body_line, title_line=title_line, slug_line=slug_line,
+                           links=links, **placed)
 
     def _untagged(self, value: YamlValue) -> None:
         """Pages are in no tag list: their tags would be silently lost (a build used to fail)."""

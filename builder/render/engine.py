@@ -159,14 +159,22 @@ class Job:
     serve_script: str = ""
 
     def page(self, template: str, out_path: str, fp_parts: tuple, origin: str,
-             context: Callable[[], dict]) -> Spec:
-        """A Spec rendering `template` with `context()`; the context is made only if needed."""
-        theme, info, serve_script = self.theme, self.info, self.serve_script
+             context: Callable[[], dict], finish: Callable[[str], str] | None = None,
+             live: bool = True) -> Spec:
+        """A Spec rendering `template` with `context()`; the context is made only if needed.
+
+        `finish` rewrites the rendered text (the email's CSS inlining); `live`
+        False keeps the live-reload script out of a file that is not a page.
+        """
+        theme, info = self.theme, self.info
+        serve_script = self.serve_script if live else ""
         fp = fingerprint(self.base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
 
         def make() -> bytes:
             tpl = theme.env.get_template(template)
             html = tpl.render(site=info, **context())
+            if finish is not None:
+                html = finish(html)
             if serve_script:  # before the last </body>: content may hold one too
                 head, body_end, tail = html.rpartition("</body>")
                 html = head + serve_script + body_end + tail if body_end else html + serve_script
