@@ -29,6 +29,7 @@ from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
     BuildOptions,
     Entry,
+    LinkItem,
     Meta,
     OutputFile,
     Site,
@@ -276,8 +277,11 @@ def _counts(model: Site) -> str:
     def n(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
-    text = (f"{n(len(model.articles), 'article')}, {n(len(model.pages), 'page')}, "
-            f"{n(len(model.tags), 'tag')}, {n(len(model.editions), 'edition')}")
+    links = sum(isinstance(item, LinkItem) for item in model.articles)
+    text = (f"{n(len(model.articles) - links, 'article')}, "
+            + (f"{n(links, 'link item')}, " if links else "")
+            + f"{n(len(model.pages), 'page')}, {n(len(model.tags), 'tag')}, "
+            f"{n(len(model.editions), 'edition')}")
     if model.left_out:
         text += f" (left out {', '.join(model.left_out)}: use --drafts / --future)"
     return text

@@ -12,6 +12,7 @@ links to other sites are collected here with their lines, so link hygiene
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from builder.core.models import OutLink
@@ -48,7 +49,9 @@ def note_fields(r: FieldReader, data: dict[str, YamlValue]) -> dict[str, Any]:
     number = None
     if value is not None and value.kind != "null":
         before = len(r.diags.items)
-        number = r.integer(data, "number", 1, 0, 999_999)
+        written = str(value.value).strip()  # `"12"` is told to lose its quotes
+        number = r.integer(data, "number", int(written) if written.isdigit() else 1, 0,
+                           999_999)
         if len(r.diags.items) > before:
             number = None
     return {
@@ -112,7 +115,7 @@ def outbound_links(body: str, body_line: int) -> tuple[OutLink, ...]:
             continue
         text = _CODE_SPAN.sub(lambda m: " " * len(m[0]), line)
         for match in _URL.finditer(text):
-            url = _trim(match[0])
+            url = unescape(_trim(match[0]))  # `&amp;` in raw HTML is `&`
             found.append(OutLink(url, body_line + number, match.start() + 1))
     return tuple(found)
 

@@ -185,8 +185,8 @@ def _related(articles: list[Article], tags: tuple[Tag, ...], own: list[int], cou
     """Each article's position among the articles (link items have no page to relate or
     neighbour) and its related articles, by its index among all items."""
     position = {index: n for n, index in enumerate(own)}
-    mine = tuple(replace(t, articles=tuple(position[i] for i in t.articles if i in position))
-                 for t in tags)
+    mine = tuple(kept for t in tags if (kept := replace(
+        t, articles=tuple(position[i] for i in t.articles if i in position))).articles)
     ranked = related_articles(articles, mine, count, memo) if count else None
     return {index: (n, ranked[n] if ranked else ()) for n, index in enumerate(own)}
 

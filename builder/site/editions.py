@@ -74,7 +74,8 @@ class Editions:
     shown: tuple[Edition, ...]
     edition_of: list[Link | None]
     next_close: dt.datetime | None
-    periods: list[tuple[str, tuple[int, ...]]]  # every edition, oldest first: (id, items)
+    # Every edition, oldest first, open or not: (`No. 125 (2026-w43)` or its id, items).
+    periods: list[tuple[str, tuple[int, ...]]]
 
 
 def closing_time(end: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -153,7 +154,8 @@ def editions(articles: list[Listed], notes: list[Entry[EditionNote]], config: Si
         link = Link(edition.title, edition.url)
         for index in edition.articles:
             edition_of[index] = link
-    every = [(edition_id, tuple(groups[edition_id])) for edition_id in sorted(groups)]
+    every = [(f"No. {numbered[i]} ({i})" if i in numbered else i, tuple(groups[i]))
+             for i in sorted(groups)]
     return Editions(tuple(linked), edition_of, next_close, every)
 
 

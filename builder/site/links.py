@@ -80,13 +80,13 @@ def check_repeats(items: list[Listed], periods: list[tuple[str, tuple[int, ...]]
                   window: int, own_host: str, diags: Diagnostics) -> None:
     """Warn where an item links what one of the `window` editions before its own did.
 
-    `periods` are the editions as (id, item indexes), oldest first, the
+    `periods` are the editions as (name, item indexes), oldest first, the
     open one included: it is the one an editor is filling.
     """
     if window <= 0:
         return
-    seen: list[tuple[str, Seen]] = []  # the editions so far: (id, their links)
-    for edition_id, indexes in periods:
+    seen: list[tuple[str, Seen]] = []  # the editions so far: (name, their links)
+    for name, indexes in periods:
         here: Seen = {}
         recent = seen[-window:][::-1]  # the newest first: a repeat names its last use
         for i in indexes:
@@ -97,7 +97,7 @@ def check_repeats(items: list[Listed], periods: list[tuple[str, tuple[int, ...]]
                 if earlier and not (earlier[1][0].curated and link.curated):
                     _repeat(meta.path, link, earlier[1], earlier[0], diags)
                 here.setdefault(key, (link, meta.path))
-        seen.append((edition_id, here))
+        seen.append((name, here))
 
 
 def _outbound(meta: Item, own_host: str) -> list[OutLink]:
@@ -114,7 +114,7 @@ def _repeat(path: str, link: OutLink, earlier: tuple[OutLink, str], earlier_id: 
             diags: Diagnostics) -> None:
     first, first_path = earlier
     diags.warning(path, link.line, link.col,
-                  f"{link.url} was already linked in {earlier_id} "
-                  f"({first_path}:{first.line}:{first.col})",
+                  f"{link.url} was already linked in {earlier_id}: "
+                  f"{first_path}:{first.line}:{first.col}",
                   "readers saw it then: drop it, or link something new; links.window in "
                   "site.yaml sets how many editions back this looks")

@@ -44,7 +44,7 @@ def links(doc: Any, rel: str) -> list[Any]:
 
 
 def pages(out: Path) -> list[str]:
-    """The site's pages: the editions' email files are not (tests/e2e/test_editions.py)."""
+    """The site's pages: the editions' email files are not (tests/e2e/test_editions_week.py)."""
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
                   if p.name != "email.html")
 
