@@ -84,6 +84,13 @@ class LinksConfig:
 
 
 @dataclass(frozen=True)
+class ContentConfig:
+    """What content/ may publish. Contributors' files are untrusted (docs/security.md)."""
+
+    allow_active: bool = False  # .html/.js files and SVGs with scripts
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the folder holding site.yaml
     config_path: Path
@@ -101,6 +108,8 @@ class SiteConfig:
     editions: str  # week | month | off
     related: int
     output_dir: Path
+    # With defaults, last: code and tests build a SiteConfig without them.
+    content: ContentConfig = ContentConfig()
     edition_options: EditionOptions = EditionOptions()
     links: LinksConfig = LinksConfig()
 
@@ -125,7 +134,6 @@ class BuildOptions:
     jobs: int = 0  # 0 = every core
     cache_dir: Path | None = None  # None = no cache
     now: dt.datetime | None = None  # for "future" checks; None = wall clock
-    serve_script: str = ""  # the live-reload snippet, only in serve mode
 
 
 # --------------------------------------------------------------------------

@@ -81,8 +81,7 @@ def emails(job: Job) -> Iterator[Spec]:
         for name, template, finish in ((layout.EMAIL_HTML, HTML_TEMPLATE, inline_css),
                                        (layout.EMAIL_TEXT, TEXT_TEMPLATE, None)):
             out = layout.output(layout.edition_email(edition.url, name))
-            yield job.page(template, out, key, origin, context, finish=finish,
-                           live=template == HTML_TEMPLATE)
+            yield job.page(template, out, key, origin, context, finish=finish)
 
 
 def inline_css(html: str) -> str:

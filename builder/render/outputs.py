@@ -67,22 +67,22 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 )
 
 
-def job_for(site: Site, theme: Theme, serve_script: str = "") -> Job:
+def job_for(site: Site, theme: Theme) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
-    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info, serve_script)
-    return Job(site, layout, theme, info, base_fp, serve_script)
+    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
+    return Job(site, layout, theme, info, base_fp)
 
 
-def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
+def specs(site: Site, theme: Theme) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, serve_script)
+    job = job_for(site, theme)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
 
 def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
-           serve_script: str = "", jobs: int = 1) -> Iterator[OutputFile]:
+           jobs: int = 1) -> Iterator[OutputFile]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme, serve_script), theme, reusable, diags, jobs)
+    return run(specs(site, theme), theme, reusable, diags, jobs)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from builder.core import urlattrs
 from builder.core.errors import Diagnostics
 from builder.core.models import HtmlStore, Item, Listed, OutLink, Rendered, StoredHtml
-from builder.core.paths import map_urls
 from builder.core.urls import TRACKING, normalise_url
 
 _WEB = ("http://", "https://")
@@ -44,10 +44,11 @@ def strip_tracking(url: str) -> str:
 
 
 def strip_html(html: str) -> str:
-    """Rendered HTML with the tracking parameters taken out of its links."""
+    """Rendered HTML with the tracking parameters taken out of its links (the `href`s:
+    only the tags that change are written again)."""
     if "?" not in html:
         return html
-    return map_urls(html, strip_tracking, rewrite_all=False)
+    return urlattrs.rewrite(html, lambda _tag, _name, url: strip_tracking(url), names={"href"})
 
 
 @dataclass(frozen=True)

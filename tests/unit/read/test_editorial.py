@@ -18,7 +18,8 @@ from builder.core.models import (
     SiteConfig,
     SourceFile,
 )
-from builder.read.editorial import LINK_WORDS, outbound_links
+from builder.read.curation import LINK_WORDS
+from builder.read.editorial import outbound_links
 from builder.read.frontmatter import parse
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -71,8 +72,9 @@ def test_bad_link_items(config) -> None:
         "source: https://s.example/\nimage: a.png\n---\n\n" + long_comment + "\n"))
     assert meta is None
     assert problems == [
-        "content/2026/11/a.md:3:7: error: `link` must be an http:// or https:// URL, found "
-        "`ftp://files.example/x`\n  hint: write  link: https://example.org/story",
+        "content/2026/11/a.md:3:7: error: `link` `ftp://files.example/x` is a `ftp:` URL; "
+        "only http:// and https:// URLs are allowed\n  hint: write  link: "
+        "https://example.org/story",
         "content/2026/11/a.md:5:9: error: a link item has no `source`: its `link` is what it "
         "points at\n  hint: remove `source:`, or remove `link:` to make it an article",
         "content/2026/11/a.md:6:1: warning: `image` is ignored: a link item has no page of "

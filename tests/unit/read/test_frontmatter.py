@@ -415,3 +415,67 @@ def test_yaml_lines_are_file_lines_with_crlf_and_bom(config: SiteConfig) -> None
     assert meta_of(config, data)[1] == [
         "content/a.md:4:1: error: duplicate key `title` (first set on line 2)\n"
         "  hint: YAML would silently keep only the last one; remove one of them"]
+
+
+# --------------------------------------------------------------------------
+# URLs in front matter (issue 10: parsed through core.urls, http(s) only)
+# --------------------------------------------------------------------------
+_NEVER_CLOSED = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"
+_IMAGE_HINT = ("  hint: write  image: https://example.org/photo.jpg  or the name of a file "
+               "beside the article:  image: photo.jpg")
+
+
+def test_front_matter_urls_that_cannot_be_parsed_are_located_errors(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "image: 'https://[::1/x.png'",
+                              "source: 'https://[::1/x'"))[1] == [
+        f"content/a.md:4:8: error: `image` `https://[::1/x.png` cannot be read as a URL: "
+        f"{_NEVER_CLOSED}\n{_IMAGE_HINT}",
+        f"content/a.md:5:9: error: source URL `https://[::1/x` cannot be read as a URL: "
+        f"{_NEVER_CLOSED}\n  hint: write  source: https://example.org/story",
+    ]
+    assert meta_of(config, fm("title: A", "date: 2024-06-03",
+                              "source: {url: 'https://ex.org:abc/s'}"))[1] == [
+        "content/a.md:4:15: error: source URL `https://ex.org:abc/s` cannot be read as a URL: "
+        "its port `abc` is not a number\n  hint: write  source: https://example.org/story"]
+
+
+@pytest.mark.parametrize(("image", "scheme"), [
+    ("javascript:alert(1)", "javascript"), ("JavaScript:alert(1)", "javascript"),
+    (" javascript:alert(1)", "javascript"), ("java\\tscript:alert(1)", "javascript"),
+    ("data:image/svg+xml;base64,PHN2Zz4=", "data"), ("vbscript:msgbox", "vbscript"),
+    ("file:///etc/passwd", "file"), ("ftp://ex.org/a.png", "ftp"),
+])
+def test_image_refuses_every_scheme_but_http(config: SiteConfig, image: str,
+                                             scheme: str) -> None:
+    meta, problems = meta_of(config, fm("title: A", "date: 2024-06-03", f'image: "{image}"'))
+    shown = image.strip()  # the tab YAML read from `\\t` is shown escaped again
+    assert meta is None and problems == [
+        f"content/a.md:4:8: error: `image` `{shown}` is a `{scheme}:` URL; only http:// and "
+        f"https:// URLs and relative paths are allowed\n{_IMAGE_HINT}"]
+
+
+@pytest.mark.parametrize("image", ["https://ex.org/a.png", "http://ex.org/a.png", "photo.jpg",
+                                   "/static/a.png", "../b.png", "//cdn.ex.org/a.png"])
+def test_image_accepts_http_and_relative_urls(config: SiteConfig, image: str) -> None:
+    meta, problems = meta_of(config, fm("title: A", "date: 2024-06-03", f"image: '{image}'"))
+    assert problems == [] and meta is not None and meta.image == image
+
+
+def test_image_and_source_need_a_host(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "image: 'https:/a.png'"))[1] == [
+        f"content/a.md:4:8: error: `image` `https:/a.png` names no host\n{_IMAGE_HINT}"]
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "source: 'https:// x/'"))[1] == [
+        "content/a.md:4:9: error: source URL must start with http:// or https://, found a "
+        "string (`https:// x/`)\n  hint: write  source: https://example.org/story"]
+
+
+def test_windows_device_names_are_no_slugs_or_tags(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "slug: con",
+                              "tags: [Aux, ok]"))[1] == [
+        "content/a.md:4:7: error: slug `con` is a device name on Windows, where no file or "
+        "folder can have it\n  hint: use lower-case words joined by hyphens, at most 80 "
+        "characters",
+        "content/a.md:5:8: error: tag `Aux` cannot be a URL: its slug `aux` is a device name on "
+        "Windows, where no file or folder can have it\n"
+        "  hint: use a tag with letters or digits, at most 80 characters",
+    ]
