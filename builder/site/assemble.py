@@ -201,7 +201,8 @@ def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
 
 def _duplicate_sources(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]],
                        diags: Diagnostics) -> None:
-    """Two items curating one URL (a `source:` or a link item's `link:`) are a warning."""
+    """Two items curating one URL (a `source:` or a link item's `link:`) are a warning at
+    the later one's URL, naming where the first writes it."""
     seen: dict[str, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
         meta = entry.meta
@@ -209,12 +210,13 @@ def _duplicate_sources(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]],
         if not url:  # a credit without a link curates no URL
             continue
         key = normalise_url(url)
+        line, col = next(((o.line, o.col) for o in meta.links if o.curated), (1, 1))
         if key in seen:
             what = "link" if isinstance(meta, LinkMeta) else "source"
-            diags.warning(meta.path, 1, 1, f"{what} {url} is also curated by {seen[key]}",
+            diags.warning(meta.path, line, col, f"{what} {url} is also curated by {seen[key]}",
                           "link the earlier article instead, or drop one of them")
         else:
-            seen[key] = meta.path
+            seen[key] = f"{meta.path}:{line}:{col}"
 
 
 def _unique_paths(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout,

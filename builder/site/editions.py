@@ -151,7 +151,7 @@ def editions(articles: list[Listed], notes: list[Entry[EditionNote]], config: Si
         ))
     edition_of: list[Link | None] = [None] * len(articles)
     for edition in linked:
-        link = Link(edition.title, edition.url)
+        link = Link(edition.heading, edition.url)  # "No. 128 · 9–15 November 2026"
         for index in edition.articles:
             edition_of[index] = link
     every = [(f"No. {numbered[i]} ({i})" if i in numbered else i, tuple(groups[i]))

@@ -271,6 +271,35 @@ def test_the_text_part_reads_as_plain_text(week: dict[str, Any]) -> None:
     assert [line for line in text.splitlines() if len(line) > 72 and "://" not in line] == []
 
 
+def test_serve_shows_the_email_at_the_same_paths(tmp_path: Path, week: dict[str, Any]) -> None:
+    import http.client
+    import io
+
+    from builder.commands.serve import Server
+
+    site = Site(tmp_path / "site")
+    server = Server(site.root / "site.yaml", None,
+                    lambda config: BuildOptions(now=MONDAY, jobs=1, cache_dir=tmp_path / "c"),
+                    log=io.StringIO())
+    assert server.rebuild()
+    server.start(watch=False)
+    try:
+        for name, kind in (("email.html", "text/html"), ("email.txt", "text/plain")):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("GET", "/" + W47 + name)
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            assert response.status == 200
+            assert response.getheader("Content-Type") == f"{kind}; charset=utf-8"
+            if name == "email.txt":  # the reload script goes into pages only
+                assert body == week["after"][W47 + name]
+            else:
+                assert b"View this edition on the web" in body
+    finally:
+        server.stop()
+
+
 # --------------------------------------------------------------------------
 # show_open, closed: true, and the clock
 # --------------------------------------------------------------------------
