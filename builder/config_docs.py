@@ -68,6 +68,10 @@ def _type(option: Option) -> str:
         return "one of " + ", ".join(f"`{c}`" for c in option.choices)
     if option.kind == "section":
         return "section"
+    if option.kind == "names":
+        return "list of names"
+    if option.kind == "mapping":
+        return f"mapping `{option.shape}`"
     return "text, required" if option.required else "text"
 
 
