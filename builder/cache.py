@@ -24,7 +24,11 @@ from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
+    Item,
+    LinkMeta,
     Meta,
+    OutLink,
+    OwnPage,
     PageMeta,
     Rendered,
     Source,
@@ -32,7 +36,7 @@ from builder.core.models import (
     TocEntry,
 )
 
-FORMAT = "broadsheet-cache-5"  # 4: a kind per entry (ArticleMeta, PageMeta, EditionNote); 5: lang
+FORMAT = "broadsheet-cache-6"  # 5: link items; the fields editions are run with; 6: lang
 Value = tuple[Meta | None, Rendered | None, list[Diagnostic]]
 
 
@@ -65,7 +69,8 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-_KIND_OF: dict[type, str] = {ArticleMeta: "article", PageMeta: "page", EditionNote: "edition"}
+_KIND_OF: dict[type, str] = {ArticleMeta: "article", LinkMeta: "link", PageMeta: "page",
+                             EditionNote: "edition"}
 
 
 def dump(meta: Meta | None, rendered: Rendered | None,
@@ -84,15 +89,21 @@ def dump(meta: Meta | None, rendered: Rendered | None,
                   meta.body_line]
         own: list[Any]
         if isinstance(meta, EditionNote):
-            own = [meta.title]
+            own = [meta.title, meta.closed, meta.number, meta.number_at]
         else:
             own = [meta.title, _iso(meta.date), _iso(meta.updated), meta.slug, meta.draft,
-                   meta.authors, meta.image, meta.title_line, meta.slug_line, meta.lang]
+                   meta.title_line, meta.slug_line, meta.lang]
+            if isinstance(meta, OwnPage):
+                own += [meta.authors, meta.image]
+            if isinstance(meta, Item):
+                own += [meta.tags, meta.section, meta.section_at, meta.featured, meta.via,
+                        [[o.url, o.line, o.col, o.curated] for o in meta.links]]
             if isinstance(meta, ArticleMeta):
                 source = meta.source
-                own += [meta.tags,
-                        [source.url, source.name, source.author, _iso(source.date), source.key]
-                        if source else None]
+                own.append([source.url, source.name, source.author, _iso(source.date),
+                            source.key] if source else None)
+            elif isinstance(meta, LinkMeta):
+                own.append(meta.link)
         data[1] = [_KIND_OF[type(meta)], common, own]
     html = ""
     if rendered is not None:
@@ -109,29 +120,35 @@ def _datetime(text: str | None) -> dt.datetime | None:
 def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
     """The front matter `dump` stored; a malformed entry raises (and is a cache miss)."""
     path, summary, extra, body_line = common
-    extra = _decode(extra) if extra else {}
+    base: dict[str, Any] = {"path": path, "summary": summary,
+                            "extra": _decode(extra) if extra else {}, "body_line": body_line}
     if kind == "edition":
-        (title,) = own
-        return EditionNote(path=path, title=title, summary=summary, extra=extra,
-                           body_line=body_line)
-    title, date, updated, slug, draft, authors, image, title_line, slug_line, lang = own[:10]
+        title, closed, number, number_at = own
+        return EditionNote(title=title, closed=closed, number=number,
+                           number_at=tuple(number_at), **base)
+    title, date, updated, slug, draft, title_line, slug_line, lang = own[:8]
+    base.update(title=title, updated=_datetime(updated), slug=slug, draft=draft,
+                title_line=title_line, slug_line=slug_line, lang=lang)
+    rest = own[8:]
+    if kind in ("page", "article"):
+        authors, image = rest[:2]
+        base.update(authors=tuple(authors), image=image)
+        rest = rest[2:]
     if kind == "page":
-        return PageMeta(path=path, title=title, date=_datetime(date), updated=_datetime(updated),
-                        summary=summary, slug=slug, draft=draft, authors=tuple(authors),
-                        image=image, lang=lang, extra=extra, body_line=body_line,
-                        title_line=title_line, slug_line=slug_line)
-    if kind != "article":
+        return PageMeta(date=_datetime(date), **base)
+    if kind not in ("article", "link"):
         raise ValueError(f"unknown kind of entry {kind!r}")
-    tags, source = own[10:]
+    tags, section, section_at, featured, via, links, last = rest
+    base.update(date=dt.datetime.fromisoformat(date), tags=tuple((t, n) for t, n in tags),
+                section=section, section_at=tuple(section_at), featured=featured, via=via,
+                links=tuple(OutLink(*o) for o in links))
+    if kind == "link":
+        return LinkMeta(link=last, **base)
     return ArticleMeta(
-        path=path, title=title, date=dt.datetime.fromisoformat(date),
-        updated=_datetime(updated), tags=tuple((t, n) for t, n in tags), summary=summary,
-        slug=slug, draft=draft,
-        source=Source(source[0], source[1], source[2],
-                      dt.date.fromisoformat(source[3]) if source[3] else None, source[4])
-        if source else None,
-        authors=tuple(authors), image=image, lang=lang, extra=extra, body_line=body_line,
-        title_line=title_line, slug_line=slug_line,
+        source=Source(last[0], last[1], last[2],
+                      dt.date.fromisoformat(last[3]) if last[3] else None, last[4])
+        if last else None,
+        **base,
     )
 
 

@@ -20,6 +20,7 @@ there (the paths are always given), so theirs live in the table.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import re
 import typing
@@ -33,8 +34,11 @@ from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display
 from builder.core.models import (
     AuthorInfo,
     ContentConfig,
+    EditionOptions,
     FeedsConfig,
+    LinksConfig,
     MarkdownConfig,
+    Numbering,
     Permalinks,
     SiteConfig,
     SourceFile,
@@ -42,7 +46,7 @@ from builder.core.models import (
 from builder.core.textfile import decode
 from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
 from builder.core.yamlload import YamlValue, describe, load_mapping
-from builder.core.yamlschema import FieldReader, Hint
+from builder.core.yamlschema import FieldReader, Hint, quote_hint
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Option:
     """One site.yaml key: what the loader, the scaffold and the reference know of it."""
 
     key: str  # dotted path in site.yaml: `feeds.rss.limit`
-    kind: str  # text | flag | number | choice | section | records
+    kind: str  # text | flag | number | choice | names | mapping | records | section
     default: Any
     help: str  # one sentence or two; wrapped in the scaffold, one table row in the docs
     low: int = 0  # number: the accepted range
@@ -62,6 +66,8 @@ class Option:
     required: bool = False  # text that must be given and not be empty
     field: str | None = None  # where the value lands in SiteConfig, when not at `key`
     convert: Callable[[Any], Any] | None = None  # applied to the value read
+    reader: Callable[[FieldReader, dict[str, YamlValue], str], Any] | None = None  # mapping
+    shape: str = ""  # mapping: how it is written, for the reference
     # records: a list of mappings with these text fields, the first required, each with
     # its check, made into `record`s (`authors: [{name, bio, url}]`)
     fields: tuple[tuple[str, Callable[[str], str | None] | None], ...] = ()
@@ -86,6 +92,10 @@ class Option:
             return r.choice(mapping, leaf, self.default, self.choices)
         if self.kind == "records":
             return self._records(r, mapping.get(leaf))
+        if self.kind == "names":
+            return _names(r, mapping, leaf)
+        if self.reader is not None:
+            return self.reader(r, mapping, leaf)
         if self.check is not None:
             value = r.checked(mapping, leaf, self.default, self.check, self.hint)
         else:
@@ -96,7 +106,6 @@ class Option:
             r.diags.error(r.path, line, col, f"the site needs a `{leaf}`",
                           f"add a line such as  {leaf}: {yaml_scalar(self.example)}")
         return self.convert(value) if self.convert else value
-
 
     def _records(self, r: FieldReader, value: YamlValue | None) -> tuple[Any, ...]:
         """Each mapping of the list as a `record`; a bad entry is reported and left out."""
@@ -136,8 +145,8 @@ def text(key: str, default: str, help: str, **more: Any) -> Option:
     return Option(key, "text", default, help, **more)
 
 
-def flag(key: str, default: bool, help: str) -> Option:
-    return Option(key, "flag", default, help)
+def flag(key: str, default: bool, help: str, **more: Any) -> Option:
+    return Option(key, "flag", default, help, **more)
 
 
 def number(key: str, default: int, low: int, high: int, help: str) -> Option:
@@ -146,6 +155,17 @@ def number(key: str, default: int, low: int, high: int, help: str) -> Option:
 
 def choice(key: str, default: str, choices: tuple[str, ...], help: str, **more: Any) -> Option:
     return Option(key, "choice", default, help, choices=choices, **more)
+
+
+def names(key: str, help: str, **more: Any) -> Option:
+    """A list of names, in the order written: `[Energy, Climate]`."""
+    return Option(key, "names", (), help, **more)
+
+
+def mapping(key: str, reader: Callable[[FieldReader, dict[str, YamlValue], str], Any],
+            shape: str, help: str, **more: Any) -> Option:
+    """A small mapping read by `reader` into one value (None when it is left out)."""
+    return Option(key, "mapping", None, help, reader=reader, shape=shape, **more)
 
 
 def section(key: str, help: str) -> Option:
@@ -226,6 +246,67 @@ def _style_hint(name: str) -> str:
     return f"did you mean `{guess}`?" if guess else "see `pygmentize -L styles` for the names"
 
 
+def _names(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> tuple[str, ...]:
+    """A list of distinct names; a name given twice (in any letter case) is an error."""
+    value = mapping.get(key)
+    if value is None or value.kind == "null":
+        return ()
+    if value.kind != "seq":
+        r.error(value, f"`{key}` must be a list of names, found {describe(value)}",
+                f"write  {key}: [Energy, Climate, Trade]")
+        return ()
+    found: dict[str, str] = {}
+    for item in value.value:
+        text = str(item.value).strip() if item.kind == "str" else ""
+        if not text:
+            r.error(item, f"each of `{key}` must be a name, found {describe(item)}",
+                    quote_hint(None, item) if item.kind not in ("null", "str") else "remove it")
+        elif text.casefold() in found:
+            r.error(item, f"`{text}` is in `{key}` twice", "list each name once")
+        else:
+            found[text.casefold()] = text
+    return tuple(found.values())
+
+
+_NUMBERING_HINT = "write  numbering: {from: 2026-01-05, start: 1}"
+
+
+def _numbering(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> Numbering | None:
+    """`{from: YYYY-MM-DD, start: N}`, both required; None when left out or null."""
+    value = mapping.get(key)
+    if value is None or value.kind == "null":
+        return None
+    if value.kind != "map":
+        r.error(value, f"`{key}` must be a mapping, found {describe(value)}", _NUMBERING_HINT)
+        return None
+    fields: dict[str, YamlValue] = value.value
+    before = len(r.diags.items)
+    r.unknown_keys(fields, ("from", "start"), f"editions.{key}")
+    for missing in ("from", "start"):
+        if missing not in fields:
+            r.error(value, f"`{key}` needs `{missing}`", _NUMBERING_HINT)
+    day = fields.get("from")
+    first = _day(day) if day is not None else None
+    if day is not None and first is None:
+        r.error(day, f"`from` must be a date such as 2026-01-05, found {describe(day)}",
+                _NUMBERING_HINT)
+    start = r.integer(fields, "start", 1, 0, 999_999)
+    return Numbering(first, start) if first and len(r.diags.items) == before else None
+
+
+def _day(value: YamlValue) -> dt.date | None:
+    """A calendar day written as a YAML date or as quoted ISO text."""
+    if value.kind == "timestamp":
+        day = value.value
+        return day.date() if isinstance(day, dt.datetime) else day
+    if value.kind == "str":
+        try:
+            return dt.date.fromisoformat(str(value.value).strip())
+        except ValueError:
+            return None
+    return None
+
+
 def _permalink(kind: str, what: str, placeholders: tuple[str, ...], needed: str) -> Option:
     """A permalink pattern row: its check and help follow from the placeholders it allows."""
     default = getattr(Permalinks(), kind)
@@ -266,6 +347,8 @@ def _feed(name: str, what: str) -> tuple[Option, ...]:
 # --------------------------------------------------------------------------
 _MD = MarkdownConfig()  # the markdown section's defaults
 _CONTENT = ContentConfig()
+_ED = EditionOptions()
+_LINKS = LinksConfig()
 OPTIONS: tuple[Option, ...] = (
     text("title", "", "The name of the site: page titles, the masthead and the feeds use it.",
          required=True, example="My Digest"),
@@ -321,6 +404,28 @@ OPTIONS: tuple[Option, ...] = (
     choice("editions.period", "week", ("week", "month", "off"),
            "How long an edition runs: week (ISO weeks), month, or off for no editions.",
            field="editions"),
+    flag("editions.show_open", _ED.show_open,
+         "Show the edition still open (its period has not ended) as \"this week so far\". "
+         "An open edition is never in the editions feed, the front page's latest-edition "
+         "banner or an email file, whatever this says.",
+         field="edition_options.show_open"),
+    mapping("editions.numbering", _numbering, "{from: YYYY-MM-DD, start: N}",
+            "Number the editions, e.g. {from: 2026-01-05, start: 1}: the one holding the date "
+            "`from` is No. `start`, and each later period counts one on. An editor's note can "
+            "set `number:` to start the count afresh. null: editions have no numbers.",
+            field="edition_options.numbering"),
+    names("editions.sections",
+          "The sections of an edition, in order: each item goes in the section its "
+          "`section:` names or, failing that, the one its first tag names; the rest go under "
+          "More, last. Empty: one section per first tag, alphabetically.",
+          field="edition_options.sections"),
+    section("links", "Link hygiene: the outbound links of articles and link items."),
+    number("links.window", _LINKS.window, 0, 1000,
+           "A link already given in one of this many previous editions is a warning (an "
+           "error with --strict); 0 to compare nothing."),
+    flag("links.strip_tracking", _LINKS.strip_tracking,
+         "Remove tracking parameters (utm_source, fbclid, ...; listed in docs/editions.md) "
+         "from published links. The source files are never changed."),
     section("permalinks", "URL patterns, relative to base_url; each must end in `/`."),
     _permalink("article", "Articles", ("year", "month", "day", "slug"), "slug"),
     _permalink("page", "Standalone pages from content/pages/", ("slug",), "slug"),
@@ -434,10 +539,12 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def yaml_scalar(value: bool | int | str | tuple) -> str:
+def yaml_scalar(value: bool | int | str | tuple[str, ...] | None) -> str:
     """A value as the scaffold writes it: plain where YAML cannot misread it, else quoted."""
-    if isinstance(value, tuple):  # an empty list of records
-        return "[]"
+    if value is None:
+        return "null"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

@@ -70,6 +70,10 @@ def _type(option: Option) -> str:
         return "section"
     if option.kind == "records":
         return "list of {" + ", ".join(name for name, _ in option.fields) + "}"
+    if option.kind == "names":
+        return "list of names"
+    if option.kind == "mapping":
+        return f"mapping `{option.shape}`"
     return "text, required" if option.required else "text"
 
 

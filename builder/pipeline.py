@@ -12,7 +12,6 @@ earlier stage succeeded.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import hashlib
 import os
@@ -25,10 +24,12 @@ from pathlib import Path
 from builder import cache as cache_mod
 from builder import write
 from builder.core import parallel
+from builder.core.dates import build_clock
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
     BuildOptions,
     Entry,
+    LinkItem,
     Meta,
     OutputFile,
     Site,
@@ -196,14 +197,15 @@ class _Run:
 
     def nothing_changed(self) -> bool:
         """Same sources, settings and templates, output/ untouched since the last build,
-        and no scheduled article has come due: then there is nothing to do."""
+        and the clock has not reached the moment the last build said would change the
+        site (a scheduled article comes due, an open edition closes): nothing to do."""
         intact = bool(self.last_files) and len(self.reuse) == len(self.last_files)
         if self.diags.items or not intact or self.last_state.signature != self.signature:
             return False
         due = self.last_state.next_due
-        if due and not self.options.future:
+        if due:
             tz = zoneinfo.ZoneInfo(self.config.timezone)
-            return (self.options.now or dt.datetime.now(tz)) < due
+            return build_clock(self.options.now, tz) < due
         return True
 
     def replay(self) -> BuildResult:
@@ -294,8 +296,11 @@ def _counts(model: Site) -> str:
     def n(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
-    text = (f"{n(len(model.articles), 'article')}, {n(len(model.pages), 'page')}, "
-            f"{n(len(model.tags), 'tag')}, {n(len(model.editions), 'edition')}")
+    links = sum(isinstance(item, LinkItem) for item in model.articles)
+    text = (f"{n(len(model.articles) - links, 'article')}, "
+            + (f"{n(links, 'link item')}, " if links else "")
+            + f"{n(len(model.pages), 'page')}, {n(len(model.tags), 'tag')}, "
+            f"{n(len(model.editions), 'edition')}")
     if model.left_out:
         text += f" (left out {', '.join(model.left_out)}: use --drafts / --future)"
     return text

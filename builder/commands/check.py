@@ -36,7 +36,7 @@ from builder.commands.common import quiet_option, site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
-from builder.core.models import BuildOptions, SiteConfig
+from builder.core.models import BuildOptions, LinkItem, SiteConfig
 from builder.core.progress import SILENT, Progress
 from builder.site import assemble as site_mod
 from builder.write import MARKER
@@ -95,7 +95,8 @@ def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics,
     assets = [s for s in model.sources if s.kind == "asset"]
     everything = site_mod.build_site(model.entries, assets, config,
                                      BuildOptions(drafts=True, future=True), Diagnostics())
-    origin = {a.out_path: a.meta.path for a in everything.articles + everything.pages}
+    origin = {a.out_path: a.meta.path for a in (*everything.articles, *everything.pages)
+              if not isinstance(a, LinkItem)}  # a link item has no page
     origin |= {e.out_path: f"content/editions/{e.id}.md" for e in everything.editions
                if e.note_key}
     texts = {s.rel: s.content().decode("utf-8", "replace") for s in model.sources

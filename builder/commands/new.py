@@ -31,7 +31,7 @@ import yaml
 from builder.commands.common import parse_tags, site_options
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
-from builder.core.models import ArticleMeta, BuildOptions, SiteConfig
+from builder.core.models import ArticleMeta, BuildOptions, LinkMeta, SiteConfig
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify, tag_key
 from builder.core.textfile import bad_char
@@ -40,6 +40,8 @@ from builder.core.urls import normalise_url, parse_url, web_url
 SLUG_LENGTH = 60  # a URL segment people can still read and type
 SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
                 "(without one, the first paragraph is used)\n")
+LINK_HINT = ("# a link item: below the front matter, a comment of at most 80 words, "
+             "or nothing\n")
 DRAFT_HINT = ("# a draft is left out of the site (serve --drafts shows it); "
               "delete the line above to publish\n")
 
@@ -81,6 +83,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "keeps the site's spelling)")
     parser.add_argument("--source", metavar="URL",
                         help="the http(s) address of the article being curated")
+    parser.add_argument("--link", metavar="URL",
+                        help="write a link item pointing at this http(s) address instead: "
+                        "listed with a short comment, no page of its own")
     parser.add_argument("--date", metavar="WHEN",
                         help="publication date: 2024-06-23, 2024-06-23T09:30 or with an offset "
                         "(default: now, in the site time zone)")
@@ -100,6 +105,10 @@ def run(args: argparse.Namespace) -> int:
     when = parse_date(args.date, config.timezone)
     tags = parse_tags(args.tags)
     source = check_source(args.source)
+    link = check_source(args.link, "--link")
+    if link and source:
+        raise UsageError("--link and --source cannot go together: a link item's `link` is "
+                         "what it curates", "pass one of them")
     editor = find_editor(os.environ) if args.edit else None
     existing = _existing(config)
     tags = [existing.tags.get(tag_key(t), t) for t in tags]
@@ -110,10 +119,11 @@ def run(args: argparse.Namespace) -> int:
     if slug in existing.slugs:
         raise UsageError(f"an article with the slug `{slug}` already exists: "
                          f"{existing.slugs[slug]}", "choose another title, or pass --slug")
-    if source and normalise_url(source) in existing.sources:
-        print(f"warning: {existing.sources[normalise_url(source)]} already curates {source}",
+    curated = link or source
+    if curated and normalise_url(curated) in existing.sources:
+        print(f"warning: {existing.sources[normalise_url(curated)]} already curates {curated}",
               file=sys.stderr)
-    text = render(title, when, tags, source, draft=not args.publish)
+    text = render(title, when, tags, source, draft=not args.publish, link=link)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
@@ -215,33 +225,38 @@ def parse_date(text: str | None, timezone: str) -> dt.datetime | dt.date:
     return when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
 
 
-def check_source(url: str | None) -> str | None:
+def check_source(url: str | None, option: str = "--source") -> str | None:
     if url is None:
         return None
     url = url.strip()
     checked = web_url(url)
     if isinstance(parse_url(url), str):
-        raise UsageError(f"--source {checked}", "copy the address from the browser's address bar")
+        raise UsageError(f"{option} {checked}", "copy the address from the browser's address bar")
     if isinstance(checked, str) or any(c.isspace() for c in url):
-        raise UsageError(f"--source must be an http:// or https:// URL, found `{url}`")
+        raise UsageError(f"{option} must be an http:// or https:// URL, found `{url}`")
     return url
 
 
 def render(title: str, when: dt.datetime | dt.date, tags: list[str], source: str | None,
-           draft: bool = True) -> str:
+           draft: bool = True, link: str | None = None) -> str:
     """The file: front matter (safe-dumped) and an empty body for the editor to fill.
 
     A draft by default: the build leaves it out (serve and build show it with
-    --drafts) until the editor deletes the `draft:` line.
+    --drafts) until the editor deletes the `draft:` line. With `link`, a link
+    item, whose body is a short comment or nothing.
     """
-    data: dict[str, object] = {"title": title, "date": when, "tags": tags}
+    data: dict[str, object] = {"title": title}
+    if link:
+        data["link"] = link
+    data.update(date=when, tags=tags)
     if source:
         data["source"] = {"url": source}
     if draft:
         data["draft"] = True
     front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                       default_flow_style=None, width=1_000_000)
-    return f"---\n{front}{DRAFT_HINT if draft else ''}{SUMMARY_HINT}---\n\n"
+    hint = LINK_HINT if link else SUMMARY_HINT
+    return f"---\n{front}{DRAFT_HINT if draft else ''}{hint}---\n\n"
 
 
 class _Existing:
@@ -261,13 +276,15 @@ def _existing(config: SiteConfig) -> _Existing:
     model = read_model(config, BuildOptions(), Diagnostics(), markdown=False)
     for rel, meta in model.metas.items():
         stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
-        slug = meta.slug if isinstance(meta, ArticleMeta) else slugify(
+        slug = meta.slug if isinstance(meta, ArticleMeta | LinkMeta) else slugify(
             re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
         found.slugs.setdefault(slug, rel)
-        if not isinstance(meta, ArticleMeta):
+        if not isinstance(meta, ArticleMeta | LinkMeta):
             continue
-        if meta.source:
-            found.sources.setdefault(normalise_url(meta.source.url), rel)
+        curated = meta.link if isinstance(meta, LinkMeta) else \
+            meta.source.url if meta.source else ""
+        if curated:
+            found.sources.setdefault(normalise_url(curated), rel)
         for tag, _line in meta.tags:
             found.tags.setdefault(tag_key(tag), tag)
     return found

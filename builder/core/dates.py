@@ -7,6 +7,7 @@ spelt out in English whatever the machine's locale, so they live here once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -55,3 +56,20 @@ def guess_date(text: str) -> str | None:
     if not valid:
         return None
     return " or ".join(valid)
+
+
+def source_date_epoch(tz: dt.tzinfo) -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds) as a moment in `tz`, or None when unset."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone(tz)
+
+
+def build_clock(now: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime:
+    """The moment a build judges by: which articles are due, which editions have closed.
+
+    `now` (BuildOptions.now, for tests) first, then SOURCE_DATE_EPOCH, else
+    the wall clock: the same input and the same clock give the same site.
+    """
+    return now or source_date_epoch(tz) or dt.datetime.now(tz)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 
 # --------------------------------------------------------------------------
@@ -55,6 +55,36 @@ class Permalinks:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """`editions.numbering`: the edition holding `first_day` is No. `start`.
+
+    Numbers count periods from there (not editions), so an article added to
+    an old week, even one that had no edition yet, never renumbers the later
+    ones; a note's `number:` starts the count afresh from its edition.
+    """
+
+    first_day: dt.date
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class EditionOptions:
+    """How editions are run, beside their period (`SiteConfig.editions`)."""
+
+    show_open: bool = False  # show the open edition as "this week so far"
+    numbering: Numbering | None = None  # None: editions have no numbers
+    sections: tuple[str, ...] = ()  # the editor's order; () groups by first tag
+
+
+@dataclass(frozen=True)
+class LinksConfig:
+    """Link hygiene: repeats across recent editions, tracking parameters."""
+
+    window: int = 8  # editions back a link is compared with; 0 for none
+    strip_tracking: bool = True  # drop utm_* and friends from published links
+
+
+@dataclass(frozen=True)
 class ContentConfig:
     """What content/ may publish. Contributors' files are untrusted (docs/security.md)."""
 
@@ -90,7 +120,10 @@ class SiteConfig:
     output_dir: Path
     search: bool  # write a Pagefind index and the /search/ page
     authors: tuple[AuthorInfo, ...]  # empty: bylines stay plain text, no author pages
-    content: ContentConfig = ContentConfig()  # last: built by code and tests without it
+    # With defaults, last: code and tests build a SiteConfig without them.
+    content: ContentConfig = ContentConfig()
+    edition_options: EditionOptions = EditionOptions()
+    links: LinksConfig = LinksConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -180,28 +213,63 @@ class FrontMatter:
     body_line: int = 1  # file line where the body starts
 
 
+@dataclass(frozen=True)
+class OutLink:
+    """A link to another site, where its source file writes it: what link hygiene compares."""
+
+    url: str  # as written
+    line: int
+    col: int
+    curated: bool = False  # the item's own `source:` or `link:`, not a link in its text
+
+
 @dataclass(frozen=True, kw_only=True)
-class OwnPage(FrontMatter):
-    """The front matter of a source published at a URL of its own: an article or a page."""
+class Headed(FrontMatter):
+    """The front matter of a source with a headline: an article, a page or a link item."""
 
     title: str
     updated: dt.datetime | None
     slug: str
     draft: bool
-    authors: tuple[str, ...]
-    image: str | None
     lang: str | None = None  # a BCP 47 tag; None: the site's `language`
     title_line: int = 1
     slug_line: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class ArticleMeta(OwnPage):
-    """An article: dated, tagged, often the curation of a source."""
+class OwnPage(Headed):
+    """The front matter of a source published at a URL of its own: an article or a page."""
+
+    authors: tuple[str, ...]
+    image: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """What an item of the lists, feeds and editions has: an article or a link item."""
 
     date: dt.datetime  # aware, in the site time zone
     tags: tuple[tuple[str, int], ...]  # (tag as written, line)
+    section: str | None = None  # a name of editions.sections
+    section_at: tuple[int, int] = (1, 1)  # line and column of `section:`
+    featured: bool = False  # at the top of its edition
+    via: str | None = None  # who pointed the editors to it, for "Thanks to …"
+    links: tuple[OutLink, ...] = ()  # its links to other sites, curated one first
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleMeta(OwnPage, Item):
+    """An article: dated, tagged, often the curation of a source."""
+
     source: Source | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkMeta(Headed, Item):
+    """A link item: a `link:` with a headline and at most a short comment, and no page of
+    its own; it is listed, fed and put in its edition like an article."""
+
+    link: str  # the URL it points at, as written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,6 +284,9 @@ class EditionNote(FrontMatter):
     """The editor's note of an edition, content/editions/<id>.md: shown atop its edition."""
 
     title: str | None  # None: the edition keeps its own title alone
+    closed: bool = False  # closed before its period ends: it goes out now
+    number: int | None = None  # the edition's number, counting on from here
+    number_at: tuple[int, int] = (1, 1)  # line and column of `number:`
 
     @property
     def id(self) -> str:
@@ -223,10 +294,9 @@ class EditionNote(FrontMatter):
         return self.path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-# What front matter reading makes of a Markdown source. A fourth kind (a link item: listed,
-# in feeds and editions, with no page of its own) is a class here and a placed type beside
-# Article in Site.articles; mypy then points at every consumer that must decide about it.
-Meta = ArticleMeta | PageMeta | EditionNote
+# What front matter reading makes of a Markdown source: its folder says article, page or
+# note, and an article's `link:` makes it a link item.
+Meta = ArticleMeta | LinkMeta | PageMeta | EditionNote
 
 
 @dataclass(frozen=True)
@@ -294,6 +364,7 @@ class TagRef:
 class Article:
     """A published article, placed in the site."""
 
+    is_link: ClassVar[bool] = False  # for templates, which cannot ask isinstance
     meta: ArticleMeta
     rendered: Rendered
     url: str  # site path, starting with base_path
@@ -313,6 +384,37 @@ class Article:
     @property
     def date(self) -> dt.datetime:
         return self.meta.date
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    """A published link item: in the lists, tags, feeds and its edition, with no page."""
+
+    is_link: ClassVar[bool] = True
+    meta: LinkMeta
+    rendered: Rendered  # its comment
+    url: str  # absolute: where it points (without tracking parameters, by default)
+    tags: tuple[TagRef, ...]
+    key: str  # digest of everything lists show of it
+    edition: Link | None = None
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def date(self) -> dt.datetime:
+        return self.meta.date
+
+    @property
+    def host(self) -> str:
+        """`example.org`: where the link leads, shown beside its headline."""
+        host = self.url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
+        return host.lower().removeprefix("www.")
+
+
+# An item of the site's lists (Site.articles): an article or a link item.
+Listed = Article | LinkItem
 
 
 @dataclass(frozen=True)
@@ -339,22 +441,47 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of an edition: its featured items, a section of the editor's, or More."""
+
+    name: str
+    slug: str  # an in-page anchor
+    url: str | None  # the tag page of the same name, if there is one
+    items: tuple[int, ...]  # indexes into Site.articles, newest first
+
+
+@dataclass(frozen=True)
 class Edition:
-    """The articles of one period (an ISO week by default)."""
+    """The articles of one period (an ISO week by default).
+
+    It is open until its period ends in the site time zone (by the build's
+    clock) or its note says `closed: true`; an open edition reaches no feed,
+    banner or email.
+    """
 
     id: str  # 2024-w25 or 2024-06
-    title: str  # "Week 25, 2024"
+    title: str  # "Week 25, 2024", or "No. 128" when numbered
     span: str  # "17–23 June 2024"
     start: dt.date
     end: dt.date
     url: str
     out_path: str
-    articles: tuple[int, ...]
+    articles: tuple[int, ...]  # in reading order: featured, then section by section
     note_title: str | None = None
     note_html: str = ""
     note_key: str = ""
     prev: Link | None = None
     next: Link | None = None
+    number: int | None = None
+    open: bool = False
+    closes: dt.datetime | None = None  # the end of its period (site time zone)
+    sections: tuple[Section, ...] = ()
+    credits: tuple[str, ...] = ()  # the `via:` names of its items, first seen first
+
+    @property
+    def heading(self) -> str:
+        """`No. 128 · 9–15 November 2026`; an unnumbered title names its period already."""
+        return f"{self.title} · {self.span}" if self.number is not None else self.title
 
 
 @dataclass(frozen=True)
@@ -389,7 +516,7 @@ class Author:
 @dataclass(frozen=True)
 class Site:
     config: SiteConfig
-    articles: tuple[Article, ...]  # newest first
+    articles: tuple[Listed, ...]  # articles and link items, newest first
     pages: tuple[Page, ...]
     tags: tuple[Tag, ...]  # by name
     editions: tuple[Edition, ...]  # newest first
@@ -397,7 +524,9 @@ class Site:
     assets: tuple[SourceFile, ...]
     build_date: dt.datetime
     left_out: tuple[str, ...] = ()  # "2 drafts", "1 scheduled"
-    next_due: dt.datetime | None = None  # when the next scheduled article is due
+    # The next moment the clock changes the site: a scheduled article comes due
+    # or an open edition closes. The no-change shortcut rebuilds from then on.
+    next_due: dt.datetime | None = None
     authors: tuple[Author, ...] = ()  # those of `authors:` in site.yaml, in its order
 
 

@@ -59,6 +59,8 @@ class SiteLayout:
     ATOM: ClassVar[str] = "atom.xml"
     JSON_FEED: ClassVar[str] = "feed.json"
     FOLDER_FEED: ClassVar[str] = "feed.xml"  # the feed of a tag or of the editions, in its folder
+    EMAIL_HTML: ClassVar[str] = "email.html"  # an edition's email, in the edition's folder
+    EMAIL_TEXT: ClassVar[str] = "email.txt"  # its plain-text part
     SITEMAP: ClassVar[str] = "sitemap.xml"
     ROBOTS: ClassVar[str] = "robots.txt"
     STATIC: ClassVar[str] = "static/"  # the theme's files
@@ -128,6 +130,10 @@ class SiteLayout:
 
     def edition(self, edition_id: str) -> str:
         return self.base_path + expand(self.permalinks.edition, edition=edition_id)
+
+    def edition_email(self, edition_url: str, name: str) -> str:
+        """The site path of an edition's email file `name` (EMAIL_HTML, EMAIL_TEXT)."""
+        return edition_url + name
 
     def year(self, year: int) -> str:
         return f"{self.base_path}{year:04d}/"

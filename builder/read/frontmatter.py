@@ -1,4 +1,5 @@
-"""SourceFile → ArticleMeta, PageMeta or EditionNote: split the `---` block, check the schema.
+"""SourceFile → ArticleMeta, LinkMeta, PageMeta or EditionNote: split the `---` block, check
+the schema (what an item curates is curation.py's, the fields of editions editorial.py's).
 
 Every problem carries the file's own line and column (YAML marks are
 relative to the block, so the offset of the opening `---` is added), and
@@ -17,24 +18,24 @@ from builder.core.languages import canonical, language_problem
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
+    LinkMeta,
     Meta,
     PageMeta,
     SiteConfig,
-    Source,
     SourceFile,
 )
 from builder.core.paths import RESERVED
 from builder.core.slugs import slug_problem, slugify
 from builder.core.textfile import decode
-from builder.core.urls import ParsedUrl, normalise_url, parse_url, web_url
+from builder.core.urls import web_url
 from builder.core.yamlload import YamlValue, describe, load_mapping
 from builder.core.yamlschema import FieldReader, quote_hint
+from builder.read import curation, editorial
 
 __all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
 
 KNOWN_KEYS = {"title", "date", "updated", "tags", "summary", "slug", "draft", "source",
-              "author", "authors", "image", "lang"}
-_SOURCE_KEYS = {"url", "name", "author", "date"}
+              "author", "authors", "image", "lang"} | editorial.ITEM_KEYS | editorial.NOTE_KEYS
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _DATE_HINT = "write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00"
 # Dates outside this span are typos, and near the ends of the calendar the
@@ -133,19 +134,23 @@ class _Schema(FieldReader):
         slug_value = data.get("slug")
         slug = self.slug(data, dated[4] if dated else stem)
         draft = self.boolean(data, "draft", False)
-        if self.kind == "article" and not draft and not body.strip():
+        is_link = self.kind == "article" and "link" in data
+        if self.kind == "article" and not draft and not body.strip() and not is_link:
             self._no_text(body_line)
         updated = self.when(data, "updated")
         tags = self.tags(data)
         summary = (self.text(data, "summary", None) or "").strip() or None
-        source = self.source(data)
+        source = curation.source(self, data, self.to_date)
         authors = self.authors(data)
         image = self.image(data)
         lang = self.lang(data)
         extra = {k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS}
+        placed = editorial.placement(self, data, body, body_line)
+        noted = editorial.note_fields(self, data)
         if self.kind == "edition":
             return EditionNote(path=self.path, title=(title or "").strip() or None,
-                               summary=summary, extra=extra, body=body, body_line=body_line)
+                               summary=summary, extra=extra, body=body, body_line=body_line,
+                               **noted)
         title_line = title_value.line if title_value else 1
         slug_line = slug_value.line if slug_value else 1
         if self.kind == "page":
@@ -155,13 +160,16 @@ class _Schema(FieldReader):
                             updated=updated, summary=summary, slug=slug, draft=draft,
                             authors=authors, image=image, lang=lang, extra=extra, body=body,
                             body_line=body_line, title_line=title_line, slug_line=slug_line)
-        if date is None:  # an error says why
+        link = curation.link_of(self, data, body, body_line) if is_link else None
+        if date is None or (is_link and link is None):  # an error says why
             return None
-        return ArticleMeta(path=self.path, title=(title or "").strip(), date=date,
-                           updated=updated, tags=tags, summary=summary, slug=slug, draft=draft,
-                           source=source, authors=authors, image=image, lang=lang, extra=extra,
-                           body=body, body_line=body_line, title_line=title_line,
-                           slug_line=slug_line)
+        item = dict(path=self.path, title=(title or "").strip(), date=date, updated=updated,
+                    tags=tags, summary=summary, slug=slug, draft=draft, extra=extra, body=body,
+                    body_line=body_line, title_line=title_line, slug_line=slug_line, lang=lang,
+                    **placed)
+        if link is not None:
+            return LinkMeta(link=link, **item)
+        return ArticleMeta(source=source, authors=authors, image=image, **item)
 
     def _untagged(self, value: YamlValue) -> None:
         """Pages are in no tag list: their tags would be silently lost (a build used to fail)."""
@@ -320,49 +328,6 @@ class _Schema(FieldReader):
                 continue
             tags.append((tag, item.line))
         return tuple(tags)
-
-    def source(self, data: dict[str, YamlValue]) -> Source | None:
-        value = data.get("source")
-        if value is None or value.kind == "null":
-            return None
-        if value.kind == "str":
-            if not self._source_url(value):
-                return None
-            return Source(url=str(value.value).strip(),
-                          key=normalise_url(str(value.value).strip()))
-        if value.kind != "map":
-            self.error(value, f"`source` must be a URL or a mapping, found {describe(value)}",
-                       "write  source: {url: https://..., name: Outlet}")
-            return None
-        fields: dict[str, YamlValue] = value.value
-        self.unknown_keys(fields, _SOURCE_KEYS, "source")
-        url = fields.get("url")
-        name, author = self.text(fields, "name", None), self.text(fields, "author", None)
-        if url is None and not (name or author):  # a credit needs a link, a name or a writer
-            self.error(value, "`source` needs a `url`", "add  url: https://...")
-            return None
-        when = fields.get("date")
-        # The original's date is shown as written: no time zone is applied.
-        day = self.to_date(when, "source.date") if when and when.kind != "null" else None
-        if url is not None and not self._source_url(url):
-            return None
-        link = str(url.value).strip() if url is not None else ""
-        return Source(url=link, name=name or "", author=author or "",
-                      date=day.date() if isinstance(day, dt.datetime) else day,
-                      key=normalise_url(link) if link else "")
-
-    def _source_url(self, url: YamlValue) -> bool:
-        text = str(url.value) if url.kind == "str" else ""
-        checked = web_url(text) if url.kind == "str" else ""
-        if isinstance(checked, ParsedUrl):
-            return True
-        hint = "write  source: https://example.org/story"
-        if isinstance(parse_url(text), str):
-            self.error(url, f"source URL {checked}", hint)
-        else:
-            self.error(url, f"source URL must start with http:// or https://, "
-                       f"found {describe(url)}", hint)
-        return False
 
     def image(self, data: dict[str, YamlValue]) -> str | None:
         """The picture of the article: a theme writes it into `src` and `og:image`, so

@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from builder.core import urlattrs
 from builder.core.errors import Diagnostics
-from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, TocEntry
+from builder.core.models import FrontMatter, MarkdownConfig, Rendered, TocEntry
 from builder.core.slugs import slugify
 from builder.core.textfile import bad_char, describe_char
 from builder.core.urls import ParsedUrl, parse_url, shown_url
@@ -222,7 +222,7 @@ def reading(text: str, per_minute: int) -> tuple[int, int]:
     return words + cjk, max(1, math.ceil(minutes))
 
 
-def render_article(meta: ArticleMeta, folder_url: str, config: MarkdownConfig,
+def render_article(meta: FrontMatter, folder_url: str, config: MarkdownConfig,
                    diags: Diagnostics) -> Rendered:
     """`render` of an article's body and summary, with an error for each URL that
     cannot be parsed, at the body line that writes it (the file when it is not found

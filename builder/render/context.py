@@ -11,16 +11,13 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 import imagesize  # type: ignore[import-untyped]
 
 from builder.core.languages import direction
-from builder.core.models import ArchiveMonth, Article, Edition, Page, Site
+from builder.core.models import ArchiveMonth, Article, Edition, Listed, Page, Site
 from builder.core.paths import SiteLayout
 from builder.render.formats import plain_text
-
-OTHER = "Other"  # the group of an edition's untagged articles
 
 
 @dataclass(frozen=True)
@@ -84,12 +81,12 @@ class Pagination:
 
 @dataclass(frozen=True)
 class EditionGroup:
-    """The articles of an edition that share a first tag; `slug` is an in-page anchor."""
+    """A section of an edition with its articles; `slug` is an in-page anchor."""
 
     name: str
     slug: str
-    url: str | None  # the tag page; None for the untagged group
-    articles: tuple[Article, ...]
+    url: str | None  # the tag page of the same name, if there is one
+    articles: tuple[Listed, ...]  # articles and link items
 
 
 @dataclass(frozen=True)
@@ -137,7 +134,7 @@ class MonthGroup:
     """A month of a year page, with its articles resolved."""
 
     month: ArchiveMonth
-    articles: tuple[Article, ...]
+    articles: tuple[Listed, ...]
 
 
 # The section of each kind of page, for the navigation's active state.
@@ -207,23 +204,34 @@ def json_ld(article: Article, site: Site, layout: SiteLayout) -> str:
 
 
 def edition_groups(edition: Edition, site: Site) -> list[EditionGroup]:
-    """An edition's articles grouped by their first tag, groups by name, untagged last;
-    newest first inside each group. The edition page and the editions feed show these."""
-    items = [site.articles[i] for i in edition.articles]
+    """An edition's sections (site/sections.py decides them: featured items, the editor's
+    sections, More last) with their articles resolved. The edition page, the editions feed
+    and the email show these."""
+    return [EditionGroup(s.name, s.slug, s.url, tuple(site.articles[i] for i in s.items))
+            for s in edition.sections]
 
-    def first(article: Article) -> tuple[int, str]:
-        return (0, article.tags[0].name.casefold()) if article.tags else (1, "")
 
-    ordered = sorted(items, key=lambda a: (first(a), -a.date.timestamp()))
-    groups = []
-    for _key, members in groupby(ordered, key=first):
-        articles = tuple(members)
-        tag = articles[0].tags[0] if articles[0].tags else None
-        groups.append(EditionGroup(tag.name if tag else OTHER,
-                                   tag.slug if tag else "untagged",
-                                   tag.url if tag else None, articles))
-    return groups
+def edition_key(edition: Edition, site: Site) -> tuple:
+    """Everything an edition's page, feed item and email show of it, but its neighbours."""
+    return (edition.id, edition.title, edition.number, edition.open, edition.note_key,
+            tuple((s.name, s.url, tuple(site.articles[i].key for i in s.items))
+                  for s in edition.sections), edition.credits)
+
+
+def thanks_line(credits: tuple[str, ...]) -> str:
+    """`Thanks to Ann, Bo and Cy.`: the `via:` credits of an edition, or "" without any."""
+    if not credits:
+        return ""
+    names = ", ".join(credits[:-1]) + " and " + credits[-1] if len(credits) > 1 else credits[0]
+    return f"Thanks to {names}."
+
+
+def sent_editions(site: Site) -> tuple[Edition, ...]:
+    """The editions that have gone out, newest first: an open one is never announced,
+    fed or mailed, even where `editions.show_open` shows its page."""
+    return tuple(e for e in site.editions if not e.open)
 
 
 def edition_title(edition: Edition) -> str:
-    return f"{edition.title}: {edition.note_title}" if edition.note_title else edition.title
+    """The edition's heading (`No. 128 · 9–15 November 2026`) and its note's title."""
+    return f"{edition.heading}: {edition.note_title}" if edition.note_title else edition.heading

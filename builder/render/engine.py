@@ -161,13 +161,16 @@ class Job:
     reusable: Mapping[str, str] = field(default_factory=dict)
 
     def page(self, template: str, out_path: str, fp_parts: tuple, origin: str,
-             context: Callable[[], dict]) -> Spec:
-        """A Spec rendering `template` with `context()`; the context is made only if needed."""
+             context: Callable[[], dict], finish: Callable[[str], str] | None = None) -> Spec:
+        """A Spec rendering `template` with `context()`; the context is made only if needed.
+
+        `finish` rewrites the rendered text (the email's CSS inlining).
+        """
         theme, info = self.theme, self.info
         fp = fingerprint(self.base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
 
         def make() -> bytes:
-            tpl = theme.env.get_template(template)
-            return tpl.render(site=info, **context()).encode("utf-8")
+            text = theme.env.get_template(template).render(site=info, **context())
+            return (finish(text) if finish is not None else text).encode("utf-8")
 
         return Spec(out_path, fp, origin, make, "/" + folder_of_output(out_path))

@@ -20,10 +20,17 @@ from dataclasses import dataclass
 from html import escape
 
 from builder.core.dates import date_long
-from builder.core.models import Article, Edition, FeedOptions, Site, SiteConfig
+from builder.core.models import Article, Edition, FeedOptions, LinkItem, Listed, Site, SiteConfig
 from builder.core.paths import SiteLayout, absolutize
 from builder.render import formats
-from builder.render.context import FeedLink, edition_groups, edition_title
+from builder.render.context import (
+    FeedLink,
+    edition_groups,
+    edition_key,
+    edition_title,
+    sent_editions,
+    thanks_line,
+)
 from builder.render.engine import Job, Spec, fingerprint
 
 
@@ -46,10 +53,11 @@ def _each_tag(site: Site, layout: SiteLayout) -> list[Subject]:
 
 
 def _editions(site: Site, layout: SiteLayout) -> list[Subject]:
-    """One item per edition, each a whole edition (ready for RSS-to-email)."""
+    """One item per closed edition, each a whole edition (ready for RSS-to-email)."""
     if not site.editions:
         return []
-    return [Subject(layout.editions_index, f"{site.config.title}: editions", site.editions)]
+    return [Subject(layout.editions_index, f"{site.config.title}: editions",
+                    sent_editions(site))]
 
 
 def _each_author(site: Site, layout: SiteLayout) -> list[Subject]:
@@ -122,7 +130,7 @@ def specs(job: Job) -> Iterator[Spec]:
         article = site.articles[entry]
         found = made.get(article.key)
         if found is None:
-            found = made[article.key] = article_item(article, layout)
+            found = made[article.key] = feed_item(article, layout)
         return found
 
     def spec(feed: Feed, subject: Subject, out: str) -> Spec:
@@ -152,7 +160,7 @@ def specs(job: Job) -> Iterator[Spec]:
 def _key(site: Site, entry: int | Edition) -> object:
     """What a feed shows of an entry: an article's key; an edition's note and articles."""
     if isinstance(entry, Edition):
-        return (entry.id, entry.note_key, tuple(site.articles[i].key for i in entry.articles))
+        return edition_key(entry, site)
     return site.articles[entry].key
 
 
@@ -195,6 +203,39 @@ def article_item(article: Article, layout: SiteLayout) -> formats.FeedItem:
     )
 
 
+def link_item(item: LinkItem, layout: SiteLayout) -> formats.FeedItem:
+    """A link item as a feed entry: its headline linking where it points, then its comment.
+
+    It has no page, so its id is a tag URI (RFC 4151) made of the site's host,
+    its date and its slug: stable, and never mistaken for a page's URL.
+    """
+    base = layout.absolute(item.edition.url if item.edition else layout.home)
+    lead = (f'<p><a href="{escape(item.url, quote=True)}">{escape(item.title)}</a> '
+            f"({escape(item.host)})</p>")
+    comment = absolutize(item.rendered.html.strip(), base)
+    via = f"<p>Via {escape(item.meta.via)}.</p>" if item.meta.via else ""
+    host = layout.origin.split("://", 1)[1]
+    return formats.FeedItem(
+        id=f"tag:{host},{item.date:%Y-%m-%d}:{item.meta.slug}",
+        url=item.url,
+        title=item.title,
+        published=item.date,
+        updated=item.meta.updated,
+        summary_html=absolutize(item.rendered.summary_html.strip(), base) or lead,
+        content_html="\n".join(part for part in (lead, comment, via) if part),
+        tags=tuple(t.name for t in item.tags),
+        authors=(),
+        external_url=item.url,
+    )
+
+
+def feed_item(entry: Listed, layout: SiteLayout) -> formats.FeedItem:
+    """An article or a link item as a feed entry."""
+    if isinstance(entry, LinkItem):
+        return link_item(entry, layout)
+    return article_item(entry, layout)
+
+
 def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
     """A whole edition as one feed item, ready for RSS-to-email: the editor's note, then
     each tag group with every article's title, date, summary and source."""
@@ -210,15 +251,19 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
     for group in edition_groups(edition, site):
         parts.append(f"<h2>{escape(group.name)}</h2>")
         for article in group.articles:
-            item = article_item(article, layout)
-            minutes = article.rendered.reading_minutes
+            item = feed_item(article, layout)
+            what = (escape(article.host) if isinstance(article, LinkItem)
+                    else f"{article.rendered.reading_minutes} min read")
+            via = f" · via {escape(article.meta.via)}" if article.meta.via else ""
             parts.append(f'<h3><a href="{escape(item.url, quote=True)}">'
                          f"{escape(article.title)}</a></h3>")
-            parts.append(f"<p><small>{date_long(article.date)} · {minutes} min read"
-                         f"</small></p>")
-            parts.append(item.summary_html)
+            parts.append(f"<p><small>{date_long(article.date)} · {what}{via}</small></p>")
+            if not isinstance(article, LinkItem) or article.rendered.summary_html:
+                parts.append(item.summary_html)
             if item.source_html:
                 parts.append(item.source_html)
+    if edition.credits:
+        parts.append(f"<p>{escape(thanks_line(edition.credits))}</p>")
     parts.append(f'<p><a href="{escape(url, quote=True)}">Read this edition on the web</a>'
                  "</p>")
     count = len(articles)

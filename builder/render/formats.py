@@ -41,7 +41,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 class FeedItem:
     """One entry, whatever the format: an article, or a whole edition."""
 
-    id: str  # absolute URL, stable
+    id: str  # stable: the item's URL, or a tag: URI for a link item (which has no page)
     url: str  # absolute
     title: str
     published: dt.datetime
@@ -104,7 +104,7 @@ def rss(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> bytes:
         node = _sub(channel, "item")
         _sub(node, "title", item.title)
         _sub(node, "link", item.url)
-        _sub(node, "guid", item.id, {"isPermaLink": "true"})
+        _sub(node, "guid", item.id, {"isPermaLink": "true" if item.id == item.url else "false"})
         _sub(node, "pubDate", rfc822(item.published))
         for author in item.authors:
             _sub(node, "dc:creator", author)

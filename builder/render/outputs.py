@@ -15,7 +15,7 @@ from builder import code_digest
 from builder.core.errors import Diagnostics
 from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
-from builder.render import feeds, pages, search, sitemap
+from builder.render import email, feeds, pages, search, sitemap
 from builder.render.context import cover_finder, site_info
 from builder.render.engine import Job, Spec, fingerprint, run
 from builder.render.styles import highlight_css
@@ -57,6 +57,7 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("months", pages.months),
     ("editions index", pages.editions),
     ("edition pages", pages.edition_pages),
+    ("edition emails", email.emails),
     ("404", pages.not_found),
     ("search page", pages.search),
     ("search index", search.specs),

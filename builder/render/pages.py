@@ -22,10 +22,13 @@ from builder.render.context import (
     PageInfo,
     Pagination,
     edition_groups,
+    edition_key,
     edition_title,
     json_ld,
     page_info,
     plain,
+    sent_editions,
+    thanks_line,
 )
 from builder.render.engine import Job, Spec
 
@@ -35,7 +38,8 @@ LATEST = 5  # articles the 404 page offers
 def articles(job: Job) -> Iterator[Spec]:
     """Each article's own page."""
     for article in job.site.articles:
-        yield _own_page(job, "article.html", article, article.page_key or article.key)
+        if isinstance(article, Article):  # a link item has no page of its own
+            yield _own_page(job, "article.html", article, article.page_key or article.key)
 
 
 def pages(job: Job) -> Iterator[Spec]:
@@ -47,7 +51,8 @@ def pages(job: Job) -> Iterator[Spec]:
 def index(job: Job) -> Iterator[Spec]:
     """The front page: every article, newest first, in pages of `paginate`."""
     site, config = job.site, job.site.config
-    latest = {"latest_edition": site.editions[0] if site.editions else None}
+    sent = sent_editions(site)
+    latest = {"latest_edition": sent[0] if sent else None}
     yield from _paged(job, "index.html", job.layout.home, tuple(range(len(site.articles))),
                       config.title, config.description, latest, job.info.feeds)
 
@@ -124,29 +129,34 @@ def months(job: Job) -> Iterator[Spec]:
 
 
 def editions(job: Job) -> Iterator[Spec]:
-    """The list of editions, newest first, when the site has any."""
+    """The list of editions, newest first, when the site has any: each with its number,
+    dates, note title and first three headlines."""
     site, layout, config = job.site, job.layout, job.site.config
     if not site.editions:
         return
-    summary = tuple((e.id, e.title, e.note_title, len(e.articles)) for e in site.editions)
+    summary = tuple((edition_key(e, site), e.note_title) for e in site.editions)
     linked = feeds.alternates(site, layout).get(layout.editions_index, ())
 
     def context() -> dict:
         return {"page": _info(job, _t(job, "Editions"), _t(
                     job, "Every edition of %(site)s, newest first", site=config.title),
                     layout.editions_index, "editions", linked),
-                "editions": site.editions}
+                "editions": site.editions,
+                "headlines": {e.id: [site.articles[i] for i in e.articles[:HEADLINES]]
+                              for e in site.editions}}
 
     yield job.page("editions.html", layout.output(layout.editions_index), (summary, linked),
                    "generated", context)
 
 
+HEADLINES = 3  # the headlines the editions index shows of each edition
+
+
 def edition_pages(job: Job) -> Iterator[Spec]:
-    """Each edition: its note, then its articles grouped by first tag."""
+    """Each edition: its note, then its items section by section, and its credits."""
     site, layout, config = job.site, job.layout, job.site.config
     linked = feeds.alternates(site, layout).get(layout.editions_index, ())
     for edition in site.editions:
-        keys = tuple(site.articles[i].key for i in edition.articles)
 
         def context(edition: Edition = edition) -> dict:
             count = len(edition.articles)
@@ -154,12 +164,13 @@ def edition_pages(job: Job) -> Iterator[Spec]:
                            f"article{'' if count == 1 else 's'}.")
             return {"page": _info(job, edition_title(edition), description, edition.url,
                                   "edition", linked),
-                    "edition": edition, "groups": edition_groups(edition, site)}
+                    "edition": edition, "groups": edition_groups(edition, site),
+                    "thanks": thanks_line(edition.credits)}
 
         origin = f"content/editions/{edition.id}.md" if edition.note_key else "generated"
         yield job.page("edition.html", edition.out_path,
-                       (keys, edition.note_key, edition.note_title, edition.prev, edition.next,
-                        linked), origin, context)
+                       (edition_key(edition, site), edition.note_title, edition.prev,
+                        edition.next, linked), origin, context)
 
 
 def not_found(job: Job) -> Iterator[Spec]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from builder.core.models import Article
 from builder.render.engine import Job, Spec, fingerprint
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -27,7 +28,9 @@ def sitemap(job: Job) -> Iterator[Spec]:
     everything = newest(range(len(site.articles)))
     entries: list[tuple[str, str | None]] = [(layout.home, everything)]
     for article in site.articles:
-        entries.append((article.url, (article.meta.updated or article.date).date().isoformat()))
+        if isinstance(article, Article):  # a link item has no page here
+            entries.append((article.url,
+                            (article.meta.updated or article.date).date().isoformat()))
     for page in site.pages:  # a page without a date has no lastmod
         when = page.meta.updated or page.meta.date
         entries.append((page.url, when.date().isoformat() if when else None))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
+from builder.core.dates import build_clock, source_date_epoch
 from builder.core.errors import Diagnostics
 from builder.core.models import (
     Article,
@@ -24,9 +25,13 @@ from builder.core.models import (
     EditionNote,
     Entry,
     Link,
+    LinkItem,
+    LinkMeta,
+    Listed,
     Meta,
     Page,
     PageMeta,
+    Rendered,
     Site,
     SiteConfig,
     SourceFile,
@@ -37,6 +42,7 @@ from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
 from builder.core.urls import normalise_url
 from builder.site import editions as editions_mod
+from builder.site import links
 from builder.site.archives import archives
 from builder.site.authors import place_authors
 from builder.site.related import related_articles
@@ -56,8 +62,9 @@ def build_site(
     related.py); leave it out and everything is computed afresh.
     """
     tz = zoneinfo.ZoneInfo(config.timezone)
-    now = options.now or dt.datetime.now(tz)
-    published: list[Entry[ArticleMeta]] = []
+    now = build_clock(options.now, tz)
+    published: list[Entry[ArticleMeta] | Entry[LinkMeta]] = []
+    owners: list[Entry[ArticleMeta]] = []  # the items with a page of their own
     pages: list[Entry[PageMeta]] = []
     notes: list[Entry[EditionNote]] = []
     drafts = scheduled = 0
@@ -73,19 +80,23 @@ def build_site(
         elif meta.date > now and not options.future:
             scheduled += 1
             next_due = meta.date if next_due is None else min(next_due, meta.date)
-        else:
+        elif isinstance(meta, LinkMeta):
             published.append(Entry(sha256, meta, rendered))
+        else:
+            owners.append(Entry(sha256, meta, rendered))
+            published.append(owners[-1])
     published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))
     layout = SiteLayout.of(config)
-    paths = _unique_paths([*published, *pages], layout, diags)
-    published = [e for e in published if id(e) in paths]
+    paths = _unique_paths([*owners, *pages], layout, diags)  # a link item has no page
+    published = [e for e in published if id(e) in paths or isinstance(e.meta, LinkMeta)]
     pages = [e for e in pages if id(e) in paths]
 
     tag_refs = _tags(published, layout, diags)
     _duplicate_sources(published, diags)
+    strip = links.stripped if config.links.strip_tracking else None
     # Articles are made in two steps: placed (URL, tags), then completed with
     # what depends on the others (neighbours, related, edition) in one go.
-    placed = [_place(e, paths[id(e)], layout, tag_refs) for e in published]
+    placed = [_place(e, paths.get(id(e), ""), layout, tag_refs, strip) for e in published]
     tag_index: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(placed):
         for ref in article.tags:
@@ -94,20 +105,25 @@ def build_site(
         Tag(ref.name, ref.slug, ref.url, tuple(tag_index[ref.slug]))
         for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
     )
-    related = related_articles(placed, tags, config.related, memo) if config.related else None
-    eds, edition_of = editions_mod.editions(placed, notes, config, diags)
-    links = [Link(a.title, a.url) for a in placed]
-    articles = []
-    for i, article in enumerate(placed):
-        prev = links[i + 1] if i + 1 < len(links) else None
-        nxt = links[i - 1] if i > 0 else None
-        near = related[i] if related else ()
-        key = _key(article.key, article.url, article.tags, edition_of[i])
-        articles.append(Article(
-            meta=article.meta, rendered=article.rendered, url=article.url,
-            out_path=article.out_path, tags=article.tags, key=key, edition=edition_of[i],
-            prev=prev, next=nxt, related=near, page_key=_page_key(key, prev, nxt, near),
-        ))
+    eds = editions_mod.editions(placed, notes, config, now, diags)
+    links.check_repeats(placed, eds.periods, config.links.window,
+                        layout.origin.split("://", 1)[1].removeprefix("www."), diags)
+    edition_of = eds.edition_of
+    own = [i for i, item in enumerate(placed) if isinstance(item, Article)]  # with a page
+    near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related,
+                    memo)
+    articles: list[Listed] = []
+    for i, item in enumerate(placed):
+        key = _key(item.key, item.url, item.tags, edition_of[i])
+        if isinstance(item, LinkItem):
+            articles.append(replace(item, key=key, edition=edition_of[i]))
+            continue
+        at = near.get(i)  # (position among the articles, related links)
+        prev = _link(placed, own, at[0] + 1) if at else None
+        nxt = _link(placed, own, at[0] - 1) if at else None
+        related = at[1] if at else ()
+        articles.append(replace(item, key=key, edition=edition_of[i], prev=prev, next=nxt,
+                                related=related, page_key=_page_key(key, prev, nxt, related)))
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
@@ -118,17 +134,17 @@ def build_site(
         articles=tuple(articles),
         pages=tuple(_place_page(e, paths[id(e)], layout) for e in pages),
         tags=tags,
-        editions=eds,
+        editions=eds.shown,
         years=archives(articles, config),
         assets=tuple(assets),
-        build_date=_build_date([*published, *pages], tz),
+        build_date=_build_date([*(e.meta for e in published), *(e.meta for e in pages)], tz),
         left_out=tuple(left_out),
-        next_due=next_due,
+        next_due=min((t for t in (next_due, eds.next_close) if t), default=None),
         authors=place_authors(articles, config, diags),
     )
 
 
-def _tags(entries: list[Entry[ArticleMeta]], layout: SiteLayout,
+def _tags(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], layout: SiteLayout,
           diags: Diagnostics) -> dict[str, TagRef]:
     """Map each spelling to its TagRef, warning where spellings of one tag differ."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -166,19 +182,43 @@ def _tags(entries: list[Entry[ArticleMeta]], layout: SiteLayout,
     return refs
 
 
-def _duplicate_sources(entries: list[Entry[ArticleMeta]], diags: Diagnostics) -> None:
+def _related(articles: list[Article], tags: tuple[Tag, ...], own: list[int], count: int,
+             memo: dict | None) -> dict[int, tuple[int, tuple[Link, ...]]]:
+    """Each article's position among the articles (link items have no page to relate or
+    neighbour) and its related articles, by its index among all items."""
+    position = {index: n for n, index in enumerate(own)}
+    mine = tuple(kept for t in tags if (kept := replace(
+        t, articles=tuple(position[i] for i in t.articles if i in position))).articles)
+    ranked = related_articles(articles, mine, count, memo) if count else None
+    return {index: (n, ranked[n] if ranked else ()) for n, index in enumerate(own)}
+
+
+def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
+    """The link to the article at position `n` among the articles, if there is one."""
+    if not 0 <= n < len(own):
+        return None
+    article = placed[own[n]]
+    return Link(article.title, article.url)
+
+
+def _duplicate_sources(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]],
+                       diags: Diagnostics) -> None:
+    """Two items curating one URL (a `source:` or a link item's `link:`) are a warning at
+    the later one's URL, naming where the first writes it."""
     seen: dict[str, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
-        source = entry.meta.source
-        if source is None or not source.url:  # a credit without a link curates no URL
+        meta = entry.meta
+        url = meta.link if isinstance(meta, LinkMeta) else meta.source.url if meta.source else ""
+        if not url:  # a credit without a link curates no URL
             continue
-        key = source.key or normalise_url(source.url)
+        key = normalise_url(url)
+        line, col = next(((o.line, o.col) for o in meta.links if o.curated), (1, 1))
         if key in seen:
-            diags.warning(entry.meta.path, 1, 1,
-                          f"source {source.url} is also curated by {seen[key]}",
+            what = "link" if isinstance(meta, LinkMeta) else "source"
+            diags.warning(meta.path, line, col, f"{what} {url} is also curated by {seen[key]}",
                           "link the earlier article instead, or drop one of them")
         else:
-            seen[key] = entry.meta.path
+            seen[key] = f"{meta.path}:{line}:{col}"
 
 
 def _unique_paths(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout,
@@ -223,16 +263,26 @@ def _show_combining(path: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
 
 
-def _place(entry: Entry[ArticleMeta], rel: str, layout: SiteLayout,
-           tag_refs: dict[str, TagRef]) -> Article:
+def _place(entry: Entry[ArticleMeta] | Entry[LinkMeta], rel: str, layout: SiteLayout,
+           tag_refs: dict[str, TagRef], strip: Callable[[Rendered], Rendered] | None,
+           ) -> Listed:
+    """An article at its URL, or a link item pointing where it points, with its tags; with
+    `strip`, its links as published (without tracking parameters)."""
     meta = entry.meta
     tags: list[TagRef] = []
     for tag, _line in meta.tags:
         ref = tag_refs[tag]
         if ref not in tags:
             tags.append(ref)
+    rendered = strip(entry.rendered) if strip else entry.rendered
+    if isinstance(meta, LinkMeta):
+        url = links.strip_tracking(meta.link) if strip else meta.link
+        return LinkItem(meta=meta, rendered=rendered, url=url, tags=tuple(tags),
+                        key=entry.sha256)
+    if strip and meta.source and meta.source.url:
+        meta = replace(meta, source=replace(meta.source,
+                                            url=links.strip_tracking(meta.source.url)))
     url = layout.site_path(rel)
-    rendered = entry.rendered
     if 'href="#' in rendered.summary_html:
         # A summary shown on a list page keeps its #links pointing into the article.
         rendered = replace(rendered, summary_html=rendered.summary_html.replace(
@@ -275,10 +325,10 @@ def _page_key(key: str, prev: Link | None, nxt: Link | None, related: tuple[Link
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def _build_date(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], tz: dt.tzinfo) -> dt.datetime:
+def _build_date(metas: list[ArticleMeta | LinkMeta | PageMeta], tz: dt.tzinfo) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone(tz)
-    dates = [d for e in entries for d in (e.meta.date, e.meta.updated) if d is not None]
+    epoch = source_date_epoch(tz)
+    if epoch is not None:
+        return epoch
+    dates = [d for m in metas for d in (m.date, m.updated) if d is not None]
     return max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -98,10 +98,10 @@ def test_golden_build_reports_the_duplicate_source_and_nothing_else(
 ) -> None:
     rendered = [d.format() for d in basic_site.result.diagnostics]
     assert rendered == [
-        "content/2025/03/king-street-construction-schedule.md:1:1: warning: source "
+        "content/2025/03/king-street-construction-schedule.md:8:8: warning: source "
         "http://lakeshore-ledger.example/cities/2025/03/05/king-street-bike-lanes"
         "?utm_source=newsletter&utm_medium=email is also curated by "
-        "content/2025/03/council-approves-king-street-bike-lanes.md\n"
+        "content/2025/03/council-approves-king-street-bike-lanes.md:6:8\n"
         "  hint: link the earlier article instead, or drop one of them"
     ]
 

@@ -17,7 +17,9 @@ from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
+    LinkMeta,
     MarkdownConfig,
+    OutLink,
     PageMeta,
     Rendered,
     Source,
@@ -118,6 +120,24 @@ def test_each_kind_of_front_matter_comes_back_as_its_own_type() -> None:
         again = load(*dump(meta, RENDERED, []))[0]
         assert type(again) is type(meta)
         assert again == replace(meta, body="") and again.extra == meta.extra
+
+
+def test_the_fields_editions_are_run_with_round_trip() -> None:
+    placed = replace(META, section="Energy", section_at=(8, 10), featured=True, via="Ann",
+                     links=(OutLink("https://news.example.com/a", 9, 8, curated=True),
+                            OutLink("https://other.example/b?x=1", 14, 22)))
+    link = LinkMeta(path="content/2024/06/tip.md", title="A tip", summary=None, slug="tip",
+                    draft=False, updated=None, date=dt.datetime(2024, 6, 18, tzinfo=BERLIN),
+                    tags=(("Trade", 4),), link="https://tips.example/x", via="Bo",
+                    section="Trade", section_at=(6, 10), featured=False,
+                    links=(OutLink("https://tips.example/x", 3, 7, curated=True),),
+                    body_line=8, title_line=2, slug_line=1)
+    note = EditionNote(path="content/editions/2024-w25.md", title="Hi", summary=None,
+                       closed=True, number=128, number_at=(3, 9))
+    for meta in (placed, link, note):
+        again = load(*dump(meta, RENDERED, []))[0]
+        assert type(again) is type(meta)
+        assert again == replace(meta, body="")
 
 
 def test_a_stored_body_is_read_from_the_cache_only_when_asked(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,9 +121,27 @@ def test_a_scheduled_article_comes_due(site: Path) -> None:
     assert result.ok and result.site is not None
     assert [a.meta.slug for a in result.site.articles] == ["later", "second", "first"]
     assert (site / "output/2024/07/later/index.html").is_file()
-    assert result.summary == ("3 articles, 1 page, 1 tag, 2 editions "
+    # The week of "later" (1–7 July) is still open: its edition is not out yet.
+    assert result.summary == ("3 articles, 1 page, 1 tag, 1 edition "
                               "(left out 1 draft: use --drafts / --future)")
     assert run(site, now=LATER).site is None
+
+
+def test_an_edition_closing_by_the_clock_rebuilds(site: Path) -> None:
+    """The shortcut knows when the open edition closes, as it knows when an article is due."""
+    week_ends = dt.datetime(2024, 7, 8, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    first = run(site, now=LATER)
+    assert first.site is not None and first.site.next_due == week_ends
+    assert not (site / "output/editions/2024-w27").exists()
+    assert run(site, now=week_ends - dt.timedelta(seconds=1)).site is None
+    closed = run(site, now=week_ends)
+    assert closed.ok and closed.site is not None
+    assert [e.id for e in closed.site.editions] == ["2024-w27", "2024-w24"]
+    assert closed.site.next_due is None
+    for name in ("index.html", "email.html", "email.txt"):
+        assert (site / "output/editions/2024-w27" / name).is_file()
+    assert "2024-w27" in (site / "output/editions/feed.xml").read_text()
+    assert run(site, now=week_ends).site is None
 
 
 def test_toggling_drafts_rebuilds(site: Path) -> None:

@@ -19,7 +19,13 @@ from builder.cli import main
 from builder.commands import init as init_mod
 from builder.commands.init import PACKAGE, SCAFFOLD, Pin, pin_from, requirements, running_pin
 from builder.config import load_config
-from builder.core.models import FeedsConfig, MarkdownConfig, Permalinks
+from builder.core.models import (
+    EditionOptions,
+    FeedsConfig,
+    LinksConfig,
+    MarkdownConfig,
+    Permalinks,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -76,12 +82,15 @@ def test_site_yaml_lists_every_option_with_its_default(tmp_path):
         assert set(options) == {"enabled", "limit", "full_content"}
     assert set(data["markdown"]) == {"raw_html", "highlight", "style_light", "style_dark",
                                      "words_per_minute"}
-    assert set(data["editions"]) == {"period"}
+    assert set(data["editions"]) == {"period", "show_open", "numbering", "sections"}
+    assert set(data["links"]) == {"window", "strip_tracking"}
     (tmp_path / "site.yaml").write_text(text)
     config = load_config(tmp_path / "site.yaml")
     assert config.permalinks == Permalinks()
     assert config.feeds == FeedsConfig()
     assert config.markdown == MarkdownConfig()
+    assert config.edition_options == EditionOptions()
+    assert config.links == LinksConfig()
     assert (config.paginate, config.related, config.editions) == (10, 5, "week")
     assert config.output_dir == (tmp_path / "output").resolve()
 
@@ -98,8 +107,8 @@ def test_every_option_in_site_yaml_has_a_comment():
         keys += 1
         above = lines[index - 1].strip()
         assert "#" in line or above.startswith("#") or f"{key} (" in comments, line
-    assert keys == 52  # 17 top-level, 1 content, 1 editions, 4 permalinks, 6 + 18 feeds,
-    #                    5 markdown
+    assert keys == 58  # 18 top-level, 1 content, 4 editions, 2 links, 4 permalinks,
+    #                    6 + 18 feeds, 5 markdown
 
 
 def test_gitignore_covers_output_cache_and_build_debris():

@@ -206,6 +206,42 @@ def test_tags_reuse_the_sites_spelling_and_drop_repeats(site, capsys):
     assert "tags: [Climate Policy, Energy, Grid Power]\n" in (site / rel).read_text()
 
 
+def test_link_writes_a_link_item(site, capsys):
+    assert main(["new", "A map of every berth", "--link", "https://maps.example/berths",
+                 "--tags", "Ports", "--date", "2024-06-23", "--publish"]) == 0
+    rel = "content/2024/06/a-map-of-every-berth.md"
+    assert capsys.readouterr().out == rel + "\n"
+    assert (site / rel).read_text() == (
+        "---\n"
+        "title: A map of every berth\n"
+        "link: https://maps.example/berths\n"
+        "date: 2024-06-23\n"
+        "tags: [Ports]\n"
+        "# a link item: below the front matter, a comment of at most 80 words, or nothing\n"
+        "---\n\n")
+    meta = _parse(site, rel)  # no "the article has no text": a link item needs none
+    assert type(meta).__name__ == "LinkMeta" and meta.link == "https://maps.example/berths"
+
+
+def test_link_is_checked_warned_about_and_not_with_source(site, capsys):
+    _write(site, "content/2024/06/berths.md",
+           "title: Berths\ndate: 2024-06-20\nsource: https://maps.example/berths/\n")
+    assert main(["new", "Berths again", "--link", "https://www.maps.example/berths",
+                 "--date", "2024-06-23"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ("warning: content/2024/06/berths.md already curates "
+                            "https://www.maps.example/berths\n")
+    for args, message in (
+            (["--link", "maps.example/berths"],
+             "--link must be an http:// or https:// URL, found `maps.example/berths`"),
+            (["--link", "https://a.example/", "--source", "https://b.example/"],
+             "--link and --source cannot go together: a link item's `link` is what it "
+             "curates")):
+        assert main(["new", "Bad", *args]) == 2
+        assert message in capsys.readouterr().err
+    assert _files(site) == ["content/2024/06/berths-again.md", "content/2024/06/berths.md"]
+
+
 def test_new_article_builds(example_site, monkeypatch, capsys):
     monkeypatch.chdir(example_site)
     assert main(["new", "Grid operators publish winter outlook", "--tags", "energy,Europe",

@@ -14,6 +14,7 @@ from builder.core.models import (
     ArticleMeta,
     EditionNote,
     Meta,
+    OutLink,
     PageMeta,
     SiteConfig,
     Source,
@@ -103,7 +104,8 @@ def test_every_field(config: SiteConfig) -> None:
         draft=True, source=Source("https://example.com/story", "Outlet", "Ana",
                                   dt.date(2024, 6, 1)),
         authors=("Ana", "Ben", "Cy"), image="chart.png", body="\nThe body.\n", body_line=15,
-        title_line=2, slug_line=7)
+        title_line=2, slug_line=7,
+        links=(OutLink("https://example.com/story", 9, 15, curated=True),))
     assert meta.extra == {"theme_colour": "blue"}
 
 

@@ -44,22 +44,19 @@ def test_edition_groups_by_first_tag_then_newest_first(basic_site: Any) -> None:
     assert _titles(groups[0].articles) == ["King Street bike lanes: the construction schedule"]
 
 
-def test_untagged_articles_form_the_last_group(basic_site: Any) -> None:
-    site = basic_site.result.site
-    week10 = next(e for e in site.editions if e.id == "2025-w10")
-    articles = list(site.articles)
-    for i in week10.articles:
-        if articles[i].meta.slug == "ferry-operators-trial-battery-crossings":
-            articles[i] = replace(articles[i], tags=())
-    groups = context.edition_groups(week10, replace(site, articles=tuple(articles)))
-    assert [(g.name, g.url) for g in groups] == [("Cities", "/tags/cities/"), ("Other", None)]
-    assert groups[-1].slug == "untagged"
-
-
 def test_edition_title_includes_the_note_title(basic_site: Any) -> None:
     site = basic_site.result.site
     assert [context.edition_title(e) for e in site.editions] == [
         "Week 12, 2025", "Week 11, 2025: Thaw, turnstiles and the night bus", "Week 10, 2025"]
+    numbered = replace(site.editions[1], title="No. 128", number=128)
+    assert context.edition_title(numbered) == (
+        "No. 128 · 10–16 March 2025: Thaw, turnstiles and the night bus")
+
+
+def test_thanks_line_names_each_credit() -> None:
+    assert context.thanks_line(()) == ""
+    assert context.thanks_line(("Ann",)) == "Thanks to Ann."
+    assert context.thanks_line(("Ann", "Bo", "Cy")) == "Thanks to Ann, Bo and Cy."
 
 
 # --------------------------------------------------------------------------

@@ -20,13 +20,16 @@ def test_the_site_becomes_exactly_these_files(basic_site: Any) -> None:
                                                    "tags/transport/page/2/index.html"]
     assert [f for f in files if f.endswith((".xml", ".json", ".txt"))
             and not f.startswith("pagefind/")] == [
-        "atom.xml", "editions/feed.xml", "feed.json", "feed.xml", "robots.txt", "sitemap.xml",
+        "atom.xml", "editions/2025-w10/email.txt", "editions/2025-w11/email.txt",
+        "editions/2025-w12/email.txt", "editions/feed.xml", "feed.json", "feed.xml",
+        "robots.txt", "sitemap.xml",
         "tags/cities/feed.xml", "tags/data/feed.xml", "tags/québec/feed.xml",
         "tags/science/feed.xml", "tags/transport/feed.xml", "tags/water/feed.xml"]
     assert "2025/03/thaw-chart.svg" in files
     assert {"2025/index.html", "2025/03/index.html", "archive/index.html",
             "editions/index.html", "editions/2025-w10/index.html", "404.html",
-            "about/index.html", "tags/index.html", "search/index.html"} <= set(pages)
+            "about/index.html", "tags/index.html", "editions/2025-w10/email.html",
+            "search/index.html"} <= set(pages)
     assert {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js",
             "pagefind/pagefind-ui.css"} <= set(files)
 
@@ -43,9 +46,8 @@ def test_specs_are_stable(basic_site: Any) -> None:
 def test_the_catalogue_names_every_kind_of_output_once() -> None:
     assert [name for name, _make in outputs.CATALOGUE] == [
         "article pages", "pages", "index", "tags", "tag pages", "author pages", "archive", "years",
-        "months",
-        "editions index", "edition pages", "404", "search page", "search index", "feeds",
-        "sitemap", "robots",
+        "months", "editions index", "edition pages", "edition emails", "404", "search page",
+        "search index", "feeds", "sitemap", "robots",
         "highlight.css", "theme statics", "assets"]
 
 
@@ -65,6 +67,8 @@ def test_each_line_of_the_catalogue_makes_its_outputs(basic_site: Any) -> None:
     assert made["edition pages"] == ["editions/2025-w12/index.html",
                                      "editions/2025-w11/index.html",
                                      "editions/2025-w10/index.html"]
+    assert made["edition emails"] == [f"editions/2025-w{n}/email.{ext}"
+                                      for n in (12, 11, 10) for ext in ("html", "txt")]
     assert made["404"] == ["404.html"]
     assert made["search page"] == ["search/index.html"]
     assert "pagefind/pagefind-entry.json" in made["search index"]

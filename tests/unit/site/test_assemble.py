@@ -182,7 +182,8 @@ def test_duplicate_sources_warn(config: SiteConfig) -> None:
         entry("content/b.md", 2, source="http://example.com/story?utm_source=rss")])
     assert problems == [
         "content/b.md:1:1: warning: source http://example.com/story?utm_source=rss is also "
-        "curated by content/a.md\n  hint: link the earlier article instead, or drop one of them"]
+        "curated by content/a.md:1:1\n"
+        "  hint: link the earlier article instead, or drop one of them"]
 
 
 def test_build_date_is_never_the_clock(config: SiteConfig,

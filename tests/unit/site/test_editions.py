@@ -21,6 +21,7 @@ from builder.core.models import (
     Entry,
     Link,
     Rendered,
+    Section,
     SiteConfig,
     SourceFile,
 )
@@ -55,6 +56,16 @@ def note(name: str, title: str | None = "From the editor",
 
 def on(day: int, month: int = 6, year: int = 2024, hour: int = 9) -> dt.datetime:
     return dt.datetime(year, month, day, hour, tzinfo=BERLIN)
+
+
+LATER = dt.datetime(2030, 1, 1, tzinfo=BERLIN)  # every edition of these tests has closed
+
+
+def grouped(articles: list[Article], notes: list[Entry[EditionNote]], config: SiteConfig,
+            diags: Diagnostics) -> tuple[tuple[Edition, ...], list[Link | None]]:
+    """The editions shown and each article's link, judged after every period has ended."""
+    made = editions(articles, notes, config, LATER, diags)
+    return made.shown, made.edition_of
 
 
 def formatted(diags: Diagnostics) -> list[str]:
@@ -101,24 +112,28 @@ def test_span_text() -> None:
 def test_articles_are_grouped_by_week_newest_first_with_links(config: SiteConfig) -> None:
     articles = [article("c", on(25)), article("b", on(23, hour=23)), article("a", on(17, hour=0))]
     diags = Diagnostics()
-    eds, edition_of = editions(articles, [], config, diags)
+    eds, edition_of = grouped(articles, [], config, diags)
     assert diags.items == []
     week26 = Link("Week 26, 2024", "/sub/editions/2024-w26/")
     week25 = Link("Week 25, 2024", "/sub/editions/2024-w25/")
     assert eds == (
         Edition(id="2024-w26", title="Week 26, 2024", span="24–30 June 2024",
                 start=dt.date(2024, 6, 24), end=dt.date(2024, 6, 30), url=week26.url,
-                out_path="editions/2024-w26/index.html", articles=(0,), prev=week25),
+                out_path="editions/2024-w26/index.html", articles=(0,), prev=week25,
+                closes=dt.datetime(2024, 7, 1, tzinfo=BERLIN),
+                sections=(Section("More", "more", None, (0,)),)),
         Edition(id="2024-w25", title="Week 25, 2024", span="17–23 June 2024",
                 start=dt.date(2024, 6, 17), end=dt.date(2024, 6, 23), url=week25.url,
-                out_path="editions/2024-w25/index.html", articles=(1, 2), next=week26),
+                out_path="editions/2024-w25/index.html", articles=(1, 2), next=week26,
+                closes=dt.datetime(2024, 6, 24, tzinfo=BERLIN),
+                sections=(Section("More", "more", None, (1, 2)),)),
     )
     assert edition_of == [week26, week25, week25]
 
 
 def test_months(config: SiteConfig) -> None:
     monthly = replace(config, editions="month")
-    eds, edition_of = editions([article("b", on(1, 7)), article("a", on(30, 6))], [], monthly,
+    eds, edition_of = grouped([article("b", on(1, 7)), article("a", on(30, 6))], [], monthly,
                                Diagnostics())
     assert [(e.id, e.title, e.span, e.url, e.articles) for e in eds] == [
         ("2024-07", "July 2024", "1–31 July 2024", "/sub/editions/2024-07/", (0,)),
@@ -136,25 +151,25 @@ def test_grouping_is_in_the_site_time_zone(config: SiteConfig) -> None:
     meta = frontmatter.parse(src, config, diags)
     assert meta is not None and diags.items == []
     assert meta.date == dt.datetime(2024, 6, 24, 1, 30, tzinfo=BERLIN)
-    eds, _ = editions([article("late", meta.date)], [], config, diags)
+    eds, _ = grouped([article("late", meta.date)], [], config, diags)
     assert [e.id for e in eds] == ["2024-w26"]
 
 
 def test_an_editors_note_is_attached_to_its_edition(config: SiteConfig) -> None:
     diags = Diagnostics()
-    eds, _ = editions([article("a", on(18))], [note("2024-w25", html="<p>Welcome.</p>")],
+    eds, _ = grouped([article("a", on(18))], [note("2024-w25", html="<p>Welcome.</p>")],
                       config, diags)
     assert diags.items == []
     assert (eds[0].note_title, eds[0].note_html, eds[0].note_key) == (
         "From the editor", "<p>Welcome.</p>", "sha-2024-w25")
-    untitled, _ = editions([article("a", on(18))], [note("2024-w25", title=None)], config,
+    untitled, _ = grouped([article("a", on(18))], [note("2024-w25", title=None)], config,
                            Diagnostics())
     assert untitled[0].note_title is None
 
 
 def test_a_note_for_a_week_without_articles_is_a_warning(config: SiteConfig) -> None:
     diags = Diagnostics()
-    eds, _ = editions([article("a", on(18))], [note("2024-w24")], config, diags)
+    eds, _ = grouped([article("a", on(18))], [note("2024-w24")], config, diags)
     assert formatted(diags) == [
         "content/editions/2024-w24.md:1:1: warning: editor's note for 2024-w24, which has no "
         "articles\n  hint: check the week number, or publish an article in that week"]
@@ -163,7 +178,7 @@ def test_a_note_for_a_week_without_articles_is_a_warning(config: SiteConfig) -> 
 
 def test_invalid_note_names_are_errors(config: SiteConfig) -> None:
     diags = Diagnostics()
-    editions([article("a", on(18))], [note("2024-w53"), note("2024-06"), note("week-25")],
+    grouped([article("a", on(18))], [note("2024-w53"), note("2024-06"), note("week-25")],
              config, diags)
     hint = "\n  hint: name editor's notes after their period, e.g. 2024-w25.md"
     assert formatted(diags) == [
@@ -172,7 +187,7 @@ def test_invalid_note_names_are_errors(config: SiteConfig) -> None:
         "content/editions/week-25.md:1:1: error: `week-25` is not a valid edition name" + hint,
     ]
     diags = Diagnostics()
-    editions([article("a", on(18))], [note("2024-w25")], replace(config, editions="month"),
+    grouped([article("a", on(18))], [note("2024-w25")], replace(config, editions="month"),
              diags)
     assert formatted(diags) == [
         "content/editions/2024-w25.md:1:1: error: `2024-w25` is not a valid edition name"
@@ -182,7 +197,7 @@ def test_invalid_note_names_are_errors(config: SiteConfig) -> None:
 def test_editions_off_means_none_and_each_note_is_a_warning(config: SiteConfig) -> None:
     diags = Diagnostics()
     off = replace(config, editions="off")
-    eds, edition_of = editions([article("a", on(18)), article("b", on(11))],
+    eds, edition_of = grouped([article("a", on(18)), article("b", on(11))],
                                [note("2024-w25"), note("nonsense")], off, diags)
     assert (eds, edition_of) == ((), [None, None])
     hint = "\n  hint: set editions.period in site.yaml"

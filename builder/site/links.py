@@ -1,0 +1,121 @@
+"""Link hygiene: no link given twice in recent editions, and no tracking parameters published.
+
+Readers notice a link they were sent last week; editors do not, across a
+dozen contributors. So every link an item gives to another site (its
+`source:` or `link:`, and each link in its text) is normalised
+(core/urls.normalise_url: scheme, `www.`, order of parameters and tracking
+parameters do not count) and compared with the links of the previous
+`links.window` editions. A repeat is a warning naming both files and lines;
+`--strict` makes it an error. Two items curating the same URL are the
+duplicate-source warning's (site/assemble.py), so that pair is not
+reported twice.
+
+Published links lose their tracking parameters (`utm_*`, `fbclid`, ...: the
+one list is core/urls.TRACKING) unless `links.strip_tracking: false`. Only
+what is published changes; the source files never do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from builder.core import urlattrs
+from builder.core.errors import Diagnostics
+from builder.core.models import HtmlStore, Item, Listed, OutLink, Rendered, StoredHtml
+from builder.core.urls import TRACKING, normalise_url
+
+_WEB = ("http://", "https://")
+
+
+# --------------------------------------------------------------------------
+# Tracking parameters
+# --------------------------------------------------------------------------
+def strip_tracking(url: str) -> str:
+    """`url` without its tracking parameters; every other byte of it as it was."""
+    head, hash_, fragment = url.partition("#")
+    base, question, query = head.partition("?")
+    if not question or not url.lower().startswith(_WEB):
+        return url
+    kept = [part for part in query.split("&")
+            if part and not TRACKING.match(part.split("=", 1)[0].lower())]
+    if len(kept) == len([p for p in query.split("&") if p]):
+        return url
+    return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
+
+
+def strip_html(html: str) -> str:
+    """Rendered HTML with the tracking parameters taken out of its links (the `href`s:
+    only the tags that change are written again)."""
+    if "?" not in html:
+        return html
+    return urlattrs.rewrite(html, lambda _tag, _name, url: strip_tracking(url), names={"href"})
+
+
+@dataclass(frozen=True)
+class _Stripping:
+    """A cache store whose HTML comes back without tracking parameters, read when needed."""
+
+    store: HtmlStore
+
+    def read_html(self, key: str) -> str:
+        return strip_html(self.store.read_html(key))
+
+
+def stripped(rendered: Rendered) -> Rendered:
+    """Rendered Markdown as it is published: summary now, body when it is read."""
+    body = rendered.body
+    if isinstance(body, StoredHtml):
+        published: str | StoredHtml = StoredHtml(_Stripping(body.store), body.key)
+    else:
+        published = strip_html(body)
+    return replace(rendered, summary_html=strip_html(rendered.summary_html), body=published)
+
+
+# --------------------------------------------------------------------------
+# Repeats across editions
+# --------------------------------------------------------------------------
+Seen = dict[str, tuple[OutLink, str]]  # normalised URL → (where it is written, file)
+
+
+def check_repeats(items: list[Listed], periods: list[tuple[str, tuple[int, ...]]],
+                  window: int, own_host: str, diags: Diagnostics) -> None:
+    """Warn where an item links what one of the `window` editions before its own did.
+
+    `periods` are the editions as (name, item indexes), oldest first, the
+    open one included: it is the one an editor is filling.
+    """
+    if window <= 0:
+        return
+    seen: list[tuple[str, Seen]] = []  # the editions so far: (name, their links)
+    for name, indexes in periods:
+        here: Seen = {}
+        recent = seen[-window:][::-1]  # the newest first: a repeat names its last use
+        for i in indexes:
+            meta = items[i].meta
+            for link in _outbound(meta, own_host):
+                key = normalise_url(link.url)
+                earlier = next(((e_id, e[key]) for e_id, e in recent if key in e), None)
+                if earlier and not (earlier[1][0].curated and link.curated):
+                    _repeat(meta.path, link, earlier[1], earlier[0], diags)
+                here.setdefault(key, (link, meta.path))
+        seen.append((name, here))
+
+
+def _outbound(meta: Item, own_host: str) -> list[OutLink]:
+    """Each distinct link of an item to another site, in the order written."""
+    found: dict[str, OutLink] = {}
+    for link in meta.links:
+        host = link.url.split("://", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
+        if host != own_host:
+            found.setdefault(normalise_url(link.url), link)
+    return list(found.values())
+
+
+def _repeat(path: str, link: OutLink, earlier: tuple[OutLink, str], earlier_id: str,
+            diags: Diagnostics) -> None:
+    first, first_path = earlier
+    diags.warning(path, link.line, link.col,
+                  f"{link.url} was already linked in {earlier_id}: "
+                  f"{first_path}:{first.line}:{first.col}",
+                  "readers saw it then: drop it, or link something new; links.window in "
+                  "site.yaml sets how many editions back this looks")
