@@ -30,6 +30,21 @@
     resetStyles: false,
     autofocus: !params.get("q")
   });
+  // Pagefind's box is labelled only by its title: the page's heading is its visible label.
+  var label = function () {
+    var input = document.querySelector("#search input[type=text], #search input[type=search]");
+    if (input) {
+      input.setAttribute("aria-labelledby", "search-title");
+    }
+    return Boolean(input);
+  };
+  if (!label()) {
+    new MutationObserver(function (changes, observer) {
+      if (label()) {
+        observer.disconnect();
+      }
+    }).observe(document.getElementById("search"), { childList: true, subtree: true });
+  }
   var query = params.get("q");
   if (query) {
     ui.triggerSearch(query);
