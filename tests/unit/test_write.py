@@ -26,6 +26,7 @@ from builder.cli import main
 from builder.config import load_config
 from builder.core.errors import UsageError
 from builder.core.models import OutputFile, SiteConfig
+from builder.write import journal, writer
 
 SITE_SERVE = Path(__file__).resolve().parents[1] / "fixtures" / "site-serve"
 ARTICLE = "content/2024/06/fish-market-reopens.md"
@@ -149,7 +150,7 @@ def fill_disk_after(monkeypatch: pytest.MonkeyPatch, count: int) -> list[str]:
 
     Returns the staged paths written, the failing one last.
     """
-    real = write._write_file
+    real = writer._write_file
     written: list[str] = []
 
     def full(path: str, data: bytes) -> None:
@@ -160,7 +161,7 @@ def fill_disk_after(monkeypatch: pytest.MonkeyPatch, count: int) -> list[str]:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
         real(path, data)
 
-    monkeypatch.setattr(write, "_write_file", full)
+    monkeypatch.setattr(writer, "_write_file", full)
     return written
 
 
@@ -243,7 +244,7 @@ def test_error_half_way_through_the_apply_is_rolled_back(
     config = make_config(tmp_path / "site")
     write_files(config, OLD)
     before = tree(config.output_dir)
-    real = write._move
+    real = journal.move
     moves: list[Path] = []
 
     def failing(source: Path, target: Path) -> None:
@@ -252,7 +253,7 @@ def test_error_half_way_through_the_apply_is_rolled_back(
             raise PermissionError(errno.EACCES, "Permission denied", str(target))
         real(source, target)
 
-    monkeypatch.setattr(write, "_move", failing)
+    monkeypatch.setattr(journal, "move", failing)
     with pytest.raises(PermissionError):
         write_files(config, NEW)
     assert tree(config.output_dir) == before
@@ -268,7 +269,7 @@ def killed_commit(config: SiteConfig, files: dict[str, bytes], cut: int) -> bool
     if pid == 0:  # pragma: no cover - runs in the child
         code = 4
         try:
-            real = write._move
+            real = journal.move
             count = [0]
 
             def move(source: Path, target: Path) -> None:
@@ -277,7 +278,7 @@ def killed_commit(config: SiteConfig, files: dict[str, bytes], cut: int) -> bool
                 count[0] += 1
                 real(source, target)
 
-            write._move = move  # type: ignore[assignment]
+            journal.move = move  # type: ignore[assignment]
             write_files(config, files)
             code = 3
         finally:
@@ -372,7 +373,7 @@ def test_a_signal_during_the_commit_is_delivered_once_the_new_site_is_in_place(
     if not first_build:
         write_files(config, OLD)
     # The first build renames the staged folder into place; later ones move file by file.
-    where, name = (os, "rename") if first_build else (write, "_move")
+    where, name = (os, "rename") if first_build else (journal, "move")
     real = getattr(where, name)
 
     def interrupted(source: Path, target: Path) -> None:
