@@ -51,7 +51,8 @@ def _process_all(todo: list[SourceFile], config: SiteConfig,
         todo = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
     else:
         jobs = 1
-    return parallel.fork_map(partial(process, config=config), todo, jobs, CHUNK)
+    return parallel.fork_map(partial(process, config=config), todo, jobs, CHUNK,
+                             lambda src: src.rel)
 
 
 def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,

@@ -11,11 +11,13 @@ SIGKILL would), after which `recover()` must restore the previous output.
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -407,3 +409,50 @@ def test_the_writer_makes_nothing_until_something_is_staged(tmp_path: Path) -> N
     config = make_config(tmp_path / "site")
     write.Writer(config, {})
     assert temp_folders(tmp_path / "site") == []
+
+
+# --------------------------------------------------------------------------
+# The lock: a dead build cannot hold it, nor can a process it forked
+# --------------------------------------------------------------------------
+def lock_is_free(config: SiteConfig) -> bool:
+    """Whether another build could take the lock now (a lock on a file of its own)."""
+    with open(config.output_dir.parent / write.LOCK_NAME, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def test_a_process_forked_while_the_lock_is_held_does_not_hold_it(tmp_path: Path) -> None:
+    """A pool worker outliving its build (kill -9 of the build) must not keep the lock: the
+    flock belongs to the open file, and a forked child shares it unless it lets go."""
+    config = make_config(tmp_path / "site")
+    ready_r, ready_w = os.pipe()
+    with write.output_lock(config):
+        assert not lock_is_free(config)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child: stays alive with what it inherited
+            os.write(ready_w, b"x")
+            time.sleep(60)
+            os._exit(0)
+        assert os.read(ready_r, 1) == b"x"
+        assert not lock_is_free(config)  # the build holds it still
+    try:
+        assert lock_is_free(config)  # the build let go; its child, alive, holds nothing
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(ready_r)
+        os.close(ready_w)
+
+
+def test_the_lock_of_a_killed_build_is_free(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child: killed while it holds the lock
+        with write.output_lock(config):
+            os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert lock_is_free(config)
