@@ -15,18 +15,25 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from builder import code_digest
 from builder import state as state_mod
 from builder.core.errors import Diagnostic, Diagnostics
-from builder.core.models import ArticleMeta, Rendered, Source, TocEntry
+from builder.core.models import (
+    ArticleMeta,
+    EditionNote,
+    Meta,
+    PageMeta,
+    Rendered,
+    Source,
+    StoredHtml,
+    TocEntry,
+)
 
-FORMAT = "broadsheet-cache-3"
-Value = tuple[ArticleMeta | None, Rendered | None, list[Diagnostic]]
+FORMAT = "broadsheet-cache-4"  # 4: a kind per entry (ArticleMeta, PageMeta, EditionNote)
+Value = tuple[Meta | None, Rendered | None, list[Diagnostic]]
 
 
 def _encode(value: Any) -> Any:
@@ -58,25 +65,35 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def dump(meta: ArticleMeta | None, rendered: Rendered | None,
+_KIND_OF: dict[type, str] = {ArticleMeta: "article", PageMeta: "page", EditionNote: "edition"}
+
+
+def dump(meta: Meta | None, rendered: Rendered | None,
          diags: list[Diagnostic]) -> tuple[str, str]:
     """An entry as (JSON of everything but the HTML, the HTML).
 
     Fields are stored positionally and dates as ISO text, because decoding
     10,000 of these is on the path of every incremental build. The body is
     left out: it is only needed to render, and rendering is what is cached.
+    The front matter is stored as [kind, fields common to every kind, fields
+    of that kind]; `load` rebuilds the same type.
     """
     data: list[Any] = [[list(d.__dict__.values()) for d in diags], None, None]
     if meta is not None:
-        source = meta.source
-        data[1] = [
-            meta.path, meta.kind, meta.title, _iso(meta.date), _iso(meta.updated),
-            meta.tags, meta.summary, meta.slug, meta.draft,
-            [source.url, source.name, source.author, _iso(source.date), source.key]
-            if source else None,
-            meta.authors, meta.image, _encode(meta.extra) if meta.extra else None,
-            meta.body_line, meta.title_line, meta.slug_line,
-        ]
+        common = [meta.path, meta.summary, _encode(meta.extra) if meta.extra else None,
+                  meta.body_line]
+        own: list[Any]
+        if isinstance(meta, EditionNote):
+            own = [meta.title]
+        else:
+            own = [meta.title, _iso(meta.date), _iso(meta.updated), meta.slug, meta.draft,
+                   meta.authors, meta.image, meta.title_line, meta.slug_line]
+            if isinstance(meta, ArticleMeta):
+                source = meta.source
+                own += [meta.tags,
+                        [source.url, source.name, source.author, _iso(source.date), source.key]
+                        if source else None]
+        data[1] = [_KIND_OF[type(meta)], common, own]
     html = ""
     if rendered is not None:
         data[2] = [rendered.summary_html, [[t.level, t.id, t.title] for t in rendered.toc],
@@ -89,33 +106,52 @@ def _datetime(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
-def load(text: str, html: str, html_source: Callable[[], str] | None = None) -> Value:
+def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
+    """The front matter `dump` stored; a malformed entry raises (and is a cache miss)."""
+    path, summary, extra, body_line = common
+    extra = _decode(extra) if extra else {}
+    if kind == "edition":
+        (title,) = own
+        return EditionNote(path=path, title=title, summary=summary, extra=extra,
+                           body_line=body_line)
+    title, date, updated, slug, draft, authors, image, title_line, slug_line = own[:9]
+    if kind == "page":
+        return PageMeta(path=path, title=title, date=_datetime(date), updated=_datetime(updated),
+                        summary=summary, slug=slug, draft=draft, authors=tuple(authors),
+                        image=image, extra=extra, body_line=body_line, title_line=title_line,
+                        slug_line=slug_line)
+    if kind != "article":
+        raise ValueError(f"unknown kind of entry {kind!r}")
+    tags, source = own[9:]
+    return ArticleMeta(
+        path=path, title=title, date=dt.datetime.fromisoformat(date),
+        updated=_datetime(updated), tags=tuple((t, n) for t, n in tags), summary=summary,
+        slug=slug, draft=draft,
+        source=Source(source[0], source[1], source[2],
+                      dt.date.fromisoformat(source[3]) if source[3] else None, source[4])
+        if source else None,
+        authors=tuple(authors), image=image, extra=extra, body_line=body_line,
+        title_line=title_line, slug_line=slug_line,
+    )
+
+
+def load(text: str, html: str, stored: StoredHtml | None = None) -> Value:
+    """An entry from `dump`'s two parts; with `stored`, the body HTML is left in the cache
+    (Rendered.body is then that StoredHtml, and `html` is not used)."""
     diags_data, meta_data, rendered_data = json.loads(text)
     diags = [Diagnostic(*d) for d in diags_data]
-    meta = None
-    if meta_data is not None:
-        (path, kind, title, date, updated, tags, summary, slug, draft, source, authors,
-         image, extra, body_line, title_line, slug_line) = meta_data
-        meta = ArticleMeta(
-            path=path, kind=kind, title=title, date=_datetime(date),
-            updated=_datetime(updated), tags=tuple((t, n) for t, n in tags), summary=summary,
-            slug=slug, draft=draft,
-            source=Source(source[0], source[1], source[2],
-                          dt.date.fromisoformat(source[3]) if source[3] else None, source[4])
-            if source else None,
-            authors=tuple(authors), image=image, extra=_decode(extra) if extra else {},
-            body="", body_line=body_line, title_line=title_line, slug_line=slug_line,
-        )
+    meta = _meta(*meta_data) if meta_data is not None else None
     rendered = None
     if rendered_data is not None:
         summary_html, toc, words, minutes = rendered_data
-        rendered = Rendered(html, summary_html, tuple(TocEntry(*t) for t in toc), words,
-                            minutes, html_source)
+        rendered = Rendered(stored if stored is not None else html, summary_html,
+                            tuple(TocEntry(*t) for t in toc), words, minutes)
     return meta, rendered, diags
 
 
 class HtmlReader:
-    """Reads one entry's body HTML on demand, with a connection per process.
+    """Reads one entry's body HTML on demand (a StoredHtml's store), with a connection
+    per process.
 
     SQLite connections must not cross fork(); the render workers are forked,
     so each opens its own, read-only.
@@ -126,7 +162,7 @@ class HtmlReader:
         self.pid = 0
         self.db: sqlite3.Connection | None = None
 
-    def __call__(self, key: str) -> str:
+    def read_html(self, key: str) -> str:
         if self.pid != os.getpid():
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             self.pid = os.getpid()
@@ -220,7 +256,7 @@ class Cache:
         """Cached values by key; undecodable entries are simply misses.
 
         With `lazy`, bodies stay in the database and are read when a page
-        needs one (see Rendered.html).
+        needs one (a StoredHtml body: see Rendered.html).
         """
         if self.db is None or not keys:
             return {}
@@ -234,7 +270,7 @@ class Cache:
                 self.count += 1
                 if key in wanted:
                     try:
-                        found[key] = load(text, html, partial(reader, key) if reader else None)
+                        found[key] = load(text, html, StoredHtml(reader, key) if reader else None)
                     except (ValueError, TypeError, KeyError, IndexError):
                         continue
         except sqlite3.Error as exc:
@@ -259,9 +295,9 @@ class Cache:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
             return False
 
-    def html_source(self, key: str) -> Callable[[], str]:
-        """A loader for one entry's body (the entry must have been flushed)."""
-        return partial(self._reader(), key)
+    def html_source(self, key: str) -> StoredHtml:
+        """Where one entry's body waits in the cache (the entry must have been flushed)."""
+        return StoredHtml(self._reader(), key)
 
     def _reader(self) -> HtmlReader:
         if self.reader is None:

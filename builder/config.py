@@ -27,11 +27,18 @@ import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
-from builder.core.models import FeedsConfig, MarkdownConfig, Permalinks, SiteConfig, SourceFile
+from builder.core.models import (
+    ContentConfig,
+    FeedsConfig,
+    MarkdownConfig,
+    Permalinks,
+    SiteConfig,
+    SourceFile,
+)
 from builder.core.textfile import decode
+from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
 from builder.core.yamlload import YamlValue, load_mapping
 from builder.core.yamlschema import FieldReader, Hint
 
@@ -109,9 +116,11 @@ def section(key: str, help: str) -> Option:
 # Checks: each returns an error message, or None when the value is good
 # --------------------------------------------------------------------------
 def _check_url(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"`base_url` must be an absolute http(s) URL, found `{url}`"
+    parts = parse_url(url)
+    if isinstance(parts, str):
+        return f"`base_url` `{shown_url(url)}` cannot be read as a URL: {parts}"
+    if parts.scheme not in WEB_SCHEMES or not parts.netloc:
+        return f"`base_url` must be an absolute http(s) URL, found `{shown_url(url)}`"
     if parts.query or parts.fragment:
         return "`base_url` cannot have a query or fragment"
     return None
@@ -206,6 +215,7 @@ def _feed(name: str, what: str) -> tuple[Option, ...]:
 # option: one row here (and its field in the dataclass it lands in).
 # --------------------------------------------------------------------------
 _MD = MarkdownConfig()  # the markdown section's defaults
+_CONTENT = ContentConfig()
 OPTIONS: tuple[Option, ...] = (
     text("title", "", "The name of the site: page titles, the masthead and the feeds use it.",
          required=True, example="My Digest"),
@@ -241,6 +251,13 @@ OPTIONS: tuple[Option, ...] = (
     text("output", "output",
          "The folder the built site is written to. Broadsheet replaces it on every build, so "
          "never point it at a folder holding anything else.", field="output_dir"),
+    section("content", "What contributors may publish from content/."),
+    flag("content.allow_active", _CONTENT.allow_active,
+         "Publish files that can run script on the site: HTML and JavaScript files (.html, "
+         ".htm, .shtml, .xhtml, .xht, .js, .mjs, .cjs), .svgz images, and SVG images with "
+         "scripts, event handlers, javascript: links or foreignObject. Off, they are refused "
+         "with an error. Turn it on only when every contributor is trusted (see "
+         "docs/security.md)."),
     section("editions",
             "Editions group the articles published in one period into an issue with its own "
             "page and an item in the editions feed (ready for RSS-to-email)."),
@@ -313,7 +330,8 @@ def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     values = read_options(data, FieldReader(rel, diags, text_hint=lambda key, value: "quote it"))
     # `output` is a folder name; --output on the command line wins over it.
     values["output_dir"] = output.resolve() if output else (root / values["output_dir"]).resolve()
-    config = _assemble(SiteConfig, {**values, "root": root, "config_path": config_path.resolve()})
+    config: SiteConfig = _assemble(SiteConfig, {**values, "root": root,
+                                                "config_path": config_path.resolve()})
     if diags.items:
         raise ConfigErrors(diags.sorted())
     return config

@@ -27,20 +27,23 @@ from builder import write
 from builder.core import parallel
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
-    ArticleMeta,
     BuildOptions,
     Entry,
+    Meta,
     OutputFile,
     Site,
     SiteConfig,
     SourceFile,
 )
+from builder.core.progress import SILENT, Progress
 from builder.read import frontmatter
+from builder.read.assets import check_active
 from builder.read.discover import discover
 from builder.read.entries import load_entries
 from builder.render import outputs, theme
 from builder.site import assemble as site
 from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
+from builder.write import WriteStats
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,20 @@ class BuildResult:
     ok: bool
     diagnostics: list[Diagnostic]
     site: Site | None = None  # None when nothing changed and nothing was rebuilt
-    stats: write.WriteStats | None = None
+    stats: WriteStats | None = None
     seconds: float = 0.0
     parsed: int = 0  # sources parsed and rendered this run (not from the cache)
     timings: tuple[tuple[str, float], ...] = ()  # seconds per stage, for --timings
     summary: str = ""  # "12 articles, 1 page, …", for the closing line
 
 
-def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
-    """Build the site; on any error the previous output/ is left as it was."""
+def build(config: SiteConfig, options: BuildOptions, progress: Progress = SILENT) -> BuildResult:
+    """Build the site; on any error the previous output/ is left as it was.
+
+    `progress` hears of each stage as it begins (see core.progress).
+    """
     write.check_output_dir(config)  # config: an output folder it may replace
-    with _Run(config, options) as run:  # the lock, the cache, what the last build left
+    with _Run(config, options, progress) as run:  # the lock, the cache, what the last build left
         sources = run.discover()  # read: every file, hashed unless its stat is known
         if run.nothing_changed():
             return run.replay()  # same inputs, output/ intact: nothing to do
@@ -70,8 +76,7 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
-            made = outputs.render(model, chosen, run.reuse, run.diags, options.serve_script,
-                                  run.jobs)
+            made = outputs.render(model, chosen, run.reuse, run.diags, run.jobs)
             stats = run.write(made)  # staged, then put in place: None if rendering failed
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
@@ -83,13 +88,13 @@ class Model:
     """content/ as the front half of a build reads it; reading it wrote nothing."""
 
     sources: list[SourceFile]  # every file under content/, sorted by path
-    metas: dict[str, ArticleMeta | None]  # front matter by source rel; None: it has errors
+    metas: dict[str, Meta | None]  # front matter by source rel; None: it has errors
     entries: list[Entry]  # every text with its Markdown (none with markdown=False)
     site: Site | None  # the site model (None with markdown=False)
 
 
 def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
-               markdown: bool = True) -> Model:
+               markdown: bool = True, progress: Progress = SILENT) -> Model:
     """The front half of a build, writing nothing: discover → entries → site model.
 
     A cache in `options.cache_dir` is used if there is one, never created or
@@ -98,17 +103,21 @@ def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
     read, which is all `new` and `import` need, and quick on any site.
     """
     sources = discover(config.root, diags)
+    check_active(sources, config.content, diags)
     if not markdown:
         return Model(sources, {s.rel: frontmatter.parse(s, config, diags) for s in sources
                                if s.kind == "article"}, [], None)
     texts = [s for s in sources if s.kind != "asset"]
+    progress.stage("markdown", len(texts))
     folder = options.cache_dir
     store = _cache(config, folder if folder and (folder / "cache.sqlite").is_file() else None,
                    diags)
     try:  # new results are put into the store, but it is never saved
-        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False)
+        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False,
+                                        progress=progress)
     finally:
         store.close()
+    progress.stage("site")
     model = site.build_site(entries, [s for s in sources if s.kind == "asset"], config, options,
                             diags)
     by_rel = {e.meta.path: e.meta for e in entries}
@@ -131,9 +140,10 @@ class _Run:
     incremental build's time), so meanwhile it runs far less often.
     """
 
-    def __init__(self, config: SiteConfig, options: BuildOptions) -> None:
+    def __init__(self, config: SiteConfig, options: BuildOptions, progress: Progress) -> None:
         self.config = config
         self.options = options
+        self.progress = progress
         self.jobs = options.jobs or parallel.cores()
         self.diags = Diagnostics()  # about the content: what a no-change build replays
         self.cache_diags = Diagnostics()  # about the cache itself: never replayed
@@ -174,10 +184,12 @@ class _Run:
 
     def discover(self) -> list[SourceFile]:
         """Every source under content/, trusting the stat of files hashed last time."""
+        self.progress.stage("discover")
         hashed_at = time.time_ns()
         known = self.last_state.sources
         sources = discover(self.config.root, self.diags, known.known, known.hashed_at)
-        self.sources = SourceStats(hashed_at, {s.rel: (*s.stat, s.sha256)
+        check_active(sources, self.config.content, self.diags)  # refused unless allowed
+        self.sources = SourceStats(hashed_at, {s.rel: (s.stat[0], s.stat[1], s.stat[2], s.sha256)
                                                for s in sources if s.stat})
         self.signature = _signature(self.config, self.options, sources, self.theme_digest)
         self.lap("discover")
@@ -201,37 +213,44 @@ class _Run:
             self.store.save_stats(self.config.root, self.sources)
         self.lap("check")
         replayed = Diagnostics([*self.last_state.diagnostics, *self.cache_diags.items])
-        stats = write.WriteStats(0, len(self.last_files), 0, {}, "")
+        stats = WriteStats(0, len(self.last_files), 0, {}, "")
         return self._result(not _failed(replayed, self.options), replayed, None, stats,
                             self.last_state.counts)
 
     def read(self, sources: list[SourceFile]) -> tuple[list[Entry], list[SourceFile]]:
         """The entries of the text sources (see read.entries), and the assets."""
         texts = [s for s in sources if s.kind != "asset"]
+        self.progress.stage("markdown", len(texts))
         entries, self.parsed = load_entries(texts, self.config, self.store, self.jobs,
-                                            self.diags)
+                                            self.diags, progress=self.progress)
         self.live_keys = {self.store.key(t.rel, t.sha256) for t in texts}
         self.lap("markdown")
+        self.progress.stage("site")  # what build() does next: the site model and the theme
         return entries, [s for s in sources if s.kind == "asset"]
 
     def failed(self) -> bool:
         return _failed(self._everything(), self.options)
 
-    def write(self, outputs: Iterator[OutputFile]) -> write.WriteStats | None:
+    def write(self, outputs: Iterator[OutputFile]) -> WriteStats | None:
         """Stage every output, then put them in place; None if rendering found errors."""
+        # The last build's file count: as good a guess at this one's as there is.
+        self.progress.stage("render", len(self.last_files) or None)
         # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
         with write.Writer(self.config, self.last_files) as writer, contextlib.closing(outputs):
             for output in outputs:
                 writer.add(output)
+                self.progress.advance()
             self.lap("render")
             if self.failed():
                 return None
+            self.progress.stage("write")
             stats = writer.commit()
         self.lap("write")
         return stats
 
-    def remember(self, model: Site, stats: write.WriteStats) -> None:
+    def remember(self, model: Site, stats: WriteStats) -> None:
         """Save the list of files written, the new entries and this build's state."""
+        self.progress.stage("save cache")
         state = BuildState(
             self.signature, _counts(model), model.next_due, tuple(self.diags.items),
             self.sources,
@@ -242,7 +261,7 @@ class _Run:
                         self.live_keys, state, self.config.root)
         self.lap("save cache")
 
-    def result(self, model: Site, stats: write.WriteStats | None) -> BuildResult:
+    def result(self, model: Site, stats: WriteStats | None) -> BuildResult:
         """What the build did; it succeeded if it wrote output/ (then `stats` is set)."""
         return self._result(stats is not None, self._everything(), model, stats,
                             _counts(model))
@@ -251,7 +270,7 @@ class _Run:
         return Diagnostics([*self.diags.items, *self.cache_diags.items])
 
     def _result(self, ok: bool, diags: Diagnostics, model: Site | None,
-                stats: write.WriteStats | None, counts: str) -> BuildResult:
+                stats: WriteStats | None, counts: str) -> BuildResult:
         return BuildResult(ok, diags.sorted(self.options.strict), model, stats,
                            sum(t for _, t in self.laps), self.parsed, tuple(self.laps), counts)
 
@@ -264,7 +283,7 @@ def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFi
 
     digest = hashlib.sha256()
     for part in (code_digest(), config_fingerprint(config), theme_digest,
-                 options.drafts, options.future, options.serve_script,
+                 options.drafts, options.future,
                  os.environ.get("SOURCE_DATE_EPOCH", "")):
         digest.update(repr(part).encode() + b"\0")
     for src in sources:

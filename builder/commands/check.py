@@ -3,40 +3,46 @@
 CI runs it after `broadsheet build`. It reads output/ (never writes it) and
 reports every internal link, image, stylesheet, script and `#anchor` that
 leads nowhere, every feed or sitemap entry pointing at a page that does not
-exist, and the content warnings an editor should see (no summary, a source
-curated twice, one tag spelt two ways, articles scheduled for later).
+exist, and the content warnings of the build.
 
-This module is the command and the content warnings, read from the site
-model; links.py reads output/ and finds what does not resolve. A
-problem is reported where it can be fixed: when a broken link is written
-in an article's Markdown, at that line of the source file (the site model
-maps output pages back to sources); otherwise at the line of the output
-file, once, with a count of the other pages that share it (a broken link in
-a template would otherwise be reported on every page).
+Those warnings are the build's own: check reads content/ through the same
+front half of the pipeline (pipeline.read_model: read stage and site stage,
+the cache only read), so the two can never disagree, and a site that passes
+`build --strict` passes `check --strict` unless its links are broken.
+Check adds none of its own: an article without a summary is the content
+model working as designed (lists and feeds use the part above `<!-- more
+-->`, else the first paragraph), and one dated later is scheduled, which
+the build's closing line already counts.
+
+This module is the command; links.py reads output/ and finds what does not
+resolve. A problem is reported where it can be fixed: when a broken link is
+written in an article's Markdown, at that line of the source file (the site
+model maps output pages back to sources); otherwise at the line of the
+output file, once, with a count of the other pages that share it (a broken
+link in a template would otherwise be reported on every page).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from builder.commands.common import site_options
+from builder.commands import progress
+from builder.commands.common import quiet_option, site_options
 from builder.commands.links import Built, Checker, Finding, parse_html
 from builder.config import load_config
 from builder.core.errors import EXIT_CONTENT, EXIT_OK, Diagnostics, UsageError, emit
-from builder.core.models import BuildOptions, Entry, SiteConfig
-from builder.read.markup import MORE_LINE
+from builder.core.models import BuildOptions, SiteConfig
+from builder.core.progress import SILENT, Progress
 from builder.site import assemble as site_mod
 from builder.write import MARKER
 
 # Built and parse_html moved to links.py; tests still import them from here.
-__all__ = ["Built", "Sources", "content_warnings", "parse_html", "read_sources", "run",
-           "to_diagnostics"]
+__all__ = ["Built", "Sources", "parse_html", "read_sources", "run", "to_diagnostics"]
 
 
 # --------------------------------------------------------------------------
@@ -64,28 +70,28 @@ def to_diagnostics(findings: list[Finding], diags: Diagnostics) -> None:
 
 
 # --------------------------------------------------------------------------
-# Content warnings, from the site model
+# content/, as the build reads it
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Sources:
-    """What check needs of content/, besides the site model's diagnostics."""
+    """What check needs of content/, besides the diagnostics the build would report."""
 
-    entries: list[Entry]
     texts: dict[str, str]  # source rel → its text, to find the line a URL is written on
     origin: dict[str, str]  # output rel → the source rel it is made from
 
 
-def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics) -> Sources:
+def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics,
+                 shown: Progress = SILENT) -> Sources:
     """The pipeline up to the site model, writing nothing: the cache is only read.
 
-    The site as `build` makes it now reports its problems into `diags`; the
-    one with drafts and future articles too maps every page output/ may
-    still hold to its source.
+    The site as `build` makes it now reports its problems into `diags`, the
+    very warnings a build reports; the one with drafts and future articles
+    too maps every page output/ may still hold to its source.
     """
     from builder.pipeline import read_model
 
     options = BuildOptions(now=now, jobs=1, cache_dir=config.root / ".broadsheet-cache")
-    model = read_model(config, options, diags)
+    model = read_model(config, options, diags, progress=shown)
     assets = [s for s in model.sources if s.kind == "asset"]
     everything = site_mod.build_site(model.entries, assets, config,
                                      BuildOptions(drafts=True, future=True), Diagnostics())
@@ -94,30 +100,7 @@ def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics) -> So
                if e.note_key}
     texts = {s.rel: s.content().decode("utf-8", "replace") for s in model.sources
              if s.kind != "asset"}
-    return Sources(model.entries, texts, origin)
-
-
-def content_warnings(model: Sources, now: dt.datetime, diags: Diagnostics) -> None:
-    """Besides what `build` warns about: missing summaries and scheduled articles."""
-    for entry in model.entries:
-        meta = entry.meta
-        if meta.kind != "article" or meta.draft:
-            continue
-        text = model.texts.get(meta.path, "")
-        if meta.summary is None and not MORE_LINE.search(text):
-            diags.warning(meta.path, meta.title_line, 0,
-                          "no summary: lists and feeds show the first paragraph",
-                          'add  summary: "..."  to the front matter, or a <!-- more --> '
-                          "line after the opening paragraphs")
-        if meta.date and meta.date > now:
-            diags.warning(meta.path, _key_line(text, "date"), 0,
-                          f"scheduled: dated {meta.date.isoformat()}, so not published "
-                          "until then", "the daily CI build publishes it on its date")
-
-
-def _key_line(text: str, key: str) -> int:
-    match = re.search(rf"^{key}\s*:", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    return Sources(texts, origin)
 
 
 # --------------------------------------------------------------------------
@@ -125,12 +108,24 @@ def _key_line(text: str, key: str) -> int:
 # --------------------------------------------------------------------------
 
 HELP = "check links, anchors and feeds of the built site"
+ABOUT = """\
+Run it after build (the publish workflow does). It reads output/ and never
+writes: it reports every internal link, image, stylesheet, script or #anchor
+that leads nowhere, every feed or sitemap entry pointing at a missing page,
+and the content warnings the build reports (the same ones, from one list)."""
+EXAMPLES = (
+    ("build, then check what was built", "broadsheet build && broadsheet check"),
+    ("content warnings fail the check too", "broadsheet check --strict"),
+    ("check a site built into public/", "broadsheet check --output public"),
+)
+DOCS = "docs/commands.md#broadsheet-check"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    site_options(parser)
+    site_options(parser, output="the built site to check")
     parser.add_argument("--strict", action="store_true",
-                        help="content warnings count as problems (exit 1)")
+                        help="treat content warnings as problems too (exit 1)")
+    quiet_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -142,11 +137,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no built site in {shown}", "run  broadsheet build  first")
     diags = Diagnostics()
     now = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone))
-    model = read_sources(config, now, diags)
-    content_warnings(model, now, diags)
-    checker = Checker(config, {out: (src, model.texts.get(src, ""))
-                               for out, src in model.origin.items()})
-    to_diagnostics(checker.run(), diags)
+    with progress.shown(args.quiet) as report:
+        model = read_sources(config, now, diags, report)
+        checker = Checker(config, {out: (src, model.texts.get(src, ""))
+                                   for out, src in model.origin.items()})
+        findings = checker.run(report)
+    to_diagnostics(findings, diags)
     result = diags.sorted(args.strict)
     emit(result, sys.stderr)
     errors = sum(1 for d in result if d.severity == "error")

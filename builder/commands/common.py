@@ -2,7 +2,8 @@
 
 Not a command itself: `build` and `serve` both build, so both read these
 options and print the same closing line; `new` and `import` both take
---tags. A command imports this, never another command.
+--tags. A command imports this, never another command. An option is
+offered only by the commands it does something for.
 """
 
 from __future__ import annotations
@@ -20,24 +21,43 @@ if TYPE_CHECKING:
     from builder.pipeline import BuildResult
 
 
-def site_options(parser: argparse.ArgumentParser, output: bool = True) -> None:
-    """--config (every command that reads a site) and --output (those that write output/)."""
-    parser.add_argument("--config", type=Path, default=Path("site.yaml"),
-                        help="the site's site.yaml (default: ./site.yaml)")
+CACHE_DIR = ".broadsheet-cache"  # the cache's folder beside site.yaml, unless --cache-dir
+
+
+def site_options(parser: argparse.ArgumentParser, output: str | None = None,
+                 instead: str = ", instead of the `output` of site.yaml (default: output/)"
+                 ) -> None:
+    """--config (every command that reads a site) and, with its help, --output (the
+    commands that read or write the built site; `new` and `import` write content/)."""
+    parser.add_argument("--config", type=Path, default=Path("site.yaml"), metavar="PATH",
+                        help="the site's settings; the site is the folder holding it")
     if output:
-        parser.add_argument("--output", type=Path, help="output folder (default: output/)")
+        parser.add_argument("--output", type=Path, metavar="DIR",
+                            help=output + instead)
 
 
 def build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--drafts", action="store_true", help="include drafts")
-    parser.add_argument("--future", action="store_true", help="include future-dated articles")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--jobs", "-j", type=int, default=0,
-                        help="worker processes for a cold build (default: all cores)")
-    parser.add_argument("--cache-dir", type=Path,
-                        help="cache folder (default: .broadsheet-cache beside site.yaml)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
-    parser.add_argument("--timings", action="store_true", help="print the seconds of each stage")
+    """What a build is asked for: `build` and `serve` both build."""
+    parser.add_argument("--drafts", action="store_true",
+                        help="include articles marked draft: true")
+    parser.add_argument("--future", action="store_true",
+                        help="include articles dated later than now (scheduled ones)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat every warning as an error, as CI does")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="worker processes for a cold build; 0 means one per core")
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR",
+                        help="where the build cache lives (default: .broadsheet-cache beside "
+                        "site.yaml)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write a cache: build everything afresh")
+
+
+def quiet_option(parser: argparse.ArgumentParser) -> None:
+    """--quiet: the commands whose long work shows progress on a terminal (see progress.py)."""
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="show no progress display, even on a terminal (it appears only "
+                        "there, once the work runs past a second)")
 
 
 def load_site(args: argparse.Namespace) -> SiteConfig:
@@ -51,7 +71,7 @@ def options_from(args: argparse.Namespace, config: SiteConfig) -> BuildOptions:
         raise UsageError("--jobs must be 0 (all cores) or more")
     cache_dir = None
     if not args.no_cache:
-        cache_dir = (args.cache_dir or config.root / ".broadsheet-cache").resolve()
+        cache_dir = (args.cache_dir or config.root / CACHE_DIR).resolve()
         check_cache_dir(cache_dir, config)
     return BuildOptions(drafts=args.drafts, future=args.future, strict=args.strict,
                         jobs=args.jobs, cache_dir=cache_dir)
@@ -73,7 +93,7 @@ def check_cache_dir(folder: Path, config: SiteConfig) -> None:
             where = "it is" if folder == place else "it is inside"
             raise UsageError(f"refusing to use {folder} as the cache folder",
                              f"{where} {what}; pick a folder of its own, such as "
-                             ".broadsheet-cache/ beside site.yaml (the default)")
+                             f"{CACHE_DIR}/ beside site.yaml (the default)")
 
 
 def from_cwd(diags: list[Diagnostic], config: SiteConfig) -> list[Diagnostic]:

@@ -59,10 +59,24 @@ class Pin:
 
 
 HELP = "create a new site in an empty folder"
+ABOUT = """\
+Writes a commented site.yaml (every option, with its default), an example
+article dated today, a .gitignore, the GitHub workflow that builds, checks
+and publishes the site to GitHub Pages, and the requirements.txt it
+installs, pinned to this Broadsheet. The new site builds as it is. A folder
+holding anything but .git is refused: init never mixes into your work."""
+EXAMPLES = (
+    ("a new site, then look at it",
+     "broadsheet init my-digest && cd my-digest && broadsheet serve"),
+    ("in the fresh clone of a new GitHub repository", "broadsheet init ."),
+)
+DOCS = "docs/commands.md#broadsheet-init"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, metavar="FOLDER",
+                        help="where to create the site: a new folder (parents are made) or "
+                        "an empty one")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,10 +19,12 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote
 
 from builder.core.models import SiteConfig
 from builder.core.paths import SiteLayout
+from builder.core.progress import SILENT, Progress, counted
+from builder.core.urls import join_url, parse_url
 from builder.render.formats import ATOM, CONTENT
 from builder.render.sitemap import SITEMAP
 from builder.write import MARKER
@@ -112,7 +114,8 @@ class Built:
         self.files = files
         self.base = config.base_path
         self.layout = SiteLayout.of(config)
-        self.host = urlsplit(config.base_url).netloc.lower()
+        base = parse_url(config.base_url)  # checked when site.yaml was read
+        self.host = "" if isinstance(base, str) else base.netloc.lower()
         self.ids: dict[str, set[str]] = {}
 
     def page_url(self, rel: str) -> str:
@@ -125,8 +128,10 @@ class Built:
         `page_url` is None in feeds, where a relative URL is itself a problem.
         """
         url = url.strip()
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
+        parts = parse_url(url)
+        if isinstance(parts, str):
+            return Target(None, "", f"cannot be read as a URL: {parts}")
+        scheme = parts.scheme
         if scheme in _SKIP_SCHEMES or (scheme and scheme not in ("http", "https")):
             return None
         path = parts.path
@@ -143,7 +148,8 @@ class Built:
         elif not url or url.startswith("#"):
             path = page_url
         else:
-            path = urlsplit(urljoin(page_url, url)).path
+            joined = join_url(page_url, url)
+            path = "" if isinstance(joined, str) else joined.path
             if not path.startswith(self.base):
                 return Target(None, "", "leads outside the site")
         fragment = unquote(parts.fragment)
@@ -209,21 +215,25 @@ class Checker:
         except ValueError:
             return (self.out / rel).as_posix()
 
-    def run(self) -> list[Finding]:
+    def run(self, progress: Progress = SILENT) -> list[Finding]:
+        """Read every page, resolve every reference in it, then read the feeds."""
+        html = [rel for rel in sorted(self.built.files) if rel.endswith(".html")]
+        progress.stage("pages", len(html), "pages")
         pages: dict[str, list[Ref]] = {}
-        for rel in sorted(self.built.files):
-            if rel.endswith(".html"):
-                parsed = parse_html(self._text(rel))
-                self.built.ids[rel] = parsed.ids
-                pages[rel] = parsed.refs
-        for rel, refs in pages.items():
+        for rel in counted(html, progress):
+            parsed = parse_html(self._text(rel))
+            self.built.ids[rel] = parsed.ids
+            pages[rel] = parsed.refs
+        progress.stage("links", len(pages), "pages")
+        for rel, refs in counted(pages.items(), progress):
             self.pages += 1
             page_url = self.built.page_url(rel)
             for ref in refs:
                 self._check(ref, rel, page_url)
-        for rel in sorted(self.built.files):
-            if rel.endswith(".xml") or rel.endswith(".json"):
-                self._feed(rel)
+        feeds = [rel for rel in sorted(self.built.files) if rel.endswith((".xml", ".json"))]
+        progress.stage("feeds", len(feeds), "files")
+        for rel in counted(feeds, progress):
+            self._feed(rel)
         return self.findings
 
     def _text(self, rel: str) -> str:

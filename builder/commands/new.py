@@ -31,13 +31,13 @@ import yaml
 from builder.commands.common import parse_tags, site_options
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
-from builder.core.models import BuildOptions, SiteConfig
+from builder.core.models import ArticleMeta, BuildOptions, SiteConfig
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify, tag_key
-from builder.core.urls import normalise_url
+from builder.core.textfile import bad_char
+from builder.core.urls import normalise_url, parse_url, web_url
 
 SLUG_LENGTH = 60  # a URL segment people can still read and type
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
                 "(without one, the first paragraph is used)\n")
 DRAFT_HINT = ("# a draft is left out of the site (serve --drafts shows it); "
@@ -56,26 +56,45 @@ _Dumper.add_representer(dt.datetime, _represent_datetime)
 
 
 
-HELP = "start a new article"
+HELP = "start a new article (a draft unless --publish)"
+ABOUT = """\
+Writes content/YYYY/MM/<slug>.md with complete front matter (title, date,
+tags, source, draft: true) and an empty body, and prints its path. Nothing
+is overwritten: an existing file, or an article with the same slug anywhere
+in content/, is an error naming it."""
+EXAMPLES = (
+    ("a draft, opened in your editor", 'broadsheet new "Ferry fares rise on island routes" --edit'),
+    ("with tags and the article being curated",
+     'broadsheet new "Grid deal signed" --tags Energy,EU --source https://ex.org/a'),
+    ("published at once, with its date and URL name given",
+     'broadsheet new "Weekly roundup" --publish --date 2024-06-23 --slug roundup-25'),
+)
+DOCS = "docs/commands.md#broadsheet-new"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
-    parser.add_argument("title")
-    parser.add_argument("--tags", default="", help="comma-separated tags")
-    parser.add_argument("--source", help="URL of the article being curated")
-    parser.add_argument("--date", help="publication date: 2024-06-23, 2024-06-23T09:30 or with "
-                        "an offset (default: now, in the site time zone)")
-    parser.add_argument("--slug", help="URL name of the article (default: from the title)")
+    parser.add_argument("title", metavar="TITLE",
+                        help="the headline, in quotes; the file name and URL are made from it")
+    parser.add_argument("--tags", default="", metavar="TAGS",
+                        help="comma-separated tags, e.g. Energy,Europe (a tag the site has "
+                        "keeps the site's spelling)")
+    parser.add_argument("--source", metavar="URL",
+                        help="the http(s) address of the article being curated")
+    parser.add_argument("--date", metavar="WHEN",
+                        help="publication date: 2024-06-23, 2024-06-23T09:30 or with an offset "
+                        "(default: now, in the site time zone)")
+    parser.add_argument("--slug", help="URL name of the article (default: from the title, at "
+                        "most 60 characters)")
     parser.add_argument("--publish", action="store_true",
-                        help="write it as published, without `draft: true` (default: a draft)")
+                        help="write it as published, without draft: true (default: a draft)")
     parser.add_argument("--edit", action="store_true",
-                        help="open the new file in $VISUAL or $EDITOR")
+                        help="open the new file in $VISUAL or $EDITOR and wait for it")
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the new article and print its path on stdout (for `$EDITOR $(broadsheet new …)`)."""
-    config = load_config(args.config, args.output)
+    config = load_config(args.config)
     title = clean_title(args.title)
     slug = choose_slug(title, args.slug)
     when = parse_date(args.date, config.timezone)
@@ -144,7 +163,7 @@ def open_in_editor(command: list[str], path: Path, rel: str) -> None:
 
 def clean_title(title: str) -> str:
     """The headline on one line; empty or control characters are usage errors."""
-    if _CONTROL.search(title.replace("\n", " ").replace("\t", " ")):
+    if bad_char(title.replace("\n", " ").replace("\t", " ")):  # what the build refuses
         raise UsageError("the title contains a control character", "type the headline again")
     text = " ".join(title.split())
     if not text:
@@ -200,7 +219,10 @@ def check_source(url: str | None) -> str | None:
     if url is None:
         return None
     url = url.strip()
-    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
+    checked = web_url(url)
+    if isinstance(parse_url(url), str):
+        raise UsageError(f"--source {checked}", "copy the address from the browser's address bar")
+    if isinstance(checked, str) or any(c.isspace() for c in url):
         raise UsageError(f"--source must be an http:// or https:// URL, found `{url}`")
     return url
 
@@ -239,9 +261,10 @@ def _existing(config: SiteConfig) -> _Existing:
     model = read_model(config, BuildOptions(), Diagnostics(), markdown=False)
     for rel, meta in model.metas.items():
         stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
-        slug = meta.slug if meta else slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
+        slug = meta.slug if isinstance(meta, ArticleMeta) else slugify(
+            re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
         found.slugs.setdefault(slug, rel)
-        if meta is None:
+        if not isinstance(meta, ArticleMeta):
             continue
         if meta.source:
             found.sources.setdefault(normalise_url(meta.source.url), rel)

@@ -1,17 +1,17 @@
 """Live reload for `broadsheet serve`: noticing edits, telling pages, the error page.
 
-The snippet is injected into pages at build time (render.py, only when
-BuildOptions.serve_script is set), so it must be the same bytes in every
-build or every page would look changed. The server fills in the one part
-that varies, the site *generation* the page was served at, when it sends
-the page. The page passes that generation back when it subscribes, so a
-rebuild that finished between loading the page and subscribing is not
-missed: the server answers at once with `reload`.
+The snippet is never in a built file: the server adds it to each HTML page
+as it sends it (`inject`), so serve builds exactly the files `build` makes
+and a serve started on a warm cache renders nothing. It carries the site
+*generation* the page was served at; the page passes that back when it
+subscribes, so a rebuild that finished between loading the page and
+subscribing is not missed: the server answers at once with `reload`.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import os
 import secrets
 import threading
@@ -36,20 +36,20 @@ SCRIPT = (
     's.addEventListener("reload",function(){s.close();location.reload();});'
     "})();</script>\n"
 )
+_BODY_END = b"</body"
 
 
-def stamp(page: bytes, generation: str) -> bytes:
-    """The page with the generation it is served at written into its reload snippet.
+def snippet(generation: str) -> str:
+    """The reload snippet of a page served at `generation`."""
+    return SCRIPT.replace(_SLOT, html.escape(generation))
 
-    The snippet sits just before `</body>`, so the last occurrence is the one
-    to fill in; text in an article that happens to quote it is left alone.
-    """
-    empty = f'{_ATTR}="{_SLOT}"'.encode()
-    at = page.rfind(empty)
-    if at < 0:
-        return page
-    filled = f'{_ATTR}="{html.escape(generation)}"'.encode()
-    return page[:at] + filled + page[at + len(empty):]
+
+def inject(page: bytes, generation: str) -> bytes:
+    """The page as served: the reload snippet just before its last `</body>` (in any
+    case), or at its end if it has none. Earlier ones are text an article quotes."""
+    script = snippet(generation).encode()
+    at = page.lower().rfind(_BODY_END)
+    return page + script if at < 0 else page[:at] + script + page[at:]
 
 
 class Signal:
@@ -96,7 +96,7 @@ class Signal:
             return f"{self._prefix}.{self._count}"
 
 
-def stream(out: BinaryIO, signal: Signal, since: str, keepalive: float) -> None:
+def stream(out: BinaryIO | io.BufferedIOBase, signal: Signal, since: str, keepalive: float) -> None:
     """Write server-sent events to one page until it leaves or the server stops.
 
     A `reload` event each time the generation moves past the page's; a comment
@@ -219,6 +219,6 @@ def overlay(problems: Sequence[Diagnostic], generation: str) -> bytes:
         f"<h1>Build failed: {counts}</h1>\n"
         "<p>The site was not rebuilt; the last good build is still being served for "
         "images, feeds and styles. Fix the problem and save: this page reloads by itself.</p>\n"
-        f'<ol class="diagnostics">\n{items}\n</ol>\n</main>\n{SCRIPT}</body>\n</html>\n'
+        f'<ol class="diagnostics">\n{items}\n</ol>\n</main>\n</body>\n</html>\n'
     )
-    return stamp(page.encode("utf-8"), generation)
+    return inject(page.encode("utf-8"), generation)

@@ -1,12 +1,20 @@
-"""`broadsheet serve`: build, serve output/ on 127.0.0.1, rebuild on change, reload pages.
+"""`broadsheet serve`: build into a folder of its own, serve it on 127.0.0.1, rebuild on
+change, reload pages.
 
-The server only ever reads files inside the output folder: every request
-path is decoded once, `..` segments are refused, and the resolved file
-(symlinks followed) must still lie inside output/. Builds go through the
-normal pipeline (build.build), so serve and build can never disagree about
-what the site is; the only difference is the reload snippet in each page.
-While the site does not build, output/ keeps the last good build (write.py
-guarantees that) and HTML requests get an error page listing the problems.
+serve never writes into output/: it builds into `serve/` in the cache folder
+(`.broadsheet-cache/serve/`, or --output), so what is deployed from output/
+is always what `build` made, never drafts or a half-edited site from a
+preview. The files it builds are the ones `build` makes, byte for byte: the
+reload snippet is added to each HTML page as it is sent (reload.inject), so
+a serve started again on a warm cache has nothing to render.
+
+The server only ever reads files inside its folder: every request path is
+decoded once, `..` segments are refused, and the resolved file (symlinks
+followed) must still lie inside the folder; the 404 page too. Builds go
+through the normal pipeline, so serve and build can never disagree about
+what the site is. While the site does not build, the folder keeps the last
+good build (write.py guarantees that) and HTML requests get an error page
+listing the problems.
 """
 
 from __future__ import annotations
@@ -25,17 +33,32 @@ from urllib.parse import parse_qs, unquote
 
 from builder import write
 from builder.commands import reload
-from builder.commands.common import build_options, load_site, options_from, site_options, summary
+from builder.commands.common import (
+    CACHE_DIR,
+    build_options,
+    load_site,
+    options_from,
+    site_options,
+    summary,
+)
 from builder.config import load_config
 from builder.core.errors import EXIT_OK, ConfigErrors, Diagnostic, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
-from builder.pipeline import build
+from builder.pipeline import BuildResult, build
 
 HOST = "127.0.0.1"
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
 WATCHED_DIRS = ("content", "themes", "templates")
 _PAGE_SUFFIXES = ("", ".html", ".htm")
+_HTML_SUFFIXES = (".html", ".htm")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+FOLDER = "serve"  # serve's own build, inside the cache folder
+
+
+def build_folder(config: SiteConfig, options: BuildOptions) -> Path:
+    """Where serve builds: `serve/` in the cache folder, which is git-ignored and safe to
+    delete; beside the cache's default place when there is no cache (--no-cache)."""
+    return (options.cache_dir or config.root / CACHE_DIR) / FOLDER
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,7 @@ class Server:
                  log: TextIO | None = None) -> None:
         self.config_path = config_path.absolute()
         self.root = self.config_path.parent.resolve()
-        self.output = output.absolute() if output else None
+        self.output = output.resolve() if output else None  # None: build_folder()
         self.make_options = make_options
         self.requested_port = port
         self.signal = reload.Signal()
@@ -114,6 +137,7 @@ class Server:
         self._stop = threading.Event()
         self._watch_ready = threading.Event()
         self._build_lock = threading.Lock()
+        self.last_result: BuildResult | None = None  # of the last build that ran
 
     # -- lifecycle ---------------------------------------------------------
     def bind(self) -> None:
@@ -189,11 +213,14 @@ class Server:
             config: SiteConfig | None = None
             changed = True
             try:
-                config = load_config(self.config_path, self.output)
-                options = replace(self.make_options(config), serve_script=reload.SCRIPT)
+                config = load_config(self.config_path)
+                options = self.make_options(config)
+                config = replace(config, output_dir=self.output or build_folder(config, options))
+                write.check_output_dir(config)
                 if jobs is not None:
                     options = replace(options, jobs=jobs)
                 result = build(config, options)
+                self.last_result = result
                 ok, problems = result.ok, tuple(result.diagnostics)
                 if ok and result.stats is not None:
                     changed = bool(result.stats.written or result.stats.removed)
@@ -252,7 +279,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Static files from output/, the event stream, and the error page."""
+    """Static files from serve's folder, the event stream, and the error page."""
 
     server: _HTTPServer
     server_version = "broadsheet"
@@ -306,14 +333,16 @@ class _Handler(BaseHTTPRequestHandler):
                 data = target.file.read_bytes()
             except OSError:  # swapped away by a rebuild this very moment
                 return self._text(404, "not found", head)
-            if target.file.suffix in (".html", ".htm"):
-                data = reload.stamp(data, generation)
+            if target.file.suffix in _HTML_SUFFIXES:
+                data = reload.inject(data, generation)
             return self._send(200, data, _content_type(target.file), head)
         if target.status == 404 and snap.output_dir is not None:
-            page = snap.output_dir / "404.html"
-            if page.is_file():
-                return self._send(404, reload.stamp(page.read_bytes(), generation),
-                                  "text/html; charset=utf-8", head)
+            # The site's own 404 page, confined like any other file: never a symlink out.
+            page = locate(snap.output_dir, snap.base_path, snap.base_path + "404.html")
+            if page.status == 200 and page.file is not None:
+                with contextlib.suppress(OSError):
+                    return self._send(404, reload.inject(page.file.read_bytes(), generation),
+                                      "text/html; charset=utf-8", head)
         messages = {400: "bad request", 403: "forbidden", 404: "not found"}
         return self._text(target.status, messages.get(target.status, "error"), head)
 
@@ -346,7 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
 def _page_like(target: Target, request_path: str) -> bool:
     """Whether a request asks for a page (gets the error page) rather than a file."""
     if target.status == 200 and target.file is not None:
-        return target.file.suffix in (".html", ".htm")
+        return target.file.suffix in _HTML_SUFFIXES
     if target.status == 404:
         last = request_path.split("?", 1)[0].rsplit("/", 1)[-1]
         return Path(last).suffix in _PAGE_SUFFIXES
@@ -363,12 +392,25 @@ def _content_type(path: Path) -> str:
 
 
 HELP = "build, serve on 127.0.0.1 and rebuild on change"
+ABOUT = """\
+Builds the site, serves it at http://127.0.0.1:PORT/ and watches site.yaml,
+content/ and the theme: every change rebuilds the site and reloads the pages
+open in the browser. While the site does not build, the browser shows the
+problems and the last good build is still served. Ctrl-C stops."""
+EXAMPLES = (
+    ("look at the site at http://127.0.0.1:8000/", "broadsheet serve"),
+    ("show drafts too, while writing them", "broadsheet serve --drafts"),
+    ("another port, for a second site", "broadsheet serve --port 8001"),
+)
+DOCS = "docs/commands.md#broadsheet-serve"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    site_options(parser)
+    site_options(parser, output="the folder serve builds into",
+                 instead=f" (default: {FOLDER}/ in the cache folder; never output/ unless asked)")
     build_options(parser)
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000,
+                        help="the port on 127.0.0.1 to serve at; 0 picks a free one")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -383,8 +425,9 @@ def run(args: argparse.Namespace) -> int:
             raise  # not a site folder: nothing to serve or watch
         # A broken site.yaml is shown in the browser and fixed while serving.
     else:
-        options_from(args, config)  # --jobs problems are usage errors, exit 2
-        write.check_output_dir(config)
+        options = options_from(args, config)  # --jobs problems are usage errors, exit 2
+        write.check_output_dir(replace(config, output_dir=(args.output or build_folder(
+            config, options)).resolve()))
     server = Server(args.config, args.output, lambda c: options_from(args, c), args.port)
     server.bind()
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,31 +36,83 @@ class Diagnostic:
     hint: str | None = None
 
     def format(self) -> str:
-        """The `path:line:col: error: message` form, with the hint on its own line."""
-        loc = self.path
+        """The `path:line:col: error: message` form, with the hint on its own line.
+
+        Path, message and hint carry what contributors wrote (titles, tags,
+        file names): their control characters are shown escaped, so none can
+        recolour the terminal, rewrite the line or forge a diagnostic or a
+        GitHub workflow command below it (see `_visible`).
+        """
+        loc = _visible(self.path)
         if self.line:
             loc += f":{self.line}"
             if self.col:
                 loc += f":{self.col}"
-        text = f"{loc}: {self.severity}: {self.message}"
+        text = f"{loc}: {self.severity}: {_visible(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+            text += f"\n  hint: {_visible_hint(self.hint)}"
+        return _no_command_lines(text)
 
     def github(self) -> str:
-        """A GitHub workflow command, so the problem shows on the pull request."""
+        """A GitHub workflow command, so the problem shows on the pull request.
+
+        One line whatever the data holds: `%`, CR and LF are escaped as GitHub
+        reads them back, and `::` in the data is broken up, so a value cannot
+        end this command and start another (`::add-mask::`, a fake `::error`).
+        """
         kind = "error" if self.severity == "error" else "warning"
-        props = [f"file={_gh_prop(self.path)}"]
+        props = [f"file={_gh_prop(_visible(self.path))}"]
         if self.line:
             props.append(f"line={self.line}")
             if self.col:
                 props.append(f"col={self.col}")
-        msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
-        return f"::{kind} {','.join(props)}::{_gh_data(msg)}"
+        msg = _visible(self.message)
+        if self.hint:
+            msg += f" (hint: {_visible_hint(self.hint)})"
+        return f"::{kind} {','.join(props)}::{_gh_data(msg).replace('::', ':' + _COLON)}"
 
     def as_error(self) -> Diagnostic:
         """The same problem promoted to an error (for --strict)."""
         return Diagnostic(self.path, self.line, self.col, "error", self.message, self.hint)
+
+
+# Characters shown escaped: C0 and C1 controls and DEL (ESC starts terminal
+# sequences, CR rewrites a line, LF starts a new one), the Unicode line and
+# paragraph separators, and the bidirectional overrides and isolates that make
+# a terminal show text in another order than it is ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_COLON = "\\x3a"  # a colon, escaped: `::` at a line's start would be a workflow command
+_COMMAND_LINE = re.compile(r"^(\s*):(?=:)", re.M)
+
+
+def _visible(text: str) -> str:
+    """`text` with its control characters written as `\\n`, `\\x1b`, `\\u202e`."""
+    def one(match: re.Match[str]) -> str:
+        code = ord(match[0])
+        return _NAMED.get(match[0]) or (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+
+    return _CONTROL.sub(one, text)
+
+
+def _visible_hint(hint: str) -> str:
+    """A hint may run over several lines, each indented (`begin the file with\\n  ---`);
+    any other line break is data, shown escaped like the rest."""
+    lines = hint.split("\n")
+    out = [_visible(lines[0])]
+    for line in lines[1:]:
+        if line.startswith("  "):
+            out.append(_visible(line))
+        else:
+            out[-1] += "\\n" + _visible(line)
+    return "\n".join(out)
+
+
+def _no_command_lines(text: str) -> str:
+    """No line may start with `::` (GitHub's runner reads commands from stderr too,
+    after trimming leading space)."""
+    return _COMMAND_LINE.sub(lambda m: m[1] + _COLON, text)
 
 
 def _gh_data(text: str) -> str:

@@ -8,10 +8,9 @@ by content hash, and run in another process.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 
 # --------------------------------------------------------------------------
@@ -55,6 +54,13 @@ class Permalinks:
 
 
 @dataclass(frozen=True)
+class ContentConfig:
+    """What content/ may publish. Contributors' files are untrusted (docs/security.md)."""
+
+    allow_active: bool = False  # .html/.js files and SVGs with scripts
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the folder holding site.yaml
     config_path: Path
@@ -72,6 +78,7 @@ class SiteConfig:
     editions: str  # week | month | off
     related: int
     output_dir: Path
+    content: ContentConfig = ContentConfig()  # last: built by code and tests without it
 
     @property
     def content_dir(self) -> Path:
@@ -94,7 +101,6 @@ class BuildOptions:
     jobs: int = 0  # 0 = every core
     cache_dir: Path | None = None  # None = no cache
     now: dt.datetime | None = None  # for "future" checks; None = wall clock
-    serve_script: str = ""  # the live-reload snippet, only in serve mode
 
 
 # --------------------------------------------------------------------------
@@ -113,7 +119,7 @@ class SourceFile:
     data: bytes
     sha256: str
     path: str = field(default="", compare=False)  # absolute, for reading later
-    stat: tuple[int, int, int] = field(default=(), compare=False)  # size, mtime_ns, inode
+    stat: tuple[int, ...] = field(default=(), compare=False)  # size, mtime_ns, inode; or ()
     loaded: bool = field(default=True, compare=False)
 
     def content(self) -> bytes:
@@ -149,27 +155,65 @@ class Source:
     key: str = field(default="", compare=False)
 
 
-@dataclass(frozen=True)
-class ArticleMeta:
-    """Validated front matter plus the body it introduced."""
+# Front matter: a type per kind of Markdown source (its folder says which: SourceFile.kind),
+# so no later stage asks "is this a page?" or "has it a date?".
+@dataclass(frozen=True, kw_only=True)
+class FrontMatter:
+    """What every Markdown source has: where it is, and the body below its front matter."""
 
     path: str  # site-relative source path, for diagnostics
-    kind: str  # article | page | edition
-    title: str
-    date: dt.datetime | None  # aware, in the site time zone; None for pages
-    updated: dt.datetime | None
-    tags: tuple[tuple[str, int], ...]  # (tag as written, line)
-    summary: str | None
-    slug: str
-    draft: bool
-    source: Source | None
-    authors: tuple[str, ...]
-    image: str | None
+    summary: str | None  # as written; rendered with the body (Rendered.summary_html)
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     body: str = ""
     body_line: int = 1  # file line where the body starts
+
+
+@dataclass(frozen=True, kw_only=True)
+class OwnPage(FrontMatter):
+    """The front matter of a source published at a URL of its own: an article or a page."""
+
+    title: str
+    updated: dt.datetime | None
+    slug: str
+    draft: bool
+    authors: tuple[str, ...]
+    image: str | None
     title_line: int = 1
     slug_line: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleMeta(OwnPage):
+    """An article: dated, tagged, often the curation of a source."""
+
+    date: dt.datetime  # aware, in the site time zone
+    tags: tuple[tuple[str, int], ...]  # (tag as written, line)
+    source: Source | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageMeta(OwnPage):
+    """A page of content/pages/ (About, Contact): in no list, feed or edition."""
+
+    date: dt.datetime | None  # optional; it dates the page in the sitemap
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditionNote(FrontMatter):
+    """The editor's note of an edition, content/editions/<id>.md: shown atop its edition."""
+
+    title: str | None  # None: the edition keeps its own title alone
+
+    @property
+    def id(self) -> str:
+        """The edition it belongs to, from the file name: `2024-w25`, `2024-06`."""
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+# What front matter reading makes of a Markdown source. A fourth kind (a link item: listed,
+# in feeds and editions, with no page of its own) is a class here and a placed type beside
+# Article in Site.articles; mypy then points at every consumer that must decide about it.
+Meta = ArticleMeta | PageMeta | EditionNote
 
 
 @dataclass(frozen=True)
@@ -179,27 +223,40 @@ class TocEntry:
     title: str
 
 
+class HtmlStore(Protocol):
+    """Where body HTML waits outside memory: the build cache (cache.HtmlReader)."""
+
+    def read_html(self, key: str) -> str: ...  # OSError when it cannot be read
+
+
+@dataclass(frozen=True)
+class StoredHtml:
+    """A body HTML left in the build cache: an incremental build of 10,000 articles then
+    neither reads nor holds 80 MB of HTML it does not need. `load()` is the I/O."""
+
+    store: HtmlStore = field(compare=False)
+    key: str  # the cache key: it names the content, so it alone decides equality
+
+    def load(self) -> str:
+        """Read the HTML from the cache now (a database read; the result is not kept)."""
+        return self.store.read_html(self.key)
+
+
 @dataclass(frozen=True)
 class Rendered:
-    """Markdown turned into HTML: everything a template needs from the body.
+    """Markdown turned into HTML: everything a template needs from the body."""
 
-    The body HTML may stay in the build cache until a page that shows it is
-    rendered (`html_source`): an incremental build of 10,000 articles then
-    neither reads nor holds 80 MB of HTML it does not need.
-    """
-
-    stored_html: str  # "" when html_source supplies it
+    body: str | StoredHtml  # the body HTML, or where in the cache it waits
     summary_html: str
     toc: tuple[TocEntry, ...]
     words: int
     reading_minutes: int
-    html_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def html(self) -> str:
-        if self.html_source is not None and not self.stored_html:
-            return self.html_source()
-        return self.stored_html
+        """The body HTML; for a StoredHtml body, a cache read on every access."""
+        body = self.body
+        return body if isinstance(body, str) else body.load()
 
 
 # --------------------------------------------------------------------------
@@ -222,7 +279,7 @@ class TagRef:
 
 @dataclass(frozen=True)
 class Article:
-    """A published article or page, placed in the site."""
+    """A published article, placed in the site."""
 
     meta: ArticleMeta
     rendered: Rendered
@@ -241,8 +298,23 @@ class Article:
         return self.meta.title
 
     @property
-    def date(self) -> dt.datetime | None:
+    def date(self) -> dt.datetime:
         return self.meta.date
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of content/pages/, placed in the site: in the navigation, in no list or feed."""
+
+    meta: PageMeta
+    rendered: Rendered
+    url: str  # site path, starting with base_path
+    out_path: str  # file inside output/, e.g. about/index.html
+    key: str  # digest of everything its page shows
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
 
 
 @dataclass(frozen=True)
@@ -293,7 +365,7 @@ class ArchiveYear:
 class Site:
     config: SiteConfig
     articles: tuple[Article, ...]  # newest first
-    pages: tuple[Article, ...]
+    pages: tuple[Page, ...]
     tags: tuple[Tag, ...]  # by name
     editions: tuple[Edition, ...]  # newest first
     years: tuple[ArchiveYear, ...]  # newest first
@@ -312,12 +384,15 @@ class OutputFile:
     fingerprint: str
 
 
+M = TypeVar("M", bound=FrontMatter)
+
+
 @dataclass(frozen=True)
-class Entry:
-    """A Markdown source after front matter and Markdown: what site.py assembles."""
+class Entry(Generic[M]):
+    """A Markdown source after front matter and Markdown (read: Entry[Meta]), to be placed."""
 
     sha256: str
-    meta: ArticleMeta
+    meta: M
     rendered: Rendered
 
 

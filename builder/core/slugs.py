@@ -16,6 +16,12 @@ from builder.core.paths import RESERVED  # the generated top-level names, from t
 MAX_SLUG = 80
 # File systems allow 255 bytes per name; 80 letters of some scripts take 320.
 MAX_SLUG_BYTES = 240
+# Names Windows keeps for devices, in any case and with any extension (`nul.txt`,
+# `Com1.tar.gz`): a file or folder of that name cannot be created or checked out
+# there, so a site holding one would break a contributor's clone and the build.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul"}
+                            | {f"{port}{n}" for port in ("com", "lpt")
+                               for n in (*"123456789", "\u00b9", "\u00b2", "\u00b3")})
 _NON_WORD = re.compile(r"[^\w]+")
 _SAFE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 
@@ -46,9 +52,19 @@ def slug_problem(slug: str, reserved: bool = True) -> str | None:
                 f"{MAX_SLUG_BYTES}-byte limit of a folder name")
     if slug in RESERVED and (reserved or slug == "index"):
         return f"`{slug}` is reserved for a page Broadsheet generates"
+    if is_device_name(slug):
+        return f"`{slug}` {DEVICE_PROBLEM}"
     if not _SAFE.match(slug):
         return f"`{slug}` is not a safe URL segment"
     return None
+
+
+DEVICE_PROBLEM = "is a device name on Windows, where no file or folder can have it"
+
+
+def is_device_name(name: str) -> bool:
+    """True for `con`, `NUL.txt`, `lpt1.tar.gz`, `aux ` and the like (see WINDOWS_DEVICES)."""
+    return name.split(".", 1)[0].rstrip(" ").casefold() in WINDOWS_DEVICES
 
 
 @lru_cache(maxsize=65536)

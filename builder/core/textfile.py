@@ -45,16 +45,13 @@ def decode(src: SourceFile, diags: Diagnostics) -> str | None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines_seen: set[int] = set()
     found: list[tuple[int, int, str]] = []
-    matches = list(_BAD_CHARS.finditer(text))
-    if text and max(text) > "\uffff":
-        matches = sorted(matches + list(_BAD_ASTRAL.finditer(text)), key=lambda m: m.start())
-    for match in matches:
+    for match in _bad_chars(text):
         line = text.count("\n", 0, match.start()) + 1
         if line not in lines_seen:
             lines_seen.add(line)
             found.append((line, match.start() - text.rfind("\n", 0, match.start()), match[0]))
     for line, col, char in found[:MAX_REPORTED]:
-        message, hint = _describe_char(char)
+        message, hint = describe_char(char)
         diags.error(src.rel, line, col, message, hint)
     _more(src, len(found), "lines with such characters", diags)
     return None if found else text
@@ -97,7 +94,25 @@ def _report_byte(src: SourceFile, data: bytes, start: int, diags: Diagnostics) -
                 hint)
 
 
-def _describe_char(char: str) -> tuple[str, str]:
+def _bad_chars(text: str) -> list[re.Match[str]]:
+    matches = list(_BAD_CHARS.finditer(text))
+    if text and max(text) > "\uffff":
+        matches = sorted(matches + list(_BAD_ASTRAL.finditer(text)), key=lambda m: m.start())
+    return matches
+
+
+def bad_char(text: str) -> str | None:
+    """The first character of `text` that `decode` refuses in a file, or None.
+
+    For text that reached Broadsheet another way than as file bytes: a YAML
+    escape (`"\\x1b"`, `"\\uFFFE"`) or an HTML character reference (`&#27;`).
+    """
+    matches = _bad_chars(text)
+    return matches[0][0] if matches else None
+
+
+def describe_char(char: str) -> tuple[str, str]:
+    """(message, hint) for a character `bad_char` finds."""
     code = ord(char)
     if code < 0x20:
         return (f"control character U+{code:04X} ({_C0[code]})",

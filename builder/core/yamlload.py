@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from builder.core.errors import Diagnostics
+from builder.core.textfile import bad_char, describe_char
 
 _TAG = "tag:yaml.org,2002:"
 _KINDS = {
@@ -38,6 +39,7 @@ _KEY_KINDS = {"str", "int", "bool", "null", "float"}
 _SURPRISE_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 # Deeper than this is never front matter; it would only exhaust the stack.
 MAX_DEPTH = 32
+MAX_REPORTED = 10  # aliases per file: an alias bomb holds dozens
 # Scalars are built by calling the safe constructor's per-tag function
 # directly: it never caches nodes, so nothing accumulates across files.
 _constructor = yaml.constructor.SafeConstructor()
@@ -121,6 +123,11 @@ def load_mapping(
     `line_offset` is the number of file lines before `text`, so positions
     name the real line of the file, not of the YAML block.
     """
+    # Before composing: a 470-byte alias bomb composes in microseconds, but any
+    # walk of the graph it makes (nine aliases of nine aliases, nine levels deep)
+    # visits hundreds of millions of nodes. The event stream holds each alias once.
+    if ("*" in text or "<<" in text) and _aliases(text, path, line_offset, diags):
+        return None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -131,8 +138,6 @@ def load_mapping(
         return None
     if node is None:
         return {}
-    if "*" in text and _aliases(text, path, line_offset, diags):
-        return None
     value = _Reader(path, line_offset, diags).read(node, 0)
     if value is None:
         return None
@@ -145,7 +150,8 @@ def load_mapping(
             "front matter and site.yaml are made of `key: value` lines",
         )
         return None
-    return value.value
+    mapping: dict[str, YamlValue] = value.value  # a map's value is its children
+    return mapping
 
 
 def _syntax_error(
@@ -159,14 +165,6 @@ def _syntax_error(
         line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 1)
         diags.error(path, line, col, f"YAML nested more than {MAX_DEPTH} levels deep",
                     "front matter needs a few levels at most")
-        return
-    if "undefined alias" in problem and mark is not None:
-        rest = text.split("\n")[mark.line][mark.column:] if mark.line < text.count("\n") + 1 \
-            else ""
-        name = rest.split()[0] if rest.split() else "*name"
-        diags.error(path, mark.line + 1 + offset, mark.column + 1,
-                    f"YAML aliases (`{name}`) are not allowed",
-                    "write the value out; to start a value with `*`, quote it")
         return
     opened = exc.context_mark
     if opened is not None and (
@@ -186,6 +184,8 @@ def _syntax_error(
 def _yaml_hint(problem: str, context: str, char: str) -> str | None:
     if "mapping values are not allowed" in problem:
         return 'a value that contains ": " must be quoted, e.g. title: "Vote: what next"'
+    if "escape" in problem:
+        return "this `\\` escape names no character; write the character itself"
     if char == "\t" or "tab" in problem:
         return "YAML does not allow tabs for indentation; use spaces"
     if "quoted scalar" in context:
@@ -207,41 +207,56 @@ def _yaml_hint(problem: str, context: str, char: str) -> str | None:
 
 
 def _aliases(text: str, path: str, offset: int, diags: Diagnostics) -> bool:
-    """Report every `*alias`, where it is written (the composed tree has lost that)."""
-    found = False
-    previous: yaml.Event | None = None
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            merge = isinstance(previous, yaml.ScalarEvent) and previous.value == "<<"
-            if not merge:  # `<<: *base` is reported once, as a merge key
+    """Report every `*alias` and `<<` merge key where it is written; True if any.
+
+    Reads the event stream only, so nothing is ever expanded. A syntax error
+    is left to the composer, which reports it; an alias to an anchor not yet
+    defined is reported alone, where the composer would have stopped.
+    """
+    found: list[tuple[Any, str, str]] = []  # (mark: libyaml's or PyYAML's, message, hint)
+    anchors: set[str] = set()
+    open_maps: list[int] = []  # per open collection: nodes seen if a mapping, else -1
+    merge_value = False
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                open_maps.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            is_key = bool(open_maps) and open_maps[-1] >= 0 and open_maps[-1] % 2 == 0
+            if open_maps and open_maps[-1] >= 0:
+                open_maps[-1] += 1
+            if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
-                diags.error(path, mark.line + 1 + offset, mark.column + 1,
-                            f"YAML aliases (`*{event.anchor}`) are not allowed",
-                            "write the value out; to start a value with `*`, quote it")
-            found = True
-        previous = event
-    if found:
-        # Merge keys are still worth naming even though the alias stopped us.
-        node = yaml.compose(text, Loader=_Loader)
-        _merge_keys(node, path, offset, diags, 0)
-    return found
+                if event.anchor not in anchors:
+                    found = [(mark, f"YAML aliases (`*{event.anchor}`) are not allowed",
+                              _ALIAS_HINT)]
+                    break
+                if not merge_value:  # `<<: *base` is reported once, as a merge key
+                    found.append((mark, f"YAML aliases (`*{event.anchor}`) are not allowed",
+                                  _ALIAS_HINT))
+            elif event.anchor is not None:
+                anchors.add(event.anchor)
+            merge_value = (is_key and isinstance(event, yaml.ScalarEvent)
+                           and event.value == "<<" and event.implicit[0])
+            if merge_value:
+                found.append((event.start_mark, "YAML merge keys (`<<`) are not allowed",
+                              "write the keys out"))
+            if isinstance(event, yaml.MappingStartEvent):
+                open_maps.append(0)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                open_maps.append(-1)
+    except yaml.MarkedYAMLError:
+        return False  # the composer reports the syntax error alone, as without aliases
+    for mark, message, hint in found[:MAX_REPORTED]:  # events always carry a mark here
+        diags.error(path, mark.line + 1 + offset, mark.column + 1, message, hint)
+    if len(found) > MAX_REPORTED:
+        diags.error(path, 0, 0, f"{len(found) - MAX_REPORTED} more YAML aliases or merge keys")
+    return bool(found)
 
 
-def _merge_keys(node: yaml.Node, path: str, offset: int, diags: Diagnostics,
-                depth: int) -> None:
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.tag == _TAG + "merge":
-                mark = key.start_mark
-                diags.error(path, mark.line + 1 + offset, mark.column + 1,
-                            "YAML merge keys (`<<`) are not allowed", "write the keys out")
-            elif not (isinstance(value, yaml.ScalarNode)):
-                _merge_keys(value, path, offset, diags, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            _merge_keys(child, path, offset, diags, depth + 1)
+_ALIAS_HINT = "write the value out; to start a value with `*`, quote it"
 
 
 class _Reader:
@@ -286,7 +301,19 @@ class _Reader:
             if any(item is None for item in items):
                 return None
             return YamlValue(items, line, col, "seq")
+        assert isinstance(node, yaml.ScalarNode), node  # the tags above cover seq and map
         return self._scalar(node, kind, line, col)
+
+    def _visible(self, node: yaml.ScalarNode) -> bool:
+        """False (reported) when an escape wrote a character `decode` refuses in files:
+        `"a\\x1bb"`, `"\\N"`, `"\\uFFFE"` would carry it into pages, feeds and logs."""
+        char = bad_char(node.value)
+        if char is None:
+            return True
+        message, _ = describe_char(char)
+        self._error(node, f"{message}, written as an escape",
+                    "remove the escape: the character is invisible and feeds reject it")
+        return False
 
     def _mapping(
         self, node: yaml.MappingNode, line: int, col: int, depth: int
@@ -294,15 +321,13 @@ class _Reader:
         result: dict[str, YamlValue] = {}
         ok = True
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                self._error(key_node, "YAML merge keys (`<<`) are not allowed",
-                            "write the keys out")
-                ok = False
-                continue
             if not isinstance(key_node, yaml.ScalarNode) or _KINDS.get(key_node.tag) \
                     not in _KEY_KINDS:
                 self._error(key_node, "keys must be plain words",
                             "write each key as a word followed by `: `")
+                ok = False
+                continue
+            if not self._visible(key_node):
                 ok = False
                 continue
             key = str(key_node.value)
@@ -324,6 +349,8 @@ class _Reader:
         return YamlValue(result, line, col, "map") if ok else None
 
     def _scalar(self, node: yaml.ScalarNode, kind: str, line: int, col: int) -> YamlValue | None:
+        if not self._visible(node):
+            return None
         plain = node.style is None or node.style == ""
         construct = _constructor.yaml_constructors[node.tag]
         try:

@@ -156,4 +156,5 @@ class FieldReader:
             self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}",
                        f"write the settings indented on the lines below  {key}:")
             return {}
-        return value.value
+        mapping: dict[str, YamlValue] = value.value  # a map's value is its children
+        return mapping

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from builder.core.errors import Diagnostics
 from builder.core.models import SourceFile
+from builder.core.slugs import DEVICE_PROBLEM, is_device_name
 
 MAX_BYTES = 2 * 1024 * 1024  # a Markdown file: far beyond any article
 MAX_ASSET_BYTES = 25 * 1024 * 1024  # an image or PDF published beside an article
@@ -86,19 +87,35 @@ def discover(root: Path, diags: Diagnostics, known: Known | None = None,
     return files
 
 
-def _bad_name(name: str, rel: str, diags: Diagnostics) -> bool:
-    """File names that cannot be printed or published: report and skip them."""
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match[0]):02x}"
+
+
+def _name_of(entry: os.DirEntry[str], rel: str, diags: Diagnostics) -> str | None:
+    """The file name as text, or None (reported) when it cannot be published.
+
+    Names are bytes on POSIX: Python decodes them with the file system encoding,
+    which is ASCII under LANG=C, so `café.md` arrives as `caf\\udcc3\\udca9.md`.
+    The bytes are decoded as UTF-8 here, whatever the locale says.
+    """
     try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        diags.error(shown, 0, 0, "file name is not valid UTF-8", "rename the file")
-        return True
+        name = os.fsencode(entry.name).decode("utf-8")
+    except UnicodeDecodeError:
+        shown = os.fsencode(entry.name).decode("utf-8", "backslashreplace")
+        diags.error(f"{rel}/{shown}", 0, 0, "file name is not valid UTF-8", "rename the file")
+        return None
+    shown = f"{rel}/" + _NAME_CONTROL.sub(_escaped, name)
     if _NAME_CONTROL.search(name):
-        shown = _NAME_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", rel)
         diags.error(shown, 0, 0, "file name contains a control character", "rename the file")
-        return True
-    return False
+    elif "\\" in name:
+        diags.error(shown, 0, 0, "file name contains a backslash, which Windows reads as a "
+                    "folder separator", "rename the file without `\\`")
+    elif is_device_name(name):
+        diags.error(shown, 0, 0, f"`{name}` {DEVICE_PROBLEM}",
+                    "rename it: Windows cannot check out or publish a site holding it")
+    else:
+        return name
+    return None
 
 
 def _walk(
@@ -117,9 +134,10 @@ def _walk(
     for entry in entries:
         if is_debris(entry.name):
             continue
-        entry_rel = f"{rel}/{entry.name}"
-        if _bad_name(entry.name, entry_rel, diags):
+        name = _name_of(entry, rel, diags)
+        if name is None:
             continue
+        entry_rel = f"{rel}/{name}"
         if entry.is_symlink():
             target = Path(entry.path).resolve()
             if not target.is_relative_to(real_content):

@@ -18,6 +18,7 @@ from builder.core import parallel
 from builder.core.errors import Diagnostics
 from builder.core.models import Entry, SiteConfig, SourceFile
 from builder.core.paths import folder_url
+from builder.core.progress import SILENT, Progress
 from builder.read import frontmatter, markup
 
 CHANGED = "the file changed while the build was reading it"  # never cached
@@ -38,8 +39,8 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     meta = frontmatter.parse(src, config, diags)
     rendered = None
     if meta is not None:
-        rendered = markup.render(meta.body, meta.summary, folder_url(config, src.rel),
-                                 config.markdown)
+        rendered = markup.render_article(meta, folder_url(config, src.rel), config.markdown,
+                                         diags)
     return src.rel, cache_mod.dump(meta, rendered, diags.items)
 
 
@@ -56,19 +57,22 @@ def _process_all(todo: list[SourceFile], config: SiteConfig,
 
 
 def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
-                 jobs: int, diags: Diagnostics, flush: bool = True) -> tuple[list[Entry], int]:
+                 jobs: int, diags: Diagnostics, flush: bool = True,
+                 progress: Progress = SILENT) -> tuple[list[Entry], int]:
     """Front matter and Markdown of every text source: from the cache, else made now.
 
     Returns the entries (sorted by path) and how many sources were parsed
     and rendered afresh. New results are put into the store and, with
     `flush`, written in batches as they arrive, so a cold build holds only
     a batch of bodies in memory: the rest are read back when a page needs
-    them (see Rendered.html). `jobs` 0 means every core.
+    them (see Rendered.html). `jobs` 0 means every core. `progress` counts
+    each source as it is done, those from the cache at once.
     """
     keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
     cached = store.get_many(list(keys.values()), lazy=True)
     todo = [s for s in texts if keys[s.rel] not in cached]
     batch: list[tuple[str, tuple[str, str]]] = []
+    progress.advance(len(texts) - len(todo))
 
     def settle() -> None:
         lazy = flush and store.flush()
@@ -82,6 +86,7 @@ def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.C
             if CHANGED not in text[0]:  # a moving target is reported, not remembered
                 store.put(keys[rel], text)
             batch.append((rel, text))
+            progress.advance()
             if len(batch) >= FLUSH_EVERY:
                 settle()
     settle()

@@ -1,4 +1,4 @@
-"""SourceFile → ArticleMeta: split the `---` block, parse it strictly, check the schema.
+"""SourceFile → ArticleMeta, PageMeta or EditionNote: split the `---` block, check the schema.
 
 Every problem carries the file's own line and column (YAML marks are
 relative to the block, so the offset of the opening `---` is added), and
@@ -13,10 +13,19 @@ import zoneinfo
 
 from builder.core.dates import guess_date
 from builder.core.errors import Diagnostics, did_you_mean
-from builder.core.models import ArticleMeta, SiteConfig, Source, SourceFile
-from builder.core.slugs import RESERVED, slug_problem, slugify
+from builder.core.models import (
+    ArticleMeta,
+    EditionNote,
+    Meta,
+    PageMeta,
+    SiteConfig,
+    Source,
+    SourceFile,
+)
+from builder.core.paths import RESERVED
+from builder.core.slugs import slug_problem, slugify
 from builder.core.textfile import decode
-from builder.core.urls import normalise_url
+from builder.core.urls import ParsedUrl, normalise_url, parse_url, web_url
 from builder.core.yamlload import YamlValue, describe, load_mapping
 from builder.core.yamlschema import FieldReader, quote_hint
 
@@ -65,7 +74,7 @@ def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int
     return None
 
 
-def parse(src: SourceFile, config: SiteConfig, diags: Diagnostics) -> ArticleMeta | None:
+def parse(src: SourceFile, config: SiteConfig, diags: Diagnostics) -> Meta | None:
     """Read one Markdown file's front matter; None when it has errors."""
     text = decode(src, diags)
     if text is None:
@@ -93,7 +102,12 @@ class _Schema(FieldReader):
         self.kind = src.kind
         self.tz = zoneinfo.ZoneInfo(config.timezone)
 
-    def check(self, data: dict[str, YamlValue], body: str, body_line: int) -> ArticleMeta:
+    def check(self, data: dict[str, YamlValue], body: str, body_line: int) -> Meta | None:
+        """The front matter of this source's kind; None for an article left without a date.
+
+        Every field is checked whatever the kind, so a mistake is reported
+        even where the field means nothing (`tags` in an editor's note).
+        """
         self._unknown_keys(data)
         stem = self.path.rsplit("/", 1)[-1][:-3]
         dated = _DATED_NAME.match(stem)
@@ -111,30 +125,46 @@ class _Schema(FieldReader):
         elif "date" not in data and self.kind == "article":
             self.diags.error(self.path, 1, 1, "missing `date`",
                              "add  date: 2024-06-23  or name the file 2024-06-23-slug.md")
+        elif self.kind == "article" and data["date"].kind == "null":
+            self.error(data["date"], "`date` is empty",
+                       "remove the line to use the date in the file name" if dated
+                       else "write  date: 2024-06-23")
         slug_value = data.get("slug")
         slug = self.slug(data, dated[4] if dated else stem)
         draft = self.boolean(data, "draft", False)
         if self.kind == "article" and not draft and not body.strip():
             self._no_text(body_line)
-        return ArticleMeta(
-            path=self.path,
-            kind=self.kind,
-            title=(title or "").strip(),
-            date=date,
-            updated=self.when(data, "updated"),
-            tags=self.tags(data),
-            summary=(self.text(data, "summary", None) or "").strip() or None,
-            slug=slug,
-            draft=draft,
-            source=self.source(data),
-            authors=self.authors(data),
-            image=self.text(data, "image", None),
-            extra={k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS},
-            body=body,
-            body_line=body_line,
-            title_line=title_value.line if title_value else 1,
-            slug_line=slug_value.line if slug_value else 1,
-        )
+        updated = self.when(data, "updated")
+        tags = self.tags(data)
+        summary = (self.text(data, "summary", None) or "").strip() or None
+        source = self.source(data)
+        authors = self.authors(data)
+        image = self.image(data)
+        extra = {k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS}
+        if self.kind == "edition":
+            return EditionNote(path=self.path, title=(title or "").strip() or None,
+                               summary=summary, extra=extra, body=body, body_line=body_line)
+        title_line = title_value.line if title_value else 1
+        slug_line = slug_value.line if slug_value else 1
+        if self.kind == "page":
+            if tags:
+                self._untagged(data["tags"])
+            return PageMeta(path=self.path, title=(title or "").strip(), date=date,
+                            updated=updated, summary=summary, slug=slug, draft=draft,
+                            authors=authors, image=image, extra=extra, body=body,
+                            body_line=body_line, title_line=title_line, slug_line=slug_line)
+        if date is None:  # an error says why
+            return None
+        return ArticleMeta(path=self.path, title=(title or "").strip(), date=date,
+                           updated=updated, tags=tags, summary=summary, slug=slug, draft=draft,
+                           source=source, authors=authors, image=image, extra=extra, body=body,
+                           body_line=body_line, title_line=title_line, slug_line=slug_line)
+
+    def _untagged(self, value: YamlValue) -> None:
+        """Pages are in no tag list: their tags would be silently lost (a build used to fail)."""
+        self.diags.warning(self.path, value.line, value.col,
+                           "a page has no tags: `tags` is ignored",
+                           "remove it, or move the file out of content/pages/ to make an article")
 
     def _no_text(self, body_line: int) -> None:
         """A published article with nothing below the front matter.
@@ -233,7 +263,8 @@ class _Schema(FieldReader):
     def to_date(self, value: YamlValue, key: str) -> dt.date | None:
         """A date or datetime as written (no time zone applied), or None with an error."""
         if value.kind == "timestamp":
-            return value.value
+            written: dt.date = value.value  # YAML made a date or a datetime of it
+            return written
         if value.kind != "str":
             self.error(value, f"`{key}` must be a date, found {describe(value)}", _DATE_HINT)
             return None
@@ -318,11 +349,29 @@ class _Schema(FieldReader):
                       key=normalise_url(link) if link else "")
 
     def _source_url(self, url: YamlValue) -> bool:
-        if url.kind != "str" or not re.match(r"https?://[^\s/]+", str(url.value).strip()):
+        text = str(url.value) if url.kind == "str" else ""
+        checked = web_url(text) if url.kind == "str" else ""
+        if isinstance(checked, ParsedUrl):
+            return True
+        hint = "write  source: https://example.org/story"
+        if isinstance(parse_url(text), str):
+            self.error(url, f"source URL {checked}", hint)
+        else:
             self.error(url, f"source URL must start with http:// or https://, "
-                       f"found {describe(url)}", "write  source: https://example.org/story")
-            return False
-        return True
+                       f"found {describe(url)}", hint)
+        return False
+
+    def image(self, data: dict[str, YamlValue]) -> str | None:
+        """The picture of the article: a theme writes it into `src` and `og:image`, so
+        a `javascript:` or `data:` URL would run or smuggle content (http(s) and
+        relative paths only)."""
+        image = self.text(data, "image", None)
+        if image and isinstance(checked := web_url(image, relative=True), str):
+            self.error(data["image"], f"`image` {checked}",
+                       "write  image: https://example.org/photo.jpg  or the name of a file "
+                       "beside the article:  image: photo.jpg")
+            return None
+        return image
 
     def authors(self, data: dict[str, YamlValue]) -> tuple[str, ...]:
         names: list[str] = []

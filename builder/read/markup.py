@@ -12,7 +12,7 @@ import html as htmllib
 import math
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urljoin
 from xml.etree import ElementTree as etree
 
@@ -24,7 +24,11 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique as toc_unique
 from markdown.treeprocessors import Treeprocessor
 
-from builder.core.models import MarkdownConfig, Rendered, TocEntry
+from builder.core import urlattrs
+from builder.core.errors import Diagnostics
+from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, TocEntry
+from builder.core.textfile import bad_char, describe_char
+from builder.core.urls import ParsedUrl, parse_url, shown_url
 
 MORE = "<!-- more -->"
 MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)  # check.py reads it too
@@ -32,7 +36,6 @@ _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\S*\w\S*")  # a run of non-space holding a letter or digit
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
-_URL_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
 
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
@@ -86,6 +89,39 @@ class HeadingIds(Extension):
         md.treeprocessors.register(_HeadingIdProcessor(md), "heading_ids", 5)
 
 
+Problems = list[tuple[str, str, str]]  # (the text as written, to find its line; message; hint)
+_URL_OF = {"a": "href", "img": "src"}
+
+
+class _UrlCheck(Treeprocessor):
+    """Links and images written in Markdown whose URL cannot be parsed: noted, then
+    dropped, so that no later stage (the sanitiser silently, feeds with a traceback)
+    meets them. Raw HTML is stashed away from this tree; `clean` checks its URLs."""
+
+    def run(self, root: etree.Element) -> None:
+        problems: Problems = []
+        for element in root.iter():
+            attr = _URL_OF.get(str(element.tag))
+            url = element.get(attr) if attr else None
+            if url is not None and isinstance(problem := parse_url(url), str):
+                problems.append(_url_problem(_KIND[attr], url, problem))
+                del element.attrib[attr]
+        self.md.url_problems = problems  # type: ignore[attr-defined]
+
+
+class UrlCheck(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - the API's name
+        md.treeprocessors.register(_UrlCheck(md), "url_check", 4)
+
+
+_KIND = {"href": "link", "src": "image", "cite": "citation"}
+_URL_HINT = "correct the address: copy it again from the browser's address bar"
+
+
+def _url_problem(kind: str, url: str, problem: str) -> tuple[str, str, str]:
+    return url, f"{kind} `{shown_url(url)}` cannot be read as a URL: {problem}", _URL_HINT
+
+
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -93,7 +129,8 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     """One Markdown instance per process and config: building it costs more than a page."""
     extensions: list[str | markdown.Extension] = [
-        "fenced_code", "tables", "footnotes", "sane_lists", "attr_list", HeadingIds()
+        "fenced_code", "tables", "footnotes", "sane_lists", "attr_list", HeadingIds(),
+        UrlCheck(),
     ]
     configs = {
         "footnotes": {"BACKLINK_TITLE": "Back to the text"},
@@ -113,61 +150,94 @@ def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     return md
 
 
-def render(body: str, summary: str | None, folder_url: str, config: MarkdownConfig) -> Rendered:
+def render(body: str, summary: str | None, folder_url: str, config: MarkdownConfig,
+           problems: Problems | None = None) -> Rendered:
     """Render an article body.
 
     `folder_url` is the site path of the source file's folder (e.g.
     `/2024/06/`): relative links and images are made site-absolute against it,
     because assets are copied to the mirror of their content/ folder while
-    the article itself is published at its permalink.
+    the article itself is published at its permalink. Links whose URL cannot
+    be parsed are dropped from the HTML and added to `problems`.
     """
+    found: Problems = [] if problems is None else problems
     md = _markdown(config)
     md.reset()
     body = MORE_LINE.sub(MORE, body)
     out = md.convert(body)
+    found += getattr(md, "url_problems", [])
     toc = tuple(getattr(md, "heading_entries", ()))
     # Under `escape` the marker is shown as text: find it in that form.
     marker = "<p>&lt;!-- more --&gt;</p>" if config.raw_html == "escape" else MORE
     head, more, _ = out.partition(marker)
-    html = clean(out.replace(marker, ""), config)
+    html = clean(out.replace(marker, ""), config, folder_url, found)
     if summary is not None:
-        summary_html = render_inline(summary, config)
+        summary_html = render_inline(summary, config, folder_url, found)
     elif more:
-        summary_html = clean(head, config).strip()
+        summary_html = clean(head, config, folder_url).strip()
     else:
         first = _FIRST_P.search(html)
         summary_html = first.group(0) if first else ""
     summary_html = _FOOTNOTE_REF.sub("", summary_html)
-    html = _site_absolute(html, folder_url)
-    summary_html = _site_absolute(summary_html, folder_url)
     words = len(_WORD.findall(htmllib.unescape(_TAGS.sub(" ", html))))
     minutes = max(1, math.ceil(words / config.words_per_minute))
     return Rendered(html, summary_html, toc, words, minutes)
 
 
+def render_article(meta: ArticleMeta, folder_url: str, config: MarkdownConfig,
+                   diags: Diagnostics) -> Rendered:
+    """`render` of an article's body and summary, with an error for each URL that
+    cannot be parsed, at the body line that writes it (the file when it is not found
+    there: a summary in front matter, an entity-encoded URL)."""
+    problems: Problems = []
+    rendered = render(meta.body, meta.summary, folder_url, config, problems)
+    lines = meta.body.split("\n")
+    for written, message, hint in dict.fromkeys(problems):
+        line = col = 0
+        for number, text in enumerate(lines):
+            if written in text:
+                line, col = meta.body_line + number, text.index(written) + 1
+                break
+        diags.error(meta.path, line, col, message, hint)
+    return rendered
+
+
 @lru_cache(maxsize=4)
 def _inline_markdown(config: MarkdownConfig) -> markdown.Markdown:
     """A bare instance for summaries: no block extensions, a third of the cost."""
-    md = markdown.Markdown(output_format="html")
+    md = markdown.Markdown(extensions=[UrlCheck()], output_format="html")
     if config.raw_html == "escape":
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
     return md
 
 
-def render_inline(text: str, config: MarkdownConfig) -> str:
+def render_inline(text: str, config: MarkdownConfig, folder_url: str = "/",
+                  problems: Problems | None = None) -> str:
     """Inline Markdown (a summary) as one paragraph of HTML."""
     md = _inline_markdown(config)
     md.reset()
     out = md.convert(text.strip())
-    out = clean(out, config)
+    if problems is not None:
+        problems += getattr(md, "url_problems", [])
+    out = clean(out, config, folder_url, problems)
     return out if out.startswith("<p>") else f"<p>{out}</p>" if out else ""
 
 
-def clean(html: str, config: MarkdownConfig) -> str:
-    """Apply the site's raw_html policy to rendered HTML."""
+def clean(html: str, config: MarkdownConfig, folder_url: str = "/",
+          problems: Problems | None = None) -> str:
+    """Apply the site's raw_html policy to rendered HTML, and make its relative links
+    and images site-absolute against `folder_url`.
+
+    Under `sanitize` and `escape` the sanitiser does both: it parses the HTML, so
+    the URL rewriting sees real attribute values and never text that merely looks
+    like one. `allow` keeps the HTML as written (a trusted author's markup), but
+    for its links, found by an HTML parser too (core.urlattrs).
+    """
+    found: Problems = [] if problems is None else problems
+    html = _char_refs(html, found)
     if config.raw_html == "allow":
-        return html
+        return _site_absolute(html, folder_url, found)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -175,20 +245,82 @@ def clean(html: str, config: MarkdownConfig) -> str:
         url_schemes=_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=partial(_url_filter, folder_url, found),
     )
 
 
 _BASE = "http://site.invalid"  # a stand-in origin: only the path part is kept
 
 
-def _site_absolute(html: str, folder_url: str) -> str:
+def _url_filter(folder_url: str, problems: Problems, element: str, attribute: str,
+                value: str) -> str | None:
+    """The sanitiser's hook, called with every attribute it keeps (decoded); None drops it."""
+    if attribute not in _KIND:
+        return value
+    parsed = _parsed(value, attribute, problems)
+    if parsed is None or (parsed.scheme and parsed.scheme not in _SCHEMES):
+        return None  # nh3 checks the scheme of href and src, but not of `cite`
+    return _site_path(value, folder_url) if _URL_OF.get(element) == attribute else value
+
+
+def _parsed(url: str, attribute: str, problems: Problems) -> ParsedUrl | None:
+    """The URL as a browser reads it (tabs and newlines removed), or None, noted."""
+    parsed = parse_url(url)
+    if isinstance(parsed, str):
+        problems.append(_url_problem(_KIND[attribute], url, parsed))
+        return None
+    return parsed
+
+
+def _site_path(url: str, folder_url: str) -> str:
+    """A relative URL resolved as a browser would (`../` stops at the site's root, so a
+    link that climbs too far is reported by `check` as missing)."""
+    if not url or _ABSOLUTE.match(url):
+        return url
+    # What resolves elsewhere had a scheme after all (`\x01javascript:`): kept as it is.
+    joined = urljoin(_BASE + folder_url, url)
+    return joined[len(_BASE):] if joined.startswith(_BASE + "/") else url
+
+
+# `allow`'s links: those Markdown writes, and the same in raw HTML.
+_LINK_TAGS = frozenset({"a", "img"})
+_LINK_ATTRS = frozenset({"href", "src"})
+
+
+def _site_absolute(html: str, folder_url: str, problems: Problems) -> str:
+    """`allow`'s rewriting of a/img URLs, over HTML the sanitiser has not normalised:
+    found by a parser, so never inside another attribute's value or a code sample."""
+    def fix(element: str, attribute: str, value: str) -> str | None:
+        if _parsed(value, attribute, problems) is None:
+            return None  # the attribute is dropped
+        return _site_path(value, folder_url)
+
+    return urlattrs.rewrite(html, fix, _LINK_ATTRS, _LINK_TAGS)
+
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _char_refs(html: str, problems: Problems) -> str:
+    """Numeric character references to what `decode` refuses in a file (`&#27;`,
+    `&#xFFFE;`, `&#128;`), or to no character at all: noted, and replaced by U+FFFD,
+    because the sanitiser would write the raw character into pages and feeds."""
+    if "&#" not in html:
+        return html
+
     def fix(match: re.Match[str]) -> str:
-        url = match.group(2)
-        if not url or _ABSOLUTE.match(url):
-            return match.group(0)
-        # Resolved as a browser would (`../` stops at the site's root), so a
-        # link that climbs too far is reported by `check` as missing.
-        return match.group(1) + urljoin(_BASE + folder_url, url)[len(_BASE):] + match.group(3)
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            message, hint = f"character reference `{match[0]}` names no character", "delete it"
+        elif (char := bad_char(chr(code))) is not None:
+            message = f"character reference `{match[0]}` writes {describe_char(char)[0]}"
+            hint = "delete it: the character is invisible and feeds reject it"
+            if 0x80 <= code <= 0x9F and (meant := bytes([code]).decode("cp1252", "ignore")):
+                hint = (f"write `{meant}` itself: browsers show {match[0]} as `{meant}`, feed "
+                        "readers as an invisible control character")
+        else:
+            return match[0]
+        problems.append((match[0], message, hint))
+        return "&#xFFFD;"
 
-    return _URL_ATTR.sub(fix, html)
-
+    return _CHAR_REF.sub(fix, html)

@@ -106,13 +106,12 @@ def plain(html: str, limit: int = 200) -> str:
 def json_ld(article: Article, site: Site, layout: SiteLayout) -> str:
     """schema.org NewsArticle data for an article page, safe inside a <script> element."""
     config = site.config
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
-        "datePublished": article.date.isoformat() if article.date else None,
-        "dateModified": (article.meta.updated or article.date).isoformat()  # type: ignore[union-attr]
-        if article.date else None,
+        "datePublished": article.date.isoformat(),
+        "dateModified": (article.meta.updated or article.date).isoformat(),
         "url": layout.absolute(article.url),
         "description": plain(article.rendered.summary_html),
         "keywords": [t.name for t in article.tags],
@@ -138,7 +137,7 @@ def edition_groups(edition: Edition, site: Site) -> list[EditionGroup]:
     def first(article: Article) -> tuple[int, str]:
         return (0, article.tags[0].name.casefold()) if article.tags else (1, "")
 
-    ordered = sorted(items, key=lambda a: (first(a), -a.date.timestamp()))  # type: ignore[union-attr]
+    ordered = sorted(items, key=lambda a: (first(a), -a.date.timestamp()))
     groups = []
     for _key, members in groupby(ordered, key=first):
         articles = tuple(members)

@@ -148,8 +148,8 @@ class Job:
     """What every output function of the catalogue receives: the site, and `page()`.
 
     `base_fp` covers what every output depends on (Broadsheet's code, the
-    config, what templates see as `site`, the live-reload script), so a page's
-    own fingerprint only has to name what the page itself shows.
+    config, what templates see as `site`), so a page's own fingerprint only
+    has to name what the page itself shows.
     """
 
     site: Site
@@ -157,20 +157,15 @@ class Job:
     theme: Theme
     info: SiteInfo  # what templates see as `site`
     base_fp: str
-    serve_script: str = ""
 
     def page(self, template: str, out_path: str, fp_parts: tuple, origin: str,
              context: Callable[[], dict]) -> Spec:
         """A Spec rendering `template` with `context()`; the context is made only if needed."""
-        theme, info, serve_script = self.theme, self.info, self.serve_script
+        theme, info = self.theme, self.info
         fp = fingerprint(self.base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
 
         def make() -> bytes:
             tpl = theme.env.get_template(template)
-            html = tpl.render(site=info, **context())
-            if serve_script:  # before the last </body>: content may hold one too
-                head, body_end, tail = html.rpartition("</body>")
-                html = head + serve_script + body_end + tail if body_end else html + serve_script
-            return html.encode("utf-8")
+            return tpl.render(site=info, **context()).encode("utf-8")
 
         return Spec(out_path, fp, origin, make, "/" + folder_of_output(out_path))

@@ -67,7 +67,8 @@ class Feed:
     link_title: str  # the <link> title; {title} is the channel's
 
     def options(self, config: SiteConfig) -> FeedOptions:
-        return getattr(config.feeds, self.name)
+        options: FeedOptions = getattr(config.feeds, self.name)
+        return options
 
 
 FEEDS: tuple[Feed, ...] = (
@@ -167,7 +168,6 @@ def source_line(article: Article) -> str:
 
 def article_item(article: Article, layout: SiteLayout) -> formats.FeedItem:
     """An article as a feed entry: the summary, and the full body with its attribution."""
-    assert article.date is not None
     url = layout.absolute(article.url)
     source = article.meta.source
     attribution = source_line(article)
@@ -204,7 +204,6 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
         parts.append(f"<h2>{escape(group.name)}</h2>")
         for article in group.articles:
             item = article_item(article, layout)
-            assert article.date is not None
             minutes = article.rendered.reading_minutes
             parts.append(f'<h3><a href="{escape(item.url, quote=True)}">'
                          f"{escape(article.title)}</a></h3>")
@@ -218,8 +217,8 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
     count = len(articles)
     teaser = "".join(f'<li><a href="{escape(layout.absolute(a.url), quote=True)}">'
                      f"{escape(a.title)}</a></li>" for a in articles)
-    newest = max(a.date for a in articles if a.date is not None)
-    changed = max((a.meta.updated or a.date) for a in articles if a.date is not None)
+    newest = max(a.date for a in articles)
+    changed = max((a.meta.updated or a.date) for a in articles)
     return formats.FeedItem(
         id=url, url=url, title=edition_title(edition), published=newest,
         updated=changed if changed != newest else None,

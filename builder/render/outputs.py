@@ -32,8 +32,11 @@ def _theme_statics(job: Job) -> Iterator[Spec]:
     """The theme's static/ files, as they are."""
     for rel, path in job.theme.statics:
         data = path.read_bytes()
-        yield Spec(rel, hashlib.sha256(data).hexdigest()[:32], "generated",
-                   lambda data=data: data)
+
+        def make(data: bytes = data) -> bytes:
+            return data
+
+        yield Spec(rel, hashlib.sha256(data).hexdigest()[:32], "generated", make)
 
 
 def _assets(job: Job) -> Iterator[Spec]:
@@ -63,22 +66,22 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 )
 
 
-def job_for(site: Site, theme: Theme, serve_script: str = "") -> Job:
+def job_for(site: Site, theme: Theme) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
-    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info, serve_script)
-    return Job(site, layout, theme, info, base_fp, serve_script)
+    base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
+    return Job(site, layout, theme, info, base_fp)
 
 
-def specs(site: Site, theme: Theme, serve_script: str = "") -> Iterator[Spec]:
+def specs(site: Site, theme: Theme) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, serve_script)
+    job = job_for(site, theme)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
 
 def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
-           serve_script: str = "", jobs: int = 1) -> Iterator[OutputFile]:
+           jobs: int = 1) -> Iterator[OutputFile]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme, serve_script), theme, reusable, diags, jobs)
+    return run(specs(site, theme), theme, reusable, diags, jobs)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 from markupsafe import Markup
 
-from builder.core.models import Article, Edition
+from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition, Page
 from builder.render import feeds
 from builder.render.context import (
     FeedLink,
@@ -32,13 +32,13 @@ from builder.render.engine import Job, Spec
 def articles(job: Job) -> Iterator[Spec]:
     """Each article's own page."""
     for article in job.site.articles:
-        yield _entry_page(job, "article.html", article)
+        yield _own_page(job, "article.html", article, article.page_key or article.key)
 
 
 def pages(job: Job) -> Iterator[Spec]:
     """Each page of content/pages/ (About, Contact...)."""
     for page in job.site.pages:
-        yield _entry_page(job, "page.html", page)
+        yield _own_page(job, "page.html", page, page.key)
 
 
 def index(job: Job) -> Iterator[Spec]:
@@ -90,7 +90,7 @@ def years(job: Job) -> Iterator[Spec]:
     """A page per year, its articles grouped by month."""
     site = job.site
     for year in site.years:
-        def extra(year=year) -> dict:
+        def extra(year: ArchiveYear = year) -> dict:
             return {"year": year, "months": [
                 MonthGroup(m, tuple(site.articles[i] for i in m.articles)) for m in year.months]}
 
@@ -101,8 +101,10 @@ def months(job: Job) -> Iterator[Spec]:
     """A page per month of every year."""
     for year in job.site.years:
         for month in year.months:
-            yield _list_page(job, "month.html", month.url, month.name, month.articles,
-                             lambda month=month: {"month": month})
+            def extra(month: ArchiveMonth = month) -> dict:
+                return {"month": month}
+
+            yield _list_page(job, "month.html", month.url, month.name, month.articles, extra)
 
 
 def editions(job: Job) -> Iterator[Spec]:
@@ -156,26 +158,27 @@ def not_found(job: Job) -> Iterator[Spec]:
 # --------------------------------------------------------------------------
 # Shared by the page types
 # --------------------------------------------------------------------------
-def _entry_page(job: Job, template: str, article: Article) -> Spec:
-    """An article's or a page's own page; only its page key says what it shows."""
+def _own_page(job: Job, template: str, entry: Article | Page, key: str) -> Spec:
+    """An article's or a page's own page; only its `key` says what it shows.
+
+    Templates see either as `article` (docs/themes.md); only an article has JSON-LD.
+    """
     site, layout = job.site, job.layout
 
     def context() -> dict:
         info = PageInfo(
-            title=article.title,
-            description=plain(article.rendered.summary_html),
-            url=article.url,
-            canonical=layout.absolute(article.url),
-            kind=article.meta.kind,
-            image=layout.image_url(article.meta),
-            json_ld=Markup(json_ld(article, site, layout)) if article.meta.kind == "article"
-            else "",
+            title=entry.title,
+            description=plain(entry.rendered.summary_html),
+            url=entry.url,
+            canonical=layout.absolute(entry.url),
+            kind="article" if isinstance(entry, Article) else "page",
+            image=layout.image_url(entry.meta),
+            json_ld=Markup(json_ld(entry, site, layout)) if isinstance(entry, Article) else "",
         )
-        return {"page": info, "article": article, "content": Markup(article.rendered.html),
-                "summary": Markup(article.rendered.summary_html)}
+        return {"page": info, "article": entry, "content": Markup(entry.rendered.html),
+                "summary": Markup(entry.rendered.summary_html)}
 
-    return job.page(template, article.out_path, (article.page_key or article.key,),
-                    article.meta.path, context)
+    return job.page(template, entry.out_path, (key,), entry.meta.path, context)
 
 
 def pages_of(items: tuple[int, ...] | list[int], size: int) -> Iterator[tuple[int, list[int]]]:

@@ -18,7 +18,7 @@ def sitemap(job: Job) -> Iterator[Spec]:
     """Every page with the date it last changed."""
     site, layout = job.site, job.layout
     # Each article's last change, once: list pages take the newest of theirs.
-    last = [max(d for d in (a.meta.updated, a.date) if d is not None) for a in site.articles]
+    last = [max(a.date, a.meta.updated) if a.meta.updated else a.date for a in site.articles]
 
     def newest(items: tuple[int, ...] | range) -> str | None:
         """lastmod of a list page: the newest date or `updated` among its articles."""
@@ -26,9 +26,11 @@ def sitemap(job: Job) -> Iterator[Spec]:
 
     everything = newest(range(len(site.articles)))
     entries: list[tuple[str, str | None]] = [(layout.home, everything)]
-    for article in site.articles + site.pages:
-        when = article.meta.updated or article.date
-        entries.append((article.url, when.date().isoformat() if when else None))
+    for article in site.articles:
+        entries.append((article.url, (article.meta.updated or article.date).date().isoformat()))
+    for page in site.pages:  # a page without a date has no lastmod
+        when = page.meta.updated or page.meta.date
+        entries.append((page.url, when.date().isoformat() if when else None))
     entries.append((layout.tags_index, everything))
     entries.append((layout.archive, everything))
     if site.editions:

@@ -18,7 +18,6 @@ def archives(articles: list[Article], config: SiteConfig) -> tuple[ArchiveYear, 
     layout = SiteLayout.of(config)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
-        assert article.date is not None
         months[(article.date.year, article.date.month)].append(index)
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
     for (year, month) in sorted(months, reverse=True):

@@ -19,9 +19,14 @@ from dataclasses import replace
 from builder.core.errors import Diagnostics
 from builder.core.models import (
     Article,
+    ArticleMeta,
     BuildOptions,
+    EditionNote,
     Entry,
     Link,
+    Meta,
+    Page,
+    PageMeta,
     Site,
     SiteConfig,
     SourceFile,
@@ -37,7 +42,7 @@ from builder.site.related import related_articles
 
 
 def build_site(
-    entries: list[Entry],
+    entries: list[Entry[Meta]],
     assets: list[SourceFile],
     config: SiteConfig,
     options: BuildOptions,
@@ -51,30 +56,27 @@ def build_site(
     """
     tz = zoneinfo.ZoneInfo(config.timezone)
     now = options.now or dt.datetime.now(tz)
-    published: list[Entry] = []
-    pages: list[Entry] = []
-    notes: list[Entry] = []
+    published: list[Entry[ArticleMeta]] = []
+    pages: list[Entry[PageMeta]] = []
+    notes: list[Entry[EditionNote]] = []
     drafts = scheduled = 0
     next_due: dt.datetime | None = None
-    for entry in entries:
-        meta = entry.meta
-        if meta.kind == "edition":
-            notes.append(entry)
-            continue
-        if meta.draft and not options.drafts:
+    for entry in entries:  # each is re-made with its kind in its type: Entry[ArticleMeta], ...
+        meta, sha256, rendered = entry.meta, entry.sha256, entry.rendered
+        if isinstance(meta, EditionNote):
+            notes.append(Entry(sha256, meta, rendered))
+        elif meta.draft and not options.drafts:
             drafts += 1
-            continue
-        if meta.kind == "page":
-            pages.append(entry)
-            continue
-        if meta.date and meta.date > now and not options.future:
+        elif isinstance(meta, PageMeta):
+            pages.append(Entry(sha256, meta, rendered))
+        elif meta.date > now and not options.future:
             scheduled += 1
             next_due = meta.date if next_due is None else min(next_due, meta.date)
-            continue
-        published.append(entry)
-    published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))  # type: ignore[union-attr]
+        else:
+            published.append(Entry(sha256, meta, rendered))
+    published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))
     layout = SiteLayout.of(config)
-    paths = _unique_paths(published + pages, layout, diags)
+    paths = _unique_paths([*published, *pages], layout, diags)
     published = [e for e in published if id(e) in paths]
     pages = [e for e in pages if id(e) in paths]
 
@@ -99,7 +101,7 @@ def build_site(
         prev = links[i + 1] if i + 1 < len(links) else None
         nxt = links[i - 1] if i > 0 else None
         near = related[i] if related else ()
-        key = _key(article, edition_of[i])
+        key = _key(article.key, article.url, article.tags, edition_of[i])
         articles.append(Article(
             meta=article.meta, rendered=article.rendered, url=article.url,
             out_path=article.out_path, tags=article.tags, key=key, edition=edition_of[i],
@@ -113,19 +115,19 @@ def build_site(
     return Site(
         config=config,
         articles=tuple(articles),
-        pages=tuple(replace(p, key=_key(p, None))
-                    for p in (_place(e, paths[id(e)], layout, {}) for e in pages)),
+        pages=tuple(_place_page(e, paths[id(e)], layout) for e in pages),
         tags=tags,
         editions=eds,
         years=archives(articles, config),
         assets=tuple(assets),
-        build_date=_build_date(published + pages, tz),
+        build_date=_build_date([*published, *pages], tz),
         left_out=tuple(left_out),
         next_due=next_due,
     )
 
 
-def _tags(entries: list[Entry], layout: SiteLayout, diags: Diagnostics) -> dict[str, TagRef]:
+def _tags(entries: list[Entry[ArticleMeta]], layout: SiteLayout,
+          diags: Diagnostics) -> dict[str, TagRef]:
     """Map each spelling to its TagRef, warning where spellings of one tag differ."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -162,7 +164,7 @@ def _tags(entries: list[Entry], layout: SiteLayout, diags: Diagnostics) -> dict[
     return refs
 
 
-def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
+def _duplicate_sources(entries: list[Entry[ArticleMeta]], diags: Diagnostics) -> None:
     seen: dict[str, str] = {}
     for entry in sorted(entries, key=lambda e: e.meta.path):
         source = entry.meta.source
@@ -177,7 +179,7 @@ def _duplicate_sources(entries: list[Entry], diags: Diagnostics) -> None:
             seen[key] = entry.meta.path
 
 
-def _unique_paths(entries: list[Entry], layout: SiteLayout,
+def _unique_paths(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout,
                   diags: Diagnostics) -> dict[int, str]:
     """Entry id → its folder, for the entries that keep their page; a clash is an error.
 
@@ -219,7 +221,8 @@ def _show_combining(path: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
 
 
-def _place(entry: Entry, rel: str, layout: SiteLayout, tag_refs: dict[str, TagRef]) -> Article:
+def _place(entry: Entry[ArticleMeta], rel: str, layout: SiteLayout,
+           tag_refs: dict[str, TagRef]) -> Article:
     meta = entry.meta
     tags: list[TagRef] = []
     for tag, _line in meta.tags:
@@ -242,15 +245,20 @@ def _place(entry: Entry, rel: str, layout: SiteLayout, tag_refs: dict[str, TagRe
     )
 
 
-def _key(article: Article, edition: Link | None) -> str:
-    """A digest of everything list pages and feeds show of an article.
+def _place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
+    url = layout.site_path(rel)
+    return Page(meta=entry.meta, rendered=entry.rendered, url=url, out_path=layout.output(url),
+                key=_key(entry.sha256, url, (), None))
 
-    `article.key` is still the source hash, which covers the front matter
-    and body; the rest is what other files decide (the tag spelling in use,
-    the URL, the edition).
+
+def _key(sha256: str, url: str, tags: tuple[TagRef, ...], edition: Link | None) -> str:
+    """A digest of everything list pages and feeds show of an article (a page: its page).
+
+    The source hash covers the front matter and body; the rest is what
+    other files decide (the tag spelling in use, the URL, the edition).
     """
-    parts = [article.key, article.url]
-    parts += [f"{t.name}\1{t.url}" for t in article.tags]
+    parts = [sha256, url]
+    parts += [f"{t.name}\1{t.url}" for t in tags]
     if edition:
         parts += [edition.title, edition.url]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
@@ -265,7 +273,7 @@ def _page_key(key: str, prev: Link | None, nxt: Link | None, related: tuple[Link
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def _build_date(entries: list[Entry], tz: dt.tzinfo) -> dt.datetime:
+def _build_date(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], tz: dt.tzinfo) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set, else the newest date in the content: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():

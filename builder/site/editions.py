@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from builder.core.dates import MONTHS
 from builder.core.errors import Diagnostics
-from builder.core.models import Article, Edition, Entry, Link, SiteConfig
+from builder.core.models import Article, Edition, EditionNote, Entry, Link, SiteConfig
 from builder.core.paths import SiteLayout
 
 _WEEK_ID = re.compile(r"^(\d{4})-w(\d{2})$")
@@ -58,7 +58,8 @@ def span_text(start: dt.date, end: dt.date) -> str:
 
 
 def editions(
-    articles: list[Article], notes: list[Entry], config: SiteConfig, diags: Diagnostics
+    articles: list[Article], notes: list[Entry[EditionNote]], config: SiteConfig,
+    diags: Diagnostics,
 ) -> tuple[tuple[Edition, ...], list[Link | None]]:
     """Group articles into editions; also each article's link to its edition."""
     if config.editions == "off":
@@ -68,9 +69,8 @@ def editions(
         return (), [None] * len(articles)
     groups: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
-        assert article.date is not None
         groups[period_of(article.date, config.editions)].append(index)
-    by_id = {note.meta.path.rsplit("/", 1)[-1][:-3]: note for note in notes}
+    by_id = {note.meta.id: note for note in notes}
     example = "2024-w25" if config.editions == "week" else "2024-06"
     for name, note in sorted(by_id.items()):
         if bounds(name) is None or (config.editions == "week") != bool(_WEEK_ID.match(name)):
@@ -82,13 +82,15 @@ def editions(
     layout = SiteLayout.of(config)
     result: list[Edition] = []
     for edition_id in sorted(groups, reverse=True):
-        start, end = bounds(edition_id)  # type: ignore[misc]
+        period = bounds(edition_id)
+        assert period is not None, edition_id  # period_of made it
+        start, end = period
         if config.editions == "week":
             title = f"Week {int(edition_id[-2:])}, {edition_id[:4]}"
         else:
             title = f"{MONTHS[start.month - 1]} {start.year}"
         url = layout.edition(edition_id)
-        note = by_id.get(edition_id)
+        found = by_id.get(edition_id)
         result.append(Edition(
             id=edition_id,
             title=title,
@@ -98,9 +100,9 @@ def editions(
             url=url,
             out_path=layout.output(url),
             articles=tuple(groups[edition_id]),
-            note_title=note.meta.title or None if note else None,
-            note_html=note.rendered.html if note else "",
-            note_key=note.sha256 if note else "",
+            note_title=found.meta.title if found else None,
+            note_html=found.rendered.html if found else "",
+            note_key=found.sha256 if found else "",
         ))
     linked = []
     for i, edition in enumerate(result):

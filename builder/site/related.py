@@ -44,7 +44,7 @@ def related_articles(
 def _inputs_digest(articles: list[Article], count: int) -> str:
     digest = hashlib.sha256(f"{WINDOW}\0{count}".encode())
     for a in articles:
-        stamp = a.date.timestamp() if a.date else 0.0
+        stamp = a.date.timestamp()
         digest.update(f"{a.meta.slug}\0{stamp}\0{a.title}\0{a.url}\0".encode())
         digest.update("\1".join(t.slug for t in a.tags).encode() + b"\0")
     return digest.hexdigest()
@@ -54,7 +54,7 @@ def _rank(articles: list[Article], tags: tuple[Tag, ...], count: int) -> list[li
     window = max(WINDOW, count * 2)
     members = {tag.slug: tag.articles for tag in tags}
     weight = {tag.slug: 1.0 / len(tag.articles) for tag in tags}
-    stamps = [a.date.timestamp() if a.date else 0.0 for a in articles]
+    stamps = [a.date.timestamp() for a in articles]
     slugs = [a.meta.slug for a in articles]
     result: list[list[int]] = []
     for index, article in enumerate(articles):

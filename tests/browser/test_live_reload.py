@@ -116,3 +116,8 @@ def test_page_reloads_on_edit_shows_the_error_overlay_and_recovers(
             expect(page.locator("main")).to_contain_text("adds three evening crossings")
         finally:
             browser.close()
+    # All of it was built in serve's own folder: nothing to deploy by mistake.
+    assert not (site / "output").exists()
+    built = (site / ".broadsheet-cache" / "serve" / "2024/06/ferry-timetable-changes/index.html")
+    assert b"for the summer season" in built.read_bytes()
+    assert b"data-broadsheet-live" not in built.read_bytes()

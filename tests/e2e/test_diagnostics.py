@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -207,6 +209,24 @@ def test_mixed_naive_and_aware_dates_sort_in_site_time(make_site: Callable[..., 
     assert "Mon, 03 Jun 2024 09:00:00 +0200" in feed
 
 
+def test_an_empty_date_and_a_tagged_page_are_reported_not_crashes(
+        make_site: Callable[..., Path], run_build: Run) -> None:
+    """Both once ended the build in a traceback (a dateless article, a page with tags)."""
+    site = make_site({
+        "content/a.md": "---\ntitle: A\ndate:\n---\nx\n",
+        "content/pages/about.md": "---\ntitle: About\ntags: [Us]\n---\nWho we are.\n",
+    })
+    run = run_build(site)
+    assert (run.code, run.diags) == (1, (
+        "content/a.md:3:6: error: `date` is empty\n"
+        "  hint: write  date: 2024-06-23\n"
+        "content/pages/about.md:3:7: warning: a page has no tags: `tags` is ignored\n"
+        "  hint: remove it, or move the file out of content/pages/ to make an article\n"))
+    (site / "content" / "a.md").write_text(OK)
+    run = run_build(site)
+    assert run.code == 0 and (site / "output" / "about" / "index.html").is_file()
+
+
 # --------------------------------------------------------------------------
 # How diagnostics are printed, and what the exit code says
 # --------------------------------------------------------------------------
@@ -347,3 +367,53 @@ def test_missing_config_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mon
     )
     assert main(["build", "--config", "elsewhere/site.yaml"]) == 2
     assert capsys.readouterr().err.startswith("elsewhere/site.yaml: error: no such file\n")
+
+
+def test_names_windows_cannot_hold_are_located_errors_not_exit_2(
+        make_site: Callable[..., Path], run_build: Run) -> None:
+    """Written here: a checkout of the repository on Windows could not hold them."""
+    site = make_site({"content/a.md": OK, "content/img\\chart.png": b"x",
+                      "content/Nul.md": OK, "content/aux/b.md": OK})
+    run = run_build(site)
+    assert run.code == 1
+    device = ("is a device name on Windows, where no file or folder can have it\n"
+              "  hint: rename it: Windows cannot check out or publish a site holding it\n")
+    assert run.diags == (
+        f"content/Nul.md: error: `Nul.md` {device}"
+        f"content/aux: error: `aux` {device}"
+        "content/img\\chart.png: error: file name contains a backslash, which Windows reads "
+        "as a folder separator\n  hint: rename the file without `\\`\n")
+
+
+def test_utf8_file_names_build_under_an_ascii_locale(make_site: Callable[..., Path]) -> None:
+    """LANG=C: Python decodes names as ASCII; a UTF-8 name is not "not valid UTF-8"."""
+    site = make_site({"content/café.md": OK.replace("title: Fine", "title: Fine\nslug: cafe")})
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    run = subprocess.run([sys.executable, "-m", "builder", "build", "--no-cache"], cwd=site,
+                         env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "not valid UTF-8" not in run.stderr
+    assert (site / "output/2024/06/cafe/index.html").is_file()
+
+
+def test_front_matter_cannot_forge_lines_or_workflow_commands(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Newlines and `::` in values reach messages; they show escaped, in one line each."""
+    site = make_site({"content/a.md": (
+        '---\ntitle: A\ndate: "2024\\n::add-mask::s3cret\\n  ::error file=x.md::forged"\n'
+        "---\nx\n")})
+    monkeypatch.chdir(site)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["build", "--no-cache"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:3] == [
+        "content/a.md:3:7: error: `date` is not an ISO date: "
+        "`2024\\n::add-mask::s3cret\\n  ::error file=x.md::forged`",
+        "  hint: write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00",
+        "::error file=content/a.md,line=3,col=7::`date` is not an ISO date: `2024\\n:\\x3a"
+        "add-mask:\\x3as3cret\\n  :\\x3aerror file=x.md:\\x3aforged` (hint: write dates as "
+        "2024-06-23 or 2024-06-23T09:30:00+02:00)",
+    ]
+    assert [line for line in lines if line.lstrip().startswith("::")] == [lines[2]]

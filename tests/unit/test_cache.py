@@ -14,7 +14,16 @@ import pytest
 from builder import cache
 from builder.cache import FORMAT, Cache, dump, load
 from builder.core.errors import Diagnostic, Diagnostics
-from builder.core.models import ArticleMeta, MarkdownConfig, Rendered, Source, TocEntry
+from builder.core.models import (
+    ArticleMeta,
+    EditionNote,
+    MarkdownConfig,
+    PageMeta,
+    Rendered,
+    Source,
+    StoredHtml,
+    TocEntry,
+)
 from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -23,7 +32,6 @@ ROOT = Path("/site")
 
 META = ArticleMeta(
     path="content/2024/06/grid.md",
-    kind="article",
     title="Grid “storage” & <friends>",
     date=dt.datetime(2024, 6, 17, 9, 30, tzinfo=BERLIN),
     updated=dt.datetime(2024, 6, 18, 23, 5, 7, tzinfo=dt.timezone(dt.timedelta(hours=-4))),
@@ -89,12 +97,39 @@ def test_extra_values_round_trip_with_their_types() -> None:
 
 
 def test_round_trip_without_optional_parts() -> None:
-    bare = replace(META, date=None, updated=None, tags=(), summary=None, source=None,
-                   authors=(), image=None, extra={}, kind="page", body="")
+    bare = PageMeta(path="content/pages/about.md", title="About", date=None, updated=None,
+                    summary=None, slug="about", draft=False, authors=(), image=None, extra={},
+                    body="")
     source_without_date = replace(META, source=Source("https://e.org/"), body="")
     assert load(*dump(bare, RENDERED, [])) == (bare, RENDERED, [])
     assert load(*dump(source_without_date, RENDERED, []))[0] == source_without_date
     assert load(*dump(None, None, DIAGS)) == (None, None, DIAGS)
+
+
+def test_each_kind_of_front_matter_comes_back_as_its_own_type() -> None:
+    page = PageMeta(path="content/pages/about.md", title="About",
+                    date=dt.datetime(2024, 1, 2, tzinfo=BERLIN), updated=None, summary="Us",
+                    slug="about", draft=True, authors=("Ana",), image="us.jpg",
+                    extra={"menu": 2}, body_line=5, title_line=2, slug_line=3)
+    note = EditionNote(path="content/editions/2024-w25.md", title=None, summary=None,
+                       body_line=3)
+    titled = replace(note, title="From the desk", extra={"mood": "calm"})
+    for meta in (META, page, note, titled):
+        again = load(*dump(meta, RENDERED, []))[0]
+        assert type(again) is type(meta)
+        assert again == replace(meta, body="") and again.extra == meta.extra
+
+
+def test_a_stored_body_is_read_from_the_cache_only_when_asked(tmp_path: Path) -> None:
+    store = Cache(tmp_path, "salt", Diagnostics())
+    key = store.key("content/a.md", "a")
+    store.put(key, dump(META, RENDERED, []))
+    assert store.flush()
+    _, rendered, _ = store.get_many([key], lazy=True)[key]
+    assert rendered is not None and rendered.body == StoredHtml(store.reader, key)
+    assert rendered.html == "<p>Body “html”</p>"  # read now, from the database
+    assert store.html_source(key).load() == "<p>Body “html”</p>"
+    store.close()
 
 
 def test_the_html_is_stored_apart_from_the_rest() -> None:

@@ -163,6 +163,14 @@ editions: weekly
     ("title: T\nbase_url: example.org\n",
      "site.yaml:2:11: error: `base_url` must be an absolute http(s) URL, found `example.org`\n"
      "  hint: for example  base_url: https://example.org/digest/"),
+    ("title: T\nbase_url: 'https://[::1/'\n",
+     "site.yaml:2:11: error: `base_url` `https://[::1/` cannot be read as a URL: a `[` in its "
+     "host is never closed (an IPv6 host is written [2001:db8::1])\n"
+     "  hint: for example  base_url: https://example.org/digest/"),
+    ("title: T\nbase_url: https://example.org:80a/\n",
+     "site.yaml:2:11: error: `base_url` `https://example.org:80a/` cannot be read as a URL: "
+     "its port `80a` is not a number\n"
+     "  hint: for example  base_url: https://example.org/digest/"),
     ("title: T\ntimezone: Mars/Olympus\n",
      "site.yaml:2:11: error: unknown time zone `Mars/Olympus`\n"
      "  hint: use an IANA name such as Europe/Berlin or America/New_York"),

@@ -34,7 +34,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.commands.common import parse_tags, site_options
+from builder.commands import progress
+from builder.commands.common import parse_tags, quiet_option, site_options
 from builder.commands.importer.convert import (
     ExistingArticle,
     ImportedArticle,
@@ -57,8 +58,9 @@ from builder.core.errors import (
 )
 from builder.core.models import ArticleMeta, BuildOptions, SiteConfig, SourceFile
 from builder.core.paths import SiteLayout
+from builder.core.progress import SILENT, Progress, counted
 from builder.core.slugs import slugify, tag_key
-from builder.core.urls import normalise_url
+from builder.core.urls import normalise_url, parse_url, web_url
 from builder.read import discover, frontmatter
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
@@ -100,19 +102,40 @@ class Planned:
 
 
 HELP = "turn received articles (text, saved pages or links) into Markdown"
+ABOUT = """\
+Each input is an article as an editor receives it: plain text (a headline,
+then paragraphs; datelines, bylines and site furniture such as "Read more"
+lists are recognised), an HTML page saved from a browser, a folder of .txt
+and .html files, or the http(s) address of an article page. Each becomes
+content/YYYY/MM/<slug>.md, dated today (the original's date goes to
+source.date), and every line removed is reported. A batch is all or
+nothing, and nothing is ever overwritten."""
+EXAMPLES = (
+    ("see the article and what would be removed, writing nothing",
+     "broadsheet import received.txt --dry-run"),
+    ("a folder of pages saved from one publication",
+     'broadsheet import inbox/ --source-name "Harbour Times" --tags Shipping'),
+    ("an article page on the web", "broadsheet import https://example.org/news/grid-deal"),
+)
+DOCS = "docs/import.md"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
     parser.add_argument("inputs", nargs="+", metavar="FILE|DIR|URL",
-                        help="article files, folders of them, or http(s) addresses")
-    parser.add_argument("--url", help="the original article's URL")
-    parser.add_argument("--source-name", help="the original publication's name")
-    parser.add_argument("--tags", default="", help="comma-separated tags to add")
+                        help="a .txt or .html file, a folder of them (subfolders included), "
+                        "or the http(s) address of an article page; one or more")
+    parser.add_argument("--url", metavar="URL",
+                        help="the original article's address, for source.url (one input only)")
+    parser.add_argument("--source-name", metavar="NAME",
+                        help="the original publication's name (no URL needed)")
+    parser.add_argument("--tags", default="", metavar="TAGS",
+                        help="comma-separated tags to add before the suggested ones")
     parser.add_argument("--date-from-source", action="store_true",
                         help="date the article by the original's dateline, not by today")
     parser.add_argument("--dry-run", action="store_true",
                         help="print the article and what was removed, instead of writing")
+    quiet_option(parser)
 
 
 def now(timezone: str) -> dt.datetime:
@@ -124,21 +147,46 @@ def now(timezone: str) -> dt.datetime:
 
 def run(args: argparse.Namespace) -> int:
     """Convert every input; write them all (printing each path) or, on any error, none."""
-    config = load_config(args.config, args.output)
+    config = load_config(args.config)
     url = _check_url(args.url)
     tags = parse_tags(args.tags)
     problems: list[Diagnostic] = []
-    inputs = gather(args.inputs, problems)
-    count = len(inputs) + len(problems)
-    if args.url is not None and count > 1:
-        raise UsageError(f"--url names one article, but {count} files were given",
-                         "import the files one at a time, each with its own --url")
-    site = index_site(config)
+    with progress.shown(args.quiet) as shown:
+        inputs = gather(args.inputs, problems, shown)
+        count = len(inputs) + len(problems)
+        if args.url is not None and count > 1:
+            raise UsageError(f"--url names one article, but {count} files were given",
+                             "import the files one at a time, each with its own --url")
+        shown.stage("content/")
+        site = index_site(config)
+        planned = _plan_all(inputs, args, url, tags, config, site, problems, shown)
     if site.broken:
         many = site.broken != 1
         print(f"note: {site.broken} file{'s' if many else ''} in content/ "
               f"{'have' if many else 'has'} errors and {'were' if many else 'was'} not "
               "checked for duplicates; `broadsheet build` shows them", file=sys.stderr)
+    if problems:
+        emit(problems, sys.stderr)
+        print(f"nothing written: {len(problems)} of {count} file"
+              f"{'s' if count != 1 else ''} could not be imported", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.dry_run:
+        for item in planned:
+            shown_path = display_path(config.root / item.article.rel_path)
+            print(f"dry run: would write {shown_path}", file=sys.stderr, flush=True)
+            for line in report_lines(item.shown, item.article.removals,
+                                     item.article.converted_from):
+                print(f"  {line}", file=sys.stderr)
+            print(item.article.text, end="", flush=True)
+        return EXIT_OK
+    return write(planned, config)
+
+
+def _plan_all(inputs: list[Input], args: argparse.Namespace, url: str | None,
+              tags: list[str], config: SiteConfig, site: SiteIndex,
+              problems: list[Diagnostic], shown: Progress) -> list[Planned]:
+    """Every input converted and checked against the site and the others; what fails is
+    added to `problems`."""
     spelling = {tag_key(v): v for v in site.vocabulary}
     options = ImportOptions(
         url=url,
@@ -150,27 +198,14 @@ def run(args: argparse.Namespace) -> int:
         now=None if args.date_from_source else now(config.timezone),
     )
     planned: list[Planned] = []
-    for item in inputs:
+    shown.stage("converting", len(inputs), "articles")
+    for item in counted(inputs, shown):
         try:
             planned.append(plan(item, options, config, site, planned))
         except ImportFailure as exc:
             problems.append(Diagnostic(item.shown, exc.line, 0, "error", exc.message,
                                        exc.hint or None))
-    if problems:
-        emit(problems, sys.stderr)
-        print(f"nothing written: {len(problems)} of {count} file"
-              f"{'s' if count != 1 else ''} could not be imported", file=sys.stderr)
-        return EXIT_CONTENT
-    if args.dry_run:
-        for item in planned:
-            shown = display_path(config.root / item.article.rel_path)
-            print(f"dry run: would write {shown}", file=sys.stderr, flush=True)
-            for line in report_lines(item.shown, item.article.removals,
-                                     item.article.converted_from):
-                print(f"  {line}", file=sys.stderr)
-            print(item.article.text, end="", flush=True)
-        return EXIT_OK
-    return write(planned, config)
+    return planned
 
 
 def _check_url(url: str | None) -> str | None:
@@ -178,9 +213,12 @@ def _check_url(url: str | None) -> str | None:
     if url is None:
         return None
     url = url.strip()
-    if not re.match(r"https?://[^\s/]+", url) or any(c.isspace() for c in url):
-        raise UsageError(f"--url must be an http:// or https:// URL, found `{url}`",
-                         "copy the address from the browser's address bar")
+    checked = web_url(url)
+    hint = "copy the address from the browser's address bar"
+    if isinstance(parse_url(url), str):
+        raise UsageError(f"--url {checked}", hint)
+    if isinstance(checked, str) or any(c.isspace() for c in url):
+        raise UsageError(f"--url must be an http:// or https:// URL, found `{url}`", hint)
     return url
 
 
@@ -195,7 +233,7 @@ def index_site(config: SiteConfig) -> SiteIndex:
     pages: dict[str, str] = {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for rel, meta in metas.items():
-        if meta is None or meta.date is None:
+        if not isinstance(meta, ArticleMeta):
             continue
         source = meta.source.url if meta.source else None
         existing.append(ExistingArticle(rel, meta.title, original_day(meta), source,
@@ -216,12 +254,14 @@ def index_site(config: SiteConfig) -> SiteIndex:
     )
 
 
-def gather(args: list[str], problems: list[Diagnostic]) -> list[Input]:
+def gather(args: list[str], problems: list[Diagnostic],
+           shown: Progress = SILENT) -> list[Input]:
     """Every input as bytes: files as given, a folder's text and HTML files (sorted, in
     subfolders too, hidden ones skipped), pages fetched from http(s) addresses. What
     cannot be read is a problem, and the others are still read so all are reported."""
     inputs: list[Input] = []
-    for arg in args:
+    shown.stage("reading", len(args), "inputs")
+    for arg in counted(args, shown):
         try:
             if re.match(r"(?i)https?://", arg):
                 from builder.commands.importer.fetch import fetch  # urllib and ssl: when needed
@@ -319,7 +359,7 @@ def _as_built(article: ImportedArticle, config: SiteConfig) -> ArticleMeta:
     diags = Diagnostics()
     meta = frontmatter.parse(src, config, diags)
     errors = [d for d in diags.items if d.severity == "error"]
-    if meta is None or errors:
+    if not isinstance(meta, ArticleMeta) or errors:
         first = errors[0] if errors else None
         message = first.message if first else "its front matter cannot be read"
         raise ImportFailure(f"the converted article would not build: {message}",

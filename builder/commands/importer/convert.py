@@ -18,7 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -42,7 +42,7 @@ from builder.commands.importer.text import read_text, subheads
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify
 from builder.core.urls import TRACKING as _TRACKING_KEY  # one list of tracking parameters
-from builder.core.urls import normalise_url
+from builder.core.urls import normalise_url, parse_url
 
 __all__ = [
     "ExistingArticle",
@@ -158,7 +158,9 @@ _FrontMatterDumper.add_representer(
 def _slug(title: str, url: str | None, name: str) -> str:
     """The build's slug of the headline, whole words up to SLUG_LENGTH characters; the
     last part of the URL or the input's file name when the headline gives none."""
-    for text in (title, urlsplit(url or "").path.rstrip("/").rsplit("/", 1)[-1], name):
+    parts = parse_url(url or "")
+    path = "" if isinstance(parts, str) else parts.path
+    for text in (title, path.rstrip("/").rsplit("/", 1)[-1], name):
         slug = ""
         for word in slugify(text).split("-"):
             if slug and len(slug) + 1 + len(word) > SLUG_LENGTH:
@@ -211,9 +213,11 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
     date: Date = options.now.replace(microsecond=0) if options.now else original
     day = date.astimezone(zone).date() if isinstance(date, datetime.datetime) else date
     url = options.url or draft.url or options.fetched_from
-    if url:  # keep the URL as given, minus tracking parameters and fragment
-        parts = urlsplit(url.strip())
-        url = urlunsplit(parts._replace(query=_untracked(parts.query), fragment=""))
+    parts = parse_url(url.strip()) if url else None
+    if isinstance(parts, str):  # a page's canonical URL that cannot be parsed: not kept
+        url = None
+    elif parts is not None:  # keep the URL as given, minus tracking parameters and fragment
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, _untracked(parts.query), ""))
     markdown = render(blocks)
     key = body_key(markdown)
     original_day = original.date() if isinstance(original, datetime.datetime) else original

@@ -14,7 +14,6 @@ import datetime
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from builder.commands.importer.dates import parse_date
 from builder.commands.importer.htmltree import parse, text_of, walk
@@ -29,6 +28,7 @@ from builder.commands.importer.model import (
     words,
 )
 from builder.commands.importer.pageblocks import BlockWriter, content_root, outside, weight
+from builder.core.urls import parse_url
 
 _ARTICLE_TYPES = words(
     "Article NewsArticle BlogPosting ReportageNews AnalysisNewsArticle OpinionNewsArticle "
@@ -102,7 +102,8 @@ def _ld_url(value: object) -> list[str]:
 
 
 def _absolute(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
+    parsed = parse_url(url)
+    return not isinstance(parsed, str) and parsed.is_web
 
 
 def _split_keywords(value: object) -> list[str]:

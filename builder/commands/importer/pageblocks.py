@@ -12,10 +12,10 @@ tables, `<b>`/`<strong>` and `<i>`/`<em>` stay emphasis, links become absolute.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 from builder.commands.importer.htmltree import INLINE, Node, spaced_text, text_of, walk
 from builder.commands.importer.model import Block, Inline, Removal, words
+from builder.core.urls import join_url, parse_url
 
 # Whole subtrees that are never article text: no report for what no reader sees.
 _INVISIBLE = words("script style noscript template svg head canvas object embed video audio")
@@ -232,10 +232,10 @@ class BlockWriter:
     def image(self, node: Node) -> None:
         src = node.attrs.get("src", "").strip() or node.attrs.get("data-src", "").strip()
         alt = " ".join(node.attrs.get("alt", "").split())
-        href = urljoin(self.base or "", src) if src else ""
+        href = _joined(self.base, src) if src else ""
         if node.attrs.get("width") == "1" or node.attrs.get("height") == "1":
             return  # a tracking pixel: nothing a reader sees
-        if urlsplit(href).scheme not in ("http", "https"):
+        if _scheme(href) not in ("http", "https"):
             self.removals.append(Removal(node.line, alt or src[:80] or "(no address)",
                                          "image without a web address"))
             return
@@ -278,12 +278,23 @@ class BlockWriter:
                 continue
             elif child.tag == "a" and child.attrs.get("href"):
                 raw = child.attrs["href"].strip()
-                href = urljoin(self.base or "", raw)
+                href = _joined(self.base, raw)
                 # A link still relative here would point into our own site, an in-page or
-                # script link nowhere useful: keep only the text.
-                keep = not raw.startswith("#") and urlsplit(href).scheme in (
-                    "http", "https", "mailto")
+                # script link nowhere useful, one that cannot be parsed nowhere: keep the text.
+                keep = not raw.startswith("#") and _scheme(href) in ("http", "https", "mailto")
                 out.append(Inline(text_of(child), href if keep else None))
             else:
                 out.extend(self.inlines(child, style or _STYLE.get(child.tag, "")))
         return tuple(out)
+
+
+def _joined(base: str | None, url: str) -> str:
+    """`url` resolved against the page's base, or "" when either cannot be parsed: an
+    imported page is untrusted input, and a URL that leads nowhere is dropped, its text kept."""
+    joined = join_url(base or "", url) if base else parse_url(url)
+    return "" if isinstance(joined, str) else joined.text
+
+
+def _scheme(url: str) -> str:
+    parsed = parse_url(url)
+    return "" if isinstance(parsed, str) else parsed.scheme

@@ -182,38 +182,45 @@ def test_a_feed_that_cannot_be_read_is_a_problem(site, capsys):
     assert err.startswith("output/atom.xml: error: cannot be read as a feed: mismatched tag")
 
 
-def test_content_warnings_are_listed_without_failing(site, capsys):
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines(keepends=True)
+            if ": warning: " in line or line.startswith("  hint:")]
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_check_reports_the_build_warnings_and_no_others(site, capsys, cache):
+    """One list: check reads content/ as the build does, so their warnings are the same."""
     _write(site, "content/2024/06/gamma.md",
            'title: "Gamma"\ndate: 2024-06-12\ntags: [energy]\n'
            'source: "https://www.example.com/story?utm_source=feed"\n',
            "No summary here.\n\nSecond paragraph.\n")
     _write(site, "content/2024/06/delta.md",
-           'title: "Delta"\ndate: 2024-06-13\nsource: {url: "https://example.com/story/"}\n',
-           "Opening.\n\n<!-- more -->\n\nRest.\n")
+           'title: "Delta"\ndate: 2024-06-13\nsource: {url: "https://example.com/story/"}\n'
+           "tag: [Energy]\n", "Opening.\n\n<!-- more -->\n\nRest.\n")
+    _write(site, "content/2024/06/empty.md", 'title: "Empty"\ndate: 2024-06-14\n', "")
     _write(site, "content/2999/01/later.md", 'title: "Later"\ndate: 2999-01-01\n', "Soon.\n")
     _write(site, "content/2024/06/draft.md", 'title: "Draft"\ndate: 2024-06-01\ndraft: true\n',
            "Not yet.\n")
-    _build(capsys)
+    assert main(["build"] if cache else ["build", "--no-cache"]) == 0
+    built = _warnings(capsys.readouterr().err)
     code, err = _check(capsys)
     assert code == 0
-    assert "content/2024/06/gamma.md:2: warning: no summary: lists and feeds show the first " \
-           'paragraph\n  hint: add  summary: "..."  to the front matter, or a <!-- more --> ' \
-           "line after the opening paragraphs\n" in err
-    assert "content/2999/01/later.md:2: warning: no summary" in err
-    assert "content/2999/01/later.md:3: warning: scheduled: dated 2999-01-01T00:00:00+00:00, " \
-           "so not published until then\n  hint: the daily CI build publishes it on its date\n" \
-        in err
+    assert _warnings(err) == built
     assert re.search(r"content/2024/06/\w+\.md:\d+(:\d+)?: warning: source "
                      r"https://\S+ is also curated by content/2024/06/\w+\.md", err)
     assert re.search(r"content/2024/06/gamma.md:\d+(:\d+)?: warning: tag `energy` is "
                      r"treated as `Energy`", err)
-    assert "delta.md:2: warning: no summary" not in err
+    assert "content/2024/06/delta.md:5:1: warning: unknown key `tag` is kept as extra data" in err
+    assert "content/2024/06/empty.md:5:1: warning: the article has no text" in err
+    # A summary is optional by design (lists use the first paragraph), and a
+    # scheduled article is the editor's plan (the build's closing line counts it).
+    assert "no summary" not in err and "scheduled" not in err and "later.md" not in err
     assert "draft.md" not in err and "about.md" not in err
-    assert err.count("warning:") == 5
-    assert re.search(r"links: no problems; 5 warnings\n\Z", err)
+    assert err.count("warning:") == 4
+    assert re.search(r"links: no problems; 4 warnings\n\Z", err)
     code, err = _check(capsys, "--strict")
     assert code == 1
-    assert err.count("error:") == 5 and "check failed: 5 problems" in err
+    assert err.count("error:") == 4 and "check failed: 4 problems" in err
 
 
 def test_front_matter_errors_in_content_fail_the_check(site, capsys):
@@ -259,14 +266,13 @@ def test_github_annotations_in_actions(site, capsys, monkeypatch):
            "to no page or file of the built site (hint: fix the link" in err
 
 
-def test_example_site_passes_with_its_warnings(example_site, monkeypatch, capsys):
+def test_the_example_site_passes_build_and_check_strict(example_site, monkeypatch, capsys):
     monkeypatch.chdir(example_site)
-    _build(capsys)
-    code, err = _check(capsys)
-    assert code == 0
-    assert "content/2026/10/taiwan-chip-packaging-capacity-expands.md:2: warning: no summary" \
-        in err
-    assert "error" not in err and re.search(r"links: no problems; \d+ warnings\n\Z", err)
+    assert main(["build", "--strict", "--no-cache"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    code, err = _check(capsys, "--strict")
+    assert code == 0, err
+    assert CLEAN.match(err), err
 
 
 # Resolving URLs, without a build ----------------------------------------------------------
@@ -351,3 +357,38 @@ def test_check_reads_the_build_cache_but_never_writes_one(site, capsys):
     code, err = _check(capsys)
     assert (code, CLEAN.match(err) is not None) == (0, True), err
     assert cache.read_bytes() == saved
+
+
+def test_a_url_that_cannot_be_parsed_is_a_problem_not_a_traceback(built):
+    never_closed = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"
+    for url, page_url in (("https://[::1/x", "/sub/"), ("//[::1/x", "/sub/"),
+                          ("https://[::1/x", None), ("https://news.example.org:x/", None)):
+        target = built.resolve(url, page_url)
+        assert target is not None and target.rel is None
+    assert built.resolve("//[::1/x", "/sub/").problem == f"cannot be read as a URL: {never_closed}"
+    assert built.resolve("https://news.example.org:x/", None).problem == (
+        "cannot be read as a URL: its port `x` is not a number")
+
+
+def test_check_reports_an_unparsable_url_written_by_a_template(site, capsys):
+    _build(capsys)
+    page = site / "output/about/index.html"
+    page.write_text(page.read_text().replace("</body>", '<a href="https://[::1/x">x</a></body>'))
+    code, err = _check(capsys)
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"^output/about/index.html:\d+:\d+: error: broken link `https://\[::1/x`: "
+                     r"it cannot be read as a URL: a `\[` in its host is never closed", err,
+                     re.M), err
+
+
+def test_check_reports_active_content_too(site, capsys):
+    (site / "site.yaml").write_text(SITE_YAML + "content:\n  allow_active: true\n")
+    (site / "content/2024/06/widget.js").write_text("alert(1)\n")
+    _build(capsys)
+    (site / "site.yaml").write_text(SITE_YAML)
+    code, err = _check(capsys)
+    assert code == 1
+    assert err.startswith(
+        "content/2024/06/widget.js: error: a .js file can run script on the site's pages, so "
+        "it is not published from content/\n  hint: remove it, or set `content.allow_active: "
+        "true` in site.yaml if every contributor to content/ is trusted\n"), err

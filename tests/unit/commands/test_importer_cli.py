@@ -386,6 +386,10 @@ def test_date_from_source_dates_the_article_by_its_dateline(
         (["--url", "a.example/x", str(RAIL)],
          "broadsheet: error: --url must be an http:// or https:// URL, found `a.example/x`\n"
          "  hint: copy the address from the browser's address bar\n"),
+        (["--url", "https://[::1/x", str(RAIL)],
+         "broadsheet: error: --url `https://[::1/x` cannot be read as a URL: a `[` in its host "
+         "is never closed (an IPv6 host is written [2001:db8::1])\n"
+         "  hint: copy the address from the browser's address bar\n"),
         (["--tags", "!!", str(RAIL)],
          "broadsheet: error: tag `!!` cannot be a URL: its slug is empty once symbols are "
          "removed\n  hint: use a tag with letters or digits\n"),

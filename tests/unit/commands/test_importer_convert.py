@@ -7,6 +7,7 @@ generated files are compared exactly, so any change in output is a visible decis
 from __future__ import annotations
 
 import datetime
+import datetime as dt
 import html
 import re
 from html.parser import HTMLParser
@@ -466,6 +467,27 @@ def test_headings_keep_a_trailing_hash_and_links_are_escaped() -> None:
     assert convert(Path("c.html"), page, ImportOptions()).text.endswith(
         "See the \\*docs\\* \\[here\\] or top.\n"
     )
+
+
+def test_urls_in_a_page_that_cannot_be_parsed_are_dropped_not_a_traceback() -> None:
+    """An imported page is untrusted input: a bad canonical URL, <base> or link loses
+    the URL and keeps the text, as links that lead nowhere useful do."""
+    page = (
+        b'<html><head><link rel="canonical" href="https://[::1/story">'
+        b'<base href="https://[::1/"><meta property="og:title" content="Bad URLs"></head>'
+        b'<body><article><time datetime="2024-06-23"></time>'
+        b'<p>See <a href="https://[::1/x">one</a>, <a href="//[::1/y">two</a> and '
+        b'<a href="https://ex.org:abc/">three</a>.</p></article></body></html>'
+    )
+    article = convert(Path("c.html"), page, ImportOptions())
+    assert article.text.endswith("---\n\nSee one, two and three.\n")
+    assert "source" not in _front(article)
+    good = page.replace(b'<base href="https://[::1/">', b"")
+    article = convert(Path("c.html"), good, ImportOptions(url="https://ex.org/story/"))
+    assert article.text.endswith("---\n\nSee one, two and three.\n")
+    # The page's date is the original's (issue 12: `date:` is the moment of import).
+    assert _front(article)["source"] == {"url": "https://ex.org/story/",
+                                         "date": dt.date(2024, 6, 23)}
 
 
 # --- summary and slug -----------------------------------------------------------------

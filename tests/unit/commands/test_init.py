@@ -98,7 +98,8 @@ def test_every_option_in_site_yaml_has_a_comment():
         keys += 1
         above = lines[index - 1].strip()
         assert "#" in line or above.startswith("#") or f"{key} (" in comments, line
-    assert keys == 44  # 14 top-level, 1 editions, 4 permalinks, 5 + 15 feeds, 5 markdown
+    assert keys == 46  # 15 top-level, 1 content, 1 editions, 4 permalinks, 5 + 15 feeds,
+    #                    5 markdown
 
 
 def test_gitignore_covers_output_cache_and_build_debris():

@@ -17,6 +17,7 @@ from builder.commands.new import clean_title, render, shorten
 from builder.config import load_config
 from builder.core.errors import Diagnostics, UsageError
 from builder.core.models import SourceFile
+from builder.core.slugs import slugify
 from builder.read import frontmatter
 
 SITE_YAML = 'title: "Test Digest"\nbase_url: "https://news.example.org/"\ntimezone: {tz}\n'
@@ -159,10 +160,15 @@ def test_any_title_and_tag_round_trip_through_the_front_matter_reader(tmp_path_f
                                         hashlib.sha256(data).hexdigest()),
                              load_config(root / "site.yaml"), diags)
     errors = [d for d in diags.items if d.severity == "error"]
-    if errors:  # only a tag with no letters or digits may be refused, by the schema
-        assert [d.message for d in errors] == [
-            f"tag `{' '.join(tag.split())}` cannot be a URL: its slug is empty once symbols "
-            "are removed"] or not " ".join(tag.split()), errors
+    if errors:  # only a tag with no letters or digits, `index` or a device name may be
+        shown = " ".join(tag.split())  # refused, by the schema
+        assert [d.message for d in errors] in (
+            [f"tag `{shown}` cannot be a URL: its slug is empty once symbols are removed"],
+            [f"tag `{shown}` cannot be a URL: its slug `{slugify(shown)}` is a device name on "
+             "Windows, where no file or folder can have it"],
+            # `tags/index/` is the one tag folder hosts redirect (see slug_problem)
+            [f"tag `{shown}` cannot be a URL: its slug `index` is reserved for a page "
+             "Broadsheet generates"]) or not shown, errors
         return
     assert meta.title == title
     assert meta.date == dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ)
@@ -397,6 +403,13 @@ def test_slug_option_avoids_a_clash(site, capsys):
      "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"),
     (["T", "--source", "example.com/x"],
      "--source must be an http:// or https:// URL, found `example.com/x`"),
+    (["T", "--source", "https://[::1/x"],
+     "--source `https://[::1/x` cannot be read as a URL: a `[` in its host is never closed "
+     "(an IPv6 host is written [2001:db8::1])\n"
+     "  hint: copy the address from the browser's address bar"),
+    (["T", "--source", "https://ex.org:99999/x"],
+     "--source `https://ex.org:99999/x` cannot be read as a URL: its port `99999` is out of "
+     "range (0 to 65535)\n  hint: copy the address from the browser's address bar"),
     (["T", "--tags", "ok, ???"], "tag `???` cannot be a URL: its slug is empty once symbols "
                                  "are removed\n  hint: use a tag with letters or digits"),
 ])
@@ -422,3 +435,12 @@ def test_missing_site_yaml_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert main(["new", "Anything"]) == 2
     assert capsys.readouterr().err.startswith("site.yaml: error: ")  # config.py words it
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_windows_device_name_is_no_tag(site, capsys):
+    assert main(["new", "T", "--tags", "LPT1"]) == 2
+    assert _error(capsys) == (
+        "broadsheet: error: tag `LPT1` cannot be a URL: its slug `lpt1` is a device name on "
+        "Windows, where no file or folder can have it\n"
+        "  hint: use a tag with letters or digits\n")
+    assert _files(site) == []

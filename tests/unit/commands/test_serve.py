@@ -113,12 +113,27 @@ def test_absolute_and_double_encoded_paths_stay_inside_output(shared: Server, pa
     assert b"root:" not in body and b"base_url" not in body
 
 
+def folder_of(server: Server) -> Path:
+    """The folder the server built into and serves."""
+    assert server.snapshot.output_dir is not None
+    return server.snapshot.output_dir
+
+
 def test_symlinks_leading_out_of_output_are_refused(server: Server, site: Path) -> None:
-    (site / "output" / "leak.yaml").symlink_to(site / "site.yaml")
-    (site / "output" / "outside").symlink_to(site / "content", target_is_directory=True)
+    (folder_of(server) / "leak.yaml").symlink_to(site / "site.yaml")
+    (folder_of(server) / "outside").symlink_to(site / "content", target_is_directory=True)
     assert get(server, "/leak.yaml")[0] == 403
     assert get(server, "/outside/2024/06/quay-map.svg")[0] == 403
     assert get(server, "/outside/")[0] == 403
+
+
+def test_the_404_page_is_not_followed_out_of_the_folder(server: Server, site: Path) -> None:
+    page = folder_of(server) / "404.html"
+    page.unlink()
+    page.symlink_to(site / "site.yaml")
+    status, headers, body = get(server, "/2024/06/no-such-story/")
+    assert (status, body) == (404, b"not found\n")
+    assert headers["content-type"] == "text/plain; charset=utf-8"
 
 
 def test_other_hosts_are_refused(shared: Server) -> None:
@@ -149,8 +164,9 @@ def test_missing_file_gets_the_sites_404_page(shared: Server) -> None:
     status, headers, body = get(shared, "/2024/06/no-such-story/")
     assert status == 404
     assert headers["content-type"] == "text/html; charset=utf-8"
-    expected = (shared.root / "output" / "404.html").read_bytes()
-    assert reload.stamp(expected, shared.signal.current) == body
+    expected = (folder_of(shared) / "404.html").read_bytes()
+    assert reload.inject(expected, shared.signal.current) == body
+    assert generation_of(body) == shared.signal.current
 
 
 def test_files_keep_their_type_and_bytes(shared: Server) -> None:
@@ -280,20 +296,89 @@ def page_files(output: Path) -> list[Path]:
     return sorted(output.rglob("*.html"))
 
 
+def files_of(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file under `folder`: its bytes, mtime and inode (a rewrite changes them)."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns,
+                                               p.stat().st_ino)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def built_site(folder: Path) -> dict[str, bytes]:
+    """The site a folder holds: its files but the build's ownership marker."""
+    return {rel: data for rel, (data, _, _) in files_of(folder).items()
+            if rel != ".broadsheet"}
+
+
+def test_serve_builds_into_its_own_folder_in_the_cache(server: Server, site: Path) -> None:
+    assert folder_of(server) == (site.parent / "cache" / "serve").resolve()
+    assert not (site / "output").exists()
+
+
 def test_normal_build_output_has_no_reload_snippet(server: Server, site: Path) -> None:
-    output = site / "output"
-    served = page_files(output)
+    """Nor has serve's: the snippet is added as a page is sent, never written."""
+    served = page_files(folder_of(server))
     assert len(served) > 10
-    assert all(b"data-broadsheet-live" in p.read_bytes() for p in served)
+    assert not [p for p in served if b"data-broadsheet-live" in p.read_bytes()]
+    assert generation_of(get(server, ARTICLE_URL)[2]) == server.signal.current
     server.stop()
     config = load_config(site / "site.yaml")
     result = build(config, BuildOptions(jobs=1, cache_dir=site.parent / "cache"))
     assert result.ok
+    output = site / "output"
     built = page_files(output)
-    assert [p.relative_to(output) for p in built] == [p.relative_to(output) for p in served]
+    assert [p.relative_to(output) for p in built] == \
+        [p.relative_to(folder_of(server)) for p in served]
     for page in built:
         data = page.read_bytes()
         assert b"data-broadsheet-live" not in data and reload.EVENTS_PATH.encode() not in data
+    assert built_site(output) == built_site(folder_of(server))  # byte for byte
+
+
+def test_serve_never_touches_output(site: Path) -> None:
+    """Built, then served, edited and rebuilt: output/ is the same files, bytes and
+    times, and a build afterwards writes what a build alone would have."""
+    cache = site.parent / "cache"
+    config = load_config(site / "site.yaml")
+    assert build(config, BuildOptions(jobs=1, cache_dir=cache)).ok
+    output = site / "output"
+    before = files_of(output)
+    srv = make_server(site)
+    assert srv.rebuild()
+    srv.start(watch=False)
+    try:
+        assert get(srv, ARTICLE_URL)[0] == 200
+        edit(site, "two evening crossings", "three evening crossings")
+        assert srv.rebuild()
+        assert b"three evening crossings" in get(srv, ARTICLE_URL)[2]
+    finally:
+        srv.stop()
+    assert files_of(output) == before
+    assert build(config, BuildOptions(jobs=1, cache_dir=cache)).ok
+    assert built_site(output) == built_site(folder_of(srv))
+
+
+def test_serve_started_again_on_a_warm_cache_renders_nothing(site: Path) -> None:
+    first = make_server(site)
+    assert first.rebuild()
+    first.stop()
+    again = make_server(site)
+    log = again._log
+    assert again.rebuild()
+    result = again.last_result
+    assert result is not None and result.stats is not None
+    assert result.site is None  # nothing read, rendered or written: the last build replayed
+    assert result.stats.written == 0 and result.stats.kept > 10
+    assert isinstance(log, io.StringIO) and log.getvalue().startswith("nothing changed: ")
+
+
+def test_the_reload_snippet_goes_before_the_last_body_end() -> None:
+    script = reload.snippet("g.1").encode()
+    assert reload.inject(b"<html><body><p>&lt;/body&gt;</p></body></html>\n", "g.1") == \
+        b"<html><body><p>&lt;/body&gt;</p>" + script + b"</body></html>\n"
+    assert reload.inject(b"<body><!-- </body> --></BODY >", "g.1") == \
+        b"<body><!-- </body> -->" + script + b"</BODY >"
+    assert reload.inject(b"<p>no body end</p>", "g.1") == b"<p>no body end</p>" + script
+    assert b'data-broadsheet-live="&lt;x&gt;"' in reload.inject(b"", "<x>")
 
 
 # -- watching --------------------------------------------------------------------
@@ -304,6 +389,7 @@ def test_watched_paths(shared: Server) -> None:
     assert shared.watched(str(root / "templates" / "article.html"))
     assert shared.watched(str(root / "themes" / "mine" / "static" / "x.css"))
     assert not shared.watched(str(root / "output" / "index.html"))
+    assert not shared.watched(str(folder_of(shared) / "index.html"))
     assert not shared.watched(str(root / ".broadsheet-cache" / "cache.sqlite"))
     assert not shared.watched(str(root / "README.md"))
 

@@ -34,9 +34,50 @@ def test_format_whole_file_and_line_only() -> None:
 def test_github_command_escapes_data_and_properties() -> None:
     d = Diagnostic("content/a,b:c.md", 2, 5, "error", "50% done\nnext", "fix it")
     assert d.github() == ("::error file=content/a%2Cb%3Ac.md,line=2,col=5::"
-                          "50%25 done%0Anext (hint: fix it)")
+                          "50%25 done\\nnext (hint: fix it)")
     assert Diagnostic("content/a.md", 0, 0, "warning", "w").github() == \
         "::warning file=content/a.md::w"
+
+
+# Injection through diagnostics (issue 10): what contributors write reaches the terminal
+# and the Actions log only with its control characters visible.
+def test_format_shows_control_characters_escaped() -> None:
+    d = Diagnostic("content/a\x1b[2J.md", 2, 8, "error",
+                   "tag `a\nb\rc\td\x1b[31mred\x7f\x85\x9b` is bad",
+                   "use  slug: \u202eevil\u2066\u2028x")
+    assert d.format() == ("content/a\\x1b[2J.md:2:8: error: tag "
+                          "`a\\nb\\rc\\td\\x1b[31mred\\x7f\\x85\\x9b` is bad\n"
+                          "  hint: use  slug: \\u202eevil\\u2066\\u2028x")
+    assert "\x1b" not in d.format() and d.format().count("\n") == 1
+
+
+def test_a_value_cannot_forge_a_diagnostic_line_or_a_workflow_command() -> None:
+    d = Diagnostic("content/a.md", 2, 8, "error",
+                   "title `x`\ncontent/b.md:1:1: error: forged\n::add-mask::secret", None)
+    assert d.format() == ("content/a.md:2:8: error: title `x`\\ncontent/b.md:1:1: error: "
+                          "forged\\n::add-mask::secret")
+    assert d.format().count("\n") == 0
+
+
+def test_multi_line_hints_keep_their_indented_lines_but_no_line_starts_a_command() -> None:
+    d = Diagnostic("content/a.md", 1, 1, "error", "no front matter",
+                   "begin the file with\n  ---\n  ::error::fake\nunindented")
+    assert d.format() == ("content/a.md:1:1: error: no front matter\n"
+                          "  hint: begin the file with\n  ---\n  \\x3a:error::fake\\nunindented")
+    assert Diagnostic("::add-mask::x", 0, 0, "error", "m").format() == (
+        "\\x3a:add-mask::x: error: m")
+
+
+def test_github_command_stays_one_line_and_breaks_up_workflow_commands() -> None:
+    d = Diagnostic("content/a\nb.md", 3, 1, "warning",
+                   "title `a\r\n::add-mask::s3cret\x1b]0;x\x07` 100%",
+                   "write it out\n  ::warning file=x::fake")
+    line = d.github()
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert line == ("::warning file=content/a\\nb.md,line=3,col=1::title "
+                    "`a\\r\\n:\\x3aadd-mask:\\x3as3cret\\x1b]0;x\\x07` 100%25 "
+                    "(hint: write it out%0A  :\\x3awarning file=x:\\x3afake)")
+    assert line.count("::") == 2  # the command's own two: `::warning` and `...col=1::`
 
 
 def test_sorted_dedupes_orders_by_path_then_line_and_promotes_when_strict() -> None:

@@ -7,10 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.config import load_config
-from builder.core.models import ArticleMeta
+from builder.core import paths
+from builder.core.models import ArticleMeta, PageMeta
 from builder.core.paths import RESERVED, SiteLayout, absolutize, folder_url
 
 Layout = Callable[..., SiteLayout]
@@ -29,11 +33,13 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Layout:
 
 
 def meta(path: str = "content/2025/03/x.md", kind: str = "article", slug: str = "x",
-         image: str | None = None) -> ArticleMeta:
-    date = dt.datetime(2025, 3, 9, 7, tzinfo=dt.UTC) if kind == "article" else None
-    return ArticleMeta(path=path, kind=kind, title="X", date=date, updated=None, tags=(),
-                       summary=None, slug=slug, draft=False, source=None, authors=(),
-                       image=image)
+         image: str | None = None) -> ArticleMeta | PageMeta:
+    if kind == "page":
+        return PageMeta(path=path, title="X", date=None, updated=None, summary=None, slug=slug,
+                        draft=False, authors=(), image=image)
+    return ArticleMeta(path=path, title="X", date=dt.datetime(2025, 3, 9, 7, tzinfo=dt.UTC),
+                       updated=None, tags=(), summary=None, slug=slug, draft=False, source=None,
+                       authors=(), image=image)
 
 
 @pytest.mark.parametrize(("base", "prefix"), [("https://example.org/", "/"),
@@ -160,6 +166,48 @@ def test_absolutize_makes_every_kind_of_link_absolute() -> None:
 def test_absolutize_leaves_text_that_only_looks_like_an_attribute() -> None:
     html = "<p>Write href=&quot;/x&quot; in your template.</p>"
     assert absolutize(html, "https://example.org/a/") == html
+
+
+PAGE = "https://example.org/2025/03/first/"
+
+
+def test_absolutize_never_starts_inside_an_attribute_value() -> None:
+    """The attack: text inside a sanitised value that a regex read as an attribute, then
+    closed the value by re-quoting its rewrite, leaving a live `onmouseover`."""
+    for tag in ("<img alt=\"x href='y' onmouseover='alert(1)'\" src=\"a.png\">",
+                "<a title=\"z href='y' onmouseover='alert(1)'\" href=\"/x\">t</a>",
+                "<p title=\"z src='y' onmouseover='alert(1)'\">p</p>"):
+        out = absolutize(tag, PAGE)
+        assert "onmouseover='alert(1)'\"" in out  # still inside the value it came in
+        element = html5lib.parseFragment(out, namespaceHTMLElements=False)[0]
+        assert not [name for name in element.attrib if name.startswith("on")]
+    assert absolutize("<img alt=\"x href='y' onmouseover='alert(1)'\" src=\"a.png\">",
+                      PAGE) == ("<img alt=\"x href='y' onmouseover='alert(1)'\" "
+                                'src="https://example.org/2025/03/first/a.png">')
+
+
+def test_absolutize_leaves_code_samples_alone() -> None:
+    code = ('<pre><code>&lt;a href="rel/x"&gt;code&lt;/a&gt; href=\'y\'\n</code></pre>'
+            "<p><code>&lt;img src='i.png'&gt;</code> and text src='t' here</p>")
+    assert absolutize(code, PAGE) == code
+
+
+def test_absolutize_keeps_urls_with_a_scheme_a_browser_would_see() -> None:
+    """`java<TAB>script:` has a scheme to a browser: resolving it as a relative path
+    would hide it; it is left for the sanitiser, which removed it from any body."""
+    html = '<a href="java\tscript:x">a</a><a href=" \x01javascript:x">b</a>'
+    assert absolutize(html, PAGE) == html
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*"<>=\"' \n&;:#/.x", "href", "HREF", "src", "srcset",
+                                 "poster", "https:", "mailto:", "&#104;", "<a ", "<img ",
+                                 "\u3000", "\t", "\x01"]), max_size=30).map("".join))
+def test_absolutize_skips_the_parse_only_when_it_would_change_nothing(html: str) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paths, "_maybe_relative", lambda html: True)
+        parsed = absolutize(html, PAGE)
+    assert absolutize(html, PAGE) == parsed
 
 
 def test_image_url_is_relative_to_the_source_folder(layout: Layout) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder.core.paths import expand, href
-from builder.core.slugs import MAX_SLUG, slug_problem, slugify
+from builder.core.slugs import MAX_SLUG, is_device_name, slug_problem, slugify
 from builder.core.urls import normalise_url
 
 
@@ -80,3 +80,21 @@ def test_slugs_must_fit_a_folder_name_in_bytes() -> None:
     assert slugify(linear_b) == linear_b
     assert slug_problem(linear_b) == ("is 244 bytes long in UTF-8, over the 240-byte limit of a "
                                       "folder name")
+
+
+@pytest.mark.parametrize("slug", ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"])
+def test_windows_device_names_are_no_slugs_nor_tag_slugs(slug: str) -> None:
+    problem = f"`{slug}` is a device name on Windows, where no file or folder can have it"
+    assert slug_problem(slug) == problem
+    assert slug_problem(slug, reserved=False) == problem
+    assert slug_problem(slugify(slug.upper())) == problem
+
+
+@pytest.mark.parametrize(("name", "device"), [
+    ("con", True), ("CON", True), ("Con.md", True), ("nul.tar.gz", True), ("aux ", True),
+    ("com\u00b9.txt", True), ("LPT3", True),
+    ("com0", False), ("lpt10", False), ("console", False), ("con-x", False), ("icon", False),
+    (".con", False),
+])
+def test_is_device_name(name: str, device: bool) -> None:
+    assert is_device_name(name) is device

@@ -183,3 +183,73 @@ def test_syntax_errors_point_at_the_real_file_line(text: str, expected: str) -> 
 def test_explicit_standard_tag_on_a_wrong_value() -> None:
     assert load("x: !!int 'x'\n")[1] == [
         "f.md:1:4: error: cannot read `x` as number: invalid literal for int() with base 10: 'x'"]
+
+
+def test_an_alias_bomb_is_refused_before_anything_expands_it() -> None:
+    """Nine aliases of nine aliases, nine levels deep: 470 bytes that name 387 million
+    strings. Walking the composed graph once took a minute; the event scan is linear."""
+    import signal
+
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    bomb = "\n".join(lines) + "\n"
+    assert 400 < len(bomb) < 500
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the alias bomb was expanded")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)  # generous: a guard against hanging the suite, not a timing test
+    try:
+        data, problems = load(bomb)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    alias = "error: YAML aliases (`*a`) are not allowed\n" \
+            "  hint: write the value out; to start a value with `*`, quote it"
+    assert data is None
+    assert problems == [f"f.md:2:{col}: {alias}" for col in range(8, 41, 4)] + [
+        "f.md:3:8: " + alias.replace("*a", "*b"),
+        "f.md: error: 62 more YAML aliases or merge keys"]
+
+
+def test_a_syntax_error_after_an_alias_is_reported_as_without_aliases() -> None:
+    assert load("a: &x 1\nb: *x\nc: [unclosed\n")[1] == [
+        "f.md:3:4: error: invalid YAML: did not find expected ',' or ']'\n"
+        "  hint: this `[` is never closed; to start a value with `[`, quote the whole value"]
+
+
+def test_quoted_or_tagged_merge_keys_are_plain_keys() -> None:
+    data, problems = load('a: {"<<": 1}\nb: {!!str <<: 2}\nc: <<\n')
+    assert problems == ["f.md:3:4: error: YAML tag `!!merge` is not allowed\n"
+                        "  hint: remove the tag; only plain strings, numbers, dates, lists and "
+                        "mappings are read"]
+    assert data is None and load('a: {"<<": 1}\n')[0] is not None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('title: "a\\x1bb"\n', "f.md:1:8: error: control character U+001B (ESC), written as an escape"),
+    ('title: "\\N"\n', "f.md:1:8: error: control character U+0085 (a C1 control), written as an "
+                       "escape"),
+    ('title: "\\uFFFE"\n', "f.md:1:8: error: Unicode non-character U+FFFE, written as an escape"),
+    ('tags: [ok, "\\U0010FFFF"]\n', "f.md:1:12: error: Unicode non-character U+10FFFF, written "
+                                    "as an escape"),
+    ('"key\\e": 1\n', "f.md:1:1: error: control character U+001B (ESC), written as an escape"),
+])
+def test_escapes_cannot_smuggle_what_files_may_not_hold(text: str, message: str) -> None:
+    data, problems = load(text)
+    assert data is None
+    assert problems == [
+        f"{message}\n  hint: remove the escape: the character is invisible and feeds reject it"]
+
+
+def test_tabs_and_newlines_written_as_escapes_are_text() -> None:
+    data, problems = load('title: "a\\tb\\nc"\n')
+    assert problems == [] and data is not None and data["title"].value == "a\tb\nc"
+
+
+def test_an_escape_naming_no_character() -> None:
+    assert load('title: "\\ud800"\n')[1] == [
+        "f.md:1:8: error: invalid YAML: found invalid Unicode character escape code\n"
+        "  hint: this `\\` escape names no character; write the character itself"]

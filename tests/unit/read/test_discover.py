@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,66 @@ def test_bad_file_names_are_reported_not_printed_raw(tmp_path: Path) -> None:
         "content/tab\\x09here.md: error: file name contains a control character\n"
         "  hint: rename the file",
     ]
+
+
+_DEVICE = ("is a device name on Windows, where no file or folder can have it\n"
+           "  hint: rename it: Windows cannot check out or publish a site holding it")
+
+
+def test_windows_device_names_are_refused_in_any_case_with_any_extension(
+        tmp_path: Path) -> None:
+    for rel in ("content/con.md", "content/NUL", "content/Aux.tar.gz", "content/lpt9.png",
+                "content/prn/a.md", "content/2024/COM1.jpg", "content/console.md",
+                "content/com0.md", "content/conx.png"):
+        write(tmp_path, rel)
+    rels, problems = found(tmp_path)
+    assert rels == ["content/com0.md", "content/console.md", "content/conx.png"]
+    assert problems == [
+        f"content/2024/COM1.jpg: error: `COM1.jpg` {_DEVICE}",
+        f"content/Aux.tar.gz: error: `Aux.tar.gz` {_DEVICE}",
+        f"content/NUL: error: `NUL` {_DEVICE}",
+        f"content/con.md: error: `con.md` {_DEVICE}",
+        f"content/lpt9.png: error: `lpt9.png` {_DEVICE}",
+        f"content/prn: error: `prn` {_DEVICE}",
+    ]
+
+
+def test_a_backslash_in_a_name_is_a_located_error(tmp_path: Path) -> None:
+    write(tmp_path, "content/a.md")
+    write(tmp_path, "content/img\\chart.png")
+    write(tmp_path, "content/back\\slash/b.md")
+    rels, problems = found(tmp_path)
+    assert rels == ["content/a.md"]
+    assert problems == [
+        "content/back\\slash: error: file name contains a backslash, which Windows reads as "
+        "a folder separator\n  hint: rename the file without `\\`",
+        "content/img\\chart.png: error: file name contains a backslash, which Windows reads as "
+        "a folder separator\n  hint: rename the file without `\\`",
+    ]
+
+
+def test_utf8_file_names_are_read_as_utf8_under_an_ascii_locale(tmp_path: Path) -> None:
+    """LANG=C makes Python decode file names as ASCII; discovery reads their bytes."""
+    write(tmp_path, "content/café/naïve.md")
+    os.makedirs(tmp_path / os.fsdecode(b"content/caf\xe9"))
+    script = (
+        "import json, sys; from pathlib import Path\n"
+        "from builder.core.errors import Diagnostics\n"
+        "from builder.read.discover import discover\n"
+        "assert sys.getfilesystemencoding() == 'ascii', sys.getfilesystemencoding()\n"
+        "diags = Diagnostics()\n"
+        "files = discover(Path(sys.argv[1]), diags)\n"
+        "print(json.dumps([[f.rel for f in files], [d.format() for d in diags.sorted()],\n"
+        "                  files[0].content().decode()]))\n"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env,
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [
+        ["content/café/naïve.md"],
+        ["content/caf\\xe9: error: file name is not valid UTF-8\n  hint: rename the file"], "x"]
 
 
 def test_markdown_with_other_extensions_is_flagged(tmp_path: Path) -> None:

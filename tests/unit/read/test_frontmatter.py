@@ -10,7 +10,15 @@ import pytest
 from builder.config import load_config
 from builder.core.dates import guess_date
 from builder.core.errors import Diagnostics
-from builder.core.models import ArticleMeta, SiteConfig, Source, SourceFile
+from builder.core.models import (
+    ArticleMeta,
+    EditionNote,
+    Meta,
+    PageMeta,
+    SiteConfig,
+    Source,
+    SourceFile,
+)
 from builder.read.frontmatter import parse, split
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -25,7 +33,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
 
 
 def meta_of(config: SiteConfig, text: str | bytes, rel: str = "content/a.md"
-            ) -> tuple[ArticleMeta | None, list[str]]:
+            ) -> tuple[Meta | None, list[str]]:
     data = text.encode() if isinstance(text, str) else text
     diags = Diagnostics()
     meta = parse(SourceFile(rel, data, ""), config, diags)
@@ -88,7 +96,7 @@ def test_every_field(config: SiteConfig) -> None:
         body="\nThe body.\n"))
     assert problems == []
     assert meta == ArticleMeta(
-        path="content/a.md", kind="article", title="Grid deal",
+        path="content/a.md", title="Grid deal",
         date=dt.datetime(2024, 6, 3, 9, 30, tzinfo=BERLIN),
         updated=dt.datetime(2024, 6, 4, tzinfo=BERLIN),
         tags=(("Energy", 5), ("North Sea", 5)), summary="A *short* summary", slug="grid-deal",
@@ -110,8 +118,30 @@ def test_defaults_and_slug_from_dated_file_name(config: SiteConfig) -> None:
 def test_pages_need_no_date_and_edition_notes_no_title(config: SiteConfig) -> None:
     page, problems = meta_of(config, fm("title: About"), "content/pages/about.md")
     assert problems == [] and page is not None and page.date is None
+    assert isinstance(page, PageMeta)
     note, problems = meta_of(config, fm(), "content/editions/2024-w23.md")
-    assert problems == [] and note is not None and note.title == ""
+    assert problems == [] and note is not None and note.title is None
+    assert isinstance(note, EditionNote) and note.id == "2024-w23"
+
+
+def test_each_kind_of_source_gets_its_own_type(config: SiteConfig) -> None:
+    text = fm("title: A", "date: 2024-06-03", "tags: [x]", "source: https://e.org/a")
+    kinds = {rel: meta_of(config, text, rel)[0] for rel in
+             ("content/2024/a.md", "content/pages/a.md", "content/editions/2024-w23.md")}
+    assert [type(m).__name__ for m in kinds.values()] == ["ArticleMeta", "PageMeta",
+                                                         "EditionNote"]
+    note = kinds["content/editions/2024-w23.md"]
+    assert isinstance(note, EditionNote) and (note.title, note.body) == ("A", "Body.\n")
+
+
+def test_a_page_with_tags_warns_that_they_are_ignored(config: SiteConfig) -> None:
+    page, problems = meta_of(config, fm("title: About", "tags: [Energy]"),
+                             "content/pages/about.md")
+    assert isinstance(page, PageMeta)
+    assert problems == [
+        "content/pages/about.md:3:7: warning: a page has no tags: `tags` is ignored\n"
+        "  hint: remove it, or move the file out of content/pages/ to make an article"]
+    assert meta_of(config, fm("title: About", "tags: []"), "content/pages/about.md")[1] == []
 
 
 # --------------------------------------------------------------------------
@@ -174,6 +204,13 @@ def test_missing_date_and_impossible_file_name_date(config: SiteConfig) -> None:
     assert meta_of(config, fm("title: A"))[1] == [
         "content/a.md:1:1: error: missing `date`\n"
         "  hint: add  date: 2024-06-23  or name the file 2024-06-23-slug.md"]
+    assert meta_of(config, fm("title: A", "date:")) == (None, [
+        "content/a.md:3:6: error: `date` is empty\n  hint: write  date: 2024-06-23"])
+    assert meta_of(config, fm("title: A", "date: ~"), "content/2024-06-03-a.md") == (None, [
+        "content/2024-06-03-a.md:3:7: error: `date` is empty\n"
+        "  hint: remove the line to use the date in the file name"])
+    page, problems = meta_of(config, fm("title: A", "date:"), "content/pages/a.md")
+    assert problems == [] and isinstance(page, PageMeta) and page.date is None
     assert meta_of(config, fm("title: A"), "content/2023-02-29-a.md")[1] == [
         "content/2023-02-29-a.md:1:1: error: impossible date in the file name: day is out of "
         "range for month\n"
@@ -376,3 +413,67 @@ def test_yaml_lines_are_file_lines_with_crlf_and_bom(config: SiteConfig) -> None
     assert meta_of(config, data)[1] == [
         "content/a.md:4:1: error: duplicate key `title` (first set on line 2)\n"
         "  hint: YAML would silently keep only the last one; remove one of them"]
+
+
+# --------------------------------------------------------------------------
+# URLs in front matter (issue 10: parsed through core.urls, http(s) only)
+# --------------------------------------------------------------------------
+_NEVER_CLOSED = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"
+_IMAGE_HINT = ("  hint: write  image: https://example.org/photo.jpg  or the name of a file "
+               "beside the article:  image: photo.jpg")
+
+
+def test_front_matter_urls_that_cannot_be_parsed_are_located_errors(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "image: 'https://[::1/x.png'",
+                              "source: 'https://[::1/x'"))[1] == [
+        f"content/a.md:4:8: error: `image` `https://[::1/x.png` cannot be read as a URL: "
+        f"{_NEVER_CLOSED}\n{_IMAGE_HINT}",
+        f"content/a.md:5:9: error: source URL `https://[::1/x` cannot be read as a URL: "
+        f"{_NEVER_CLOSED}\n  hint: write  source: https://example.org/story",
+    ]
+    assert meta_of(config, fm("title: A", "date: 2024-06-03",
+                              "source: {url: 'https://ex.org:abc/s'}"))[1] == [
+        "content/a.md:4:15: error: source URL `https://ex.org:abc/s` cannot be read as a URL: "
+        "its port `abc` is not a number\n  hint: write  source: https://example.org/story"]
+
+
+@pytest.mark.parametrize(("image", "scheme"), [
+    ("javascript:alert(1)", "javascript"), ("JavaScript:alert(1)", "javascript"),
+    (" javascript:alert(1)", "javascript"), ("java\\tscript:alert(1)", "javascript"),
+    ("data:image/svg+xml;base64,PHN2Zz4=", "data"), ("vbscript:msgbox", "vbscript"),
+    ("file:///etc/passwd", "file"), ("ftp://ex.org/a.png", "ftp"),
+])
+def test_image_refuses_every_scheme_but_http(config: SiteConfig, image: str,
+                                             scheme: str) -> None:
+    meta, problems = meta_of(config, fm("title: A", "date: 2024-06-03", f'image: "{image}"'))
+    shown = image.strip()  # the tab YAML read from `\\t` is shown escaped again
+    assert meta is None and problems == [
+        f"content/a.md:4:8: error: `image` `{shown}` is a `{scheme}:` URL; only http:// and "
+        f"https:// URLs and relative paths are allowed\n{_IMAGE_HINT}"]
+
+
+@pytest.mark.parametrize("image", ["https://ex.org/a.png", "http://ex.org/a.png", "photo.jpg",
+                                   "/static/a.png", "../b.png", "//cdn.ex.org/a.png"])
+def test_image_accepts_http_and_relative_urls(config: SiteConfig, image: str) -> None:
+    meta, problems = meta_of(config, fm("title: A", "date: 2024-06-03", f"image: '{image}'"))
+    assert problems == [] and meta is not None and meta.image == image
+
+
+def test_image_and_source_need_a_host(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "image: 'https:/a.png'"))[1] == [
+        f"content/a.md:4:8: error: `image` `https:/a.png` names no host\n{_IMAGE_HINT}"]
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "source: 'https:// x/'"))[1] == [
+        "content/a.md:4:9: error: source URL must start with http:// or https://, found a "
+        "string (`https:// x/`)\n  hint: write  source: https://example.org/story"]
+
+
+def test_windows_device_names_are_no_slugs_or_tags(config: SiteConfig) -> None:
+    assert meta_of(config, fm("title: A", "date: 2024-06-03", "slug: con",
+                              "tags: [Aux, ok]"))[1] == [
+        "content/a.md:4:7: error: slug `con` is a device name on Windows, where no file or "
+        "folder can have it\n  hint: use lower-case words joined by hyphens, at most 80 "
+        "characters",
+        "content/a.md:5:8: error: tag `Aux` cannot be a URL: its slug `aux` is a device name on "
+        "Windows, where no file or folder can have it\n"
+        "  hint: use a tag with letters or digits, at most 80 characters",
+    ]

@@ -3,10 +3,13 @@ word counts, and the three raw-HTML policies (sanitize, allow, escape)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from builder.core.models import MarkdownConfig, TocEntry
-from builder.read.markup import clean, render, render_inline
+from builder.core.errors import Diagnostics
+from builder.core.models import ArticleMeta, MarkdownConfig, TocEntry
+from builder.read.markup import clean, render, render_article, render_inline
 from builder.render.styles import highlight_css
 
 SANITIZE = MarkdownConfig()
@@ -148,6 +151,40 @@ def test_summary_links_become_site_absolute_too() -> None:
     assert rendered.summary_html == '<p>See <a href="/2024/06/chart.svg">the chart</a>.</p>'
 
 
+ATTACK = "z href='y' onmouseover='alert(1)'"
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=lambda c: c.raw_html)
+def test_attribute_text_inside_a_value_is_not_a_link(config: MarkdownConfig) -> None:
+    """attr_list sets values under every policy, `escape` included; a value holding
+    ` src=` or ` href='…'` stays one value, and only the real link is made absolute."""
+    body = (f'[a](rel/a){{: title="{ATTACK}" }}\n\nPara\n{{: title="x src=" }}\n\n'
+            f'![i](i.png){{: title="{ATTACK}" }}\n')
+    assert html_of(body, config, folder="/2024/06/") == (
+        f'<p><a href="/2024/06/rel/a" title="{ATTACK}">a</a></p>\n'
+        '<p title="x src=">Para</p>\n'
+        f'<p><img alt="i" src="/2024/06/i.png" title="{ATTACK}"></p>')
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=lambda c: c.raw_html)
+def test_links_shown_in_code_are_not_rewritten(config: MarkdownConfig) -> None:
+    body = ('```\n<a href="rel/x">code</a> <img src="i.png">\n```\n\n'
+            "Inline `<a href='rel/y'>` too.\n")
+    html = html_of(body, config, folder="/2024/06/")
+    text = html.replace("&quot;", '"')  # how codehilite writes a quote, before the sanitiser
+    assert "&lt;a href=\"rel/x\"&gt;" in text and "&lt;img src=\"i.png\"&gt;" in text
+    assert "<code>&lt;a href='rel/y'&gt;</code>" in html
+    assert "/2024/06/" not in html
+
+
+def test_raw_links_are_made_site_absolute_under_allow_and_sanitize() -> None:
+    body = "<a href='rel/x' title=\"it's\">x</a> <IMG SRC=i.png>\n"
+    assert html_of(body, ALLOW, folder="/2024/06/") == (
+        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>')
+    assert html_of(body, SANITIZE, folder="/2024/06/") == (
+        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>')
+
+
 def test_word_count_and_reading_minutes() -> None:
     body = "one two three\n\nfour five six seven\n"
     assert render(body, None, "/", SANITIZE).words == 7
@@ -253,3 +290,100 @@ def test_table_alignment_survives_the_sanitiser() -> None:
 
 def test_punctuation_after_markup_is_not_a_word() -> None:
     assert render("*Hello*, world.\n", None, "/", MarkdownConfig()).words == 2
+
+
+# --------------------------------------------------------------------------
+# URLs that cannot be parsed; scripts in URLs (issue 10)
+# --------------------------------------------------------------------------
+_NEVER_CLOSED = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"
+_URL_HINT = "  hint: correct the address: copy it again from the browser's address bar"
+
+
+def _article(body: str, summary: str | None = None) -> ArticleMeta:
+    return ArticleMeta(path="content/a.md", title="A", date=dt.datetime(2024, 6, 23, tzinfo=dt.UTC),
+                       updated=None, tags=(), summary=summary, slug="a", draft=False,
+                       source=None, authors=(), image=None, body=body, body_line=5)
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=["sanitize", "escape", "allow"])
+def test_a_url_that_cannot_be_parsed_is_a_located_error_and_is_dropped(
+        config: MarkdownConfig) -> None:
+    body = ("Intro.\n\nSee [one](https://[::1/x) and ![two](//[::1/y.png).\n\n"
+            "[three][r]\n\n[r]: https://ex.org:abc/\n")
+    diags = Diagnostics()
+    rendered = render_article(_article(body, summary="[four](//[::1/z)"), "/2024/", config,
+                              diags)
+    assert [d.format() for d in diags.sorted()] == [
+        f"content/a.md: error: link `//[::1/z` cannot be read as a URL: {_NEVER_CLOSED}\n"
+        f"{_URL_HINT}",
+        f"content/a.md:7:11: error: link `https://[::1/x` cannot be read as a URL: "
+        f"{_NEVER_CLOSED}\n{_URL_HINT}",
+        f"content/a.md:7:38: error: image `//[::1/y.png` cannot be read as a URL: "
+        f"{_NEVER_CLOSED}\n{_URL_HINT}",
+        "content/a.md:11:6: error: link `https://ex.org:abc/` cannot be read as a URL: its port "
+        f"`abc` is not a number\n{_URL_HINT}",
+    ]
+    assert rendered.html == ('<p>Intro.</p>\n<p>See <a>one</a> and <img alt="two">.</p>\n'
+                             "<p><a>three</a></p>")
+    assert rendered.summary_html == "<p><a>four</a></p>"
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ALLOW], ids=["sanitize", "allow"])
+def test_raw_html_with_a_url_that_cannot_be_parsed_loses_the_attribute(
+        config: MarkdownConfig) -> None:
+    problems: list[tuple[str, str, str]] = []
+    html = render('<a href="//[::1/x">x</a> <img src="//[::1/y" alt="y">\n', None, "/",
+                  config, problems).html
+    assert html == '<p><a>x</a> <img alt="y"></p>'
+    assert problems == [
+        ("//[::1/x", f"link `//[::1/x` cannot be read as a URL: {_NEVER_CLOSED}", _URL_HINT[8:]),
+        ("//[::1/y", f"image `//[::1/y` cannot be read as a URL: {_NEVER_CLOSED}",
+         _URL_HINT[8:])]
+
+
+SCRIPT_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
+               "java&#x09;script:alert(1)", "&#106;avascript:alert(1)", "vbscript:msgbox(1)",
+               "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"]
+
+
+@pytest.mark.parametrize("url", [u for u in SCRIPT_URLS if not u.startswith(" ")])
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE], ids=["sanitize", "escape"])
+def test_script_urls_in_markdown_links_never_reach_the_page(url: str,
+                                                            config: MarkdownConfig) -> None:
+    html = html_of(f"[a](<{url}>) ![b](<{url}>) [c][r]\n\n[r]: <{url}>\n", config)
+    assert html == '<p><a>a</a> <img alt="b"> <a>c</a></p>'
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_script_urls_in_raw_html_are_dropped_or_shown_as_text(url: str) -> None:
+    raw = f'<a href="{url}">a</a> <img src="{url}" alt="b"> <q cite="{url}">c</q>\n'
+    assert html_of(raw) == '<p><a>a</a> <img alt="b"> <q>c</q></p>'
+    assert "<a" not in html_of(raw, ESCAPE).replace("&lt;a", "")
+
+
+def test_allow_keeps_script_urls_as_documented_in_security_md() -> None:
+    """`allow` is for trusted authors only: docs/security.md says it publishes scripts."""
+    assert html_of("[a](javascript:alert(1))\n", ALLOW) == (
+        '<p><a href="javascript:alert(1)">a</a></p>')
+
+
+@pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=["sanitize", "escape", "allow"])
+def test_character_references_to_invisible_characters_are_located_errors(
+        config: MarkdownConfig) -> None:
+    body = "Fine &#233; &#9;.\n\nBad&#27;[2J &#xFFFE; &#128; &#0;\n\n`&#27;` is code.\n"
+    diags = Diagnostics()
+    rendered = render_article(_article(body), "/", config, diags)
+    assert [d.format() for d in diags.sorted()] == [
+        "content/a.md:7:4: error: character reference `&#27;` writes control character U+001B "
+        "(ESC)\n  hint: delete it: the character is invisible and feeds reject it",
+        "content/a.md:7:13: error: character reference `&#xFFFE;` writes Unicode non-character "
+        "U+FFFE\n  hint: delete it: the character is invisible and feeds reject it",
+        "content/a.md:7:22: error: character reference `&#128;` writes control character U+0080 "
+        "(a C1 control)\n  hint: write `€` itself: browsers show &#128; as `€`, feed readers as "
+        "an invisible control character",
+        "content/a.md:7:29: error: character reference `&#0;` names no character\n"
+        "  hint: delete it",
+    ]
+    text = rendered.html.replace("&#xFFFD;", "\ufffd")
+    assert "Bad\ufffd[2J \ufffd \ufffd \ufffd" in text
+    assert not any(0x7F <= ord(c) <= 0x9F or ord(c) < 0x09 or c == "\x1b" for c in text)

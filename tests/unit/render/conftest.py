@@ -39,7 +39,7 @@ def make_article(cfg: SiteConfig, slug: str = "first", *, html: str = "<p>Body.<
                  updated: dt.datetime | None = None, image: str | None = None,
                  when: dt.datetime = dt.datetime(2025, 3, 11, 7, 0, tzinfo=TORONTO)) -> Article:
     meta = ArticleMeta(
-        path=f"content/2025/03/{slug}.md", kind="article", title=f"Title of {slug}",
+        path=f"content/2025/03/{slug}.md", title=f"Title of {slug}",
         date=when, updated=updated, tags=(("Science", 3), ("Water", 3)), summary=None,
         slug=slug, draft=False, source=source, authors=("Ana Writer",), image=image,
     )

@@ -27,10 +27,10 @@ def theme(tmp_path: Path) -> Theme:
                  {name: f"templates/{name}" for name in TEMPLATES})
 
 
-def job(theme: Theme, serve_script: str = "") -> Job:
+def job(theme: Theme) -> Job:
     """A Job whose pages need no site model: the templates here show none."""
     return Job(None, SiteLayout("https://x.example/", "/", "https://x.example", None),  # type: ignore[arg-type]
-               theme, None, "base", serve_script)  # type: ignore[arg-type]
+               theme, None, "base")  # type: ignore[arg-type]
 
 
 def spec(out: str, data: bytes, origin: str = "generated",
@@ -85,9 +85,3 @@ def test_a_page_fingerprint_covers_template_and_what_the_page_shows(theme: Theme
         .fingerprint
     assert one.make() == b"<html><body><p>x</p></body></html>\n"
 
-
-def test_the_live_reload_script_goes_before_the_last_body_end(theme: Theme) -> None:
-    page = job(theme, "<script>reload()</script>").page(
-        "page.html", "index.html", (), "generated", lambda: {"text": "</body>"})
-    assert page.make() == (b"<html><body><p>&lt;/body&gt;</p><script>reload()</script>"
-                           b"</body></html>\n")

@@ -10,7 +10,17 @@ import pytest
 
 from builder.config import load_config
 from builder.core.errors import Diagnostics
-from builder.core.models import ArticleMeta, BuildOptions, Entry, Rendered, Site, SiteConfig, Source
+from builder.core.models import (
+    ArticleMeta,
+    BuildOptions,
+    Entry,
+    Meta,
+    PageMeta,
+    Rendered,
+    Site,
+    SiteConfig,
+    Source,
+)
 from builder.core.slugs import tag_key
 from builder.site.assemble import build_site
 
@@ -32,14 +42,20 @@ def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def entry(path: str, day: int, *tags: str, slug: str | None = None, hour: int = 9,
-          kind: str = "article", draft: bool = False, source: str | None = None) -> Entry:
+          kind: str = "article", draft: bool = False, source: str | None = None
+          ) -> Entry[Meta]:
     name = path.rsplit("/", 1)[-1][:-3]
-    meta = ArticleMeta(
-        path=path, kind=kind, title=name.title(),
-        date=dt.datetime(2024, 6, day, hour, tzinfo=BERLIN) if kind == "article" else None,
-        updated=None, tags=tuple((t, 4) for t in tags), summary=None,
-        slug=slug or name.lower(), draft=draft, source=Source(source) if source else None,
-        authors=(), image=None, slug_line=5 if slug else 1)
+    meta: Meta
+    if kind == "page":
+        meta = PageMeta(path=path, title=name.title(), date=None, updated=None, summary=None,
+                        slug=slug or name.lower(), draft=draft, authors=(), image=None,
+                        slug_line=5 if slug else 1)
+    else:
+        meta = ArticleMeta(
+            path=path, title=name.title(), date=dt.datetime(2024, 6, day, hour, tzinfo=BERLIN),
+            updated=None, tags=tuple((t, 4) for t in tags), summary=None,
+            slug=slug or name.lower(), draft=draft, source=Source(source) if source else None,
+            authors=(), image=None, slug_line=5 if slug else 1)
     return Entry(path, meta, Rendered("<p>x</p>", "<p>x</p>", (), 1, 1))
 
 

@@ -17,6 +17,7 @@ from builder.core.models import (
     Article,
     ArticleMeta,
     Edition,
+    EditionNote,
     Entry,
     Link,
     Rendered,
@@ -39,17 +40,16 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
 
 
 def article(slug: str, date: dt.datetime) -> Article:
-    meta = ArticleMeta(path=f"content/{slug}.md", kind="article", title=slug.title(),
+    meta = ArticleMeta(path=f"content/{slug}.md", title=slug.title(),
                        date=date, updated=None, tags=(), summary=None, slug=slug, draft=False,
                        source=None, authors=(), image=None)
     return Article(meta, Rendered("", "", (), 0, 1), f"/sub/{slug}/", f"{slug}/index.html",
                    (), slug)
 
 
-def note(name: str, title: str = "From the editor", html: str = "<p>Hello.</p>") -> Entry:
-    meta = ArticleMeta(path=f"content/editions/{name}.md", kind="edition", title=title,
-                       date=None, updated=None, tags=(), summary=None, slug=name, draft=False,
-                       source=None, authors=(), image=None)
+def note(name: str, title: str | None = "From the editor",
+         html: str = "<p>Hello.</p>") -> Entry[EditionNote]:
+    meta = EditionNote(path=f"content/editions/{name}.md", title=title, summary=None)
     return Entry(f"sha-{name}", meta, Rendered(html, "", (), 1, 1))
 
 
@@ -147,7 +147,7 @@ def test_an_editors_note_is_attached_to_its_edition(config: SiteConfig) -> None:
     assert diags.items == []
     assert (eds[0].note_title, eds[0].note_html, eds[0].note_key) == (
         "From the editor", "<p>Welcome.</p>", "sha-2024-w25")
-    untitled, _ = editions([article("a", on(18))], [note("2024-w25", title="")], config,
+    untitled, _ = editions([article("a", on(18))], [note("2024-w25", title=None)], config,
                            Diagnostics())
     assert untitled[0].note_title is None
 

@@ -23,7 +23,7 @@ def make(specs: list[tuple[str, float, tuple[str, ...]]]) -> tuple[list[Article]
     members: dict[str, list[int]] = defaultdict(list)
     for index, (slug, days_ago, tags) in enumerate(specs):
         meta = ArticleMeta(
-            path=f"content/{slug}.md", kind="article", title=slug.upper(),
+            path=f"content/{slug}.md", title=slug.upper(),
             date=START - dt.timedelta(days=days_ago), updated=None,
             tags=tuple((t, 1) for t in tags), summary=None, slug=slug, draft=False,
             source=None, authors=(), image=None)
