@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from multiprocessing import connection
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -98,7 +98,7 @@ def cores() -> int:
 
 
 def fork_map(work: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int,
-             name: Callable[[T], str] | None = None) -> Iterator[R]:
+             name: Callable[[T], str] | None = None) -> Generator[R, None, None]:
     """work(item) for every item, results in the order of `items`.
 
     With `jobs` > 1, `jobs` forked workers each take `chunk` items at a
