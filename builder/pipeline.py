@@ -163,7 +163,8 @@ class _Run:
             self.store = _cache(config, self.options.cache_dir, self.cache_diags)
             stack.callback(self.store.close)
             self.last_state = self.store.state(config.output_dir, config.root)
-            self.last_files = write.previous_files(config, self.store.manifest(config.output_dir))
+            self.last_files = write.previous_files(config, self.store.manifest(config.output_dir),
+                                                   self.store.distrust)
             self.reuse = write.reusable(config, self.last_files)  # outputs untouched since then
             self.theme_digest = theme.signature(config)  # read once: two stages use it
             self._cleanup = stack.pop_all()

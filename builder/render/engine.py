@@ -88,7 +88,8 @@ def run(
 def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
                      jobs: int) -> Iterator[OutputFile]:
     """The pages of `todo`, made by forked workers (see core.parallel), in the same order."""
-    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK)
+    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK,
+                            lambda s: s.out_path if s.origin == "generated" else s.origin)
     with contextlib.closing(made):  # on Ctrl-C or a write error: stop the pool now
         for spec, (data, problems) in zip(todo, made, strict=True):
             diags.extend(problems)

@@ -31,6 +31,7 @@ from builder.cli import main
 from builder.config import load_config
 from builder.core.models import BuildOptions
 from builder.pipeline import build
+from builder.write import journal
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_SERVE = REPO / "tests" / "fixtures" / "site-serve"
@@ -196,13 +197,13 @@ def test_a_signal_held_during_the_commit_says_output_was_updated(
         capsys: pytest.CaptureFixture[str]) -> None:
     """The one case a timed signal rarely hits: Ctrl-C while the new files are moved in."""
     site = prepare(versions, tmp_path / "site")
-    apply = write._apply
+    apply = journal.apply
 
     def interrupted_apply(*args: object) -> None:
-        os.kill(os.getpid(), signal.SIGINT)  # held back by write._signals_held
+        os.kill(os.getpid(), signal.SIGINT)  # held back by journal.signals_held
         apply(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(write, "_apply", interrupted_apply)
+    monkeypatch.setattr(journal, "apply", interrupted_apply)
     monkeypatch.chdir(site)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
