@@ -17,7 +17,7 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,7 +233,7 @@ class _Run:
     def failed(self) -> bool:
         return _failed(self._everything(), self.options)
 
-    def write(self, outputs: Iterator[OutputFile]) -> WriteStats | None:
+    def write(self, outputs: Generator[OutputFile, None, None]) -> WriteStats | None:
         """Stage every output, then put them in place; None if rendering found errors."""
         # The last build's file count: as good a guess at this one's as there is.
         self.progress.stage("render", len(self.last_files) or None)

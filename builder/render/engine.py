@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -53,7 +53,7 @@ def run(
     reusable: dict[str, str],
     diags: Diagnostics,
     jobs: int = 1,
-) -> Iterator[OutputFile]:
+) -> Generator[OutputFile, None, None]:
     """Make every output; those whose fingerprint is in `reusable` are left as data=None.
 
     A generator, so each page goes to the writer as soon as it is made and
