@@ -142,8 +142,24 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen) -> bool:
 
 
 def started(site: Path) -> Callable[[], bool]:
-    """The build holds the lock: the CLI has installed its signal handlers."""
-    return lambda: (site / write.LOCK_NAME).exists()
+    """The build holds the lock: the CLI has installed its signal handlers.
+
+    The lock file outlives every build (the lock is an flock on it), so its
+    existence says nothing: the lock is held when it cannot be taken here.
+    """
+    def held() -> bool:
+        path = site / write.LOCK_NAME
+        if not path.exists():
+            return False
+        with open(path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    return held
 
 
 def staging(site: Path) -> Callable[[], bool]:
