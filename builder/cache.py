@@ -202,6 +202,7 @@ class Cache:
         self.count = 0  # entries found by get_many
         self.reader: HtmlReader | None = None
         self.manifest_text = ""
+        self.distrusted = False  # a value read back failed validation (see distrust)
         if folder is not None:
             self._open(folder)
 
@@ -248,6 +249,22 @@ class Cache:
             self.db = db
         except sqlite3.Error:
             self.db = None
+
+    def distrust(self, problem: str) -> None:
+        """A value read back failed validation and was dropped: warn once per build.
+
+        A cache is untrusted input (CI may restore one saved by another
+        branch): whatever fails is recomputed, and one warning says so.
+        """
+        if self.distrusted:
+            return
+        self.distrusted = True
+        where = self.folder / "cache.sqlite" if self.folder else Path("cache")
+        self.diags.warning(str(where), 0, 0,
+                           f"cache values that failed validation were dropped and will be "
+                           f"recomputed; the first: {problem}",
+                           "the cache was changed by something other than this Broadsheet "
+                           "(restored from another run?); delete the folder if this repeats")
 
     def key(self, rel: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{rel}\0{sha256}".encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""The scaffold site.yaml and docs/site-yaml.md, written from the option table in config.py.
+"""The scaffold site.yaml and docs/site-yaml.md, written from the option table in builder/config/.
 
 Both files used to be written by hand and drifted from the code; now they
 are text generated from `config.OPTIONS`, committed so that `init` copies a
@@ -69,7 +69,7 @@ def _type(option: Option) -> str:
     if option.kind == "section":
         return "section"
     if option.kind == "records":
-        return "list of {" + ", ".join(name for name, _ in option.fields) + "}"
+        return f"list of `{option.shape}`"
     if option.kind == "names":
         return "list of names"
     if option.kind == "mapping":
@@ -90,7 +90,7 @@ def reference_text() -> str:
     out = [
         "# site.yaml reference",
         "",
-        "<!-- Generated from OPTIONS in builder/config.py by `python -m builder.config_docs`;",
+        "<!-- Generated from OPTIONS in builder/config/ by `python -m builder.config_docs`;",
         "     edit the table there, not this file. -->",
         "",
         "`site.yaml` sits at the top of a site folder (or is named by `--config PATH`).",
@@ -119,7 +119,7 @@ def generated() -> dict[Path, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m builder.config_docs",
                                      description="write the scaffold site.yaml and "
-                                                 "docs/site-yaml.md from builder/config.py")
+                                                 "docs/site-yaml.md from builder/config/")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when a file is out of date")
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,7 +163,8 @@ class _Run:
             self.store = _cache(config, self.options.cache_dir, self.cache_diags)
             stack.callback(self.store.close)
             self.last_state = self.store.state(config.output_dir, config.root)
-            self.last_files = write.previous_files(config, self.store.manifest(config.output_dir))
+            self.last_files = write.previous_files(config, self.store.manifest(config.output_dir),
+                                                   self.store.distrust)
             self.reuse = write.reusable(config, self.last_files)  # outputs untouched since then
             self.theme_digest = theme.signature(config)  # read once: two stages use it
             self._cleanup = stack.pop_all()
@@ -232,7 +233,7 @@ class _Run:
     def failed(self) -> bool:
         return _failed(self._everything(), self.options)
 
-    def write(self, outputs: Iterator[OutputFile]) -> WriteStats | None:
+    def write(self, outputs: Generator[OutputFile, None, None]) -> WriteStats | None:
         """Stage every output, then put them in place; None if rendering found errors."""
         # The last build's file count: as good a guess at this one's as there is.
         self.progress.stage("render", len(self.last_files) or None)

@@ -132,8 +132,9 @@ def _output(data: dict) -> BuildState:
 
 
 def _diagnostic(data: object) -> Diagnostic:
-    _check(isinstance(data, list))
-    path, line, col, severity, message, hint = data  # type: ignore[misc]
+    _check(isinstance(data, list) and len(data) == 6)
+    fields: list[Any] = data  # type: ignore[assignment]  # checked just above
+    path, line, col, severity, message, hint = fields
     _check(severity in ("error", "warning") and (hint is None or isinstance(hint, str)))
     return Diagnostic(_str(path), _int(line), _int(col), severity, _str(message), hint)
 

@@ -72,8 +72,28 @@ def options_from(args: argparse.Namespace, config: SiteConfig) -> BuildOptions:
     cache_dir = None
     if not args.no_cache:
         cache_dir = (args.cache_dir or config.root / CACHE_DIR).resolve()
+        check_cache_dir(cache_dir, config)
     return BuildOptions(drafts=args.drafts, future=args.future, strict=args.strict,
                         jobs=args.jobs, cache_dir=cache_dir)
+
+
+def check_cache_dir(folder: Path, config: SiteConfig) -> None:
+    """Refuse a cache folder the build would publish, read as input, or wipe.
+
+    Inside content/ (or a theme) the next build would publish cache.sqlite,
+    drafts' text included; inside the output folder each build replaces it.
+    """
+    places = [(config.root / "content", "the site's content/ folder, which is published "
+               "(drafts' text included)"),
+              (config.root / "themes", "the site's themes/ folder, which is published"),
+              (config.root / "templates", "the site's templates/ folder"),
+              (config.output_dir, "the output folder, which each build replaces")]
+    for place, what in places:
+        if folder.is_relative_to(place):
+            where = "it is" if folder == place else "it is inside"
+            raise UsageError(f"refusing to use {folder} as the cache folder",
+                             f"{where} {what}; pick a folder of its own, such as "
+                             f"{CACHE_DIR}/ beside site.yaml (the default)")
 
 
 def from_cwd(diags: list[Diagnostic], config: SiteConfig) -> list[Diagnostic]:

@@ -9,143 +9,83 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 
+# The settings and the front matter types are defined in their own modules; this one
+# is where every stage imports the data between stages from (hence `__all__`).
+from builder.core.meta import (
+    ArticleMeta,
+    EditionNote,
+    FrontMatter,
+    Headed,
+    Item,
+    LinkMeta,
+    Meta,
+    OutLink,
+    OwnPage,
+    PageMeta,
+    Source,
+)
+from builder.core.settings import (
+    AuthorInfo,
+    BuildOptions,
+    ContentConfig,
+    EditionOptions,
+    FeedOptions,
+    FeedsConfig,
+    LinksConfig,
+    MarkdownConfig,
+    Numbering,
+    Permalinks,
+    SiteConfig,
+    config_fingerprint,
+)
 
-# --------------------------------------------------------------------------
-# Configuration
-# --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FeedOptions:
-    """One feed's switches; `limit` 0 means every item."""
-
-    enabled: bool = True
-    limit: int = 20
-    full_content: bool = True
-
-
-@dataclass(frozen=True)
-class FeedsConfig:
-    rss: FeedOptions = FeedOptions()
-    atom: FeedOptions = FeedOptions()
-    json: FeedOptions = FeedOptions()
-    tags: FeedOptions = FeedOptions(limit=10)
-    editions: FeedOptions = FeedOptions(limit=10)
-    authors: FeedOptions = FeedOptions(limit=10)
-
-
-@dataclass(frozen=True)
-class MarkdownConfig:
-    raw_html: str = "sanitize"  # sanitize | allow | escape
-    highlight: bool = True
-    style_light: str = "friendly"
-    style_dark: str = "monokai"
-    words_per_minute: int = 220
-
-
-@dataclass(frozen=True)
-class Permalinks:
-    """URL patterns relative to base_url; each ends in `/` (a folder with index.html)."""
-
-    article: str = "{year}/{month}/{slug}/"
-    page: str = "{slug}/"
-    tag: str = "tags/{tag}/"
-    edition: str = "editions/{edition}/"
-
-
-@dataclass(frozen=True)
-class Numbering:
-    """`editions.numbering`: the edition holding `first_day` is No. `start`.
-
-    Numbers count periods from there (not editions), so an article added to
-    an old week, even one that had no edition yet, never renumbers the later
-    ones; a note's `number:` starts the count afresh from its edition.
-    """
-
-    first_day: dt.date
-    start: int = 1
-
-
-@dataclass(frozen=True)
-class EditionOptions:
-    """How editions are run, beside their period (`SiteConfig.editions`)."""
-
-    show_open: bool = False  # show the open edition as "this week so far"
-    numbering: Numbering | None = None  # None: editions have no numbers
-    sections: tuple[str, ...] = ()  # the editor's order; () groups by first tag
-
-
-@dataclass(frozen=True)
-class LinksConfig:
-    """Link hygiene: repeats across recent editions, tracking parameters."""
-
-    window: int = 8  # editions back a link is compared with; 0 for none
-    strip_tracking: bool = True  # drop utm_* and friends from published links
-
-
-@dataclass(frozen=True)
-class ContentConfig:
-    """What content/ may publish. Contributors' files are untrusted (docs/security.md)."""
-
-    allow_active: bool = False  # .html/.js files and SVGs with scripts
-
-
-@dataclass(frozen=True)
-class AuthorInfo:
-    """An entry of `authors:` in site.yaml: a byline with this name links to its page."""
-
-    name: str
-    bio: str = ""
-    url: str = ""  # their own site, shown on their page
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    root: Path  # the folder holding site.yaml
-    config_path: Path
-    title: str
-    description: str
-    base_url: str  # absolute, exactly one trailing slash
-    language: str
-    timezone: str  # IANA name
-    author: str
-    theme: str
-    paginate: int
-    permalinks: Permalinks
-    feeds: FeedsConfig
-    markdown: MarkdownConfig
-    editions: str  # week | month | off
-    related: int
-    output_dir: Path
-    search: bool  # write a Pagefind index and the /search/ page
-    authors: tuple[AuthorInfo, ...]  # empty: bylines stay plain text, no author pages
-    # With defaults, last: code and tests build a SiteConfig without them.
-    content: ContentConfig = ContentConfig()
-    edition_options: EditionOptions = EditionOptions()
-    links: LinksConfig = LinksConfig()
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def base_path(self) -> str:
-        """The path part of base_url ('/' or '/sub/'), for links inside the site."""
-        rest = self.base_url.split("://", 1)[1]
-        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What the command line asked for; separate from the site's own config."""
-
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False
-    jobs: int = 0  # 0 = every core
-    cache_dir: Path | None = None  # None = no cache
-    now: dt.datetime | None = None  # for "future" checks; None = wall clock
+__all__ = [
+    "ArchiveMonth",
+    "ArchiveYear",
+    "Article",
+    "ArticleMeta",
+    "Author",
+    "AuthorInfo",
+    "BuildOptions",
+    "ContentConfig",
+    "Edition",
+    "EditionNote",
+    "EditionOptions",
+    "Entry",
+    "FeedOptions",
+    "FeedsConfig",
+    "FrontMatter",
+    "Headed",
+    "HtmlStore",
+    "Item",
+    "Link",
+    "LinkItem",
+    "LinkMeta",
+    "LinksConfig",
+    "Listed",
+    "MarkdownConfig",
+    "Meta",
+    "Numbering",
+    "OutLink",
+    "OutputFile",
+    "OwnPage",
+    "Page",
+    "PageMeta",
+    "Permalinks",
+    "Rendered",
+    "Section",
+    "Site",
+    "SiteConfig",
+    "Source",
+    "SourceFile",
+    "StoredHtml",
+    "Tag",
+    "TagRef",
+    "TocEntry",
+    "config_fingerprint",
+]
 
 
 # --------------------------------------------------------------------------
@@ -187,116 +127,6 @@ class SourceFile:
         return "article"
 
 
-@dataclass(frozen=True)
-class Source:
-    """The original article being curated."""
-
-    url: str
-    name: str = ""
-    author: str = ""
-    date: dt.date | None = None
-    # urls.normalise_url(url), computed once at parse time: how duplicate
-    # sources are spotted. Derived from url, so not part of equality.
-    key: str = field(default="", compare=False)
-
-
-# Front matter: a type per kind of Markdown source (its folder says which: SourceFile.kind),
-# so no later stage asks "is this a page?" or "has it a date?".
-@dataclass(frozen=True, kw_only=True)
-class FrontMatter:
-    """What every Markdown source has: where it is, and the body below its front matter."""
-
-    path: str  # site-relative source path, for diagnostics
-    summary: str | None  # as written; rendered with the body (Rendered.summary_html)
-    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    body: str = ""
-    body_line: int = 1  # file line where the body starts
-
-
-@dataclass(frozen=True)
-class OutLink:
-    """A link to another site, where its source file writes it: what link hygiene compares."""
-
-    url: str  # as written
-    line: int
-    col: int
-    curated: bool = False  # the item's own `source:` or `link:`, not a link in its text
-
-
-@dataclass(frozen=True, kw_only=True)
-class Headed(FrontMatter):
-    """The front matter of a source with a headline: an article, a page or a link item."""
-
-    title: str
-    updated: dt.datetime | None
-    slug: str
-    draft: bool
-    lang: str | None = None  # a BCP 47 tag; None: the site's `language`
-    title_line: int = 1
-    slug_line: int = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class OwnPage(Headed):
-    """The front matter of a source published at a URL of its own: an article or a page."""
-
-    authors: tuple[str, ...]
-    image: str | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Item:
-    """What an item of the lists, feeds and editions has: an article or a link item."""
-
-    date: dt.datetime  # aware, in the site time zone
-    tags: tuple[tuple[str, int], ...]  # (tag as written, line)
-    section: str | None = None  # a name of editions.sections
-    section_at: tuple[int, int] = (1, 1)  # line and column of `section:`
-    featured: bool = False  # at the top of its edition
-    via: str | None = None  # who pointed the editors to it, for "Thanks to …"
-    links: tuple[OutLink, ...] = ()  # its links to other sites, curated one first
-
-
-@dataclass(frozen=True, kw_only=True)
-class ArticleMeta(OwnPage, Item):
-    """An article: dated, tagged, often the curation of a source."""
-
-    source: Source | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class LinkMeta(Headed, Item):
-    """A link item: a `link:` with a headline and at most a short comment, and no page of
-    its own; it is listed, fed and put in its edition like an article."""
-
-    link: str  # the URL it points at, as written
-
-
-@dataclass(frozen=True, kw_only=True)
-class PageMeta(OwnPage):
-    """A page of content/pages/ (About, Contact): in no list, feed or edition."""
-
-    date: dt.datetime | None  # optional; it dates the page in the sitemap
-
-
-@dataclass(frozen=True, kw_only=True)
-class EditionNote(FrontMatter):
-    """The editor's note of an edition, content/editions/<id>.md: shown atop its edition."""
-
-    title: str | None  # None: the edition keeps its own title alone
-    closed: bool = False  # closed before its period ends: it goes out now
-    number: int | None = None  # the edition's number, counting on from here
-    number_at: tuple[int, int] = (1, 1)  # line and column of `number:`
-
-    @property
-    def id(self) -> str:
-        """The edition it belongs to, from the file name: `2024-w25`, `2024-06`."""
-        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
-
-
-# What front matter reading makes of a Markdown source: its folder says article, page or
-# note, and an article's `link:` makes it a link item.
-Meta = ArticleMeta | LinkMeta | PageMeta | EditionNote
 
 
 @dataclass(frozen=True)
@@ -549,11 +379,3 @@ class Entry(Generic[M]):
     sha256: str
     meta: M
     rendered: Rendered
-
-
-def config_fingerprint(config: SiteConfig) -> str:
-    """A stable text of every setting, so cached pages notice any config change."""
-    values: dict[str, Any] = {
-        k: v for k, v in vars(config).items() if k not in ("root", "config_path", "output_dir")
-    }
-    return repr(sorted(values.items()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import replace
 from functools import partial
 
@@ -45,14 +45,15 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
 
 
 def _process_all(todo: list[SourceFile], config: SiteConfig,
-                 jobs: int) -> Iterator[tuple[str, tuple[str, str]]]:
+                 jobs: int) -> Generator[tuple[str, tuple[str, str]], None, None]:
     """Results as they come, so the caller can store them without holding them all."""
     if jobs > 1 and len(todo) >= POOL_MIN:
         # Biggest first, so no worker is left with a long file at the end.
         todo = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
     else:
         jobs = 1
-    return parallel.fork_map(partial(process, config=config), todo, jobs, CHUNK)
+    return parallel.fork_map(partial(process, config=config), todo, jobs, CHUNK,
+                             lambda src: src.rel)
 
 
 def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,

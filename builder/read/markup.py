@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterator
 from functools import lru_cache, partial
+from typing import Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree as etree
 
@@ -130,7 +131,7 @@ class _UrlCheck(Treeprocessor):
         for element in root.iter():
             attr = _URL_OF.get(str(element.tag))
             url = element.get(attr) if attr else None
-            if url is not None and isinstance(problem := parse_url(url), str):
+            if attr and url is not None and isinstance(problem := parse_url(url), str):
                 problems.append(_url_problem(_KIND[attr], url, problem))
                 del element.attrib[attr]
         self.md.url_problems = problems  # type: ignore[attr-defined]
@@ -162,7 +163,7 @@ def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     # Curly quotes and real dashes, except where raw HTML is shown as text: code stays as typed.
     if config.raw_html != "escape":
         extensions.append("smarty")
-    configs = {
+    configs: dict[str, dict[str, Any]] = {
         "footnotes": {"BACKLINK_TITLE": "Back to the text"},
         # align= survives the sanitiser; the default style= attribute would not.
         "tables": {"use_align_attribute": True},

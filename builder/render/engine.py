@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -53,7 +53,7 @@ def run(
     reusable: dict[str, str],
     diags: Diagnostics,
     jobs: int = 1,
-) -> Iterator[OutputFile]:
+) -> Generator[OutputFile, None, None]:
     """Make every output; those whose fingerprint is in `reusable` are left as data=None.
 
     A generator, so each page goes to the writer as soon as it is made and
@@ -88,7 +88,8 @@ def run(
 def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
                      jobs: int) -> Iterator[OutputFile]:
     """The pages of `todo`, made by forked workers (see core.parallel), in the same order."""
-    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK)
+    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK,
+                            lambda s: s.out_path if s.origin == "generated" else s.origin)
     with contextlib.closing(made):  # on Ctrl-C or a write error: stop the pool now
         for spec, (data, problems) in zip(todo, made, strict=True):
             diags.extend(problems)

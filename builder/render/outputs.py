@@ -9,7 +9,7 @@ claim: the first (so an article wins over a generated page).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
 from builder import code_digest
 from builder.core.errors import Diagnostics
@@ -87,6 +87,6 @@ def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -
 
 
 def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
-           jobs: int = 1) -> Iterator[OutputFile]:
+           jobs: int = 1) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
     return run(specs(site, theme, reusable), theme, reusable, diags, jobs)

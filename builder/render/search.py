@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -155,7 +156,15 @@ def _service() -> Any:
             finally:
                 for future in self._responses.values():
                     if not future.done():
-                        future.set_exception(OSError("the Pagefind indexer stopped"))
+                        future.set_exception(IndexerStopped("the indexer stopped before "
+                                                            "it answered (killed?)"))
+
+        async def close(self) -> None:
+            """Stop the indexer and wait for it, even when it has died already."""
+            self._poll_task.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                self._backend.terminate()
+            await self._backend.wait()
 
         def _settle(self, answer: dict) -> None:
             payload = answer.get("payload") or {}
@@ -170,6 +179,10 @@ def _service() -> Any:
                     future.set_result(payload)  # type: ignore[arg-type]
 
     return Service()
+
+
+class IndexerStopped(Exception):
+    """Pagefind's process ended while requests were waiting for its answers."""
 
 
 def _pagefind_version() -> str:

@@ -158,7 +158,7 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
             ok = False
             continue
         sources[name] = source
-        origins[name] = _display(Path(filename), config.root)
+        origins[name] = _display(Path(str(filename)), config.root)
         if known:
             continue
         try:

@@ -10,14 +10,15 @@ author pages and no warnings.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from builder.core.errors import Diagnostics, did_you_mean, display_path
-from builder.core.models import Article, Author, SiteConfig
+from builder.core.models import Article, Author, Listed, SiteConfig
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify
 
 
-def place_authors(articles: list[Article], config: SiteConfig,
+def place_authors(articles: Sequence[Listed], config: SiteConfig,
                   diags: Diagnostics) -> tuple[Author, ...]:
     """Each entry of `authors:` with its articles (indexes, newest first), in the list's order."""
     if not config.authors:
@@ -26,6 +27,8 @@ def place_authors(articles: list[Article], config: SiteConfig,
     known = {entry.name for entry in config.authors}
     written: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
+        if not isinstance(article, Article):  # a link item credits no author
+            continue
         for name in article.meta.authors:
             if name in known:
                 written[name].append(index)

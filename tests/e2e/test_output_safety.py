@@ -31,6 +31,7 @@ from builder.cli import main
 from builder.config import load_config
 from builder.core.models import BuildOptions
 from builder.pipeline import build
+from builder.write import journal
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_SERVE = REPO / "tests" / "fixtures" / "site-serve"
@@ -141,8 +142,24 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen) -> bool:
 
 
 def started(site: Path) -> Callable[[], bool]:
-    """The build holds the lock: the CLI has installed its signal handlers."""
-    return lambda: (site / write.LOCK_NAME).exists()
+    """The build holds the lock: the CLI has installed its signal handlers.
+
+    The lock file outlives every build (the lock is an flock on it), so its
+    existence says nothing: the lock is held when it cannot be taken here.
+    """
+    def held() -> bool:
+        path = site / write.LOCK_NAME
+        if not path.exists():
+            return False
+        with open(path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    return held
 
 
 def staging(site: Path) -> Callable[[], bool]:
@@ -196,13 +213,13 @@ def test_a_signal_held_during_the_commit_says_output_was_updated(
         capsys: pytest.CaptureFixture[str]) -> None:
     """The one case a timed signal rarely hits: Ctrl-C while the new files are moved in."""
     site = prepare(versions, tmp_path / "site")
-    apply = write._apply
+    apply = journal.apply
 
     def interrupted_apply(*args: object) -> None:
-        os.kill(os.getpid(), signal.SIGINT)  # held back by write._signals_held
+        os.kill(os.getpid(), signal.SIGINT)  # held back by journal.signals_held
         apply(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(write, "_apply", interrupted_apply)
+    monkeypatch.setattr(journal, "apply", interrupted_apply)
     monkeypatch.chdir(site)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -132,3 +132,19 @@ def test_a_missing_indexer_stops_the_build_with_a_hint(
         "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
         "site.yaml\n")
     assert not (site / "output").exists()
+
+
+def test_an_indexer_that_dies_is_an_error_not_a_hang_or_a_traceback(
+        make_site: Callable[..., Path], run_build: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    dying = tmp_path / "pagefind"
+    dying.write_text("#!/bin/sh\nexit 3\n", "utf-8")
+    dying.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(dying))
+    done = run_build(make_site(FILES, SITE))
+    assert done.code == 2  # type: ignore[attr-defined]
+    assert done.diags == (  # type: ignore[attr-defined]
+        "broadsheet: error: the search index could not be built: cannot run Pagefind: "
+        "Connection lost\n"
+        "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
+        "site.yaml\n")

@@ -303,7 +303,7 @@ def test_scaffold_holds_the_example_or_default_of_every_option(tmp_path: Path) -
 @pytest.mark.parametrize("path", sorted(config_docs.generated(), key=str), ids=lambda p: p.name)
 def test_committed_scaffold_and_reference_match_the_table(path: Path) -> None:
     assert path.read_text(encoding="utf-8") == config_docs.generated()[path], (
-        f"{path} is out of date with OPTIONS in builder/config.py; "
+        f"{path} is out of date with OPTIONS in builder/config/; "
         "run  python -m builder.config_docs")
 
 

@@ -11,11 +11,13 @@ SIGKILL would), after which `recover()` must restore the previous output.
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from builder.cli import main
 from builder.config import load_config
 from builder.core.errors import UsageError
 from builder.core.models import OutputFile, SiteConfig
+from builder.write import journal, writer
 
 SITE_SERVE = Path(__file__).resolve().parents[1] / "fixtures" / "site-serve"
 ARTICLE = "content/2024/06/fish-market-reopens.md"
@@ -149,7 +152,7 @@ def fill_disk_after(monkeypatch: pytest.MonkeyPatch, count: int) -> list[str]:
 
     Returns the staged paths written, the failing one last.
     """
-    real = write._write_file
+    real = writer._write_file
     written: list[str] = []
 
     def full(path: str, data: bytes) -> None:
@@ -160,7 +163,7 @@ def fill_disk_after(monkeypatch: pytest.MonkeyPatch, count: int) -> list[str]:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
         real(path, data)
 
-    monkeypatch.setattr(write, "_write_file", full)
+    monkeypatch.setattr(writer, "_write_file", full)
     return written
 
 
@@ -243,7 +246,7 @@ def test_error_half_way_through_the_apply_is_rolled_back(
     config = make_config(tmp_path / "site")
     write_files(config, OLD)
     before = tree(config.output_dir)
-    real = write._move
+    real = journal.move
     moves: list[Path] = []
 
     def failing(source: Path, target: Path) -> None:
@@ -252,7 +255,7 @@ def test_error_half_way_through_the_apply_is_rolled_back(
             raise PermissionError(errno.EACCES, "Permission denied", str(target))
         real(source, target)
 
-    monkeypatch.setattr(write, "_move", failing)
+    monkeypatch.setattr(journal, "move", failing)
     with pytest.raises(PermissionError):
         write_files(config, NEW)
     assert tree(config.output_dir) == before
@@ -268,7 +271,7 @@ def killed_commit(config: SiteConfig, files: dict[str, bytes], cut: int) -> bool
     if pid == 0:  # pragma: no cover - runs in the child
         code = 4
         try:
-            real = write._move
+            real = journal.move
             count = [0]
 
             def move(source: Path, target: Path) -> None:
@@ -277,7 +280,7 @@ def killed_commit(config: SiteConfig, files: dict[str, bytes], cut: int) -> bool
                 count[0] += 1
                 real(source, target)
 
-            write._move = move  # type: ignore[assignment]
+            journal.move = move  # type: ignore[assignment]
             write_files(config, files)
             code = 3
         finally:
@@ -372,7 +375,7 @@ def test_a_signal_during_the_commit_is_delivered_once_the_new_site_is_in_place(
     if not first_build:
         write_files(config, OLD)
     # The first build renames the staged folder into place; later ones move file by file.
-    where, name = (os, "rename") if first_build else (write, "_move")
+    where, name = (os, "rename") if first_build else (journal, "move")
     real = getattr(where, name)
 
     def interrupted(source: Path, target: Path) -> None:
@@ -406,3 +409,50 @@ def test_the_writer_makes_nothing_until_something_is_staged(tmp_path: Path) -> N
     config = make_config(tmp_path / "site")
     write.Writer(config, {})
     assert temp_folders(tmp_path / "site") == []
+
+
+# --------------------------------------------------------------------------
+# The lock: a dead build cannot hold it, nor can a process it forked
+# --------------------------------------------------------------------------
+def lock_is_free(config: SiteConfig) -> bool:
+    """Whether another build could take the lock now (a lock on a file of its own)."""
+    with open(config.output_dir.parent / write.LOCK_NAME, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def test_a_process_forked_while_the_lock_is_held_does_not_hold_it(tmp_path: Path) -> None:
+    """A pool worker outliving its build (kill -9 of the build) must not keep the lock: the
+    flock belongs to the open file, and a forked child shares it unless it lets go."""
+    config = make_config(tmp_path / "site")
+    ready_r, ready_w = os.pipe()
+    with write.output_lock(config):
+        assert not lock_is_free(config)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child: stays alive with what it inherited
+            os.write(ready_w, b"x")
+            time.sleep(60)
+            os._exit(0)
+        assert os.read(ready_r, 1) == b"x"
+        assert not lock_is_free(config)  # the build holds it still
+    try:
+        assert lock_is_free(config)  # the build let go; its child, alive, holds nothing
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(ready_r)
+        os.close(ready_w)
+
+
+def test_the_lock_of_a_killed_build_is_free(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child: killed while it holds the lock
+        with write.output_lock(config):
+            os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert lock_is_free(config)

@@ -61,7 +61,7 @@ from builder.core.paths import SiteLayout
 from builder.core.progress import SILENT, Progress, counted
 from builder.core.slugs import slugify, tag_key
 from builder.core.urls import normalise_url, parse_url, web_url
-from builder.read import frontmatter
+from builder.read import discover, frontmatter
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a saved page with inline images, with room to spare
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")  # what a folder is searched for
@@ -304,6 +304,12 @@ def plan(item: Input, options: ImportOptions, config: SiteConfig, site: SiteInde
     """Convert one input and refuse anything that would overwrite or duplicate."""
     article = convert(item.path, item.data,
                       replace(options, fetched_from=item.url, charset=item.charset))
+    size = len(article.text.encode("utf-8"))
+    if size > discover.MAX_BYTES:  # the build's own limit: it would refuse the file
+        raise ImportFailure(f"the article would be {size:,} bytes, over the "
+                            f"{discover.MAX_BYTES // 2**20} MB limit of an article file",
+                            hint="split it into several articles, or import only the part "
+                                 "that is the article")
     meta = _as_built(article, config)
     page = SiteLayout.of(config).entry_folder(meta)
     rel = article.rel_path

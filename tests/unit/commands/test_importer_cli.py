@@ -7,6 +7,7 @@ and that on any problem it writes nothing and never overwrites.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,9 @@ import pytest
 
 from builder.cli import main
 from builder.commands.importer import cli as importer_cli
-from builder.commands.importer.convert import ImportOptions
+from builder.commands.importer.convert import ImportedArticle, ImportOptions
 from builder.config import load_config
+from builder.read import discover
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 RAIL = FIXTURES / "plain_rail_accord.txt"
@@ -478,3 +480,28 @@ def test_a_fresh_site_gets_the_countries_of_the_headline_as_tags(
     code, out, _err = _run(capsys, FIXTURES / "texts" / "sample_shape.txt", "--dry-run")
     assert code == 0
     assert "\ntags:\n- Chile\n- Peru\n---\n" in out
+
+
+def test_an_article_over_the_builds_size_limit_is_not_written(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An input within import's own limit can convert to an article the next build would
+    refuse (read.discover.MAX_BYTES): refused here, before anything is written. (The
+    conversion is padded: converting 2 MB of real text takes seconds.)"""
+    convert = importer_cli.convert
+    sizes: list[int] = []
+
+    def grown(*args: object, **kwargs: object) -> ImportedArticle:
+        article = convert(*args, **kwargs)  # type: ignore[arg-type]
+        text = article.text + "x" * discover.MAX_BYTES
+        sizes.append(len(text.encode("utf-8")))
+        return dataclasses.replace(article, text=text)
+
+    monkeypatch.setattr(importer_cli, "convert", grown)
+    before = _articles(site)
+    code, out, err = _run(capsys, HARBOUR)
+    assert (code, out) == (1, "")
+    assert err == (f"{HARBOUR}: error: the article would be {sizes[0]:,} bytes, over the 2 MB "
+                   "limit of an article file\n  hint: split it into several articles, or "
+                   "import only the part that is the article\n" + NOTHING)
+    assert _articles(site) == before

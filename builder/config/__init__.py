@@ -10,6 +10,9 @@ the frozen SiteConfig, the scaffold site.yaml that `broadsheet init` copies
 and docs/site-yaml.md are all derived from that table (the last two are
 written by `python -m builder.config_docs`; tests fail when they are stale).
 
+The checks and readers of single values (a time zone, a list of section
+names, the numbering) are config/checks.py's.
+
 Defaults of nested sections come from the dataclasses in core/models.py:
 they are built with their defaults by code and tests that never read a
 site.yaml, and core may not import this module, so the table reads them
@@ -20,17 +23,29 @@ there (the paths are always given), so theirs live in the table.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import re
 import typing
-import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from builder.config.checks import (
+    check_language,
+    check_link,
+    check_style,
+    check_theme,
+    check_timezone,
+    check_url,
+    normalise_base_url,
+    read_names,
+    read_numbering,
+    read_records,
+    style_hint,
+    timezone_hint,
+)
 from builder.core import languages
-from builder.core.errors import ConfigErrors, Diagnostics, did_you_mean, display_path
+from builder.core.errors import ConfigErrors, Diagnostics, display_path
 from builder.core.models import (
     AuthorInfo,
     ContentConfig,
@@ -38,15 +53,13 @@ from builder.core.models import (
     FeedsConfig,
     LinksConfig,
     MarkdownConfig,
-    Numbering,
     Permalinks,
     SiteConfig,
     SourceFile,
 )
 from builder.core.textfile import decode
-from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
-from builder.core.yamlload import YamlValue, describe, load_mapping
-from builder.core.yamlschema import FieldReader, Hint, quote_hint
+from builder.core.yamlload import YamlValue, load_mapping
+from builder.core.yamlschema import FieldReader, Hint
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,10 +81,6 @@ class Option:
     convert: Callable[[Any], Any] | None = None  # applied to the value read
     reader: Callable[[FieldReader, dict[str, YamlValue], str], Any] | None = None  # mapping
     shape: str = ""  # mapping: how it is written, for the reference
-    # records: a list of mappings with these text fields, the first required, each with
-    # its check, made into `record`s (`authors: [{name, bio, url}]`)
-    fields: tuple[tuple[str, Callable[[str], str | None] | None], ...] = ()
-    record: Callable[..., Any] | None = None
 
     @property
     def leaf(self) -> str:
@@ -90,10 +99,8 @@ class Option:
             return r.integer(mapping, leaf, self.default, self.low, self.high)
         if self.kind == "choice":
             return r.choice(mapping, leaf, self.default, self.choices)
-        if self.kind == "records":
-            return self._records(r, mapping.get(leaf))
         if self.kind == "names":
-            return _names(r, mapping, leaf)
+            return read_names(r, mapping, leaf)
         if self.reader is not None:
             return self.reader(r, mapping, leaf)
         if self.check is not None:
@@ -106,37 +113,6 @@ class Option:
             r.diags.error(r.path, line, col, f"the site needs a `{leaf}`",
                           f"add a line such as  {leaf}: {yaml_scalar(self.example)}")
         return self.convert(value) if self.convert else value
-
-    def _records(self, r: FieldReader, value: YamlValue | None) -> tuple[Any, ...]:
-        """Each mapping of the list as a `record`; a bad entry is reported and left out."""
-        if value is None or value.kind == "null":
-            return ()
-        first = self.fields[0][0]
-        example = f"write  {self.leaf}:  then lines such as  - {{{first}: ...}}"
-        if value.kind != "seq":
-            r.error(value, f"`{self.leaf}` must be a list, found {describe(value)}", example)
-            return ()
-        found: dict[str, Any] = {}
-        for item in value.value:
-            if item.kind != "map":
-                r.error(item, f"an entry of `{self.leaf}` must be a mapping, found "
-                        f"{describe(item)}", example)
-                continue
-            r.unknown_keys(item.value, [name for name, _ in self.fields], self.leaf)
-            given = {}
-            for name, check in self.fields:
-                given[name] = (r.checked(item.value, name, "", check) if check
-                               else r.text(item.value, name, "", strip=True))
-            key = given[first]
-            if not key:
-                r.error(item, f"an entry of `{self.leaf}` needs a `{first}`",
-                        f"add  {first}: ...  to it")
-            elif key.casefold() in found:
-                r.error(item, f"`{key}` is listed twice in `{self.leaf}`",
-                        "keep one entry per name")
-            else:
-                found[key.casefold()] = self.record(**given) if self.record else given
-        return tuple(found.values())
 
 
 # One constructor per kind, so that each row of OPTIONS reads: key, default,
@@ -170,141 +146,6 @@ def mapping(key: str, reader: Callable[[FieldReader, dict[str, YamlValue], str],
 
 def section(key: str, help: str) -> Option:
     return Option(key, "section", None, help)
-
-
-def records(key: str, fields: tuple[tuple[str, Callable[[str], str | None] | None], ...],
-            record: Callable[..., Any], help: str) -> Option:
-    return Option(key, "records", (), help, fields=fields, record=record)
-
-
-# --------------------------------------------------------------------------
-# Checks: each returns an error message, or None when the value is good
-# --------------------------------------------------------------------------
-def _check_url(url: str) -> str | None:
-    parts = parse_url(url)
-    if isinstance(parts, str):
-        return f"`base_url` `{shown_url(url)}` cannot be read as a URL: {parts}"
-    if parts.scheme not in WEB_SCHEMES or not parts.netloc:
-        return f"`base_url` must be an absolute http(s) URL, found `{shown_url(url)}`"
-    if parts.query or parts.fragment:
-        return "`base_url` cannot have a query or fragment"
-    return None
-
-
-def _check_link(url: str) -> str | None:
-    parts = parse_url(url)
-    if isinstance(parts, str) or parts.scheme not in WEB_SCHEMES or not parts.netloc:
-        return f"`url` must be an absolute http(s) URL, found `{shown_url(url)}`"
-    return None
-
-
-def _normalise_base_url(url: str) -> str:
-    return url.rstrip("/") + "/"
-
-
-def _check_language(tag: str) -> str | None:
-    return languages.language_problem("language", tag)
-
-
-def _check_timezone(name: str) -> str | None:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return f"unknown time zone `{name}`"
-    return None
-
-
-def _timezone_hint(name: str) -> str:
-    """A did-you-mean over the IANA names, read only when a name is wrong."""
-    names = zoneinfo.available_timezones()
-    by_lower = {n.lower(): n for n in names}
-    guess = by_lower.get(name.lower()) or did_you_mean(name, names)
-    if guess:
-        return f"did you mean `{guess}`?"
-    return "use an IANA name such as Europe/Berlin or America/New_York"
-
-
-def _check_theme(name: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z0-9_.-]+", name) and name not in {".", ".."}:
-        return None
-    return f"`theme` must be a folder name under themes/, found `{name}`"
-
-
-@functools.cache
-def _pygments_styles() -> frozenset[str]:
-    from pygments.styles import get_all_styles  # only when a site.yaml is read
-
-    return frozenset(get_all_styles())
-
-
-def _check_style(name: str) -> str | None:
-    return None if name in _pygments_styles() else f"unknown Pygments style `{name}`"
-
-
-def _style_hint(name: str) -> str:
-    guess = did_you_mean(name, _pygments_styles())
-    return f"did you mean `{guess}`?" if guess else "see `pygmentize -L styles` for the names"
-
-
-def _names(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> tuple[str, ...]:
-    """A list of distinct names; a name given twice (in any letter case) is an error."""
-    value = mapping.get(key)
-    if value is None or value.kind == "null":
-        return ()
-    if value.kind != "seq":
-        r.error(value, f"`{key}` must be a list of names, found {describe(value)}",
-                f"write  {key}: [Energy, Climate, Trade]")
-        return ()
-    found: dict[str, str] = {}
-    for item in value.value:
-        text = str(item.value).strip() if item.kind == "str" else ""
-        if not text:
-            r.error(item, f"each of `{key}` must be a name, found {describe(item)}",
-                    quote_hint(None, item) if item.kind not in ("null", "str") else "remove it")
-        elif text.casefold() in found:
-            r.error(item, f"`{text}` is in `{key}` twice", "list each name once")
-        else:
-            found[text.casefold()] = text
-    return tuple(found.values())
-
-
-_NUMBERING_HINT = "write  numbering: {from: 2026-01-05, start: 1}"
-
-
-def _numbering(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> Numbering | None:
-    """`{from: YYYY-MM-DD, start: N}`, both required; None when left out or null."""
-    value = mapping.get(key)
-    if value is None or value.kind == "null":
-        return None
-    if value.kind != "map":
-        r.error(value, f"`{key}` must be a mapping, found {describe(value)}", _NUMBERING_HINT)
-        return None
-    fields: dict[str, YamlValue] = value.value
-    before = len(r.diags.items)
-    r.unknown_keys(fields, ("from", "start"), f"editions.{key}")
-    for missing in ("from", "start"):
-        if missing not in fields:
-            r.error(value, f"`{key}` needs `{missing}`", _NUMBERING_HINT)
-    day = fields.get("from")
-    first = _day(day) if day is not None else None
-    if day is not None and first is None:
-        r.error(day, f"`from` must be a date such as 2026-01-05, found {describe(day)}",
-                _NUMBERING_HINT)
-    start = r.integer(fields, "start", 1, 0, 999_999)
-    return Numbering(first, start) if first and len(r.diags.items) == before else None
-
-
-def _day(value: YamlValue) -> dt.date | None:
-    """A calendar day written as a YAML date or as quoted ISO text."""
-    if value.kind == "timestamp":
-        day = value.value
-        return day.date() if isinstance(day, dt.datetime) else day
-    if value.kind == "str":
-        try:
-            return dt.date.fromisoformat(str(value.value).strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _permalink(kind: str, what: str, placeholders: tuple[str, ...], needed: str) -> Option:
@@ -359,35 +200,34 @@ OPTIONS: tuple[Option, ...] = (
          "Where the site will be published, as an absolute http(s) URL; feeds, the sitemap "
          "and canonical links are built from it. A sub-path works too: on GitHub Pages a "
          "project site lives at https://USER.github.io/REPOSITORY/",
-         check=_check_url, hint="for example  base_url: https://example.org/digest/",
-         convert=_normalise_base_url, example="https://example.org/"),
+         check=check_url, hint="for example  base_url: https://example.org/digest/",
+         convert=normalise_base_url, example="https://example.org/"),
     text("language", "en",
          "The language of the articles (a tag such as en, de or pt-BR), for the pages' "
          "lang attribute and the feeds.",
-         check=_check_language, convert=languages.canonical,
+         check=check_language, convert=languages.canonical,
          hint="use the BCP 47 code of the site's language: en, de, fr, pt-BR, ..."),
     text("timezone", "UTC",
          "The time zone dates are read and shown in (an IANA name such as Europe/Berlin or "
          "America/New_York). A date written without a time zone in front matter is taken to "
          "be in this one; it also decides the edition weeks.",
-         check=_check_timezone, hint=_timezone_hint),
+         check=check_timezone, hint=timezone_hint),
     text("author", "", "Shown as the publisher when an article names no author of its own.",
          example="The editors"),
     text("theme", "default",
          "The theme: a folder under themes/ in this site, or the bundled `default`. Templates "
          "in a templates/ folder beside this file override the theme's.",
-         check=_check_theme,
+         check=check_theme,
          hint="write the name of a folder in themes/, such as  theme: default"),
     number("paginate", 10, 1, 1000, "Articles per page on the front page and the tag pages."),
     number("related", 5, 0, 50,
            "How many related articles (sharing tags) to show under each article; 0 for none."),
-    flag("search", True,
-         "Build a search index (Pagefind) with the site, a search box in the header and a "
-         "/search/ page; all of it works from the published files, with no outside service."),
-    records("authors", (("name", None), ("bio", None), ("url", _check_link)), AuthorInfo,
-            "The site's writers and editors, each a mapping with a `name` (as bylines write "
-            "it) and optionally a `bio` and a `url`: each gets a page at /authors/<name>/ with "
-            "their articles and a feed, and bylines link to it. Empty: bylines stay text."),
+    flag("search", True, "A search index (Pagefind), a search box and a /search/ page, "
+         "working from the published files alone."),
+    Option("authors", "records", (), "Writers and editors, as `name` (as bylines write it), "
+           "`bio`, `url`: each gets a page at /authors/<name>/ with a feed, and bylines link "
+           "to it.", shape="[{name, bio, url}]", reader=read_records(
+               (("name", None), ("bio", None), ("url", check_link)), AuthorInfo)),
     text("output", "output",
          "The folder the built site is written to. Broadsheet replaces it on every build, so "
          "never point it at a folder holding anything else.", field="output_dir"),
@@ -409,7 +249,7 @@ OPTIONS: tuple[Option, ...] = (
          "An open edition is never in the editions feed, the front page's latest-edition "
          "banner or an email file, whatever this says.",
          field="edition_options.show_open"),
-    mapping("editions.numbering", _numbering, "{from: YYYY-MM-DD, start: N}",
+    mapping("editions.numbering", read_numbering, "{from: YYYY-MM-DD, start: N}",
             "Number the editions, e.g. {from: 2026-01-05, start: 1}: the one holding the date "
             "`from` is No. `start`, and each later period counts one on. An editor's note can "
             "set `number:` to start the count afresh. null: editions have no numbers.",
@@ -446,10 +286,10 @@ OPTIONS: tuple[Option, ...] = (
     flag("markdown.highlight", _MD.highlight, "Colour code blocks with Pygments."),
     text("markdown.style_light", _MD.style_light,
          "The Pygments style of code blocks when the reader's system is in light mode "
-         "(`pygmentize -L styles` lists the names).", check=_check_style, hint=_style_hint),
+         "(`pygmentize -L styles` lists the names).", check=check_style, hint=style_hint),
     text("markdown.style_dark", _MD.style_dark,
-         "The Pygments style of code blocks in dark mode.", check=_check_style,
-         hint=_style_hint),
+         "The Pygments style of code blocks in dark mode.", check=check_style,
+         hint=style_hint),
     number("markdown.words_per_minute", _MD.words_per_minute, 50, 2000,
            'Reading speed used for the "N min read" estimate.'),
 )

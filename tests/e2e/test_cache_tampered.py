@@ -1,0 +1,124 @@
+"""A tampered cache: whatever is written into it, a build touches nothing outside output/,
+publishes nothing the sanitiser did not pass, and never crashes.
+
+In CI a cache folder can be restored from another branch's run, so its
+contents are untrusted input. Each test builds a small site through the
+command line (`broadsheet build`, with the cache), changes the cache the
+way an attacker (or a corrupt disk) could, and builds again: the build
+succeeds with one warning, and output/ is exactly what a build without a
+cache makes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+SITE_SERVE = Path(__file__).resolve().parents[1] / "fixtures" / "site-serve"
+EPOCH = "1748779200"
+ARTICLE = "content/2024/06/fish-market-reopens.md"
+WARNING = "warning: cache values that failed validation were dropped and will be recomputed"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(SITE_SERVE, root)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return root
+
+
+@pytest.fixture
+def cli(site: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., tuple]]:
+    """`broadsheet build ARGS`: (exit code, stderr)."""
+    saved = signal.getsignal(signal.SIGTERM)
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(["build", "--jobs", "1", *args])
+        return code, capsys.readouterr().err
+
+    yield run
+    signal.signal(signal.SIGTERM, saved)  # main() installs its own
+
+
+def cold(site: Path) -> dict[str, bytes]:
+    """output/ as a build of the same sources without any cache makes it."""
+    copy = site.parent / "cold"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".broadsheet*"))
+    code = main(["build", "--no-cache", "--jobs", "1", "--config", str(copy / "site.yaml")])
+    assert code == 0
+    return tree(copy / "output")
+
+
+def database(site: Path) -> sqlite3.Connection:
+    return sqlite3.connect(site / ".broadsheet-cache" / "cache.sqlite")
+
+
+def edit_article(site: Path) -> None:
+    """A change, so the next build is a real one (it writes and deletes files)."""
+    path = site / ARTICLE
+    text = path.read_text("utf-8")
+    old, new = ("six weeks", "seven weeks") if "six weeks" in text else ("seven", "six")
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def warned_once(err: str) -> None:
+    assert err.count(WARNING) == 1, err
+    assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------
+# The saved list of output files: paths outside output/, bad values
+# --------------------------------------------------------------------------
+BAD_LINES = {
+    "../../victim.txt": ["f", 7, 0],  # deleting it would reach outside output/
+    "../victim.txt": ["f", 7, 0],
+    "/etc/hostname": ["f", 1, 0],
+    "about/../../victim.txt": ["f", 7, 0],
+    "tags": ["f", 1, 0],  # a folder of output/: never deleted as a whole
+    ".broadsheet": ["f", 1, 0],  # the marker
+    "index.html": ["f", "big", 0],  # a size that is not a number
+    "feed.xml": "not a list",
+}
+
+
+def test_paths_outside_output_in_the_saved_file_list_are_never_touched(
+        site: Path, cli: Callable[..., tuple]) -> None:
+    victim = site.parent / "victim.txt"
+    victim.write_text("keep me")
+    assert cli()[0] == 0
+    db = database(site)
+    (key, text), = db.execute("SELECT key, value FROM info WHERE key LIKE 'manifest:%'")
+    manifest = json.loads(text)
+    manifest["files"].update(BAD_LINES)
+    with db:
+        db.execute("UPDATE info SET value = ? WHERE key = ?", (json.dumps(manifest), key))
+    db.close()
+    edit_article(site)
+    code, err = cli()
+    assert code == 0, err
+    warned_once(err)
+    assert "the saved list of output files has a bad line" in err
+    assert victim.read_text() == "keep me"
+    assert (site / "output" / "tags").is_dir()
+    assert tree(site / "output") == cold(site)
+    # The next build saved a clean list: no warning any more.
+    edit_article(site)
+    code, err = cli()
+    assert (code, WARNING in err, "nothing changed" in err) == (0, False, False), err
