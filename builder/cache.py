@@ -36,7 +36,7 @@ from builder.core.models import (
     TocEntry,
 )
 
-FORMAT = "broadsheet-cache-5"  # 5: link items; the fields editions are run with
+FORMAT = "broadsheet-cache-6"  # 5: link items; the fields editions are run with; 6: lang
 Value = tuple[Meta | None, Rendered | None, list[Diagnostic]]
 
 
@@ -92,7 +92,7 @@ def dump(meta: Meta | None, rendered: Rendered | None,
             own = [meta.title, meta.closed, meta.number, meta.number_at]
         else:
             own = [meta.title, _iso(meta.date), _iso(meta.updated), meta.slug, meta.draft,
-                   meta.title_line, meta.slug_line]
+                   meta.title_line, meta.slug_line, meta.lang]
             if isinstance(meta, OwnPage):
                 own += [meta.authors, meta.image]
             if isinstance(meta, Item):
@@ -126,10 +126,10 @@ def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
         title, closed, number, number_at = own
         return EditionNote(title=title, closed=closed, number=number,
                            number_at=tuple(number_at), **base)
-    title, date, updated, slug, draft, title_line, slug_line = own[:7]
+    title, date, updated, slug, draft, title_line, slug_line, lang = own[:8]
     base.update(title=title, updated=_datetime(updated), slug=slug, draft=draft,
-                title_line=title_line, slug_line=slug_line)
-    rest = own[7:]
+                title_line=title_line, slug_line=slug_line, lang=lang)
+    rest = own[8:]
     if kind in ("page", "article"):
         authors, image = rest[:2]
         base.update(authors=tuple(authors), image=image)

@@ -68,6 +68,8 @@ def _type(option: Option) -> str:
         return "one of " + ", ".join(f"`{c}`" for c in option.choices)
     if option.kind == "section":
         return "section"
+    if option.kind == "records":
+        return f"list of `{option.shape}`"
     if option.kind == "names":
         return "list of names"
     if option.kind == "mapping":

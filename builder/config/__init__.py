@@ -32,6 +32,7 @@ from typing import Any
 
 from builder.config.checks import (
     check_language,
+    check_link,
     check_style,
     check_theme,
     check_timezone,
@@ -39,11 +40,14 @@ from builder.config.checks import (
     normalise_base_url,
     read_names,
     read_numbering,
+    read_records,
     style_hint,
     timezone_hint,
 )
+from builder.core import languages
 from builder.core.errors import ConfigErrors, Diagnostics, display_path
 from builder.core.models import (
+    AuthorInfo,
     ContentConfig,
     EditionOptions,
     FeedsConfig,
@@ -63,7 +67,7 @@ class Option:
     """One site.yaml key: what the loader, the scaffold and the reference know of it."""
 
     key: str  # dotted path in site.yaml: `feeds.rss.limit`
-    kind: str  # text | flag | number | choice | names | mapping | section
+    kind: str  # text | flag | number | choice | names | mapping | records | section
     default: Any
     help: str  # one sentence or two; wrapped in the scaffold, one table row in the docs
     low: int = 0  # number: the accepted range
@@ -201,7 +205,7 @@ OPTIONS: tuple[Option, ...] = (
     text("language", "en",
          "The language of the articles (a tag such as en, de or pt-BR), for the pages' "
          "lang attribute and the feeds.",
-         check=check_language,
+         check=check_language, convert=languages.canonical,
          hint="use the BCP 47 code of the site's language: en, de, fr, pt-BR, ..."),
     text("timezone", "UTC",
          "The time zone dates are read and shown in (an IANA name such as Europe/Berlin or "
@@ -218,6 +222,12 @@ OPTIONS: tuple[Option, ...] = (
     number("paginate", 10, 1, 1000, "Articles per page on the front page and the tag pages."),
     number("related", 5, 0, 50,
            "How many related articles (sharing tags) to show under each article; 0 for none."),
+    flag("search", True, "A search index (Pagefind), a search box and a /search/ page, "
+         "working from the published files alone."),
+    Option("authors", "records", (), "Writers and editors, as `name` (as bylines write it), "
+           "`bio`, `url`: each gets a page at /authors/<name>/ with a feed, and bylines link "
+           "to it.", shape="[{name, bio, url}]", reader=read_records(
+               (("name", None), ("bio", None), ("url", check_link)), AuthorInfo)),
     text("output", "output",
          "The folder the built site is written to. Broadsheet replaces it on every build, so "
          "never point it at a folder holding anything else.", field="output_dir"),
@@ -268,6 +278,7 @@ OPTIONS: tuple[Option, ...] = (
     *_feed("json", "/feed.json, JSON Feed 1.1"),
     *_feed("tags", "/tags/<tag>/feed.xml, one RSS feed per tag"),
     *_feed("editions", "/editions/feed.xml, one item per edition holding the whole edition"),
+    *_feed("authors", "/authors/<name>/feed.xml, one RSS feed per author of `authors:`"),
     section("markdown", "How the Markdown of articles is turned into HTML."),
     choice("markdown.raw_html", _MD.raw_html, ("sanitize", "allow", "escape"),
            "Raw HTML written inside Markdown: sanitize (keep safe tags only), allow (keep "

@@ -13,7 +13,10 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
+from builder.core import languages
 from builder.core.errors import did_you_mean
 from builder.core.models import Numbering
 from builder.core.urls import WEB_SCHEMES, parse_url, shown_url
@@ -37,9 +40,15 @@ def normalise_base_url(url: str) -> str:
 
 
 def check_language(tag: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
-        return None
-    return f"`language` must be a language tag such as en or pt-BR, found `{tag}`"
+    return languages.language_problem("language", tag)
+
+
+def check_link(url: str) -> str | None:
+    """A link in site.yaml (an author's `url`): an absolute http(s) URL."""
+    parts = parse_url(url)
+    if isinstance(parts, str) or parts.scheme not in WEB_SCHEMES or not parts.netloc:
+        return f"`url` must be an absolute http(s) URL, found `{shown_url(url)}`"
+    return None
 
 
 def check_timezone(name: str) -> str | None:
@@ -141,3 +150,41 @@ def _day(value: YamlValue) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+Field = tuple[str, Callable[[str], str | None] | None]  # a text field and its check
+
+
+def read_records(fields: tuple[Field, ...], record: Callable[..., Any]) -> Callable[
+        [FieldReader, dict[str, YamlValue], str], tuple[Any, ...]]:
+    """A reader of a list of mappings with these text fields (the first required and
+    unique, case aside), each made a `record`; a bad entry is reported and left out."""
+    first = fields[0][0]
+
+    def read(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> tuple[Any, ...]:
+        value = mapping.get(key)
+        if value is None or value.kind == "null":
+            return ()
+        example = f"write  {key}:  then lines such as  - {{{first}: ...}}"
+        if value.kind != "seq":
+            r.error(value, f"`{key}` must be a list, found {describe(value)}", example)
+            return ()
+        found: dict[str, Any] = {}
+        for item in value.value:
+            if item.kind != "map":
+                r.error(item, f"an entry of `{key}` must be a mapping, found {describe(item)}",
+                        example)
+                continue
+            r.unknown_keys(item.value, [name for name, _ in fields], key)
+            given = {name: r.checked(item.value, name, "", check) if check
+                     else r.text(item.value, name, "", strip=True) for name, check in fields}
+            if not given[first]:
+                r.error(item, f"an entry of `{key}` needs a `{first}`", f"add  {first}: ...  to it")
+            elif given[first].casefold() in found:
+                r.error(item, f"`{given[first]}` is listed twice in `{key}`",
+                        "keep one entry per name")
+            else:
+                found[given[first].casefold()] = record(**given)
+        return tuple(found.values())
+
+    return read

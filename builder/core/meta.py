@@ -57,6 +57,7 @@ class Headed(FrontMatter):
     updated: dt.datetime | None
     slug: str
     draft: bool
+    lang: str | None = None  # a BCP 47 tag; None: the site's `language`
     title_line: int = 1
     slug_line: int = 1
 

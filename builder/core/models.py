@@ -27,6 +27,7 @@ from builder.core.meta import (
     Source,
 )
 from builder.core.settings import (
+    AuthorInfo,
     BuildOptions,
     ContentConfig,
     EditionOptions,
@@ -45,6 +46,8 @@ __all__ = [
     "ArchiveYear",
     "Article",
     "ArticleMeta",
+    "Author",
+    "AuthorInfo",
     "BuildOptions",
     "ContentConfig",
     "Edition",
@@ -329,6 +332,18 @@ class ArchiveYear:
 
 
 @dataclass(frozen=True)
+class Author:
+    """An author of `authors:` placed in the site: their page and their articles."""
+
+    name: str
+    slug: str
+    url: str  # site path of their page
+    bio: str
+    link: str  # their own site, or ""
+    articles: tuple[int, ...]  # indexes into Site.articles, newest first
+
+
+@dataclass(frozen=True)
 class Site:
     config: SiteConfig
     articles: tuple[Listed, ...]  # articles and link items, newest first
@@ -342,6 +357,7 @@ class Site:
     # The next moment the clock changes the site: a scheduled article comes due
     # or an open edition closes. The no-change shortcut rebuilds from then on.
     next_due: dt.datetime | None = None
+    authors: tuple[Author, ...] = ()  # those of `authors:` in site.yaml, in its order
 
 
 @dataclass(frozen=True)

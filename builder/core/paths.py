@@ -19,6 +19,7 @@ them, so a new generated page cannot forget to reserve its name.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +66,9 @@ class SiteLayout:
     STATIC: ClassVar[str] = "static/"  # the theme's files
     HIGHLIGHT_CSS: ClassVar[str] = STATIC + "highlight.css"
     PAGE_FILES: ClassVar[str] = "pages/"  # the files beside content/pages/*.md
+    SEARCH: ClassVar[str] = "search/"  # the search page
+    AUTHORS: ClassVar[str] = "authors/"  # author pages: authors/<slug of name>/
+    PAGEFIND: ClassVar[str] = "pagefind/"  # the search index and Pagefind's own scripts
     # The names feeds and the sitemap are written under, wherever they sit.
     FEED_FILES: ClassVar[frozenset[str]] = frozenset({RSS, ATOM, JSON_FEED, FOLDER_FEED, SITEMAP})
 
@@ -98,6 +102,15 @@ class SiteLayout:
     def not_found(self) -> str:
         return self.base_path + self.NOT_FOUND
 
+    @property
+    def search(self) -> str:
+        return self.base_path + self.SEARCH
+
+    @property
+    def pagefind(self) -> str:
+        """The folder of the search index: pagefind-ui.js and .css are in it."""
+        return self.base_path + self.PAGEFIND
+
     def entry_folder(self, meta: ArticleMeta | PageMeta) -> str:
         """The folder an article or page is published in, relative to the site root."""
         if isinstance(meta, PageMeta):
@@ -108,6 +121,9 @@ class SiteLayout:
 
     def entry(self, meta: ArticleMeta | PageMeta) -> str:
         return self.base_path + self.entry_folder(meta)
+
+    def author(self, slug: str) -> str:
+        return self.base_path + self.AUTHORS + slug + "/"
 
     def tag(self, slug: str) -> str:
         return self.base_path + expand(self.permalinks.tag, tag=slug)
@@ -174,7 +190,26 @@ class SiteLayout:
             return self.absolute(image)
         return self.absolute(self.source_folder(meta.path) + image)
 
+    def image_src(self, meta: OwnPage) -> str | None:
+        """The front-matter `image` as a page links it (`<img src>`): a site path for an
+        image beside the source, else as written."""
+        image = meta.image
+        if not image:
+            return None
+        if _HAS_SCHEME.match(image) or image.startswith("/"):
+            return image
+        return href(self.source_folder(meta.path) + image)
+
     # Source paths --------------------------------------------------------
+    @staticmethod
+    def image_source(meta: OwnPage) -> str | None:
+        """The file under content/ a relative `image` names (`content/2024/06/a.jpg`), whose
+        header gives its width and height; None for an image given by URL or root path."""
+        image = meta.image
+        if not image or _HAS_SCHEME.match(image) or image.startswith("/"):
+            return None
+        return posixpath.normpath(posixpath.join(posixpath.dirname(meta.path), image))
+
     @staticmethod
     def new_article(day: dt.date, slug: str) -> str:
         """Where `new`, `import` and `init` put an article: `content/YYYY/MM/<slug>.md`."""
@@ -200,7 +235,8 @@ RESERVED = frozenset(
     {_top(name) for name in (SiteLayout.NOT_FOUND, SiteLayout.TAGS, SiteLayout.ARCHIVE,
                              SiteLayout.EDITIONS, SiteLayout.PAGED, SiteLayout.RSS,
                              SiteLayout.ATOM, SiteLayout.JSON_FEED, SiteLayout.SITEMAP,
-                             SiteLayout.ROBOTS, SiteLayout.STATIC, SiteLayout.PAGE_FILES)}
+                             SiteLayout.ROBOTS, SiteLayout.STATIC, SiteLayout.PAGE_FILES,
+                             SiteLayout.SEARCH, SiteLayout.PAGEFIND, SiteLayout.AUTHORS)}
     | {name.removesuffix(".html") for name in (SiteLayout.INDEX, SiteLayout.NOT_FOUND)}
     | {"feed"}
 )

@@ -29,6 +29,7 @@ class FeedsConfig:
     json: FeedOptions = FeedOptions()
     tags: FeedOptions = FeedOptions(limit=10)
     editions: FeedOptions = FeedOptions(limit=10)
+    authors: FeedOptions = FeedOptions(limit=10)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ class ContentConfig:
 
 
 @dataclass(frozen=True)
+class AuthorInfo:
+    """An entry of `authors:` in site.yaml: a byline with this name links to its page."""
+
+    name: str
+    bio: str = ""
+    url: str = ""  # their own site, shown on their page
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the folder holding site.yaml
     config_path: Path
@@ -105,6 +115,8 @@ class SiteConfig:
     editions: str  # week | month | off
     related: int
     output_dir: Path
+    search: bool  # write a Pagefind index and the /search/ page
+    authors: tuple[AuthorInfo, ...]  # empty: bylines stay plain text, no author pages
     # With defaults, last: code and tests build a SiteConfig without them.
     content: ContentConfig = ContentConfig()
     edition_options: EditionOptions = EditionOptions()

@@ -1,13 +1,18 @@
-"""Slugs: the one rule that turns a title, file name or tag into a URL segment.
+"""Slugs: the one rule that turns a title, file name, tag or heading into a URL segment.
 
 Slugs are NFKC-normalised and case-folded so that two spellings which look
 the same to a reader (`Café` composed or decomposed, `Energy`/`energy`) land
 on the same URL, where the build can see and report the clash.
+
+A word is letters and digits with their combining marks: the Arabic shadda
+of `يوقّع` or the vowel signs of Hindi are part of the word, never a break
+in it. The zero-width joiners (ZWNJ, which Persian writes inside words, and
+ZWJ) are kept between two letters of a word, where they change how it is
+spelt, and dropped anywhere else; they never become a hyphen.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -22,18 +27,45 @@ MAX_SLUG_BYTES = 240
 WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul"}
                             | {f"{port}{n}" for port in ("com", "lpt")
                                for n in (*"123456789", "\u00b9", "\u00b2", "\u00b3")})
-_NON_WORD = re.compile(r"[^\w]+")
-_SAFE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ
+
+
+def _is_word(ch: str) -> bool:
+    """A letter or digit, or a mark belonging to one (category M: shadda, virama, accents)."""
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` in slug form, in order (see the module's docstring)."""
+    found: list[str] = []
+    current: list[str] = []
+    joiners = ""
+    for ch in text:
+        if _is_word(ch):
+            if not current and not ch.isalnum():
+                continue  # a mark with no letter before it
+            current.append(joiners + ch)
+            joiners = ""
+        elif ch in JOINERS and current:
+            joiners += ch
+        else:
+            if current:
+                found.append("".join(current))
+            current, joiners = [], ""
+    if current:
+        found.append("".join(current))
+    return found
 
 
 def slugify(text: str) -> str:
-    """Lower-case words joined by hyphens; Unicode letters kept, symbols dropped.
+    """Lower-case words joined by hyphens; Unicode letters and their marks kept, symbols
+    dropped.
 
     `C++` and `C` both become `c`: the site model reports such collisions.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("'", "").replace("\u2019", "")
-    return _NON_WORD.sub("-", text).strip("-_").replace("_", "-")
+    return "-".join(words(text))
 
 
 def slug_problem(slug: str, reserved: bool = True) -> str | None:
@@ -54,7 +86,7 @@ def slug_problem(slug: str, reserved: bool = True) -> str | None:
         return f"`{slug}` is reserved for a page Broadsheet generates"
     if is_device_name(slug):
         return f"`{slug}` {DEVICE_PROBLEM}"
-    if not _SAFE.match(slug):
+    if "-".join(words(slug)) != slug:
         return f"`{slug}` is not a safe URL segment"
     return None
 

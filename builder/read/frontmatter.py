@@ -14,6 +14,7 @@ import zoneinfo
 
 from builder.core.dates import guess_date
 from builder.core.errors import Diagnostics, did_you_mean
+from builder.core.languages import canonical, language_problem
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
@@ -34,7 +35,7 @@ from builder.read import curation, editorial
 __all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
 
 KNOWN_KEYS = {"title", "date", "updated", "tags", "summary", "slug", "draft", "source",
-              "author", "authors", "image"} | editorial.ITEM_KEYS | editorial.NOTE_KEYS
+              "author", "authors", "image", "lang"} | editorial.ITEM_KEYS | editorial.NOTE_KEYS
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _DATE_HINT = "write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00"
 # Dates outside this span are typos, and near the ends of the calendar the
@@ -142,6 +143,7 @@ class _Schema(FieldReader):
         source = curation.source(self, data, self.to_date)
         authors = self.authors(data)
         image = self.image(data)
+        lang = self.lang(data)
         extra = {k: v.to_python() for k, v in data.items() if k not in KNOWN_KEYS}
         placed = editorial.placement(self, data, body, body_line)
         noted = editorial.note_fields(self, data)
@@ -156,14 +158,15 @@ class _Schema(FieldReader):
                 self._untagged(data["tags"])
             return PageMeta(path=self.path, title=(title or "").strip(), date=date,
                             updated=updated, summary=summary, slug=slug, draft=draft,
-                            authors=authors, image=image, extra=extra, body=body,
+                            authors=authors, image=image, lang=lang, extra=extra, body=body,
                             body_line=body_line, title_line=title_line, slug_line=slug_line)
         link = curation.link_of(self, data, body, body_line) if is_link else None
         if date is None or (is_link and link is None):  # an error says why
             return None
         item = dict(path=self.path, title=(title or "").strip(), date=date, updated=updated,
                     tags=tags, summary=summary, slug=slug, draft=draft, extra=extra, body=body,
-                    body_line=body_line, title_line=title_line, slug_line=slug_line, **placed)
+                    body_line=body_line, title_line=title_line, slug_line=slug_line, lang=lang,
+                    **placed)
         if link is not None:
             return LinkMeta(link=link, **item)
         return ArticleMeta(source=source, authors=authors, image=image, **item)
@@ -337,6 +340,12 @@ class _Schema(FieldReader):
                        "beside the article:  image: photo.jpg")
             return None
         return image
+
+    def lang(self, data: dict[str, YamlValue]) -> str | None:
+        """The language of this text when it is not the site's (`lang: ar`), in canonical case."""
+        tag = self.checked(data, "lang", "", lambda t: language_problem("lang", t),
+                           "use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR")
+        return canonical(tag) if tag else None
 
     def authors(self, data: dict[str, YamlValue]) -> tuple[str, ...]:
         names: list[str] = []

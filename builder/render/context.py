@@ -7,10 +7,15 @@ docs/themes.md, so a theme never depends on how the build computes them.
 
 from __future__ import annotations
 
+import io
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from builder.core.models import ArchiveMonth, Article, Edition, Link, Listed, Site
+import imagesize  # type: ignore[import-untyped]
+
+from builder.core.languages import direction
+from builder.core.models import ArchiveMonth, Article, Edition, Listed, Page, Site
 from builder.core.paths import SiteLayout
 from builder.render.formats import plain_text
 
@@ -25,6 +30,17 @@ class FeedLink:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """An entry of the site navigation. `section` names what it leads to (`home`,
+    `editions`, `archive`, `tags`, `authors`, or `page` for a standalone page), so a
+    theme can translate the built-in ones and mark the section a page belongs to."""
+
+    title: str
+    url: str
+    section: str
+
+
+@dataclass(frozen=True)
 class SiteInfo:
     title: str
     description: str
@@ -32,8 +48,12 @@ class SiteInfo:
     base_path: str
     language: str
     author: str
-    nav: tuple[Link, ...]
+    nav: tuple[NavLink, ...]
     feeds: tuple[FeedLink, ...]  # the site-wide feeds, linked from every page
+    search: str = ""  # the search page's site path; "" when search is off
+    pagefind: str = ""  # the folder of Pagefind's scripts and index, beside it
+    languages: tuple[str, ...] = ()  # every language of the site's pages, its own first
+    author_urls: dict[str, str] = field(default_factory=dict)  # name → the author's page
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,9 @@ class PageInfo:
     feeds: tuple[FeedLink, ...] = ()  # the feeds of this page's tag or of the editions
     image: str | None = None
     json_ld: str = ""
+    lang: str = ""  # the page's language: an article's `lang`, else the site's
+    dir: str = "ltr"  # `rtl` for a right-to-left language
+    section: str = ""  # the NavLink section the page is in (`home`, `tags`, ...)
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,46 @@ class EditionGroup:
 
 
 @dataclass(frozen=True)
+class CoverImage:
+    """An article's `image`, ready for <img>: width and height read from the file when it is
+    one of the site's own (None for an image elsewhere), so the page does not jump."""
+
+    src: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+def cover_finder(site: Site, layout: SiteLayout) -> Callable[[Article | Page], CoverImage | None]:
+    """`{{ article | cover }}`: the CoverImage of an article or page, or None.
+
+    Sizes are read from the image's header (imagesize), once per file per build.
+    """
+    assets = {asset.rel: asset for asset in site.assets}
+    sizes: dict[str, tuple[int, int] | None] = {}
+
+    def size(rel: str) -> tuple[int, int] | None:
+        if rel not in sizes:
+            asset = assets.get(rel)
+            found = imagesize.get(io.BytesIO(asset.content())) if asset else (-1, -1)
+            # SVG sizes come back as floats; attributes want whole pixels.
+            sizes[rel] = (round(found[0]), round(found[1])) if min(found) > 0 else None
+        return sizes[rel]
+
+    def cover(entry: Article | Page) -> CoverImage | None:
+        image = entry.meta.image
+        if not image:
+            return None
+        src = layout.image_src(entry.meta) or ""
+        rel = layout.image_source(entry.meta)
+        found = size(rel) if rel else None
+        alt = str(entry.meta.extra.get("image_alt", ""))
+        return CoverImage(src, alt, *(found or (None, None)))
+
+    return cover
+
+
+@dataclass(frozen=True)
 class MonthGroup:
     """A month of a year page, with its articles resolved."""
 
@@ -74,22 +137,36 @@ class MonthGroup:
     articles: tuple[Listed, ...]
 
 
+# The section of each kind of page, for the navigation's active state.
+SECTIONS = {"index": "home", "edition": "editions", "editions": "editions",
+            "archive": "archive", "year": "archive", "month": "archive", "tags": "tags",
+            "tag": "tags", "author": "authors", "authors": "authors"}
+
+
 def site_info(site: Site, layout: SiteLayout, feeds: tuple[FeedLink, ...]) -> SiteInfo:
     """`site` in templates: the config values themes show, the navigation and the site feeds."""
     config = site.config
-    nav = [Link("Latest", layout.home)]
+    nav = [NavLink("Latest", layout.home, "home")]
     if site.editions:
-        nav.append(Link("Editions", layout.editions_index))
-    nav += [Link("Archive", layout.archive), Link("Tags", layout.tags_index)]
-    nav += [Link(p.title, p.url) for p in site.pages]
+        nav.append(NavLink("Editions", layout.editions_index, "editions"))
+    nav += [NavLink("Archive", layout.archive, "archive"),
+            NavLink("Tags", layout.tags_index, "tags")]
+    nav += [NavLink(p.title, p.url, "page") for p in site.pages]
+    used = {a.meta.lang or config.language for a in site.articles}
+    used |= {p.meta.lang or config.language for p in site.pages}
     return SiteInfo(config.title, config.description, config.base_url, layout.base_path,
-                    config.language, config.author, tuple(nav), feeds)
+                    config.language, config.author, tuple(nav), feeds,
+                    layout.search if config.search else "",
+                    layout.pagefind if config.search else "",
+                    (config.language, *sorted(used - {config.language})),
+                    {author.name: author.url for author in site.authors})
 
 
 def page_info(layout: SiteLayout, title: str, description: str, url: str, kind: str,
-              feeds: tuple[FeedLink, ...] = ()) -> PageInfo:
+              feeds: tuple[FeedLink, ...] = (), *, lang: str) -> PageInfo:
     """`page` in templates for a generated page (articles add an image and JSON-LD)."""
-    return PageInfo(title, description, url, layout.absolute(url), kind, feeds)
+    return PageInfo(title, description, url, layout.absolute(url), kind, feeds, lang=lang,
+                    dir=direction(lang), section=SECTIONS.get(kind, ""))
 
 
 def plain(html: str, limit: int = 200) -> str:
@@ -115,7 +192,7 @@ def json_ld(article: Article, site: Site, layout: SiteLayout) -> str:
         "author": [{"@type": "Person", "name": a} for a in article.meta.authors]
         or {"@type": "Organization", "name": config.author or config.title},
         "publisher": {"@type": "Organization", "name": config.title},
-        "inLanguage": config.language,
+        "inLanguage": article.meta.lang or config.language,
     }
     if article.meta.image:
         data["image"] = layout.image_url(article.meta)

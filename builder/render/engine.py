@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import traceback
-from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 
 import jinja2
@@ -157,6 +157,9 @@ class Job:
     theme: Theme
     info: SiteInfo  # what templates see as `site`
     base_fp: str
+    # The previous build's outputs still intact (path → fingerprint): an output made of many
+    # files whose names come from their content (the search index) reuses them by this.
+    reusable: Mapping[str, str] = field(default_factory=dict)
 
     def page(self, template: str, out_path: str, fp_parts: tuple, origin: str,
              context: Callable[[], dict], finish: Callable[[str], str] | None = None) -> Spec:

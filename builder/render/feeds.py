@@ -60,6 +60,11 @@ def _editions(site: Site, layout: SiteLayout) -> list[Subject]:
                     sent_editions(site))]
 
 
+def _each_author(site: Site, layout: SiteLayout) -> list[Subject]:
+    return [Subject(author.url, f"{site.config.title}: {author.name}", author.articles)
+            for author in site.authors]
+
+
 Writer = Callable[[formats.FeedInfo, list[formats.FeedItem], FeedOptions], bytes]
 
 
@@ -87,6 +92,8 @@ FEEDS: tuple[Feed, ...] = (
          "{title} (JSON Feed)"),
     Feed("tags", _each_tag, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE, "{title}"),
     Feed("editions", _editions, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE,
+         "{title}"),
+    Feed("authors", _each_author, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE,
          "{title}"),
 )
 

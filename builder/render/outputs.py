@@ -9,14 +9,14 @@ claim: the first (so an article wins over a generated page).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
 from builder import code_digest
 from builder.core.errors import Diagnostics
 from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
-from builder.render import email, feeds, pages, sitemap
-from builder.render.context import site_info
+from builder.render import email, feeds, pages, search, sitemap
+from builder.render.context import cover_finder, site_info
 from builder.render.engine import Job, Spec, fingerprint, run
 from builder.render.styles import highlight_css
 from builder.render.theme import Theme
@@ -51,6 +51,7 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("index", pages.index),
     ("tags", pages.tags),
     ("tag pages", pages.tag_pages),
+    ("author pages", pages.authors),
     ("archive", pages.archive),
     ("years", pages.years),
     ("months", pages.months),
@@ -58,6 +59,8 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("edition pages", pages.edition_pages),
     ("edition emails", email.emails),
     ("404", pages.not_found),
+    ("search page", pages.search),
+    ("search index", search.specs),
     ("feeds", feeds.specs),
     ("sitemap", sitemap.sitemap),
     ("robots", sitemap.robots),
@@ -67,17 +70,18 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 )
 
 
-def job_for(site: Site, theme: Theme) -> Job:
+def job_for(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
-    return Job(site, layout, theme, info, base_fp)
+    theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
+    return Job(site, layout, theme, info, base_fp, reusable or {})
 
 
-def specs(site: Site, theme: Theme) -> Iterator[Spec]:
+def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme)
+    job = job_for(site, theme, reusable)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
@@ -85,4 +89,4 @@ def specs(site: Site, theme: Theme) -> Iterator[Spec]:
 def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
            jobs: int = 1) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme), theme, reusable, diags, jobs)
+    return run(specs(site, theme, reusable), theme, reusable, diags, jobs)

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 
 from markupsafe import Markup
 
+from builder.core.languages import direction
 from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition, Page
-from builder.render import feeds
+from builder.render import feeds, i18n
 from builder.render.context import (
     FeedLink,
     MonthGroup,
@@ -30,6 +31,8 @@ from builder.render.context import (
     thanks_line,
 )
 from builder.render.engine import Job, Spec
+
+LATEST = 5  # articles the 404 page offers
 
 
 def articles(job: Job) -> Iterator[Spec]:
@@ -60,8 +63,9 @@ def tags(job: Job) -> Iterator[Spec]:
     counts = tuple((t.name, t.slug, t.url, len(t.articles)) for t in site.tags)
 
     def context() -> dict:
-        return {"page": page_info(layout, "Tags", f"Every tag on {site.config.title}, with its "
-                                  "number of articles", layout.tags_index, "tags"),
+        return {"page": _info(job, _t(job, "Tags"), _t(
+                    job, "Every tag on %(site)s, with its number of articles",
+                    site=site.config.title), layout.tags_index, "tags"),
                 "tags": site.tags}
 
     yield job.page("tags.html", layout.output(layout.tags_index), counts, "generated", context)
@@ -77,6 +81,16 @@ def tag_pages(job: Job) -> Iterator[Spec]:
                           linked.get(tag.url, ()))
 
 
+def authors(job: Job) -> Iterator[Spec]:
+    """Each author of `authors:` in site.yaml: their articles, in pages, linking their feed."""
+    site, title = job.site, job.site.config.title
+    linked = feeds.alternates(site, job.layout)
+    for author in site.authors:
+        yield from _paged(job, "author.html", author.url, author.articles, author.name,
+                          _t(job, "Articles by %(name)s on %(site)s", name=author.name,
+                             site=title), {"author": author}, linked.get(author.url, ()))
+
+
 def archive(job: Job) -> Iterator[Spec]:
     """Every year with its months and their numbers of articles."""
     site, layout = job.site, job.layout
@@ -84,8 +98,9 @@ def archive(job: Job) -> Iterator[Spec]:
                    for y in site.years)
 
     def context() -> dict:
-        return {"page": page_info(layout, "Archive", f"Every article on {site.config.title}, "
-                                  "by year and month", layout.archive, "archive"),
+        return {"page": _info(job, _t(job, "Archive"), _t(
+                    job, "Every article on %(site)s, by year and month",
+                    site=site.config.title), layout.archive, "archive"),
                 "years": site.years}
 
     yield job.page("archive.html", layout.output(layout.archive), counts, "generated", context)
@@ -109,7 +124,8 @@ def months(job: Job) -> Iterator[Spec]:
             def extra(month: ArchiveMonth = month) -> dict:
                 return {"month": month}
 
-            yield _list_page(job, "month.html", month.url, month.name, month.articles, extra)
+            name = i18n.month_year(job.site.config.language, month)
+            yield _list_page(job, "month.html", month.url, name, month.articles, extra)
 
 
 def editions(job: Job) -> Iterator[Spec]:
@@ -122,8 +138,9 @@ def editions(job: Job) -> Iterator[Spec]:
     linked = feeds.alternates(site, layout).get(layout.editions_index, ())
 
     def context() -> dict:
-        return {"page": page_info(layout, "Editions", f"Every edition of {config.title}, "
-                                  "newest first", layout.editions_index, "editions", linked),
+        return {"page": _info(job, _t(job, "Editions"), _t(
+                    job, "Every edition of %(site)s, newest first", site=config.title),
+                    layout.editions_index, "editions", linked),
                 "editions": site.editions,
                 "headlines": {e.id: [site.articles[i] for i in e.articles[:HEADLINES]]
                               for e in site.editions}}
@@ -145,8 +162,8 @@ def edition_pages(job: Job) -> Iterator[Spec]:
             count = len(edition.articles)
             description = (f"{config.title}, {edition.span}: {count} "
                            f"article{'' if count == 1 else 's'}.")
-            return {"page": page_info(layout, edition_title(edition), description, edition.url,
-                                      "edition", linked),
+            return {"page": _info(job, edition_title(edition), description, edition.url,
+                                  "edition", linked),
                     "edition": edition, "groups": edition_groups(edition, site),
                     "thanks": thanks_line(edition.credits)}
 
@@ -161,9 +178,25 @@ def not_found(job: Job) -> Iterator[Spec]:
     layout = job.layout
 
     def context() -> dict:
-        return {"page": page_info(layout, "Page not found", "", layout.not_found, "404")}
+        return {"page": _info(job, _t(job, "Page not found"), "", layout.not_found, "404"),
+                "latest": job.site.articles[:LATEST]}
 
-    yield job.page("404.html", layout.output(layout.not_found), (), "generated", context)
+    keys = tuple(a.key for a in job.site.articles[:LATEST])
+    yield job.page("404.html", layout.output(layout.not_found), keys, "generated", context)
+
+
+def search(job: Job) -> Iterator[Spec]:
+    """The search page: Pagefind's interface over the index (render/search.py)."""
+    layout, config = job.layout, job.site.config
+    if not config.search:
+        return
+
+    def context() -> dict:
+        return {"page": _info(job, _t(job, "Search"), _t(job, "Search %(site)s",
+                                                          site=config.title),
+                              layout.search, "search")}
+
+    yield job.page("search.html", layout.output(layout.search), (), "generated", context)
 
 
 # --------------------------------------------------------------------------
@@ -175,6 +208,7 @@ def _own_page(job: Job, template: str, entry: Article | Page, key: str) -> Spec:
     Templates see either as `article` (docs/themes.md); only an article has JSON-LD.
     """
     site, layout = job.site, job.layout
+    lang = entry.meta.lang or site.config.language
 
     def context() -> dict:
         info = PageInfo(
@@ -185,11 +219,26 @@ def _own_page(job: Job, template: str, entry: Article | Page, key: str) -> Spec:
             kind="article" if isinstance(entry, Article) else "page",
             image=layout.image_url(entry.meta),
             json_ld=Markup(json_ld(entry, site, layout)) if isinstance(entry, Article) else "",
+            lang=lang,
+            dir=direction(lang),
         )
         return {"page": info, "article": entry, "content": Markup(entry.rendered.html),
                 "summary": Markup(entry.rendered.summary_html)}
 
     return job.page(template, entry.out_path, (key,), entry.meta.path, context)
+
+
+def _t(job: Job, message: str, **values: object) -> str:
+    """`message` in the site's language, from the theme's catalogues, `values` filled in."""
+    text = job.theme.gettext(job.site.config.language, message)
+    return text % values if values else text
+
+
+def _info(job: Job, title: str, description: str, url: str, kind: str,
+          feeds: tuple[FeedLink, ...] = ()) -> PageInfo:
+    """`page` for a generated page: in the site's language."""
+    return page_info(job.layout, title, description, url, kind, feeds,
+                     lang=job.site.config.language)
 
 
 def pages_of(items: tuple[int, ...] | list[int], size: int) -> Iterator[tuple[int, list[int]]]:
@@ -212,12 +261,13 @@ def _paged(job: Job, template: str, first: str, items: tuple[int, ...], title: s
                                 layout.list_page(first, number - 1) if number > 1 else None,
                                 layout.list_page(first, number + 1) if number < total else None)
         keys = tuple(site.articles[i].key for i in chunk)
-        page_title = title if number == 1 else f"{title} (page {number})"
+        page_title = title if number == 1 else _t(job, "%(title)s (page %(number)s)",
+                                                  title=title, number=number)
 
         def context(chunk: list[int] = chunk, pagination: Pagination = pagination,
                     url: str = url, page_title: str = page_title) -> dict:
-            info = page_info(layout, page_title, description, url,
-                             template.removesuffix(".html"), linked)
+            info = _info(job, page_title, description, url, template.removesuffix(".html"),
+                         linked)
             return {"page": info, "articles": [site.articles[i] for i in chunk],
                     "pagination": pagination, **extra}
 
@@ -232,8 +282,9 @@ def _list_page(job: Job, template: str, url: str, title: str, items: tuple[int, 
     keys = tuple(site.articles[i].key for i in items)
 
     def context() -> dict:
-        return {"page": page_info(layout, title, f"Articles from {title} on {site.config.title}",
-                                  url, template.removesuffix(".html")),
+        return {"page": _info(job, title, _t(job, "Articles from %(period)s on %(site)s",
+                                             period=title, site=site.config.title),
+                              url, template.removesuffix(".html")),
                 "articles": [site.articles[i] for i in items], **extra()}
 
     return job.page(template, layout.output(url), (keys, title), "generated", context)

@@ -4,7 +4,8 @@ Lookup order: the site's own `templates/`, the chosen theme, its parents
 (`extends:` in theme.yaml), then `default` (the site's copy if it has one,
 else the copy shipped inside the package). Every template is compiled up
 front so a syntax error is reported before any page is rendered, and each
-template gets a fingerprint covering the templates it extends or includes.
+template gets a fingerprint covering the templates it extends or includes
+and the message catalogues (render/i18n.py) that translate it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from builder.core.dates import date_long
 from builder.core.errors import Diagnostics, display_path
 from builder.core.models import SiteConfig
 from builder.core.paths import SiteLayout
+from builder.render import i18n
 
 BUNDLED = Path(__file__).resolve().parent.parent / "themes"
 
@@ -29,9 +30,15 @@ BUNDLED = Path(__file__).resolve().parent.parent / "themes"
 @dataclass(frozen=True)
 class Theme:
     env: jinja2.Environment = field(compare=False)
-    fingerprints: dict[str, str]  # template name → digest of it and what it uses
+    fingerprints: dict[str, str]  # template name → digest of it, what it uses, the catalogues
     statics: tuple[tuple[str, Path], ...]  # (output rel path, file)
     origins: dict[str, str]  # template name → path shown in diagnostics
+    catalogues: i18n.Catalogues = field(default_factory=lambda: i18n.load([]))
+
+    def gettext(self, lang: str, message: str) -> str:
+        """`message` in `lang`, from the theme's catalogues: for strings made outside
+        templates (the titles and descriptions of generated pages)."""
+        return self.catalogues.messages(lang).gettext(message)
 
 
 def _memo() -> Callable[..., Markup]:
@@ -132,8 +139,10 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["date_long"] = date_long
+    catalogues = i18n.load(folders)
+    i18n.install(env, catalogues)
     env.globals["memo"] = _memo()
+    env.filters["cover"] = lambda entry: None  # the site's own: outputs.job_for sets it
     env.filters["iso"] = lambda value: value.isoformat() if value else ""
     sources: dict[str, str] = {}
     origins: dict[str, str] = {}
@@ -169,11 +178,12 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
     if known:
         fingerprints = dict(memo["fingerprints"])  # type: ignore[index]
     else:
-        fingerprints = _fingerprints(env, sources)
+        fingerprints = {name: fp + catalogues.digest
+                        for name, fp in _fingerprints(env, sources).items()}
         if memo is not None:
             memo.clear()
             memo.update(signature=digest, fingerprints=fingerprints)
-    return Theme(env, fingerprints, tuple(sorted(statics.items())), origins)
+    return Theme(env, fingerprints, tuple(sorted(statics.items())), origins, catalogues)
 
 
 def signature(config: SiteConfig) -> str:

@@ -44,6 +44,7 @@ from builder.core.urls import normalise_url
 from builder.site import editions as editions_mod
 from builder.site import links
 from builder.site.archives import archives
+from builder.site.authors import place_authors
 from builder.site.related import related_articles
 
 
@@ -139,6 +140,7 @@ def build_site(
         build_date=_build_date([*(e.meta for e in published), *(e.meta for e in pages)], tz),
         left_out=tuple(left_out),
         next_due=min((t for t in (next_due, eds.next_close) if t), default=None),
+        authors=place_authors(articles, config, diags),
     )
 
 

@@ -19,21 +19,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site-serve"
 ARTICLE = "content/2024/06/ferry-timetable-changes.md"
 WAIT_MS = 15_000  # an upper bound for each step, never a measured expectation
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium "
-                        "(apt-get install chromium) for the browser tests")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    return CHROMIUM
 
 
 @pytest.fixture

@@ -51,14 +51,16 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def children(pid: int) -> set[int]:
-    """The live child processes of `pid`, from /proc."""
+    """The live child processes of `pid` that are pool workers (forks of the build, so the
+    same program; not the search indexer it also starts), from /proc."""
     found = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            if (int(fields[1]) == pid and fields[0] not in ("Z", "X")
+                    and (entry / "exe").resolve() == Path(f"/proc/{pid}/exe").resolve()):
                 found.add(int(entry.name))
     return found
 

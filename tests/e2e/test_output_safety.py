@@ -307,7 +307,7 @@ def test_second_build_waits_for_the_lock(small_site: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_UN)
         rest = proc.communicate(timeout=60)[1]
     assert proc.returncode == 0, rest
-    assert rest.startswith("built 2 articles, 1 page, 2 tags, 1 edition: 26 files written")
+    assert rest.startswith("built 2 articles, 1 page, 2 tags, 1 edition: 42 files written")
     assert (small_site / "output" / "index.html").is_file()
 
 
@@ -383,7 +383,7 @@ def test_incremental_writes_touch_only_what_changed(
     assert cli()[0] == 0
     first = files()
     code, err = cli()
-    assert err.startswith("nothing changed: 2 articles, 1 page, 2 tags, 1 edition; 26 files")
+    assert err.startswith("nothing changed: 2 articles, 1 page, 2 tags, 1 edition; 42 files")
     assert files() == first
     assert cli("--no-cache")[0] == 0  # no manifest: every file compared by bytes
     assert files() == first

@@ -298,7 +298,7 @@ def test_editions_feed_has_one_item_per_edition_with_the_whole_edition(
 def test_every_html_page_parses_in_strict_html5lib(built: tuple[Any, str]) -> None:
     site, _ = built
     pages = sorted(site.out.rglob("*.html"))
-    assert len(pages) == 28  # 25 pages and the email.html of the 3 editions
+    assert len(pages) == 29  # 25 pages, the search page and the email.html of 3 editions
     for page in pages:
         parser = html5lib.HTMLParser(strict=True)
         try:
@@ -329,5 +329,11 @@ def test_no_page_requests_anything_from_another_host(built: tuple[Any, str]) -> 
         text = css.read_text("utf-8")
         assert "@import" not in text, css
         assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), css
-    assert "<script src" not in "".join(p.read_text("utf-8")
-                                        for p in site.out.rglob("*.html"))
+    # Scripts run on the search page only, and come from the site: Pagefind's and the theme's.
+    scripted = {p.relative_to(site.out).as_posix(): re.findall(r'<script src="([^"]*)"',
+                                                               p.read_text("utf-8"))
+                for p in site.out.rglob("*.html")}
+    base = urlsplit(built[1]).path
+    assert {page for page, found in scripted.items() if found} == {"search/index.html"}
+    assert scripted["search/index.html"] == [f"{base}pagefind/pagefind-ui.js",
+                                             f"{base}static/search.js"]

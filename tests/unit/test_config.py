@@ -334,7 +334,7 @@ def test_config_docs_writes_stale_files_and_check_reports_them(
 def test_known_keys_of_each_section_come_from_the_table(tmp_path: Path) -> None:
     assert problems(tmp_path, "title: T\nfeeds:\n  podcast: {}\neditions:\n  xyz: 1\n") == [
         "site.yaml:3:3: error: unknown key `podcast` in `feeds`\n"
-        "  hint: known keys: atom, editions, json, rss, tags",
+        "  hint: known keys: atom, authors, editions, json, rss, tags",
         "site.yaml:5:3: error: unknown key `xyz` in `editions`\n"
         "  hint: known keys: numbering, period, sections, show_open",
     ]

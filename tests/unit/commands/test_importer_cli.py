@@ -359,8 +359,11 @@ def test_source_name_without_a_url_credits_the_publication_and_builds(
         "  date: 2024-06-23\n---\n" in (site / HARBOUR_REL).read_text("utf-8")
     assert main(["build", "--no-cache"]) == 0
     page = (site / "output/2024/06/harbour-town-votes-to-keep-its-last-ferry/index.html")
-    assert ('<p class="source">Originally published by Ana Lucía Ferreira in Estuary Courier, '
-            'on <time datetime="2024-06-23">') in page.read_text("utf-8")
+    # The credit names the publication, its writer and date, and links nowhere: no URL.
+    assert ('<p class="credit"><bdi class="publication">Estuary Courier</bdi> · '
+            '<span class="writer">by <bdi>Ana Lucía Ferreira</bdi></span> · '
+            '<time datetime="2024-06-23">') in page.read_text("utf-8")
+    assert "Read the original" not in page.read_text("utf-8")
     assert main(["check"]) == 0  # no empty link in the page or the feeds
 
 

@@ -107,8 +107,8 @@ def test_every_option_in_site_yaml_has_a_comment():
         keys += 1
         above = lines[index - 1].strip()
         assert "#" in line or above.startswith("#") or f"{key} (" in comments, line
-    assert keys == 52  # 16 top-level, 1 content, 4 editions, 2 links, 4 permalinks,
-    #                    5 + 15 feeds, 5 markdown
+    assert keys == 58  # 18 top-level, 1 content, 4 editions, 2 links, 4 permalinks,
+    #                    6 + 18 feeds, 5 markdown
 
 
 def test_gitignore_covers_output_cache_and_build_debris():

@@ -125,7 +125,7 @@ def test_one_layout_per_config_and_it_is_frozen(layout: Layout) -> None:
 def test_reserved_names_are_the_generated_top_level_names() -> None:
     assert set(RESERVED) == {"index", "tags", "page", "archive", "editions", "feed", "feed.xml",
                              "atom.xml", "feed.json", "sitemap.xml", "robots.txt", "404.html",
-                             "static", "pages", "404"}
+                             "static", "pages", "404", "search", "pagefind", "authors"}
 
 
 # --------------------------------------------------------------------------

@@ -22,6 +22,14 @@ from builder.core.urls import normalise_url
     ("C++", "c"),
     ("🚀", ""),
     ("..", ""),
+    # Marks belong to their letter: the shadda does not split يوقّع, nor the virama नमस्ते.
+    ("يوقّع الاتفاق", "يوقّع-الاتفاق"),
+    ("नमस्ते दुनिया", "नमस्ते-दुनिया"),
+    # ZWNJ inside a Persian word is kept, never a hyphen; outside a word it goes.
+    ("می\u200cخواهم بروم", "می\u200cخواهم-بروم"),
+    ("\u200cنو\u200c خبر", "نو-خبر"),
+    ("emoji 👩\u200d💻 dev", "emoji-dev"),  # a ZWJ between symbols goes with them
+    ("\u0651x", "x"),  # a mark with no letter before it is dropped
 ])
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
@@ -45,6 +53,9 @@ def test_case_and_normalisation_variants_share_a_slug() -> None:
     ("ok-slug", None),
     ("a" * MAX_SLUG, None),
     ("café-2024", None),
+    ("يوقّع-الاتفاق", None),
+    ("می\u200cخواهم", None),
+    ("a\u200c-b", "`a\u200c-b` is not a safe URL segment"),
 ])
 def test_slug_problem(slug: str, problem: str | None) -> None:
     assert slug_problem(slug) == problem

@@ -67,13 +67,13 @@ def test_heading_ids_are_unique_and_the_toc_lists_h2_to_h4() -> None:
     rendered = render(body, None, "/", SANITIZE)
     assert rendered.html == (
         '<h1 id="top">Top</h1>\n<h2 id="top_1">Top</h2>\n<h2 id="top_2">Top</h2>\n'
-        '<h3 id="cafe-more">Café &amp; more!</h3>\n<h4 id="four">Four</h4>\n'
+        '<h3 id="café-more">Café &amp; more!</h3>\n<h4 id="four">Four</h4>\n'
         '<h5 id="five">Five</h5>\n<h2 id="section">!!!</h2>\n<h2 id="mine">Named</h2>'
     )
     assert rendered.toc == (
         TocEntry(2, "top_1", "Top"),
         TocEntry(2, "top_2", "Top"),
-        TocEntry(3, "cafe-more", "Café & more!"),
+        TocEntry(3, "café-more", "Café & more!"),
         TocEntry(4, "four", "Four"),
         TocEntry(2, "section", "!!!"),
         TocEntry(2, "mine", "Named"),
@@ -163,7 +163,9 @@ def test_attribute_text_inside_a_value_is_not_a_link(config: MarkdownConfig) -> 
     assert html_of(body, config, folder="/2024/06/") == (
         f'<p><a href="/2024/06/rel/a" title="{ATTACK}">a</a></p>\n'
         '<p title="x src=">Para</p>\n'
-        f'<p><img alt="i" src="/2024/06/i.png" title="{ATTACK}"></p>')
+        # An image with a title, alone in its paragraph, is a figure: the title is its
+        # caption, text and nothing else.
+        f'<figure><img alt="i" src="/2024/06/i.png"><figcaption>{ATTACK}</figcaption></figure>')
 
 
 @pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=lambda c: c.raw_html)
@@ -293,6 +295,41 @@ def test_punctuation_after_markup_is_not_a_word() -> None:
 
 
 # --------------------------------------------------------------------------
+# Languages and typography
+# --------------------------------------------------------------------------
+def test_non_latin_headings_get_readable_ids() -> None:
+    rendered = render("## 市场动态\n\n## يوقّع الاتفاق\n\n## 市场动态\n\nText.\n", None,
+                             "/", MarkdownConfig())
+    assert [entry.id for entry in rendered.toc] == ["市场动态", "يوقّع-الاتفاق", "市场动态_1"]
+
+
+def test_cjk_text_is_read_by_the_character() -> None:
+    chinese = "上海的渡轮票价从下周起上涨。" * 215  # 3,010 characters, 2,795 of them Han
+    rendered = render(chinese, None, "/", MarkdownConfig())
+    assert rendered.words == 2795  # each character a word; the full stops are none
+    assert rendered.reading_minutes == 9  # 2,795 / (220 × 1.5) a minute
+    mixed = render("Ferry fares " * 110 + chinese[:330], None, "/", MarkdownConfig())
+    assert (mixed.words, mixed.reading_minutes) == (220 + 307, 2)  # 1 minute + 307 / 330
+
+
+def test_quotes_and_dashes_are_typographic_except_where_html_is_shown_as_text() -> None:
+    text = "\"Fares\" rise -- it's 10 % --- say 'most'...\n"
+    assert render(text, None, "/", MarkdownConfig()).html == (
+        "<p>“Fares” rise – it’s 10 % — say ‘most’…</p>")
+    shown = render(text, None, "/", MarkdownConfig(raw_html="escape")).html
+    assert shown == "<p>\"Fares\" rise -- it's 10 % --- say 'most'...</p>"
+
+
+def test_an_image_with_a_title_alone_in_its_paragraph_is_a_figure() -> None:
+    text = ("![The night map](map.png \"Nine routes run all night\")\n\n"
+            "Inline ![icon](i.png \"An icon\") stays.\n\n![No title](n.png)\n")
+    assert render(text, None, "/2025/03/", MarkdownConfig()).html == (
+        '<figure><img alt="The night map" src="/2025/03/map.png">'
+        "<figcaption>Nine routes run all night</figcaption></figure>\n"
+        '<p>Inline <img alt="icon" src="/2025/03/i.png" title="An icon"> stays.</p>\n'
+        '<p><img alt="No title" src="/2025/03/n.png"></p>')
+
+
 # URLs that cannot be parsed; scripts in URLs (issue 10)
 # --------------------------------------------------------------------------
 _NEVER_CLOSED = "a `[` in its host is never closed (an IPv6 host is written [2001:db8::1])"

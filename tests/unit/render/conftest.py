@@ -30,7 +30,7 @@ def make_config(base_url: str = "https://example.org/") -> SiteConfig:
         description="A digest for tests.", base_url=base_url, language="en",
         timezone="America/Toronto", author="The desk", theme="default", paginate=10,
         permalinks=Permalinks(), feeds=FeedsConfig(), markdown=MarkdownConfig(),
-        editions="week", related=5, output_dir=Path("/site/output"),
+        editions="week", related=5, output_dir=Path("/site/output"), search=True, authors=(),
     )
 
 

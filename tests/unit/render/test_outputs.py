@@ -18,7 +18,8 @@ def test_the_site_becomes_exactly_these_files(basic_site: Any) -> None:
     pages = [f for f in files if f.endswith(".html")]
     assert [f for f in pages if "page/" in f] == ["page/2/index.html",
                                                    "tags/transport/page/2/index.html"]
-    assert [f for f in files if f.endswith((".xml", ".json", ".txt"))] == [
+    assert [f for f in files if f.endswith((".xml", ".json", ".txt"))
+            and not f.startswith("pagefind/")] == [
         "atom.xml", "editions/2025-w10/email.txt", "editions/2025-w11/email.txt",
         "editions/2025-w12/email.txt", "editions/feed.xml", "feed.json", "feed.xml",
         "robots.txt", "sitemap.xml",
@@ -27,7 +28,10 @@ def test_the_site_becomes_exactly_these_files(basic_site: Any) -> None:
     assert "2025/03/thaw-chart.svg" in files
     assert {"2025/index.html", "2025/03/index.html", "archive/index.html",
             "editions/index.html", "editions/2025-w10/index.html", "404.html",
-            "about/index.html", "tags/index.html", "editions/2025-w10/email.html"} <= set(pages)
+            "about/index.html", "tags/index.html", "editions/2025-w10/email.html",
+            "search/index.html"} <= set(pages)
+    assert {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js",
+            "pagefind/pagefind-ui.css"} <= set(files)
 
 
 def test_specs_are_stable(basic_site: Any) -> None:
@@ -41,8 +45,9 @@ def test_specs_are_stable(basic_site: Any) -> None:
 
 def test_the_catalogue_names_every_kind_of_output_once() -> None:
     assert [name for name, _make in outputs.CATALOGUE] == [
-        "article pages", "pages", "index", "tags", "tag pages", "archive", "years", "months",
-        "editions index", "edition pages", "edition emails", "404", "feeds", "sitemap", "robots",
+        "article pages", "pages", "index", "tags", "tag pages", "author pages", "archive", "years",
+        "months", "editions index", "edition pages", "edition emails", "404", "search page",
+        "search index", "feeds", "sitemap", "robots",
         "highlight.css", "theme statics", "assets"]
 
 
@@ -65,6 +70,8 @@ def test_each_line_of_the_catalogue_makes_its_outputs(basic_site: Any) -> None:
     assert made["edition emails"] == [f"editions/2025-w{n}/email.{ext}"
                                       for n in (12, 11, 10) for ext in ("html", "txt")]
     assert made["404"] == ["404.html"]
+    assert made["search page"] == ["search/index.html"]
+    assert "pagefind/pagefind-entry.json" in made["search index"]
     assert made["feeds"][:3] == ["feed.xml", "atom.xml", "feed.json"]
     assert made["sitemap"] == ["sitemap.xml"]
     assert made["robots"] == ["robots.txt"]

@@ -16,7 +16,8 @@ def test_sitemap_lists_every_page_with_lastmod(basic_site: Any) -> None:
     entries = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
                for u in root.iter(f"{SITEMAP}url")}
     pages = {BASE + p.relative_to(basic_site.out).as_posix().removesuffix("index.html")
-             for p in basic_site.out.rglob("index.html") if "/page/" not in p.as_posix()}
+             for p in basic_site.out.rglob("index.html")
+             if "/page/" not in p.as_posix() and "/search/" not in p.as_posix()}
     listed = {to_uri(url) for url in pages}
     assert set(entries) == listed
     assert entries[BASE + "2025/03/king-street-construction-schedule/"] == "2025-03-21"
@@ -25,6 +26,7 @@ def test_sitemap_lists_every_page_with_lastmod(basic_site: Any) -> None:
     assert entries[BASE + "tags/qu%C3%A9bec/"] == "2025-03-11"
     assert entries[BASE] == "2025-03-21"
     assert entries[BASE + "about/"] is None
+    assert BASE + "search/" not in entries  # a page of the reader's own queries
 
 
 def test_sitemap_under_a_sub_path(basic_site_subpath: Any) -> None:

@@ -65,7 +65,7 @@ def test_every_page_has_navigation_meta_and_feed_links(basic_site: Any) -> None:
         assert meta(doc, "twitter:card") and meta(doc, "og:title") and meta(doc, "og:url")
         feeds = {link.get("href") for link in links(doc, "alternate")}
         assert {BASE + "feed.xml", BASE + "atom.xml", BASE + "feed.json"} <= feeds, page
-        if page == "404.html":
+        if page in ("404.html", "search/index.html"):  # nothing a search engine should list
             assert meta(doc, "robots") == ["noindex"] and not links(doc, "canonical")
             continue
         canonical = links(doc, "canonical")[0].get("href")
@@ -109,14 +109,19 @@ def test_article_page_body(basic_site: Any) -> None:
     article = doc.find(".//article[@class='article']")
     assert text(article.find(".//h1")) == "Council approves protected bike lanes on King Street"
     assert text(article.find(".//p[@class='byline']")) == \
-        "5 March 2025 · 1 min read · by Northwind desk"
+        "5 March 2025 · 1 min read · curated by Northwind desk"
     assert article.find(".//p[@class='byline']/time").get("datetime") == \
         "2025-03-05T18:40:00-05:00"
-    source = article.find(".//p[@class='source']")
-    assert text(source) == ("Originally published by Priya Raman in Lakeshore Ledger, "
-                            "on 5 March 2025.")
-    assert source.find("a").get("rel") == "noopener"
-    assert source.find("time").get("datetime") == "2025-03-05"
+    # The original comes first after the headline: publication, writer, date, the way there.
+    head = article.find(".//header[@class='article-head']")
+    assert [child.get("class") for child in head][1:3] == [None, "original"]
+    source = head.find(".//div[@class='original']")
+    assert text(source.find("p[@class='credit']")) == (
+        "Lakeshore Ledger · by Priya Raman · 5 March 2025")
+    link = source.find("p[@class='read-original']/a")
+    assert text(link) == "Read the original at Lakeshore Ledger →"
+    assert link.get("rel") == "noopener"
+    assert source.find(".//time").get("datetime") == "2025-03-05"
     edition = article.find(".//p[@class='edition-link']/a")
     assert (edition.get("href"), text(edition)) == ("/editions/2025-w10/", "Week 10, 2025")
     related = doc.find(".//aside[@class='related']")
@@ -204,9 +209,11 @@ def test_archive_year_and_month_pages(basic_site: Any) -> None:
     assert [text(h) for h in year.iter("h2")] == ["March 2025"]
     month = parse(basic_site.out, "2025/03/index.html")
     rows = [text(li) for li in month.find(".//ul[@class='list']")]
-    assert rows[0] == ("20 March 2025 King Street bike lanes: the construction schedule "
-                       "via Lakeshore Ledger")
-    assert rows[2] == "13 March 2025 Data note: counting riders with open turnstile data"
+    # The heading names the month: each row gives the day alone.
+    assert rows[0] == "20 King Street bike lanes: the construction schedule via Lakeshore Ledger"
+    assert rows[2] == "13 Data note: counting riders with open turnstile data"
+    year_rows = [text(li) for li in year.find(".//ul[@class='list']")]
+    assert year_rows[0] == rows[0]
     assert len(rows) == 6
     assert [a.get("href") for a in month.find(".//p[@class='kicker']").iter("a")] == [
         "/archive/", "/2025/"]
@@ -242,7 +249,7 @@ def test_edition_page(basic_site: Any) -> None:
         ("group-science", "Science"), ("group-transport", "Transport")]
     assert [text(h) for h in groups[0].iter("h3")] == [
         "Lake records show the spring thaw arriving earlier"]
-    assert "Originally published in Field Notes Science." in text(groups[0])
+    assert "Field Notes Science Read the original at Field Notes Science →" in text(groups[0])
     nav = doc.find(".//nav[@class='prevnext']")
     assert [(a.get("rel"), a.get("href")) for a in nav.iter("a")] == [
         ("prev", "/editions/2025-w10/"), ("next", "/editions/2025-w12/")]

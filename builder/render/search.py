@@ -1,0 +1,193 @@
+"""The search index: Pagefind's files, made in memory and handed to the writer like any page.
+
+Pagefind reads rendered HTML, so the theme decides what is found: the
+article template marks the indexed region (`data-pagefind-body`) and the
+filters (`data-pagefind-filter`: tag, edition, year), and each page's
+`<html lang>` picks its index, which gives a site in several languages one
+index per language, each searched from the pages in that language. The
+files come back from Pagefind's Python API as bytes (`get_files`), never
+written by it, so only write.py touches output/.
+
+An index is one whole: Pagefind cannot update it in place, so a change to
+any indexed page means indexing all of them again. Every file of the index
+carries one fingerprint, made of the keys of the indexed pages and the
+number of files, so a build that changed none of them reuses the whole
+index, intact, without starting Pagefind at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import concurrent.futures
+import contextlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from builder.core.errors import UsageError
+from builder.render import pages, search_files
+from builder.render.engine import Job, Spec, fingerprint
+
+# Pagefind ships other front ends too; the default theme uses pagefind-ui only.
+UNUSED = frozenset({"pagefind-highlight.js", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                    "pagefind-component-ui.js", "pagefind-component-ui.css"})
+BATCH = 64  # pages sent to Pagefind before waiting for its answers
+TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
+
+
+def specs(job: Job) -> Iterator[Spec]:
+    """The files of the index under pagefind/, when the site has search on."""
+    site, layout = job.site, job.layout
+    if not site.config.search:
+        return
+    made = list(pages.articles(job))  # the indexed pages: articles (the template marks them)
+    keys = fingerprint(job.base_fp, job.theme.fingerprints.get("article.html", "missing"),
+                       _pagefind_version(), tuple(a.key for a in site.articles))
+    kept = _intact(job, keys)
+    if kept:
+        for path in kept:
+            yield Spec(path, job.reusable[path], "generated", _gone(path))
+        return
+    files = index([(_page_url(job, spec), spec.make().decode("utf-8")) for spec in made])
+    fp = f"{keys}-{len(files)}"
+    for name, data in files:
+        yield Spec(layout.PAGEFIND + name, fp, "generated", _given(data))
+
+
+def _page_url(job: Job, spec: Spec) -> str:
+    """The result URL of an indexed page: its site path, so a sub-path base_url is kept."""
+    return job.layout.served_at(spec.out_path)
+
+
+def _intact(job: Job, keys: str) -> list[str]:
+    """The previous build's index files if it indexed the same pages and all are untouched."""
+    prefix = f"{keys}-"
+    kept = sorted(path for path, fp in job.reusable.items()
+                  if path.startswith(job.layout.PAGEFIND) and fp.startswith(prefix))
+    if not kept or str(len(kept)) != job.reusable[kept[0]].removeprefix(prefix):
+        return []
+    return kept
+
+
+def _given(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _gone(path: str) -> Callable[[], bytes]:
+    """The make() of a reused index file: never called, as the fingerprint matches."""
+
+    def make() -> bytes:
+        raise AssertionError(f"{path} is reused, not made")
+
+    return make
+
+
+def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of a Pagefind index of `documents` (site path, HTML), by name.
+
+    A missing or broken Pagefind is the installation's problem, not the
+    content's: it stops the build with a hint, never with a traceback.
+    """
+    hint = ("reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
+            "site.yaml")
+    def run() -> list[tuple[str, bytes]]:
+        return asyncio.run(asyncio.wait_for(_index(documents), TIMEOUT))
+
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return run()
+        # The caller runs an event loop of its own in this thread (a test driving a browser,
+        # an async host): asyncio.run() cannot nest, so Pagefind is driven from a thread.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(run).result()
+    except ImportError as exc:
+        raise UsageError(f"search needs Pagefind, which is not installed ({exc})",
+                         "pip install 'pagefind[extended]', or set  search: false  in site.yaml") \
+            from None
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise UsageError(f"the search index could not be built: cannot run Pagefind{where}: "
+                         f"{exc.strerror or exc}", hint) from None
+    except Exception as exc:  # Pagefind reports its own failures as bare Exceptions
+        raise UsageError(f"the search index could not be built: Pagefind: {exc}", hint) \
+            from None
+
+
+async def _index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    async with _service() as service:
+        pagefind = await service.create_index({"keep_index_url": False})
+        for start in range(0, len(documents), BATCH):
+            await asyncio.gather(*(pagefind.add_html_file(content=html, url=url)
+                                   for url, html in documents[start: start + BATCH]))
+        files = await pagefind.get_files()
+    return search_files.canonical([(str(f["path"]), bytes(f["content"])) for f in files
+                                   if f["path"] not in UNUSED])
+
+
+def _service() -> Any:
+    """Pagefind's service, reading its answers as they come.
+
+    The package's own reader sleeps a tenth of a second before each answer
+    (ten pages a second: 10,000 articles would take 17 minutes) and cannot
+    read an answer over 2 MiB (the files of a large index). This one reads
+    whatever has arrived, splits it into answers and settles the waiting
+    requests; when Pagefind exits, every request still waiting fails.
+    """
+    from pagefind.service import PagefindService  # only when a site with search is built
+
+    class Service(PagefindService):
+        async def _wait_for_responses(self) -> None:
+            stream = self._backend.stdout
+            assert stream is not None  # launched with stdout=PIPE
+            pending: list[bytes] = []  # the answer arriving, in pieces (one can be 100 MB)
+            try:
+                while chunk := await stream.read(1 << 20):
+                    *ends, rest = chunk.split(b",")
+                    for end in ends:
+                        pending.append(end)
+                        self._settle(json.loads(base64.b64decode(b"".join(pending))))
+                        pending.clear()
+                    if rest:
+                        pending.append(rest)
+            finally:
+                for future in self._responses.values():
+                    if not future.done():
+                        future.set_exception(IndexerStopped("the indexer stopped before "
+                                                            "it answered (killed?)"))
+
+        async def close(self) -> None:
+            """Stop the indexer and wait for it, even when it has died already."""
+            self._poll_task.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                self._backend.terminate()
+            await self._backend.wait()
+
+        def _settle(self, answer: dict) -> None:
+            payload = answer.get("payload") or {}
+            wanted = self._responses.get(answer.get("message_id") or -1)
+            # An error about a message Pagefind could not read names no message: fail them all.
+            for future in [wanted] if wanted else list(self._responses.values()):
+                if future is None or future.done():
+                    continue
+                if payload.get("type") == "Error":
+                    future.set_exception(Exception(payload.get("message", "unknown error")))
+                elif wanted:
+                    future.set_result(payload)  # type: ignore[arg-type]
+
+    return Service()
+
+
+class IndexerStopped(Exception):
+    """Pagefind's process ended while requests were waiting for its answers."""
+
+
+def _pagefind_version() -> str:
+    """Part of the fingerprint: another Pagefind writes another index."""
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "none"

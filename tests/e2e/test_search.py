@@ -1,0 +1,150 @@
+"""The search index: what Pagefind is given, where its files go, and when it is made again.
+
+The browser side (a query finds the right article in the right language)
+is tests/browser/test_languages.py; here the files themselves are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.config import load_config
+from builder.core.models import BuildOptions
+from builder.pipeline import BuildResult, build
+from builder.render import search_files
+
+NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
+SITE = 'title: "Search Digest"\nbase_url: "https://example.org/news/"\ntimezone: UTC\n'
+
+
+def article(title: str, body: str, tags: str = "[Transport]", day: int = 10) -> str:
+    return f"---\ntitle: {title}\ndate: 2025-05-{day:02d}\ntags: {tags}\n---\n\n{body}\n"
+
+
+FILES = {
+    "content/2025/05/ferries.md": article("Ferry fares rise", "Island ferries cost more now."),
+    "content/2025/05/lakes.md": article("Lake ice thins", "Ice on the lake melts early.",
+                                        "[Science, Water]", 20),
+    "content/pages/about.md": "---\ntitle: About\n---\n\nWe read the papers so you do not.\n",
+}
+
+
+def run(site: Path, cache: Path | None = None) -> BuildResult:
+    config = load_config(site / "site.yaml", site / "output")
+    result = build(config, BuildOptions(now=NOW, jobs=1, cache_dir=cache))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return result
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+            for p in out.rglob("*") if p.is_file() and p.name != ".broadsheet"}
+
+
+def fragments(out: Path) -> list[dict]:
+    """The indexed pages as Pagefind stores them: one JSON fragment each."""
+    return sorted((json.loads(gzip.decompress(p.read_bytes())[len(search_files.MAGIC):])
+                   for p in (out / "pagefind" / "fragment").iterdir()), key=lambda f: f["url"])
+
+
+def test_articles_are_indexed_with_their_filters_under_the_sub_path(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site(FILES, SITE)
+    run(site)
+    out = site / "output"
+    found = fragments(out)
+    assert [f["url"] for f in found] == ["/news/2025/05/ferries/", "/news/2025/05/lakes/"]
+    assert [f["meta"]["title"] for f in found] == ["Ferry fares rise", "Lake ice thins"]
+    lakes = found[1]
+    assert lakes["filters"] == {"tag": ["Science", "Water"], "edition": ["Week 21, 2025"],
+                                "year": ["2025"]}
+    assert "Ice on the lake melts early." in lakes["content"]
+    assert "Skip to content" not in lakes["content"]  # only the article is indexed
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["en"]
+    page = (out / "search" / "index.html").read_text("utf-8")
+    assert '<script src="/news/pagefind/pagefind-ui.js"></script>' in page
+    assert '<form class="site-search" role="search" action="/news/search/">' in page
+    assert not (out / "pagefind" / "pagefind-component-ui.js").exists()  # unused front ends
+
+
+def test_search_false_leaves_out_the_index_the_page_and_the_box(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site(FILES, SITE + "search: false\n")
+    run(site)
+    out = site / "output"
+    assert not (out / "pagefind").exists()
+    assert not (out / "search").exists()
+    assert "site-search" not in (out / "index.html").read_text("utf-8")
+
+
+def test_the_index_is_reused_until_an_indexed_page_changes(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site(FILES, SITE)
+    cache = tmp_path / "cache"
+    run(site, cache)
+    out = site / "output"
+    before = stamps(out)
+    index = {rel for rel in before if rel.startswith("pagefind/")}
+    # The About page is not indexed: editing it leaves every index file as it was.
+    about = site / "content/pages/about.md"
+    about.write_text(about.read_text("utf-8") + "\nAnd a second paragraph.\n", "utf-8")
+    run(site, cache)
+    after = stamps(out)
+    assert {rel: after[rel] for rel in index} == {rel: before[rel] for rel in index}
+    # An article's body is: the index is made again, and the old files go.
+    ferries = site / "content/2025/05/ferries.md"
+    ferries.write_text(ferries.read_text("utf-8") + "\nFares rise by a tenth.\n", "utf-8")
+    run(site, cache)
+    again = {rel for rel in stamps(out) if rel.startswith("pagefind/")}
+    assert again != index
+    assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))
+
+
+def test_a_damaged_index_is_made_again(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site(FILES, SITE)
+    cache = tmp_path / "cache"
+    run(site, cache)
+    out = site / "output"
+    whole = sorted(rel for rel in stamps(out) if rel.startswith("pagefind/"))
+    victim = next(out / rel for rel in whole if rel.startswith("pagefind/fragment/"))
+    victim.unlink()
+    run(site, cache)
+    assert sorted(rel for rel in stamps(out) if rel.startswith("pagefind/")) == whole
+
+
+def test_a_missing_indexer_stops_the_build_with_a_hint(
+        make_site: Callable[..., Path], run_build: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-pagefind"))
+    site = make_site(FILES, SITE)
+    done = run_build(site)
+    assert done.code == 2  # type: ignore[attr-defined]
+    assert done.diags == (  # type: ignore[attr-defined]
+        "broadsheet: error: the search index could not be built: cannot run Pagefind "
+        f"{tmp_path / 'no-pagefind'}: No such file or directory\n"
+        "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
+        "site.yaml\n")
+    assert not (site / "output").exists()
+
+
+def test_an_indexer_that_dies_is_an_error_not_a_hang_or_a_traceback(
+        make_site: Callable[..., Path], run_build: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    dying = tmp_path / "pagefind"
+    dying.write_text("#!/bin/sh\nexit 3\n", "utf-8")
+    dying.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(dying))
+    done = run_build(make_site(FILES, SITE))
+    assert done.code == 2  # type: ignore[attr-defined]
+    assert done.diags == (  # type: ignore[attr-defined]
+        "broadsheet: error: the search index could not be built: cannot run Pagefind: "
+        "Connection lost\n"
+        "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
+        "site.yaml\n")
