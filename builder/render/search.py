@@ -108,6 +108,9 @@ def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
         raise UsageError(f"search needs Pagefind, which is not installed ({exc})",
                          "pip install 'pagefind[extended]', or set  search: false  in site.yaml") \
             from None
+    except ConnectionError:  # its pipe closed under a write: the same death, seen sooner
+        raise UsageError("the search index could not be built: Pagefind: the indexer stopped "
+                         "before it answered (killed?)", hint) from None
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         raise UsageError(f"the search index could not be built: cannot run Pagefind{where}: "
