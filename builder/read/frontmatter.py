@@ -1,5 +1,6 @@
 """SourceFile → ArticleMeta, LinkMeta, PageMeta or EditionNote: split the `---` block, check
-the schema (what an item curates is curation.py's, the fields of editions editorial.py's).
+the schema (the value of each field is fields.py's, what an item curates curation.py's,
+the fields of editions editorial.py's).
 
 Every problem carries the file's own line and column (YAML marks are
 relative to the block, so the offset of the opening `---` is added), and
@@ -8,13 +9,9 @@ the whole file is checked before giving up, so one run shows every mistake.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import zoneinfo
 
-from builder.core.dates import guess_date
 from builder.core.errors import Diagnostics, did_you_mean
-from builder.core.languages import canonical, language_problem
 from builder.core.models import (
     ArticleMeta,
     EditionNote,
@@ -24,23 +21,16 @@ from builder.core.models import (
     SiteConfig,
     SourceFile,
 )
-from builder.core.paths import RESERVED
-from builder.core.slugs import slug_problem, slugify
 from builder.core.textfile import decode
-from builder.core.urls import web_url
 from builder.core.yamlload import YamlValue, describe, load_mapping
-from builder.core.yamlschema import FieldReader, quote_hint
 from builder.read import curation, editorial
+from builder.read.fields import FrontMatterFields
 
-__all__ = ["KNOWN_KEYS", "decode", "guess_date", "parse", "split"]
+__all__ = ["KNOWN_KEYS", "parse", "split"]
 
 KNOWN_KEYS = {"title", "date", "updated", "tags", "summary", "slug", "draft", "source",
               "author", "authors", "image", "lang"} | editorial.ITEM_KEYS | editorial.NOTE_KEYS
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
-_DATE_HINT = "write dates as 2024-06-23 or 2024-06-23T09:30:00+02:00"
-# Dates outside this span are typos, and near the ends of the calendar the
-# week and month arithmetic of editions would overflow.
-MIN_YEAR, MAX_YEAR = 1000, 9000
 
 
 def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int] | None:
@@ -95,14 +85,9 @@ def parse(src: SourceFile, config: SiteConfig, diags: Diagnostics) -> Meta | Non
     return meta
 
 
-class _Schema(FieldReader):
-    """The front matter fields; text, flags and unknown keys are the shared readers'."""
-
-    def __init__(self, src: SourceFile, config: SiteConfig, diags: Diagnostics) -> None:
-        super().__init__(src.rel, diags)
-        self.src = src
-        self.kind = src.kind
-        self.tz = zoneinfo.ZoneInfo(config.timezone)
+class _Schema(FrontMatterFields):
+    """Which fields each kind of source has and what it becomes; the value of each field is
+    read by fields.py, text and flags by the shared readers."""
 
     def check(self, data: dict[str, YamlValue], body: str, body_line: int) -> Meta | None:
         """The front matter of this source's kind; None for an article left without a date.
@@ -123,7 +108,7 @@ class _Schema(FieldReader):
             self.error(title_value, "`title` is empty", "write a headline")
         date = self.when(data, "date")
         if "date" not in data and dated:
-            date = self._date_from_name(dated)
+            date = self.date_from_name(dated)
         elif "date" not in data and self.kind == "article":
             self.diags.error(self.path, 1, 1, "missing `date`",
                              "add  date: 2024-06-23  or name the file 2024-06-23-slug.md")
@@ -214,159 +199,3 @@ class _Schema(FieldReader):
             children = value.value if value.kind == "seq" else value.value.values()
             for child in children:
                 self._no_surprises(key, child, nested=True)
-
-    def _date_from_name(self, dated: re.Match[str]) -> dt.datetime | None:
-        try:
-            day = dt.date(int(dated[1]), int(dated[2]), int(dated[3]))
-        except ValueError as exc:
-            self.diags.error(self.path, 1, 1,
-                             f"impossible date in the file name: {exc}",
-                             "rename the file with a real date, or set  date:  in the front matter")
-            return None
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            self.diags.error(self.path, 1, 1,
-                             f"the date in the file name is out of range ({MIN_YEAR}–{MAX_YEAR})",
-                             "check the year")
-            return None
-        return dt.datetime.combine(day, dt.time(), self.tz)
-
-    def slug(self, data: dict[str, YamlValue], name: str) -> str:
-        value = data.get("slug")
-        slug = self.text(data, "slug", None)
-        if slug is None or value is None:
-            slug = slugify(name)
-            problem = slug_problem(slug)
-            if problem and self.kind != "edition":
-                self.diags.error(self.path, 1, 1,
-                                 f"slug from the file name {_slug_phrase(slug, problem)}",
-                                 "rename the file or set `slug:` in the front matter")
-            return slug
-        fixed = slugify(slug)
-        folded = slug.strip().casefold()
-        if folded in RESERVED:  # `feed.xml` would otherwise pass as `feed-xml`
-            problem = slug_problem(folded)
-        else:
-            problem = slug_problem(slug) if slug == fixed else slug_problem(fixed)
-        if problem:
-            self.error(value, f"slug {_slug_phrase(slug, problem)}",
-                       "use lower-case words joined by hyphens, at most 80 characters")
-        elif slug != fixed:
-            self.error(value, f"slug `{slug}` is not in URL form", f"use  slug: {fixed}")
-        return fixed
-
-    def when(self, data: dict[str, YamlValue], key: str) -> dt.datetime | None:
-        value = data.get(key)
-        if value is None or value.kind == "null":
-            return None
-        raw = self.to_date(value, key)
-        if raw is None:
-            return None
-        if not isinstance(raw, dt.datetime):
-            raw = dt.datetime.combine(raw, dt.time())
-        if not MIN_YEAR <= raw.year <= MAX_YEAR:
-            self.error(value, f"`{key}` {value.raw} is out of range ({MIN_YEAR}–{MAX_YEAR})",
-                       "check the year")
-            return None
-        # Naive times are wall-clock times in the site's zone; aware ones are
-        # converted to it, so every date of the site compares and prints alike.
-        return raw.replace(tzinfo=self.tz) if raw.tzinfo is None else raw.astimezone(self.tz)
-
-    def to_date(self, value: YamlValue, key: str) -> dt.date | None:
-        """A date or datetime as written (no time zone applied), or None with an error."""
-        if value.kind == "timestamp":
-            written: dt.date = value.value  # YAML made a date or a datetime of it
-            return written
-        if value.kind != "str":
-            self.error(value, f"`{key}` must be a date, found {describe(value)}", _DATE_HINT)
-            return None
-        text = str(value.value).strip()
-        try:
-            return dt.datetime.fromisoformat(text)
-        except ValueError as exc:
-            if re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text):
-                self.error(value, f"impossible date `{text}`: {exc}",
-                           "use a real calendar date such as 2024-06-23")
-                return None
-        guess = guess_date(text)
-        if guess and " or " in guess:
-            hint = f"write {guess}, whichever you mean (ISO dates are year-month-day)"
-        elif guess:
-            hint = f"write it as {guess} (ISO dates are year-month-day)"
-        else:
-            hint = _DATE_HINT
-        self.error(value, f"`{key}` is not an ISO date: `{text}`", hint)
-        return None
-
-    def tags(self, data: dict[str, YamlValue]) -> tuple[tuple[str, int], ...]:
-        value = data.get("tags")
-        if value is None or value.kind == "null":
-            return ()
-        if value.kind not in ("seq", "str"):
-            self.error(value, f"`tags` must be a list of words, found {describe(value)}",
-                       "write  tags: [Energy, Europe]")
-            return ()
-        if value.kind == "str" and "," in str(value.value):
-            self.diags.warning(self.path, value.line, value.col,
-                               f"tag `{value.value}` contains a comma",
-                               f"for several tags write  tags: [{value.value}]")
-        items = [value] if value.kind == "str" else list(value.value)
-        tags: list[tuple[str, int]] = []
-        for item in items:
-            if item.kind == "null" or (item.kind == "str" and not str(item.value).strip()):
-                self.error(item, "empty tag", "remove it")
-                continue
-            if item.kind != "str":
-                self.error(item, f"a tag must be text, found {describe(item)}",
-                           quote_hint(None, item))
-                continue
-            tag = " ".join(str(item.value).split())
-            problem = slug_problem(slugify(tag), reserved=False)
-            if problem:
-                self.error(item, f"tag `{tag}` cannot be a URL: its slug "
-                           f"{_slug_phrase(slugify(tag), problem)}",
-                           "use a tag with letters or digits, at most 80 characters")
-                continue
-            tags.append((tag, item.line))
-        return tuple(tags)
-
-    def image(self, data: dict[str, YamlValue]) -> str | None:
-        """The picture of the article: a theme writes it into `src` and `og:image`, so
-        a `javascript:` or `data:` URL would run or smuggle content (http(s) and
-        relative paths only)."""
-        image = self.text(data, "image", None)
-        if image and isinstance(checked := web_url(image, relative=True), str):
-            self.error(data["image"], f"`image` {checked}",
-                       "write  image: https://example.org/photo.jpg  or the name of a file "
-                       "beside the article:  image: photo.jpg")
-            return None
-        return image
-
-    def lang(self, data: dict[str, YamlValue]) -> str | None:
-        """The language of this text when it is not the site's (`lang: ar`), in canonical case."""
-        tag = self.checked(data, "lang", "", lambda t: language_problem("lang", t),
-                           "use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR")
-        return canonical(tag) if tag else None
-
-    def authors(self, data: dict[str, YamlValue]) -> tuple[str, ...]:
-        names: list[str] = []
-        author = self.text(data, "author", None)
-        if author:
-            names.append(author.strip())
-        value = data.get("authors")
-        if value is not None and value.kind != "null":
-            items = value.value if value.kind == "seq" else [value]
-            for item in items:
-                if item.kind != "str":
-                    self.error(item, f"an author must be text, found {describe(item)}",
-                               quote_hint(None, item))
-                else:
-                    names.append(str(item.value).strip())
-        return tuple(n for n in names if n)
-
-
-def _slug_phrase(slug: str, problem: str) -> str:
-    """`\\`..\\` is empty once symbols are removed` — the slug named once, shortened."""
-    if problem.startswith("`"):
-        return problem
-    shown = slug if len(slug) <= 40 else slug[:39] + "…"
-    return problem if not slug or len(slug) > 80 else f"`{shown}` {problem}"

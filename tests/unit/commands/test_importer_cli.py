@@ -17,6 +17,7 @@ import pytest
 
 from builder.cli import main
 from builder.commands.importer import cli as importer_cli
+from builder.commands.importer import create, inputs, planning
 from builder.commands.importer.convert import ImportedArticle, ImportOptions
 from builder.config import load_config
 from builder.read import discover
@@ -422,14 +423,14 @@ def test_a_file_appearing_after_the_checks_is_not_replaced(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = load_config(Path("site.yaml"))
-    index = importer_cli.index_site(config)
+    index = planning.index_site(config)
     options = ImportOptions(timezone=config.timezone, existing=index.existing)
-    rail, harbour = (importer_cli.Input(str(p), p, p.read_bytes()) for p in (RAIL, HARBOUR))
-    first = importer_cli.plan(rail, options, config, index, [])
-    second = importer_cli.plan(harbour, options, config, index, [first])
+    rail, harbour = (inputs.Input(str(p), p, p.read_bytes()) for p in (RAIL, HARBOUR))
+    first = planning.plan(rail, options, config, index, [])
+    second = planning.plan(harbour, options, config, index, [first])
     (site / HARBOUR_REL).parent.mkdir(parents=True)
     (site / HARBOUR_REL).write_text("someone else's work\n", "utf-8")
-    assert importer_cli.write([first, second], config) == 1
+    assert create.write([first, second], config) == 1
     out, err = capsys.readouterr()
     assert out == RAIL_REL + "\n"
     assert err == (f"{HARBOUR_REL}: error: appeared while importing; it was left as it is\n"
@@ -462,7 +463,7 @@ def test_removed_text_that_reads_like_the_article_is_a_warning(
 def test_a_file_over_the_size_limit_is_refused(
     site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer_cli, "MAX_INPUT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 1024 * 1024)
     big = site / "big.html"
     big.write_bytes(b"<p>" + b"x" * (1024 * 1024))
     code, _out, err = _run(capsys, big)
@@ -488,7 +489,7 @@ def test_an_article_over_the_builds_size_limit_is_not_written(
     """An input within import's own limit can convert to an article the next build would
     refuse (read.discover.MAX_BYTES): refused here, before anything is written. (The
     conversion is padded: converting 2 MB of real text takes seconds.)"""
-    convert = importer_cli.convert
+    convert = planning.convert
     sizes: list[int] = []
 
     def grown(*args: object, **kwargs: object) -> ImportedArticle:
@@ -497,7 +498,7 @@ def test_an_article_over_the_builds_size_limit_is_not_written(
         sizes.append(len(text.encode("utf-8")))
         return dataclasses.replace(article, text=text)
 
-    monkeypatch.setattr(importer_cli, "convert", grown)
+    monkeypatch.setattr(planning, "convert", grown)
     before = _articles(site)
     code, out, err = _run(capsys, HARBOUR)
     assert (code, out) == (1, "")

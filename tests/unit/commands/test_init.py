@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from builder import __version__
-from builder import config as config_mod
 from builder.cli import main
 from builder.commands import init as init_mod
 from builder.commands.init import PACKAGE, SCAFFOLD, Pin, pin_from, requirements, running_pin
 from builder.config import load_config
+from builder.config import table as config_table
 from builder.core.models import (
     EditionOptions,
     FeedsConfig,
@@ -75,9 +75,9 @@ def test_example_article_is_dated_today_in_the_site_time_zone(tmp_path, monkeypa
 def test_site_yaml_lists_every_option_with_its_default(tmp_path):
     text = (SCAFFOLD / "site.yaml").read_text()
     data = yaml.safe_load(text)
-    assert set(data) == config_mod._TOP_KEYS
-    assert set(data["permalinks"]) == set(config_mod._PERMALINK_FIELDS)
-    assert set(data["feeds"]) == set(config_mod._FEED_NAMES)
+    assert set(data) == config_table.TOP_KEYS
+    assert set(data["permalinks"]) == set(config_table.PERMALINK_FIELDS)
+    assert set(data["feeds"]) == set(config_table.FEED_NAMES)
     for options in data["feeds"].values():
         assert set(options) == {"enabled", "limit", "full_content"}
     assert set(data["markdown"]) == {"raw_html", "highlight", "style_light", "style_dark",
