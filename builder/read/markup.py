@@ -12,24 +12,21 @@ import html as htmllib
 import math
 import re
 from collections.abc import Iterator
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
 from xml.etree import ElementTree as etree
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import run_postprocessors
 from markdown.extensions.toc import unique as toc_unique
 from markdown.treeprocessors import Treeprocessor
 
-from builder.core import urlattrs
 from builder.core.errors import Diagnostics
 from builder.core.models import FrontMatter, MarkdownConfig, Rendered, TocEntry
 from builder.core.slugs import slugify
-from builder.core.textfile import bad_char, describe_char
-from builder.core.urls import ParsedUrl, parse_url, shown_url
+from builder.core.urls import parse_url
+from builder.read.sanitize import KIND, URL_OF, Problems, clean, url_problem
 
 MORE = "<!-- more -->"
 MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)  # check.py reads it too
@@ -41,17 +38,11 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PER_WORD = 1.5  # characters read in the time of one word (≈330 a minute at 220 words)
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
-_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
-
-_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"tfoot"}
-_ALLOWED_ATTRS: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
-for _tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div", "span", "a"):
-    _ALLOWED_ATTRS.setdefault(_tag, set()).add("id")
-for _tag in ("span", "div", "code", "pre", "a", "sup", "li", "ol", "hr", "table"):
-    _ALLOWED_ATTRS.setdefault(_tag, set()).add("class")
-_ALLOWED_ATTRS["a"] |= {"title"}
-_ALLOWED_ATTRS["img"] |= {"title"}
-_SCHEMES = {"http", "https", "mailto", "tel"}
+# Text that is its own HTML: it starts with a letter or digit (no block syntax can begin
+# there but a numbered list, hence no digit then `.` or `)`), and holds letters, digits,
+# spaces and punctuation that no inline pattern, smarty rule (quotes, `--`, `...`, `. . .`)
+# or the sanitiser (which escapes only `&`, `<`, `>` and no-break spaces) changes.
+_PLAIN = re.compile(r"(?!\d+[.)])(?!.*(?:--|\.\.|\. \.))[^\W_](?:[^\W_]|[ ,;:?!%/€$£“”‘’—–….-])*")
 
 
 class _HeadingIdProcessor(Treeprocessor):
@@ -117,8 +108,6 @@ class HeadingIds(Extension):
         md.treeprocessors.register(_FigureProcessor(md), "figures", 4)
 
 
-Problems = list[tuple[str, str, str]]  # (the text as written, to find its line; message; hint)
-_URL_OF = {"a": "href", "img": "src"}
 
 
 class _UrlCheck(Treeprocessor):
@@ -129,10 +118,10 @@ class _UrlCheck(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         problems: Problems = []
         for element in root.iter():
-            attr = _URL_OF.get(str(element.tag))
+            attr = URL_OF.get(str(element.tag))
             url = element.get(attr) if attr else None
             if attr and url is not None and isinstance(problem := parse_url(url), str):
-                problems.append(_url_problem(_KIND[attr], url, problem))
+                problems.append(url_problem(KIND[attr], url, problem))
                 del element.attrib[attr]
         self.md.url_problems = problems  # type: ignore[attr-defined]
 
@@ -142,12 +131,6 @@ class UrlCheck(Extension):
         md.treeprocessors.register(_UrlCheck(md), "url_check", 4)
 
 
-_KIND = {"href": "link", "src": "image", "cite": "citation"}
-_URL_HINT = "correct the address: copy it again from the browser's address bar"
-
-
-def _url_problem(kind: str, url: str, problem: str) -> tuple[str, str, str]:
-    return url, f"{kind} `{shown_url(url)}` cannot be read as a URL: {problem}", _URL_HINT
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -255,113 +238,25 @@ def _inline_markdown(config: MarkdownConfig) -> markdown.Markdown:
 
 def render_inline(text: str, config: MarkdownConfig, folder_url: str = "/",
                   problems: Problems | None = None) -> str:
-    """Inline Markdown (a summary) as one paragraph of HTML."""
+    """Inline Markdown (a summary) as one paragraph of HTML.
+
+    Most summaries are a plain sentence, which Markdown, smarty and the
+    sanitiser would all leave as it is: those skip the three (a Markdown
+    run and a sanitiser pass less per article in a cold build).
+    """
+    text = text.strip()
+    if _PLAIN.fullmatch(text):
+        return f"<p>{text}</p>"
+    return inline_markdown(text, config, folder_url, problems)
+
+
+def inline_markdown(text: str, config: MarkdownConfig, folder_url: str = "/",
+                    problems: Problems | None = None) -> str:
+    """`render_inline` the long way, through Markdown and the sanitiser, whatever the text."""
     md = _inline_markdown(config)
     md.reset()
-    out = md.convert(text.strip())
+    out = md.convert(text)
     if problems is not None:
         problems += getattr(md, "url_problems", [])
     out = clean(out, config, folder_url, problems)
     return out if out.startswith("<p>") else f"<p>{out}</p>" if out else ""
-
-
-def clean(html: str, config: MarkdownConfig, folder_url: str = "/",
-          problems: Problems | None = None) -> str:
-    """Apply the site's raw_html policy to rendered HTML, and make its relative links
-    and images site-absolute against `folder_url`.
-
-    Under `sanitize` and `escape` the sanitiser does both: it parses the HTML, so
-    the URL rewriting sees real attribute values and never text that merely looks
-    like one. `allow` keeps the HTML as written (a trusted author's markup), but
-    for its links, found by an HTML parser too (core.urlattrs).
-    """
-    found: Problems = [] if problems is None else problems
-    html = _char_refs(html, found)
-    if config.raw_html == "allow":
-        return _site_absolute(html, folder_url, found)
-    return nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRS,
-        url_schemes=_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-        attribute_filter=partial(_url_filter, folder_url, found),
-    )
-
-
-_BASE = "http://site.invalid"  # a stand-in origin: only the path part is kept
-
-
-def _url_filter(folder_url: str, problems: Problems, element: str, attribute: str,
-                value: str) -> str | None:
-    """The sanitiser's hook, called with every attribute it keeps (decoded); None drops it."""
-    if attribute not in _KIND:
-        return value
-    parsed = _parsed(value, attribute, problems)
-    if parsed is None or (parsed.scheme and parsed.scheme not in _SCHEMES):
-        return None  # nh3 checks the scheme of href and src, but not of `cite`
-    return _site_path(value, folder_url) if _URL_OF.get(element) == attribute else value
-
-
-def _parsed(url: str, attribute: str, problems: Problems) -> ParsedUrl | None:
-    """The URL as a browser reads it (tabs and newlines removed), or None, noted."""
-    parsed = parse_url(url)
-    if isinstance(parsed, str):
-        problems.append(_url_problem(_KIND[attribute], url, parsed))
-        return None
-    return parsed
-
-
-def _site_path(url: str, folder_url: str) -> str:
-    """A relative URL resolved as a browser would (`../` stops at the site's root, so a
-    link that climbs too far is reported by `check` as missing)."""
-    if not url or _ABSOLUTE.match(url):
-        return url
-    # What resolves elsewhere had a scheme after all (`\x01javascript:`): kept as it is.
-    joined = urljoin(_BASE + folder_url, url)
-    return joined[len(_BASE):] if joined.startswith(_BASE + "/") else url
-
-
-# `allow`'s links: those Markdown writes, and the same in raw HTML.
-_LINK_TAGS = frozenset({"a", "img"})
-_LINK_ATTRS = frozenset({"href", "src"})
-
-
-def _site_absolute(html: str, folder_url: str, problems: Problems) -> str:
-    """`allow`'s rewriting of a/img URLs, over HTML the sanitiser has not normalised:
-    found by a parser, so never inside another attribute's value or a code sample."""
-    def fix(element: str, attribute: str, value: str) -> str | None:
-        if _parsed(value, attribute, problems) is None:
-            return None  # the attribute is dropped
-        return _site_path(value, folder_url)
-
-    return urlattrs.rewrite(html, fix, _LINK_ATTRS, _LINK_TAGS)
-
-
-_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
-
-
-def _char_refs(html: str, problems: Problems) -> str:
-    """Numeric character references to what `decode` refuses in a file (`&#27;`,
-    `&#xFFFE;`, `&#128;`), or to no character at all: noted, and replaced by U+FFFD,
-    because the sanitiser would write the raw character into pages and feeds."""
-    if "&#" not in html:
-        return html
-
-    def fix(match: re.Match[str]) -> str:
-        code = int(match[1], 16) if match[1] else int(match[2])
-        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            message, hint = f"character reference `{match[0]}` names no character", "delete it"
-        elif (char := bad_char(chr(code))) is not None:
-            message = f"character reference `{match[0]}` writes {describe_char(char)[0]}"
-            hint = "delete it: the character is invisible and feeds reject it"
-            if 0x80 <= code <= 0x9F and (meant := bytes([code]).decode("cp1252", "ignore")):
-                hint = (f"write `{meant}` itself: browsers show {match[0]} as `{meant}`, feed "
-                        "readers as an invisible control character")
-        else:
-            return match[0]
-        problems.append((match[0], message, hint))
-        return "&#xFFFD;"
-
-    return _CHAR_REF.sub(fix, html)

@@ -424,3 +424,13 @@ def test_character_references_to_invisible_characters_are_located_errors(
     text = rendered.html.replace("&#xFFFD;", "\ufffd")
     assert "Bad\ufffd[2J \ufffd \ufffd \ufffd" in text
     assert not any(0x7F <= ord(c) <= 0x9F or ord(c) < 0x09 or c == "\x1b" for c in text)
+
+
+def test_a_plain_summary_is_its_own_paragraph_and_markup_still_renders() -> None:
+    # Taken as it is: letters, digits, typographic quotes and dashes, single dots.
+    assert render_inline(" Über 2% — “sharp” ’26 rise. ", SANITIZE) == (
+        "<p>Über 2% — “sharp” ’26 rise.</p>")
+    # Each of these changes through smarty or Markdown, so it takes the long way.
+    assert render_inline("It's -- up...", SANITIZE) == "<p>It’s – up…</p>"
+    assert render_inline("Big *news*", SANITIZE) == "<p>Big <em>news</em></p>"
+    assert render_inline("a\u00a0b & c", SANITIZE) == "<p>a&nbsp;b &amp; c</p>"
