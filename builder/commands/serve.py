@@ -20,16 +20,12 @@ listing the problems.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import mimetypes
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import parse_qs, unquote
 
 from builder import write
 from builder.commands import reload
@@ -41,17 +37,14 @@ from builder.commands.common import (
     site_options,
     summary,
 )
+from builder.commands.serve_http import Handler, HTTPServer, Snapshot
 from builder.config import load_config
-from builder.core.errors import EXIT_OK, ConfigErrors, Diagnostic, UsageError, emit, to_diagnostics
+from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
 from builder.pipeline import BuildResult, build
 
 HOST = "127.0.0.1"
-KEEPALIVE = 15.0  # seconds between comments on an idle event stream
 WATCHED_DIRS = ("content", "themes", "templates")
-_PAGE_SUFFIXES = ("", ".html", ".htm")
-_HTML_SUFFIXES = (".html", ".htm")
-_LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 FOLDER = "serve"  # serve's own build, inside the cache folder
 
 
@@ -59,59 +52,6 @@ def build_folder(config: SiteConfig, options: BuildOptions) -> Path:
     """Where serve builds: `serve/` in the cache folder, which is git-ignored and safe to
     delete; beside the cache's default place when there is no cache (--no-cache)."""
     return (options.cache_dir or config.root / CACHE_DIR) / FOLDER
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a request path leads: 200 with a file, 301 with a location, or 403/404."""
-
-    status: int
-    file: Path | None = None
-    location: str = ""
-
-
-def locate(root: Path, base_path: str, request_path: str) -> Target:
-    """The file under `root` that `request_path` names, or why there is none.
-
-    The path is percent-decoded exactly once, so `%2e%2e` and `..%2f` become
-    `..` segments and are refused; doubly encoded forms stay literal names
-    that do not exist. The site is mounted at `base_path` (the path part of
-    base_url), so its root-relative links work on the dev server too.
-    """
-    raw = request_path.split("?", 1)[0].split("#", 1)[0]
-    if not raw.startswith("/"):
-        return Target(400)
-    path = unquote(raw, errors="strict") if "%" in raw else raw
-    if "\0" in path or "\\" in path:
-        return Target(403)
-    if not path.startswith(base_path):
-        if path + "/" == base_path or path in ("/", "/index.html"):
-            return Target(301, location=base_path)
-        return Target(404)
-    parts = [p for p in path[len(base_path):].split("/") if p]
-    if any(p in (".", "..") for p in parts):
-        return Target(403)
-    top = root.resolve()
-    found = top.joinpath(*parts).resolve()
-    if not found.is_relative_to(top):
-        return Target(403)
-    if found.is_dir():
-        if not path.endswith("/"):
-            return Target(301, location=raw + "/")
-        found = (found / "index.html").resolve()
-        if not found.is_relative_to(top):
-            return Target(403)
-    return Target(200, found) if found.is_file() else Target(404)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the server shows now; replaced as a whole after each build, never mutated."""
-
-    output_dir: Path | None = None  # None until a config has loaded
-    base_path: str = "/"
-    problems: tuple[Diagnostic, ...] = ()
-    failed: bool = False
 
 
 class Server:
@@ -132,7 +72,7 @@ class Server:
         self.signal = reload.Signal()
         self.snapshot = Snapshot()
         self._log = log
-        self._httpd: _HTTPServer | None = None
+        self._httpd: HTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._watch_ready = threading.Event()
@@ -145,7 +85,7 @@ class Server:
         if self._httpd is not None:
             return
         try:
-            self._httpd = _HTTPServer((HOST, self.requested_port), _Handler)
+            self._httpd = HTTPServer((HOST, self.requested_port), Handler)
         except OSError as exc:
             raise UsageError(f"cannot listen on {HOST}:{self.requested_port}: "
                              f"{exc.strerror or exc}",
@@ -271,124 +211,6 @@ class Server:
             print(f"broadsheet: watching for changes stopped: {exc}", file=out)
         finally:
             self._watch_ready.set()
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    app: Server
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Static files from serve's folder, the event stream, and the error page."""
-
-    server: _HTTPServer
-    server_version = "broadsheet"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the terminal is for build diagnostics, not request logs."""
-
-    def do_GET(self) -> None:
-        if not self._local_host(head=False):
-            return
-        if self.path.split("?", 1)[0] == reload.EVENTS_PATH:
-            self._events()
-        else:
-            self._serve(head=False)
-
-    def do_HEAD(self) -> None:
-        if self._local_host(head=True):
-            self._serve(head=True)
-
-    def _local_host(self, head: bool) -> bool:
-        """Refuse a Host other than this machine: a page elsewhere that points its
-        DNS name at 127.0.0.1 (DNS rebinding) must not be able to read the site."""
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-        if host in _LOCAL_HOSTS:
-            return True
-        self._text(403, "forbidden: open the site at http://127.0.0.1/ or http://localhost/",
-                   head)
-        return False
-
-    def _serve(self, head: bool) -> None:
-        app = self.server.app
-        snap = app.snapshot
-        generation = app.signal.current
-        try:
-            target = (locate(snap.output_dir, snap.base_path, self.path)
-                      if snap.output_dir else Target(404))
-        except UnicodeDecodeError:
-            target = Target(400)
-        if snap.failed and _page_like(target, self.path):
-            return self._send(500, reload.overlay(snap.problems, generation),
-                              "text/html; charset=utf-8", head)
-        if target.status == 301:
-            self.send_response(301)
-            self.send_header("Location", target.location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
-        if target.status == 200 and target.file is not None:
-            try:
-                data = target.file.read_bytes()
-            except OSError:  # swapped away by a rebuild this very moment
-                return self._text(404, "not found", head)
-            if target.file.suffix in _HTML_SUFFIXES:
-                data = reload.inject(data, generation)
-            return self._send(200, data, _content_type(target.file), head)
-        if target.status == 404 and snap.output_dir is not None:
-            # The site's own 404 page, confined like any other file: never a symlink out.
-            page = locate(snap.output_dir, snap.base_path, snap.base_path + "404.html")
-            if page.status == 200 and page.file is not None:
-                with contextlib.suppress(OSError):
-                    return self._send(404, reload.inject(page.file.read_bytes(), generation),
-                                      "text/html; charset=utf-8", head)
-        messages = {400: "bad request", 403: "forbidden", 404: "not found"}
-        return self._text(target.status, messages.get(target.status, "error"), head)
-
-    def _events(self) -> None:
-        """Server-sent events: `reload` whenever the generation moves past the page's."""
-        app = self.server.app
-        query = parse_qs(self.path.partition("?")[2])
-        since = (query.get("since") or [""])[0] or app.signal.current
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.close_connection = True
-        reload.stream(self.wfile, app.signal, since, KEEPALIVE)
-
-    def _send(self, status: int, data: bytes, content_type: str, head: bool) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if not head:
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(data)
-
-    def _text(self, status: int, message: str, head: bool) -> None:
-        self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8", head)
-
-
-def _page_like(target: Target, request_path: str) -> bool:
-    """Whether a request asks for a page (gets the error page) rather than a file."""
-    if target.status == 200 and target.file is not None:
-        return target.file.suffix in _HTML_SUFFIXES
-    if target.status == 404:
-        last = request_path.split("?", 1)[0].rsplit("/", 1)[-1]
-        return Path(last).suffix in _PAGE_SUFFIXES
-    return False
-
-
-def _content_type(path: Path) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/json", "application/xml",
-                                            "image/svg+xml", "application/javascript"):
-        kind += "; charset=utf-8"
-    return kind
-
 
 
 HELP = "build, serve on 127.0.0.1 and rebuild on change"
