@@ -122,3 +122,35 @@ def test_paths_outside_output_in_the_saved_file_list_are_never_touched(
     edit_article(site)
     code, err = cli()
     assert (code, WARNING in err, "nothing changed" in err) == (0, False, False), err
+
+
+# --------------------------------------------------------------------------
+# Entries whose values have the wrong type
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("spoil", ["title", "tag", "words"])
+def test_entries_with_values_of_the_wrong_type_are_recomputed_with_one_warning(
+        site: Path, cli: Callable[..., tuple], spoil: str) -> None:
+    assert cli()[0] == 0
+    db = database(site)
+    rows = db.execute("SELECT key, meta FROM entries").fetchall()
+    spoiled = 0
+    with db:
+        for key, text in rows:
+            data = json.loads(text)
+            if data[1] is None or data[1][0] != "article" or data[2] is None:
+                continue
+            if spoil == "title":
+                data[1][2][0] = 42  # a number where the title's string goes
+            elif spoil == "tag":
+                data[1][2][10] = [[["nested"], 3]]  # a list where a tag's name goes
+            else:
+                data[2][2] = "many"  # words: text where a count goes
+            db.execute("UPDATE entries SET meta = ? WHERE key = ?", (json.dumps(data), key))
+            spoiled += 1
+    db.close()
+    assert spoiled > 1
+    edit_article(site)
+    code, err = cli()
+    assert code == 0, err
+    warned_once(err)
+    assert tree(site / "output") == cold(site)

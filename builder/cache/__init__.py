@@ -10,160 +10,21 @@ state.py), both checked as they are read back: a cache is untrusted input.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from builder import code_digest
 from builder import state as state_mod
-from builder.core.errors import Diagnostic, Diagnostics
-from builder.core.models import (
-    ArticleMeta,
-    EditionNote,
-    Item,
-    LinkMeta,
-    Meta,
-    OutLink,
-    OwnPage,
-    PageMeta,
-    Rendered,
-    Source,
-    StoredHtml,
-    TocEntry,
-)
+from builder.cache.codec import Value, dump, load
+
+__all__ = ["FORMAT", "Cache", "HtmlReader", "Value", "dump", "load", "salt"]
+from builder.core.errors import Diagnostics
+from builder.core.models import StoredHtml
 
 FORMAT = "broadsheet-cache-6"  # 5: link items; the fields editions are run with; 6: lang
-Value = tuple[Meta | None, Rendered | None, list[Diagnostic]]
-
-
-def _encode(value: Any) -> Any:
-    """JSON for `extra` values, which may hold dates (rare, so the slow path is fine)."""
-    if isinstance(value, dt.datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, dict):
-        return {"$map": [[k, _encode(v)] for k, v in value.items()]}
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    return value
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "$dt" in value:
-            return dt.datetime.fromisoformat(value["$dt"])
-        if "$d" in value:
-            return dt.date.fromisoformat(value["$d"])
-        return {k: _decode(v) for k, v in value["$map"]}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-_KIND_OF: dict[type, str] = {ArticleMeta: "article", LinkMeta: "link", PageMeta: "page",
-                             EditionNote: "edition"}
-
-
-def dump(meta: Meta | None, rendered: Rendered | None,
-         diags: list[Diagnostic]) -> tuple[str, str]:
-    """An entry as (JSON of everything but the HTML, the HTML).
-
-    Fields are stored positionally and dates as ISO text, because decoding
-    10,000 of these is on the path of every incremental build. The body is
-    left out: it is only needed to render, and rendering is what is cached.
-    The front matter is stored as [kind, fields common to every kind, fields
-    of that kind]; `load` rebuilds the same type.
-    """
-    data: list[Any] = [[list(d.__dict__.values()) for d in diags], None, None]
-    if meta is not None:
-        common = [meta.path, meta.summary, _encode(meta.extra) if meta.extra else None,
-                  meta.body_line]
-        own: list[Any]
-        if isinstance(meta, EditionNote):
-            own = [meta.title, meta.closed, meta.number, meta.number_at]
-        else:
-            own = [meta.title, _iso(meta.date), _iso(meta.updated), meta.slug, meta.draft,
-                   meta.title_line, meta.slug_line, meta.lang]
-            if isinstance(meta, OwnPage):
-                own += [meta.authors, meta.image]
-            if isinstance(meta, Item):
-                own += [meta.tags, meta.section, meta.section_at, meta.featured, meta.via,
-                        [[o.url, o.line, o.col, o.curated] for o in meta.links]]
-            if isinstance(meta, ArticleMeta):
-                source = meta.source
-                own.append([source.url, source.name, source.author, _iso(source.date),
-                            source.key] if source else None)
-            elif isinstance(meta, LinkMeta):
-                own.append(meta.link)
-        data[1] = [_KIND_OF[type(meta)], common, own]
-    html = ""
-    if rendered is not None:
-        data[2] = [rendered.summary_html, [[t.level, t.id, t.title] for t in rendered.toc],
-                   rendered.words, rendered.reading_minutes]
-        html = rendered.html
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), html
-
-
-def _datetime(text: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
-
-
-def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
-    """The front matter `dump` stored; a malformed entry raises (and is a cache miss)."""
-    path, summary, extra, body_line = common
-    base: dict[str, Any] = {"path": path, "summary": summary,
-                            "extra": _decode(extra) if extra else {}, "body_line": body_line}
-    if kind == "edition":
-        title, closed, number, number_at = own
-        return EditionNote(title=title, closed=closed, number=number,
-                           number_at=tuple(number_at), **base)
-    title, date, updated, slug, draft, title_line, slug_line, lang = own[:8]
-    base.update(title=title, updated=_datetime(updated), slug=slug, draft=draft,
-                title_line=title_line, slug_line=slug_line, lang=lang)
-    rest = own[8:]
-    if kind in ("page", "article"):
-        authors, image = rest[:2]
-        base.update(authors=tuple(authors), image=image)
-        rest = rest[2:]
-    if kind == "page":
-        return PageMeta(date=_datetime(date), **base)
-    if kind not in ("article", "link"):
-        raise ValueError(f"unknown kind of entry {kind!r}")
-    tags, section, section_at, featured, via, links, last = rest
-    base.update(date=dt.datetime.fromisoformat(date), tags=tuple((t, n) for t, n in tags),
-                section=section, section_at=tuple(section_at), featured=featured, via=via,
-                links=tuple(OutLink(*o) for o in links))
-    if kind == "link":
-        return LinkMeta(link=last, **base)
-    return ArticleMeta(
-        source=Source(last[0], last[1], last[2],
-                      dt.date.fromisoformat(last[3]) if last[3] else None, last[4])
-        if last else None,
-        **base,
-    )
-
-
-def load(text: str, html: str, stored: StoredHtml | None = None) -> Value:
-    """An entry from `dump`'s two parts; with `stored`, the body HTML is left in the cache
-    (Rendered.body is then that StoredHtml, and `html` is not used)."""
-    diags_data, meta_data, rendered_data = json.loads(text)
-    diags = [Diagnostic(*d) for d in diags_data]
-    meta = _meta(*meta_data) if meta_data is not None else None
-    rendered = None
-    if rendered_data is not None:
-        summary_html, toc, words, minutes = rendered_data
-        rendered = Rendered(stored if stored is not None else html, summary_html,
-                            tuple(TocEntry(*t) for t in toc), words, minutes)
-    return meta, rendered, diags
 
 
 class HtmlReader:
@@ -270,7 +131,8 @@ class Cache:
         return hashlib.sha256(f"{self.salt}\0{rel}\0{sha256}".encode()).hexdigest()
 
     def get_many(self, keys: list[str], lazy: bool = False) -> dict[str, Value]:
-        """Cached values by key; undecodable entries are simply misses.
+        """Cached values by key; an entry that fails to decode or validate is a miss, and the
+        first such entry raises the one warning (see distrust).
 
         With `lazy`, bodies stay in the database and are read when a page
         needs one (a StoredHtml body: see Rendered.html).
@@ -288,7 +150,8 @@ class Cache:
                 if key in wanted:
                     try:
                         found[key] = load(text, html, StoredHtml(reader, key) if reader else None)
-                    except (ValueError, TypeError, KeyError, IndexError):
+                    except (ValueError, TypeError, KeyError, IndexError) as exc:
+                        self.distrust(f"an entry: {type(exc).__name__}: {exc}"[:200])
                         continue
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache ignored: {exc}")
