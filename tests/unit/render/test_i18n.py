@@ -1,6 +1,6 @@
 """The default theme's message catalogues: complete, current, compiled, and chained.
 
-Every string the templates and render/pages.py translate must have a
+Every string the templates and render/pages.py and shapes.py translate must have a
 translation in every shipped language; a string nobody uses any more must
 leave the catalogues. The catalogues are compiled from the .po files when a
 theme loads, so there is no .mo to drift from them.
@@ -22,21 +22,30 @@ from builder.render.theme import BUNDLED, load_theme
 DEFAULT = BUNDLED / "default"
 LANGUAGES = ["ar", "de", "en", "es", "fa", "fr", "zh"]
 RENDER = Path(i18n.__file__).parent
-JINJA = {"extensions": "jinja2.ext.do,jinja2.ext.i18n", "trim_blocks": "true",
-         "lstrip_blocks": "true"}
+JINJA = {
+    "extensions": "jinja2.ext.do,jinja2.ext.i18n",
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+}
 
 
 def used() -> set[str | tuple[str, str]]:
     """Every msgid the theme and the page makers ask for."""
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(DEFAULT / "templates"), method_map=[("**.html", "jinja2")],
-            options_map={"**.html": JINJA}):
+        str(DEFAULT / "templates"),
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": JINJA},
+    ):
         found.add(message)
-    for module, keywords in (("pages.py", {"_t": (2,)}), ("i18n.py", {"gettext": None})):
+    pages = {"translate": (2,)}
+    for module, keywords in (
+        ("pages.py", pages),
+        ("shapes.py", pages),
+        ("i18n.py", {"gettext": None}),
+    ):
         with open(RENDER / module, "rb") as source:
-            for _line, message, _comments, _context in extract("python", source,
-                                                               keywords=keywords):
+            for _line, message, _comments, _context in extract("python", source, keywords=keywords):
                 if message:
                     found.add(message)
     return found
@@ -58,8 +67,9 @@ def test_every_string_is_translated_and_none_is_left_over(lang: str) -> None:
     wanted = {m if isinstance(m, str) else m[0] for m in used()}
     assert set(messages) == wanted  # missing: add them; extra: nobody uses them any more
     if lang != "en":  # English is the templates' own text
-        untranslated = [m for m, s in messages.items() if not s or (
-            isinstance(s, tuple) and not all(s))]
+        untranslated = [
+            m for m, s in messages.items() if not s or (isinstance(s, tuple) and not all(s))
+        ]
         assert untranslated == []
 
 
@@ -84,8 +94,11 @@ def test_a_site_theme_translates_what_it_changes_and_inherits_the_rest(tmp_path:
     mine = tmp_path / "themes" / "mine"
     po = mine / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-                  'msgid "Search"\nmsgstr "Chercher"\n', "utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Search"\nmsgstr "Chercher"\n',
+        "utf-8",
+    )
     catalogues = i18n.load([mine, DEFAULT])
     assert catalogues.messages("fr").gettext("Search") == "Chercher"
     assert catalogues.messages("fr").gettext("Tags") == "Étiquettes"
@@ -95,7 +108,12 @@ def test_a_site_theme_translates_what_it_changes_and_inherits_the_rest(tmp_path:
 def test_dates_and_numbers_are_written_the_language_s_way() -> None:
     day = dt.date(2025, 3, 18)
     assert [i18n.long_date(lang, day) for lang in ("en-CA", "zh-Hans", "fr", "ar", "de")] == [
-        "18 March 2025", "2025年3月18日", "18 mars 2025", "18 مارس 2025", "18. März 2025"]
+        "18 March 2025",
+        "2025年3月18日",
+        "18 mars 2025",
+        "18 مارس 2025",
+        "18. März 2025",
+    ]
     assert i18n.month_year("es", day) == "marzo de 2025"
     assert i18n.day("zh", day) == "18日"
     assert i18n.number("de", 12345) == "12.345"
