@@ -87,17 +87,29 @@ def epilog(module: ModuleType) -> str:
 
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
-        prog="broadsheet", formatter_class=HelpFormatter,
+        prog="broadsheet",
+        formatter_class=HelpFormatter,
         description="Build a curated article digest from Markdown.",
         epilog="Run  broadsheet COMMAND --help  for a command's options and examples.\n\n"
-               f"docs: {DOCS}")
-    main_parser.add_argument("--version", action="version", version=f"broadsheet {__version__}",
-                             help="print the version and exit")
+        f"docs: {DOCS}",
+    )
+    main_parser.add_argument(
+        "--version",
+        action="version",
+        version=f"broadsheet {__version__}",
+        help="print the version and exit",
+    )
     sub = main_parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, module in COMMANDS.items():
-        module.configure(sub.add_parser(
-            name, help=module.HELP, formatter_class=HelpFormatter, epilog=epilog(module),
-            description=f"{module.HELP[0].upper()}{module.HELP[1:]}.\n\n{module.ABOUT}"))
+        module.configure(
+            sub.add_parser(
+                name,
+                help=module.HELP,
+                formatter_class=HelpFormatter,
+                epilog=epilog(module),
+                description=f"{module.HELP[0].upper()}{module.HELP[1:]}.\n\n{module.ABOUT}",
+            )
+        )
     return main_parser
 
 
@@ -134,5 +146,8 @@ def interrupted(command: str, updated: bool) -> str:
     """
     if command != "build":
         return "stopped"
-    return ("interrupted after output/ was updated" if updated
-            else "interrupted; output/ left as it was")
+    return (
+        "interrupted after output/ was updated"
+        if updated
+        else "interrupted; output/ left as it was"
+    )

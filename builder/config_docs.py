@@ -46,9 +46,16 @@ def scaffold_text() -> str:
         for option in children(parent):
             if depth == 0:
                 lines.append("")
-            lines.extend(textwrap.wrap(option.help, WIDTH, initial_indent=indent + "# ",
-                                       subsequent_indent=indent + "# ",
-                                       break_long_words=False, break_on_hyphens=False))
+            lines.extend(
+                textwrap.wrap(
+                    option.help,
+                    WIDTH,
+                    initial_indent=indent + "# ",
+                    subsequent_indent=indent + "# ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
             if option.kind == "section":
                 lines.append(f"{indent}{option.leaf}:")
                 emit(option.key, depth + 1)
@@ -85,8 +92,11 @@ def _cell(text: str) -> str:
 def reference_text() -> str:
     """docs/site-yaml.md: every key with its type, default and help, in the scaffold's order."""
     examples = [f"`{o.key}`" for o in OPTIONS if o.example is not None]
-    named = ", ".join(examples[:-1]) + " and " + examples[-1] if len(examples) > 1 \
+    named = (
+        ", ".join(examples[:-1]) + " and " + examples[-1]
+        if len(examples) > 1
         else "".join(examples)
+    )
     out = [
         "# site.yaml reference",
         "",
@@ -105,8 +115,11 @@ def reference_text() -> str:
         "| --- | --- | --- | --- |",
     ]
     for option in OPTIONS:
-        default = "" if option.kind == "section" or option.required \
+        default = (
+            ""
+            if option.kind == "section" or option.required
             else f"`{yaml_scalar(option.default)}`"
+        )
         out.append(f"| `{option.key}` | {_type(option)} | {default} | {_cell(option.help)} |")
     return "\n".join(out) + "\n"
 
@@ -117,11 +130,13 @@ def generated() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m builder.config_docs",
-                                     description="write the scaffold site.yaml and "
-                                                 "docs/site-yaml.md from builder/config/")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when a file is out of date")
+    parser = argparse.ArgumentParser(
+        prog="python -m builder.config_docs",
+        description="write the scaffold site.yaml and docs/site-yaml.md from builder/config/",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a file is out of date"
+    )
     args = parser.parse_args(argv)
     stale = 0
     for path, text in generated().items():

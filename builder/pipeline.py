@@ -94,8 +94,14 @@ class Model:
     site: Site | None  # the site model (None with markdown=False)
 
 
-def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
-               markdown: bool = True, progress: Progress = SILENT) -> Model:
+def read_model(
+    config: SiteConfig,
+    options: BuildOptions,
+    diags: Diagnostics,
+    *,
+    markdown: bool = True,
+    progress: Progress = SILENT,
+) -> Model:
     """The front half of a build, writing nothing: discover → entries → site model.
 
     A cache in `options.cache_dir` is used if there is one, never created or
@@ -106,29 +112,37 @@ def read_model(config: SiteConfig, options: BuildOptions, diags: Diagnostics, *,
     sources = discover(config.root, diags)
     check_active(sources, config.content, diags)
     if not markdown:
-        return Model(sources, {s.rel: frontmatter.parse(s, config, diags) for s in sources
-                               if s.kind == "article"}, [], None)
+        return Model(
+            sources,
+            {s.rel: frontmatter.parse(s, config, diags) for s in sources if s.kind == "article"},
+            [],
+            None,
+        )
     texts = [s for s in sources if s.kind != "asset"]
     progress.stage("markdown", len(texts))
     folder = options.cache_dir
-    store = _cache(config, folder if folder and (folder / "cache.sqlite").is_file() else None,
-                   diags)
+    store = _cache(
+        config, folder if folder and (folder / "cache.sqlite").is_file() else None, diags
+    )
     try:  # new results are put into the store, but it is never saved
-        entries, _parsed = load_entries(texts, config, store, options.jobs, diags, flush=False,
-                                        progress=progress)
+        entries, _parsed = load_entries(
+            texts, config, store, options.jobs, diags, flush=False, progress=progress
+        )
     finally:
         store.close()
     progress.stage("site")
-    model = site.build_site(entries, [s for s in sources if s.kind == "asset"], config, options,
-                            diags)
+    model = site.build_site(
+        entries, [s for s in sources if s.kind == "asset"], config, options, diags
+    )
     by_rel = {e.meta.path: e.meta for e in entries}
     return Model(sources, {s.rel: by_rel.get(s.rel) for s in texts}, entries, model)
 
 
 def _cache(config: SiteConfig, folder: Path | None, diags: Diagnostics) -> cache_mod.Cache:
     """The cache for this site's settings: a parse depends on them as well as on the bytes."""
-    return cache_mod.Cache(folder, cache_mod.salt(config.markdown, config.timezone,
-                                                  config.base_path), diags)
+    return cache_mod.Cache(
+        folder, cache_mod.salt(config.markdown, config.timezone, config.base_path), diags
+    )
 
 
 class _Run:
@@ -163,8 +177,9 @@ class _Run:
             self.store = _cache(config, self.options.cache_dir, self.cache_diags)
             stack.callback(self.store.close)
             self.last_state = self.store.state(config.output_dir, config.root)
-            self.last_files = write.previous_files(config, self.store.manifest(config.output_dir),
-                                                   self.store.distrust)
+            self.last_files = write.previous_files(
+                config, self.store.manifest(config.output_dir), self.store.distrust
+            )
             self.reuse = write.reusable(config, self.last_files)  # outputs untouched since then
             self.theme_digest = theme.signature(config)  # read once: two stages use it
             self._cleanup = stack.pop_all()
@@ -190,8 +205,10 @@ class _Run:
         known = self.last_state.sources
         sources = discover(self.config.root, self.diags, known.known, known.hashed_at)
         check_active(sources, self.config.content, self.diags)  # refused unless allowed
-        self.sources = SourceStats(hashed_at, {s.rel: (s.stat[0], s.stat[1], s.stat[2], s.sha256)
-                                               for s in sources if s.stat})
+        self.sources = SourceStats(
+            hashed_at,
+            {s.rel: (s.stat[0], s.stat[1], s.stat[2], s.sha256) for s in sources if s.stat},
+        )
         self.signature = _signature(self.config, self.options, sources, self.theme_digest)
         self.lap("discover")
         return sources
@@ -216,15 +233,17 @@ class _Run:
         self.lap("check")
         replayed = Diagnostics([*self.last_state.diagnostics, *self.cache_diags.items])
         stats = WriteStats(0, len(self.last_files), 0, {}, "")
-        return self._result(not _failed(replayed, self.options), replayed, None, stats,
-                            self.last_state.counts)
+        return self._result(
+            not _failed(replayed, self.options), replayed, None, stats, self.last_state.counts
+        )
 
     def read(self, sources: list[SourceFile]) -> tuple[list[Entry], list[SourceFile]]:
         """The entries of the text sources (see read.entries), and the assets."""
         texts = [s for s in sources if s.kind != "asset"]
         self.progress.stage("markdown", len(texts))
-        entries, self.parsed = load_entries(texts, self.config, self.store, self.jobs,
-                                            self.diags, progress=self.progress)
+        entries, self.parsed = load_entries(
+            texts, self.config, self.store, self.jobs, self.diags, progress=self.progress
+        )
         self.live_keys = {self.store.key(t.rel, t.sha256) for t in texts}
         self.lap("markdown")
         self.progress.stage("site")  # what build() does next: the site model and the theme
@@ -254,39 +273,66 @@ class _Run:
         """Save the list of files written, the new entries and this build's state."""
         self.progress.stage("save cache")
         state = BuildState(
-            self.signature, _counts(model), model.next_due, tuple(self.diags.items),
+            self.signature,
+            _counts(model),
+            model.next_due,
+            tuple(self.diags.items),
             self.sources,
             RelatedMemo(**self.related_memo) if self.related_memo else None,
             ThemeMemo(**self.theme_memo) if self.theme_memo else None,
         )
-        self.store.save(self.config.output_dir, {"id": stats.id, "files": stats.manifest},
-                        self.live_keys, state, self.config.root)
+        self.store.save(
+            self.config.output_dir,
+            {"id": stats.id, "files": stats.manifest},
+            self.live_keys,
+            state,
+            self.config.root,
+        )
         self.lap("save cache")
 
     def result(self, model: Site, stats: WriteStats | None) -> BuildResult:
         """What the build did; it succeeded if it wrote output/ (then `stats` is set)."""
-        return self._result(stats is not None, self._everything(), model, stats,
-                            _counts(model))
+        return self._result(stats is not None, self._everything(), model, stats, _counts(model))
 
     def _everything(self) -> Diagnostics:
         return Diagnostics([*self.diags.items, *self.cache_diags.items])
 
-    def _result(self, ok: bool, diags: Diagnostics, model: Site | None,
-                stats: WriteStats | None, counts: str) -> BuildResult:
-        return BuildResult(ok, diags.sorted(self.options.strict), model, stats,
-                           sum(t for _, t in self.laps), self.parsed, tuple(self.laps), counts)
+    def _result(
+        self,
+        ok: bool,
+        diags: Diagnostics,
+        model: Site | None,
+        stats: WriteStats | None,
+        counts: str,
+    ) -> BuildResult:
+        return BuildResult(
+            ok,
+            diags.sorted(self.options.strict),
+            model,
+            stats,
+            sum(t for _, t in self.laps),
+            self.parsed,
+            tuple(self.laps),
+            counts,
+        )
 
 
-def _signature(config: SiteConfig, options: BuildOptions, sources: list[SourceFile],
-               theme_digest: str) -> str:
+def _signature(
+    config: SiteConfig, options: BuildOptions, sources: list[SourceFile], theme_digest: str
+) -> str:
     """Everything a build's output depends on, but the clock (see `_Run.nothing_changed`)."""
     from builder import code_digest
     from builder.core.models import config_fingerprint
 
     digest = hashlib.sha256()
-    for part in (code_digest(), config_fingerprint(config), theme_digest,
-                 options.drafts, options.future,
-                 os.environ.get("SOURCE_DATE_EPOCH", "")):
+    for part in (
+        code_digest(),
+        config_fingerprint(config),
+        theme_digest,
+        options.drafts,
+        options.future,
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ):
         digest.update(repr(part).encode() + b"\0")
     for src in sources:
         digest.update(f"{src.rel}\0{src.sha256}\0".encode())
@@ -298,10 +344,12 @@ def _counts(model: Site) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
     links = sum(isinstance(item, LinkItem) for item in model.articles)
-    text = (f"{n(len(model.articles) - links, 'article')}, "
-            + (f"{n(links, 'link item')}, " if links else "")
-            + f"{n(len(model.pages), 'page')}, {n(len(model.tags), 'tag')}, "
-            f"{n(len(model.editions), 'edition')}")
+    text = (
+        f"{n(len(model.articles) - links, 'article')}, "
+        + (f"{n(links, 'link item')}, " if links else "")
+        + f"{n(len(model.pages), 'page')}, {n(len(model.tags), 'tag')}, "
+        f"{n(len(model.editions), 'edition')}"
+    )
     if model.left_out:
         text += f" (left out {', '.join(model.left_out)}: use --drafts / --future)"
     return text

@@ -75,9 +75,12 @@ class BuildState:
 def to_json(state: BuildState) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(the output folder's part, the site folder's parts by name); absent memos are left out,
     so the last ones made are kept."""
-    output = {"signature": state.signature, "counts": state.counts,
-              "next_due": state.next_due.isoformat() if state.next_due else None,
-              "diagnostics": [list(d.__dict__.values()) for d in state.diagnostics]}
+    output = {
+        "signature": state.signature,
+        "counts": state.counts,
+        "next_due": state.next_due.isoformat() if state.next_due else None,
+        "diagnostics": [list(d.__dict__.values()) for d in state.diagnostics],
+    }
     site: dict[str, dict[str, Any]] = {"stats": stats_json(state.sources)}
     for name, memo in (("related", state.related), ("theme", state.theme)):
         if memo is not None:
@@ -91,10 +94,12 @@ def stats_json(stats: SourceStats) -> dict[str, Any]:
 
 def from_json(output: object, site: dict[str, object]) -> BuildState:
     """The state the cache held, each part checked; a malformed part counts as absent."""
-    return replace(_part(_output, output) or BuildState(),
-                   sources=_part(_stats, site.get("stats")) or SourceStats(),
-                   related=_part(_related, site.get("related")),
-                   theme=_part(_theme, site.get("theme")))
+    return replace(
+        _part(_output, output) or BuildState(),
+        sources=_part(_stats, site.get("stats")) or SourceStats(),
+        related=_part(_related, site.get("related")),
+        theme=_part(_theme, site.get("theme")),
+    )
 
 
 class _Malformed(ValueError):
@@ -127,8 +132,12 @@ def _output(data: dict) -> BuildState:
     due = data["next_due"]
     next_due = dt.datetime.fromisoformat(_str(due)) if due is not None else None
     _check(next_due is None or next_due.tzinfo is not None)  # compared with an aware clock
-    return BuildState(_str(data["signature"]), _str(data["counts"]), next_due,
-                      tuple(_diagnostic(d) for d in data["diagnostics"]))
+    return BuildState(
+        _str(data["signature"]),
+        _str(data["counts"]),
+        next_due,
+        tuple(_diagnostic(d) for d in data["diagnostics"]),
+    )
 
 
 def _diagnostic(data: object) -> Diagnostic:
@@ -160,5 +169,6 @@ def _related(data: dict) -> RelatedMemo:
 def _theme(data: dict) -> ThemeMemo:
     fingerprints = data["fingerprints"]
     _check(isinstance(fingerprints, dict))
-    return ThemeMemo(_str(data["signature"]),
-                     {_str(name): _str(fp) for name, fp in fingerprints.items()})
+    return ThemeMemo(
+        _str(data["signature"]), {_str(name): _str(fp) for name, fp in fingerprints.items()}
+    )

@@ -30,8 +30,9 @@ class BuiltSite:
     out: Path
 
 
-def build_fixture_copy(dest: Path, *, base_url: str | None = None, extra_yaml: str = "",
-                       source: Path = SITE_BASIC) -> BuiltSite:
+def build_fixture_copy(
+    dest: Path, *, base_url: str | None = None, extra_yaml: str = "", source: Path = SITE_BASIC
+) -> BuiltSite:
     """Copy a fixture site to `dest`, adjust site.yaml, and build it with a fixed clock.
 
     `base_url` replaces the configured one; `extra_yaml` is appended to
@@ -73,8 +74,10 @@ def basic_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 @pytest.fixture(scope="session")
 def basic_site_subpath(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """site-basic built under a sub-path base_url, https://briefing.example.net/digest/."""
-    return build_fixture_copy(tmp_path_factory.mktemp("basic-sub") / "site",
-                              base_url="https://briefing.example.net/digest/")
+    return build_fixture_copy(
+        tmp_path_factory.mktemp("basic-sub") / "site",
+        base_url="https://briefing.example.net/digest/",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -88,8 +91,7 @@ def build_basic(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Built
     def run(**kwargs: Any) -> BuiltSite:
         key = tuple(sorted(kwargs.items()))
         if key not in cache:
-            cache[key] = build_fixture_copy(tmp_path_factory.mktemp("variant") / "site",
-                                            **kwargs)
+            cache[key] = build_fixture_copy(tmp_path_factory.mktemp("variant") / "site", **kwargs)
         return cache[key]
 
     return run
@@ -108,12 +110,12 @@ def example_site(tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------
 # Tiny sites written from a dict of files, built through the real CLI
 # --------------------------------------------------------------------------
-TINY_SITE_YAML = ('title: "Test Digest"\nbase_url: "https://example.org/"\n'
-                  "timezone: Europe/Berlin\n")
+TINY_SITE_YAML = 'title: "Test Digest"\nbase_url: "https://example.org/"\ntimezone: Europe/Berlin\n'
 
 
-def write_tiny_site(root: Path, files: dict[str, str | bytes],
-                    site_yaml: str = TINY_SITE_YAML) -> Path:
+def write_tiny_site(
+    root: Path, files: dict[str, str | bytes], site_yaml: str = TINY_SITE_YAML
+) -> Path:
     """site.yaml + the given files (paths relative to the site root) under `root`."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.yaml").write_text(site_yaml, "utf-8")
@@ -146,8 +148,9 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def run_build(monkeypatch: pytest.MonkeyPatch,
-              capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+def run_build(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., CliRun]:
     """A function running `broadsheet build --no-cache ARGS` in a site folder.
 
     GITHUB_ACTIONS is cleared so exact-text assertions hold on CI too.

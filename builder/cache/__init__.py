@@ -90,8 +90,13 @@ class Cache:
         except (sqlite3.Error, OSError) as exc:
             if db is not None:
                 db.close()
-            self.diags.warning(str(path), 0, 0, f"cache ignored: {exc}",
-                               "it will be rebuilt; delete the folder if this repeats")
+            self.diags.warning(
+                str(path),
+                0,
+                0,
+                f"cache ignored: {exc}",
+                "it will be rebuilt; delete the folder if this repeats",
+            )
             try:
                 path.unlink(missing_ok=True)
                 self.db = None
@@ -121,11 +126,15 @@ class Cache:
             return
         self.distrusted = True
         where = self.folder / "cache.sqlite" if self.folder else Path("cache")
-        self.diags.warning(str(where), 0, 0,
-                           f"cache values that failed validation were dropped and will be "
-                           f"recomputed; the first: {problem}",
-                           "the cache was changed by something other than this Broadsheet "
-                           "(restored from another run?); delete the folder if this repeats")
+        self.diags.warning(
+            str(where),
+            0,
+            0,
+            f"cache values that failed validation were dropped and will be "
+            f"recomputed; the first: {problem}",
+            "the cache was changed by something other than this Broadsheet "
+            "(restored from another run?); delete the folder if this repeats",
+        )
 
     def key(self, rel: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{rel}\0{sha256}".encode()).hexdigest()
@@ -141,8 +150,9 @@ class Cache:
             return {}
         found: dict[str, Value] = {}
         reader = self._reader() if lazy else None
-        query = ("SELECT key, meta, '' FROM entries" if lazy
-                 else "SELECT key, meta, html FROM entries")
+        query = (
+            "SELECT key, meta, '' FROM entries" if lazy else "SELECT key, meta, html FROM entries"
+        )
         try:
             wanted = set(keys)
             for key, text, html in self.db.execute(query):
@@ -167,8 +177,7 @@ class Cache:
             return False
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                    self.pending)
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self.pending)
             self.pending.clear()
             return True
         except sqlite3.Error as exc:
@@ -190,8 +199,9 @@ class Cache:
         if self.db is None:
             return {}
         try:
-            row = self.db.execute("SELECT value FROM info WHERE key = ?",
-                                  (f"manifest:{output}",)).fetchone()
+            row = self.db.execute(
+                "SELECT value FROM info WHERE key = ?", (f"manifest:{output}",)
+            ).fetchone()
             self.manifest_text = row[0] if row else ""
             data = json.loads(row[0]) if row else {}
             return data if isinstance(data, dict) else {}
@@ -203,12 +213,19 @@ class Cache:
 
         Checked as it is read (see state.from_json): anything malformed is absent.
         """
-        return state_mod.from_json(self._info(f"state:{output}"),
-                                   {name: self._info(f"{name}:{root}")
-                                    for name in state_mod.SITE_PARTS})
+        return state_mod.from_json(
+            self._info(f"state:{output}"),
+            {name: self._info(f"{name}:{root}") for name in state_mod.SITE_PARTS},
+        )
 
-    def save(self, output: Path, manifest: dict, live_keys: set[str],
-             state: state_mod.BuildState | None = None, root: Path | None = None) -> None:
+    def save(
+        self,
+        output: Path,
+        manifest: dict,
+        live_keys: set[str],
+        state: state_mod.BuildState | None = None,
+        root: Path | None = None,
+    ) -> None:
         """Store new entries, the output manifest and (with a root) the build state.
 
         Entries no source uses any more are dropped, so the cache does not
@@ -218,16 +235,19 @@ class Cache:
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                    self.pending)
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self.pending)
                 if self.pending or not live_keys or len(live_keys) != self.count:
-                    stale = [(k,) for (k,) in self.db.execute("SELECT key FROM entries")
-                             if k not in live_keys]
+                    stale = [
+                        (k,)
+                        for (k,) in self.db.execute("SELECT key FROM entries")
+                        if k not in live_keys
+                    ]
                     self.db.executemany("DELETE FROM entries WHERE key = ?", stale)
                 text = json.dumps(manifest)
                 if text != self.manifest_text:
-                    self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                                    (f"manifest:{output}", text))
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO info VALUES (?, ?)", (f"manifest:{output}", text)
+                    )
                 if state is not None and root is not None:
                     # Memos and file stats belong to the site; the rest to the output.
                     of_output, of_site = state_mod.to_json(state)

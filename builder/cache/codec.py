@@ -59,12 +59,15 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-_KIND_OF: dict[type, str] = {ArticleMeta: "article", LinkMeta: "link", PageMeta: "page",
-                             EditionNote: "edition"}
+_KIND_OF: dict[type, str] = {
+    ArticleMeta: "article",
+    LinkMeta: "link",
+    PageMeta: "page",
+    EditionNote: "edition",
+}
 
 
-def dump(meta: Meta | None, rendered: Rendered | None,
-         diags: list[Diagnostic]) -> tuple[str, str]:
+def dump(meta: Meta | None, rendered: Rendered | None, diags: list[Diagnostic]) -> tuple[str, str]:
     """An entry as (JSON of everything but the HTML, the HTML).
 
     Fields are stored positionally and dates as ISO text, because decoding
@@ -75,30 +78,55 @@ def dump(meta: Meta | None, rendered: Rendered | None,
     """
     data: list[Any] = [[list(d.__dict__.values()) for d in diags], None, None]
     if meta is not None:
-        common = [meta.path, meta.summary, _encode(meta.extra) if meta.extra else None,
-                  meta.body_line]
+        common = [
+            meta.path,
+            meta.summary,
+            _encode(meta.extra) if meta.extra else None,
+            meta.body_line,
+        ]
         own: list[Any]
         if isinstance(meta, EditionNote):
             own = [meta.title, meta.closed, meta.number, meta.number_at]
         else:
-            own = [meta.title, _iso(meta.date), _iso(meta.updated), meta.slug, meta.draft,
-                   meta.title_line, meta.slug_line, meta.lang]
+            own = [
+                meta.title,
+                _iso(meta.date),
+                _iso(meta.updated),
+                meta.slug,
+                meta.draft,
+                meta.title_line,
+                meta.slug_line,
+                meta.lang,
+            ]
             if isinstance(meta, OwnPage):
                 own += [meta.authors, meta.image]
             if isinstance(meta, Item):
-                own += [meta.tags, meta.section, meta.section_at, meta.featured, meta.via,
-                        [[o.url, o.line, o.col, o.curated] for o in meta.links]]
+                own += [
+                    meta.tags,
+                    meta.section,
+                    meta.section_at,
+                    meta.featured,
+                    meta.via,
+                    [[o.url, o.line, o.col, o.curated] for o in meta.links],
+                ]
             if isinstance(meta, ArticleMeta):
                 source = meta.source
-                own.append([source.url, source.name, source.author, _iso(source.date),
-                            source.key] if source else None)
+                own.append(
+                    [source.url, source.name, source.author, _iso(source.date), source.key]
+                    if source
+                    else None
+                )
             elif isinstance(meta, LinkMeta):
                 own.append(meta.link)
         data[1] = [_KIND_OF[type(meta)], common, own]
     html = ""
     if rendered is not None:
-        data[2] = [rendered.summary_html, [[t.level, t.id, t.title] for t in rendered.toc],
-                   rendered.words, rendered.reading_minutes]
+        data[2] = [
+            rendered.summary_html,
+            [[t.level, t.id, t.title] for t in rendered.toc],
+            rendered.words,
+            rendered.reading_minutes,
+        ]
         html = rendered.html
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")), html
 
@@ -110,15 +138,27 @@ def _datetime(text: str | None) -> dt.datetime | None:
 def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
     """The front matter `dump` stored; a malformed entry raises (and is a cache miss)."""
     path, summary, extra, body_line = common
-    base: dict[str, Any] = {"path": path, "summary": summary,
-                            "extra": _decode(extra) if extra else {}, "body_line": body_line}
+    base: dict[str, Any] = {
+        "path": path,
+        "summary": summary,
+        "extra": _decode(extra) if extra else {},
+        "body_line": body_line,
+    }
     if kind == "edition":
         title, closed, number, number_at = own
-        return EditionNote(title=title, closed=closed, number=number,
-                           number_at=tuple(number_at), **base)
+        return EditionNote(
+            title=title, closed=closed, number=number, number_at=tuple(number_at), **base
+        )
     title, date, updated, slug, draft, title_line, slug_line, lang = own[:8]
-    base.update(title=title, updated=_datetime(updated), slug=slug, draft=draft,
-                title_line=title_line, slug_line=slug_line, lang=lang)
+    base.update(
+        title=title,
+        updated=_datetime(updated),
+        slug=slug,
+        draft=draft,
+        title_line=title_line,
+        slug_line=slug_line,
+        lang=lang,
+    )
     rest = own[8:]
     if kind in ("page", "article"):
         authors, image = rest[:2]
@@ -129,15 +169,23 @@ def _meta(kind: str, common: list[Any], own: list[Any]) -> Meta:
     if kind not in ("article", "link"):
         raise ValueError(f"unknown kind of entry {kind!r}")
     tags, section, section_at, featured, via, links, last = rest
-    base.update(date=dt.datetime.fromisoformat(date), tags=tuple((t, n) for t, n in tags),
-                section=section, section_at=tuple(section_at), featured=featured, via=via,
-                links=tuple(OutLink(*o) for o in links))
+    base.update(
+        date=dt.datetime.fromisoformat(date),
+        tags=tuple((t, n) for t, n in tags),
+        section=section,
+        section_at=tuple(section_at),
+        featured=featured,
+        via=via,
+        links=tuple(OutLink(*o) for o in links),
+    )
     if kind == "link":
         return LinkMeta(link=last, **base)
     return ArticleMeta(
-        source=Source(last[0], last[1], last[2],
-                      dt.date.fromisoformat(last[3]) if last[3] else None, last[4])
-        if last else None,
+        source=Source(
+            last[0], last[1], last[2], dt.date.fromisoformat(last[3]) if last[3] else None, last[4]
+        )
+        if last
+        else None,
         **base,
     )
 
@@ -155,11 +203,17 @@ def load(text: str, html: str, stored: StoredHtml | None = None) -> Value:
         _want(words, int, "words")
         _want(minutes, int, "reading_minutes")
         if not isinstance(html, str) or not all(
-                isinstance(level, int) and isinstance(ident, str) and isinstance(title, str)
-                for level, ident, title in toc):
+            isinstance(level, int) and isinstance(ident, str) and isinstance(title, str)
+            for level, ident, title in toc
+        ):
             raise TypeError("a table-of-contents entry or the body is not of its type")
-        rendered = Rendered(stored if stored is not None else html, summary_html,
-                            tuple(TocEntry(*t) for t in toc), words, minutes)
+        rendered = Rendered(
+            stored if stored is not None else html,
+            summary_html,
+            tuple(TocEntry(*t) for t in toc),
+            words,
+            minutes,
+        )
     return meta, rendered, diags
 
 

@@ -80,8 +80,9 @@ class Sources:
     origin: dict[str, str]  # output rel → the source rel it is made from
 
 
-def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics,
-                 shown: Progress = SILENT) -> Sources:
+def read_sources(
+    config: SiteConfig, now: dt.datetime, diags: Diagnostics, shown: Progress = SILENT
+) -> Sources:
     """The pipeline up to the site model, writing nothing: the cache is only read.
 
     The site as `build` makes it now reports its problems into `diags`, the
@@ -93,14 +94,18 @@ def read_sources(config: SiteConfig, now: dt.datetime, diags: Diagnostics,
     options = BuildOptions(now=now, jobs=1, cache_dir=config.root / ".broadsheet-cache")
     model = read_model(config, options, diags, progress=shown)
     assets = [s for s in model.sources if s.kind == "asset"]
-    everything = site_mod.build_site(model.entries, assets, config,
-                                     BuildOptions(drafts=True, future=True), Diagnostics())
-    origin = {a.out_path: a.meta.path for a in (*everything.articles, *everything.pages)
-              if not isinstance(a, LinkItem)}  # a link item has no page
-    origin |= {e.out_path: f"content/editions/{e.id}.md" for e in everything.editions
-               if e.note_key}
-    texts = {s.rel: s.content().decode("utf-8", "replace") for s in model.sources
-             if s.kind != "asset"}
+    everything = site_mod.build_site(
+        model.entries, assets, config, BuildOptions(drafts=True, future=True), Diagnostics()
+    )
+    origin = {
+        a.out_path: a.meta.path
+        for a in (*everything.articles, *everything.pages)
+        if not isinstance(a, LinkItem)
+    }  # a link item has no page
+    origin |= {e.out_path: f"content/editions/{e.id}.md" for e in everything.editions if e.note_key}
+    texts = {
+        s.rel: s.content().decode("utf-8", "replace") for s in model.sources if s.kind != "asset"
+    }
     return Sources(texts, origin)
 
 
@@ -124,8 +129,9 @@ DOCS = "docs/commands.md#broadsheet-check"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     site_options(parser, output="the built site to check")
-    parser.add_argument("--strict", action="store_true",
-                        help="treat content warnings as problems too (exit 1)")
+    parser.add_argument(
+        "--strict", action="store_true", help="treat content warnings as problems too (exit 1)"
+    )
     quiet_option(parser)
 
 
@@ -133,15 +139,19 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.output)
     out = config.output_dir
     if not (out / MARKER).is_file():
-        shown = out.relative_to(config.root).as_posix() + "/" if out.is_relative_to(
-            config.root) else str(out)
+        shown = (
+            out.relative_to(config.root).as_posix() + "/"
+            if out.is_relative_to(config.root)
+            else str(out)
+        )
         raise UsageError(f"no built site in {shown}", "run  broadsheet build  first")
     diags = Diagnostics()
     now = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone))
     with progress.shown(args.quiet) as report:
         model = read_sources(config, now, diags, report)
-        checker = Checker(config, {out: (src, model.texts.get(src, ""))
-                                   for out, src in model.origin.items()})
+        checker = Checker(
+            config, {out: (src, model.texts.get(src, "")) for out, src in model.origin.items()}
+        )
         findings = checker.run(report)
     to_diagnostics(findings, diags)
     result = diags.sorted(args.strict)
@@ -151,8 +161,10 @@ def run(args: argparse.Namespace) -> int:
     counts = f"{checker.pages} pages and {checker.feeds} feeds, {checker.refs} links"
     tail = f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     if errors:
-        print(f"check failed: {errors} problem{'s' if errors != 1 else ''} in {counts}{tail}",
-              file=sys.stderr)
+        print(
+            f"check failed: {errors} problem{'s' if errors != 1 else ''} in {counts}{tail}",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     print(f"checked {counts}: no problems{tail}", file=sys.stderr)
     return EXIT_OK

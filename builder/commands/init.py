@@ -66,17 +66,22 @@ and publishes the site to GitHub Pages, and the requirements.txt it
 installs, pinned to this Broadsheet. The new site builds as it is. A folder
 holding anything but .git is refused: init never mixes into your work."""
 EXAMPLES = (
-    ("a new site, then look at it",
-     "broadsheet init my-digest && cd my-digest && broadsheet serve"),
+    (
+        "a new site, then look at it",
+        "broadsheet init my-digest && cd my-digest && broadsheet serve",
+    ),
     ("in the fresh clone of a new GitHub repository", "broadsheet init ."),
 )
 DOCS = "docs/commands.md#broadsheet-init"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", type=Path, metavar="FOLDER",
-                        help="where to create the site: a new folder (parents are made) or "
-                        "an empty one")
+    parser.add_argument(
+        "folder",
+        type=Path,
+        metavar="FOLDER",
+        help="where to create the site: a new folder (parents are made) or an empty one",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,11 +113,20 @@ def run(args: argparse.Namespace) -> int:
     print(f"next: cd {folder}, set title and base_url in site.yaml, then run  broadsheet serve")
     if pin.unreachable:
         sys.stdout.flush()
-        emit([Diagnostic((folder / REQUIREMENTS).as_posix(), edit_line, 1, "warning",
-                         f"the publish workflow cannot install this Broadsheet "
-                         f"({pin.version}): {pin.unreachable}",
-                         f"replace that line with where CI can get it, e.g.  {EXAMPLE_PIN}")],
-             sys.stderr)
+        emit(
+            [
+                Diagnostic(
+                    (folder / REQUIREMENTS).as_posix(),
+                    edit_line,
+                    1,
+                    "warning",
+                    f"the publish workflow cannot install this Broadsheet "
+                    f"({pin.version}): {pin.unreachable}",
+                    f"replace that line with where CI can get it, e.g.  {EXAMPLE_PIN}",
+                )
+            ],
+            sys.stderr,
+        )
     return 0
 
 
@@ -126,8 +140,11 @@ def running_pin() -> Pin:
     dist = _installed()
     direct = _direct_url(dist) if dist is not None else None
     if dist is None or not _runs_from(dist, direct):
-        return Pin(f"{DISTRIBUTION} @ {PACKAGE.parent.as_uri()}", __version__,
-                   f"it runs from a folder on this computer ({PACKAGE.parent})")
+        return Pin(
+            f"{DISTRIBUTION} @ {PACKAGE.parent.as_uri()}",
+            __version__,
+            f"it runs from a folder on this computer ({PACKAGE.parent})",
+        )
     return pin_from(direct, dist.version)
 
 
@@ -141,8 +158,11 @@ def pin_from(direct: dict[str, object] | None, version: str) -> Pin:
         return Pin(f"{DISTRIBUTION}=={version}", version)
     url = str(direct.get("url", ""))
     if not url:  # a record that cannot be read: say so rather than guess an index
-        return Pin(f"{DISTRIBUTION}=={version}", version,
-                   "pip's record of where it came from (direct_url.json) cannot be read")
+        return Pin(
+            f"{DISTRIBUTION}=={version}",
+            version,
+            "pip's record of where it came from (direct_url.json) cannot be read",
+        )
     subdirectory = direct.get("subdirectory")
     fragment = f"#subdirectory={subdirectory}" if subdirectory else ""
     vcs = direct.get("vcs_info")
@@ -153,8 +173,13 @@ def pin_from(direct: dict[str, object] | None, version: str) -> Pin:
     unreachable = None
     if urllib.parse.urlsplit(url).scheme in ("file", ""):
         place = urllib.request.url2pathname(urllib.parse.urlsplit(url).path) or url or "?"
-        what = f"a {vcs.get('vcs', 'git')} repository" if isinstance(vcs, dict) else \
-            "a file" if "archive_info" in direct else "a folder"
+        what = (
+            f"a {vcs.get('vcs', 'git')} repository"
+            if isinstance(vcs, dict)
+            else "a file"
+            if "archive_info" in direct
+            else "a folder"
+        )
         unreachable = f"it was installed from {what} on this computer ({place})"
     return Pin(f"{DISTRIBUTION} @ {target}{fragment}", version, unreachable)
 
@@ -219,12 +244,14 @@ def _runs_from(dist: importlib.metadata.Distribution, direct: dict[str, object] 
 
 def _check_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder",
-                         "give the name of a new or empty folder")
+        raise UsageError(
+            f"{folder} is a file, not a folder", "give the name of a new or empty folder"
+        )
     if folder.is_dir():
         entries = sorted(p.name for p in folder.iterdir() if p.name != ".git")
         if entries:
             shown = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
-            raise UsageError(f"{folder} is not empty (it holds {shown})",
-                             "init only creates a site in a new or empty folder; "
-                             "pick another folder name")
+            raise UsageError(
+                f"{folder} is not empty (it holds {shown})",
+                "init only creates a site in a new or empty folder; pick another folder name",
+            )

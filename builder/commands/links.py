@@ -31,9 +31,17 @@ from builder.write import MARKER
 
 _SKIP_SCHEMES = {"mailto", "tel", "data", "javascript", "sms", "geo", "about", "blob"}
 _URL_ATTRS = {
-    "a": ("href",), "area": ("href",), "link": ("href",), "img": ("src", "srcset"),
-    "source": ("src", "srcset"), "script": ("src",), "iframe": ("src",), "embed": ("src",),
-    "audio": ("src",), "video": ("src", "poster"), "track": ("src",),
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
 }
 _META_URLS = {"og:url", "og:image", "twitter:image"}
 
@@ -71,8 +79,11 @@ class _PageParser(HTMLParser):
         for attr in _URL_ATTRS.get(tag, ()):
             if attr not in values:
                 continue
-            urls = [c.split()[0] for c in values[attr].split(",") if c.split()] \
-                if attr == "srcset" else [values[attr]]
+            urls = (
+                [c.split()[0] for c in values[attr].split(",") if c.split()]
+                if attr == "srcset"
+                else [values[attr]]
+            )
             for url in urls:
                 self.refs.append(Ref(_kind(tag, values), url, line, col + 1))
 
@@ -82,8 +93,9 @@ class _PageParser(HTMLParser):
 def _kind(tag: str, attrs: dict[str, str]) -> str:
     if tag == "link":
         return "stylesheet" if "stylesheet" in attrs.get("rel", "").split() else "link"
-    return {"a": "link", "area": "link", "img": "image", "source": "image",
-            "script": "script"}.get(tag, "media")
+    return {"a": "link", "area": "link", "img": "image", "source": "image", "script": "script"}.get(
+        tag, "media"
+    )
 
 
 def parse_html(text: str) -> _PageParser:
@@ -153,7 +165,7 @@ class Built:
             if not path.startswith(self.base):
                 return Target(None, "", "leads outside the site")
         fragment = unquote(parts.fragment)
-        rest = unquote(path[len(self.base):])
+        rest = unquote(path[len(self.base) :])
         if rest:
             normal = posixpath.normpath(rest)
             if normal.startswith("..") or normal.startswith("/"):
@@ -161,8 +173,11 @@ class Built:
             rest = normal + ("/" if rest.endswith("/") and normal != "." else "")
             rest = "" if rest in (".", "./") else rest
         folder = rest == "" or rest.endswith("/")
-        for candidate in ((self.layout.output(self.base + rest),) if folder
-                          else (rest, self.layout.output(self.base + rest + "/"))):
+        for candidate in (
+            (self.layout.output(self.base + rest),)
+            if folder
+            else (rest, self.layout.output(self.base + rest + "/"))
+        ):
             if candidate in self.files:
                 return Target(candidate, fragment)
         missing = "no page or file of the built site"
@@ -172,8 +187,12 @@ class Built:
 
     def anchor_missing(self, target: Target) -> bool:
         """True when the URL names an anchor its (HTML) page does not have."""
-        if not target.fragment or target.fragment == "top" or target.rel is None \
-                or not target.rel.endswith(".html"):
+        if (
+            not target.fragment
+            or target.fragment == "top"
+            or target.rel is None
+            or not target.rel.endswith(".html")
+        ):
             return False
         ids = self.ids.get(target.rel)
         return ids is not None and target.fragment not in ids
@@ -202,8 +221,11 @@ class Checker:
         self.config = config
         self.out = config.output_dir
         self.sources = sources  # output rel → (source rel, source text)
-        files = {os.path.relpath(os.path.join(folder, name), self.out).replace(os.sep, "/")
-                 for folder, _dirs, names in os.walk(self.out) for name in names}
+        files = {
+            os.path.relpath(os.path.join(folder, name), self.out).replace(os.sep, "/")
+            for folder, _dirs, names in os.walk(self.out)
+            for name in names
+        }
         self.built = Built(config, files - {MARKER})
         self.findings: list[Finding] = []
         self.pages = self.feeds = self.refs = 0
@@ -247,9 +269,12 @@ class Checker:
         if target.problem:
             message = f"broken {ref.kind} `{ref.url}`: it {target.problem}"
         elif self.built.anchor_missing(target):
-            where = "this page" if target.rel == rel else \
-                "/" + target.rel.removesuffix(SiteLayout.INDEX)  # type: ignore[union-attr]
-            message = f"broken anchor `{ref.url}`: no id=\"{target.fragment}\" on {where}"
+            where = (
+                "this page"
+                if target.rel == rel
+                else "/" + target.rel.removesuffix(SiteLayout.INDEX)  # type: ignore[union-attr]
+            )
+            message = f'broken anchor `{ref.url}`: no id="{target.fragment}" on {where}'
         else:
             return
         key = f"{target.rel or target.path or ref.url}#{target.fragment}"
@@ -276,8 +301,10 @@ class Checker:
         try:
             if rel.endswith(".json"):
                 feed = json.loads(data)
-                if not (isinstance(feed, dict)
-                        and str(feed.get("version", "")).startswith("https://jsonfeed.org/")):
+                if not (
+                    isinstance(feed, dict)
+                    and str(feed.get("version", "")).startswith("https://jsonfeed.org/")
+                ):
                     return
                 refs = _json_refs(feed)
             else:
@@ -287,8 +314,9 @@ class Checker:
                 refs = _xml_refs(root)
         except (ValueError, ET.ParseError) as exc:
             if known:
-                self.findings.append(Finding(rel, self.display(rel), 0, 0,
-                                             f"cannot be read as a feed: {exc}", False))
+                self.findings.append(
+                    Finding(rel, self.display(rel), 0, 0, f"cannot be read as a feed: {exc}", False)
+                )
             return
         self.feeds += 1
         for ref in refs:
@@ -303,8 +331,8 @@ def _xml_refs(root: ET.Element) -> list[Ref]:
         if url:
             refs.append(Ref("link", url, 0, 0))
         html = node.tag in ("description", f"{{{CONTENT}}}encoded") or (
-            node.tag in (f"{{{ATOM}}}content", f"{{{ATOM}}}summary")
-            and node.get("type") == "html")
+            node.tag in (f"{{{ATOM}}}content", f"{{{ATOM}}}summary") and node.get("type") == "html"
+        )
         if html and node.text:
             refs += [Ref(r.kind, r.url, 0, 0) for r in parse_html(node.text).refs]
     return refs
@@ -328,10 +356,14 @@ def _json_refs(feed: dict) -> list[Ref]:
     for item in feed.get("items", []):
         if not isinstance(item, dict):
             continue
-        refs += [Ref("link" if k == "url" else "image", str(item[k]), 0, 0)
-                 for k in ("url", "image", "banner_image") if k in item]
-        refs += [Ref(r.kind, r.url, 0, 0)
-                 for r in parse_html(str(item.get("content_html", ""))).refs]
+        refs += [
+            Ref("link" if k == "url" else "image", str(item[k]), 0, 0)
+            for k in ("url", "image", "banner_image")
+            if k in item
+        ]
+        refs += [
+            Ref(r.kind, r.url, 0, 0) for r in parse_html(str(item.get("content_html", ""))).refs
+        ]
     return refs
 
 
@@ -340,14 +372,14 @@ def _spellings(url: str, source: str, config: SiteConfig) -> list[str]:
     folder = SiteLayout.of(config).source_folder(source)
     forms = [url, unquote(url)]
     if url.startswith(folder) and len(url) > len(folder):
-        rest = url[len(folder):]
+        rest = url[len(folder) :]
         forms += [rest, "./" + rest]
     # `../x` was resolved against the folder: try each folder above it.
     parts = folder.strip("/").split("/")
     for up in range(1, len(parts) + 1):
         above = "/" + "/".join(parts[:-up]) + ("/" if parts[:-up] else "")
         if url.startswith(above) and len(url) > len(above):
-            forms.append("../" * up + url[len(above):])
+            forms.append("../" * up + url[len(above) :])
     return forms
 
 
@@ -357,8 +389,9 @@ def _line_of(text: str, forms: list[str]) -> int:
     `/2024/06/x/` must not be found inside `/sub/2024/06/x/`, so the URL may
     not be glued to more URL characters on either side.
     """
-    pattern = re.compile("|".join(rf"(?<![\w/.%~-]){re.escape(f)}(?![\w/%~-])"
-                                  for f in dict.fromkeys(forms) if f))
+    pattern = re.compile(
+        "|".join(rf"(?<![\w/.%~-]){re.escape(f)}(?![\w/%~-])" for f in dict.fromkeys(forms) if f)
+    )
     for number, line in enumerate(text.split("\n"), 1):
         if pattern.search(line):
             return number

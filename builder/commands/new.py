@@ -38,12 +38,15 @@ from builder.core.textfile import bad_char
 from builder.core.urls import normalise_url, parse_url, web_url
 
 SLUG_LENGTH = 60  # a URL segment people can still read and type
-SUMMARY_HINT = ("# summary: one or two sentences for lists and feeds "
-                "(without one, the first paragraph is used)\n")
-LINK_HINT = ("# a link item: below the front matter, a comment of at most 80 words, "
-             "or nothing\n")
-DRAFT_HINT = ("# a draft is left out of the site (serve --drafts shows it); "
-              "delete the line above to publish\n")
+SUMMARY_HINT = (
+    "# summary: one or two sentences for lists and feeds "
+    "(without one, the first paragraph is used)\n"
+)
+LINK_HINT = "# a link item: below the front matter, a comment of at most 80 words, or nothing\n"
+DRAFT_HINT = (
+    "# a draft is left out of the site (serve --drafts shows it); "
+    "delete the line above to publish\n"
+)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -57,7 +60,6 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Nod
 _Dumper.add_representer(dt.datetime, _represent_datetime)
 
 
-
 HELP = "start a new article (a draft unless --publish)"
 ABOUT = """\
 Writes content/YYYY/MM/<slug>.md with complete front matter (title, date,
@@ -66,35 +68,60 @@ is overwritten: an existing file, or an article with the same slug anywhere
 in content/, is an error naming it."""
 EXAMPLES = (
     ("a draft, opened in your editor", 'broadsheet new "Ferry fares rise on island routes" --edit'),
-    ("with tags and the article being curated",
-     'broadsheet new "Grid deal signed" --tags Energy,EU --source https://ex.org/a'),
-    ("published at once, with its date and URL name given",
-     'broadsheet new "Weekly roundup" --publish --date 2024-06-23 --slug roundup-25'),
+    (
+        "with tags and the article being curated",
+        'broadsheet new "Grid deal signed" --tags Energy,EU --source https://ex.org/a',
+    ),
+    (
+        "published at once, with its date and URL name given",
+        'broadsheet new "Weekly roundup" --publish --date 2024-06-23 --slug roundup-25',
+    ),
 )
 DOCS = "docs/commands.md#broadsheet-new"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
-    parser.add_argument("title", metavar="TITLE",
-                        help="the headline, in quotes; the file name and URL are made from it")
-    parser.add_argument("--tags", default="", metavar="TAGS",
-                        help="comma-separated tags, e.g. Energy,Europe (a tag the site has "
-                        "keeps the site's spelling)")
-    parser.add_argument("--source", metavar="URL",
-                        help="the http(s) address of the article being curated")
-    parser.add_argument("--link", metavar="URL",
-                        help="write a link item pointing at this http(s) address instead: "
-                        "listed with a short comment, no page of its own")
-    parser.add_argument("--date", metavar="WHEN",
-                        help="publication date: 2024-06-23, 2024-06-23T09:30 or with an offset "
-                        "(default: now, in the site time zone)")
-    parser.add_argument("--slug", help="URL name of the article (default: from the title, at "
-                        "most 60 characters)")
-    parser.add_argument("--publish", action="store_true",
-                        help="write it as published, without draft: true (default: a draft)")
-    parser.add_argument("--edit", action="store_true",
-                        help="open the new file in $VISUAL or $EDITOR and wait for it")
+    parser.add_argument(
+        "title",
+        metavar="TITLE",
+        help="the headline, in quotes; the file name and URL are made from it",
+    )
+    parser.add_argument(
+        "--tags",
+        default="",
+        metavar="TAGS",
+        help="comma-separated tags, e.g. Energy,Europe (a tag the site has "
+        "keeps the site's spelling)",
+    )
+    parser.add_argument(
+        "--source", metavar="URL", help="the http(s) address of the article being curated"
+    )
+    parser.add_argument(
+        "--link",
+        metavar="URL",
+        help="write a link item pointing at this http(s) address instead: "
+        "listed with a short comment, no page of its own",
+    )
+    parser.add_argument(
+        "--date",
+        metavar="WHEN",
+        help="publication date: 2024-06-23, 2024-06-23T09:30 or with an offset "
+        "(default: now, in the site time zone)",
+    )
+    parser.add_argument(
+        "--slug", help="URL name of the article (default: from the title, at most 60 characters)"
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="write it as published, without draft: true (default: a draft)",
+    )
+    parser.add_argument(
+        "--edit",
+        action="store_true",
+        help="open the new file in $VISUAL or $EDITOR and wait for it",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,8 +134,10 @@ def run(args: argparse.Namespace) -> int:
     source = check_source(args.source)
     link = check_source(args.link, "--link")
     if link and source:
-        raise UsageError("--link and --source cannot go together: a link item's `link` is "
-                         "what it curates", "pass one of them")
+        raise UsageError(
+            "--link and --source cannot go together: a link item's `link` is what it curates",
+            "pass one of them",
+        )
     editor = find_editor(os.environ) if args.edit else None
     existing = _existing(config)
     tags = [existing.tags.get(tag_key(t), t) for t in tags]
@@ -117,12 +146,16 @@ def run(args: argparse.Namespace) -> int:
     if path.exists():
         raise UsageError(f"{rel} already exists", "choose another title, or pass --slug")
     if slug in existing.slugs:
-        raise UsageError(f"an article with the slug `{slug}` already exists: "
-                         f"{existing.slugs[slug]}", "choose another title, or pass --slug")
+        raise UsageError(
+            f"an article with the slug `{slug}` already exists: {existing.slugs[slug]}",
+            "choose another title, or pass --slug",
+        )
     curated = link or source
     if curated and normalise_url(curated) in existing.sources:
-        print(f"warning: {existing.sources[normalise_url(curated)]} already curates {curated}",
-              file=sys.stderr)
+        print(
+            f"warning: {existing.sources[normalise_url(curated)]} already curates {curated}",
+            file=sys.stderr,
+        )
     text = render(title, when, tags, source, draft=not args.publish, link=link)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -149,14 +182,20 @@ def find_editor(environ: Mapping[str, str]) -> list[str]:
         try:
             command = shlex.split(value)
         except ValueError:
-            raise UsageError(f"${name} cannot be read as a command: {value}",
-                             f"set it to an editor, e.g.  export {name}=nano") from None
+            raise UsageError(
+                f"${name} cannot be read as a command: {value}",
+                f"set it to an editor, e.g.  export {name}=nano",
+            ) from None
         if shutil.which(command[0]) is None:
-            raise UsageError(f"${name} names `{command[0]}`, which is not an installed program",
-                             f"set it to an editor you have, e.g.  export {name}=nano")
+            raise UsageError(
+                f"${name} names `{command[0]}`, which is not an installed program",
+                f"set it to an editor you have, e.g.  export {name}=nano",
+            )
         return command
-    raise UsageError("--edit needs an editor, and neither $VISUAL nor $EDITOR is set",
-                     "set one, e.g.  export EDITOR=nano  (or leave out --edit)")
+    raise UsageError(
+        "--edit needs an editor, and neither $VISUAL nor $EDITOR is set",
+        "set one, e.g.  export EDITOR=nano  (or leave out --edit)",
+    )
 
 
 def open_in_editor(command: list[str], path: Path, rel: str) -> None:
@@ -164,11 +203,15 @@ def open_in_editor(command: list[str], path: Path, rel: str) -> None:
     try:
         code = subprocess.run([*command, str(path)], check=False).returncode
     except OSError as exc:
-        raise UsageError(f"cannot start the editor `{command[0]}`: {exc.strerror or exc}",
-                         f"{rel} was written; open it yourself") from None
+        raise UsageError(
+            f"cannot start the editor `{command[0]}`: {exc.strerror or exc}",
+            f"{rel} was written; open it yourself",
+        ) from None
     if code != 0:
-        raise UsageError(f"the editor `{command[0]}` exited with status {code}",
-                         f"{rel} was written; open it yourself")
+        raise UsageError(
+            f"the editor `{command[0]}` exited with status {code}",
+            f"{rel} was written; open it yourself",
+        )
 
 
 def clean_title(title: str) -> str:
@@ -219,9 +262,10 @@ def parse_date(text: str | None, timezone: str) -> dt.datetime | dt.date:
             return dt.date.fromisoformat(value)
         when = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--date `{text}` is not a date",
-                         "write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"
-                         ) from None
+        raise UsageError(
+            f"--date `{text}` is not a date",
+            "write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00",
+        ) from None
     return when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
 
 
@@ -237,8 +281,14 @@ def check_source(url: str | None, option: str = "--source") -> str | None:
     return url
 
 
-def render(title: str, when: dt.datetime | dt.date, tags: list[str], source: str | None,
-           draft: bool = True, link: str | None = None) -> str:
+def render(
+    title: str,
+    when: dt.datetime | dt.date,
+    tags: list[str],
+    source: str | None,
+    draft: bool = True,
+    link: str | None = None,
+) -> str:
     """The file: front matter (safe-dumped) and an empty body for the editor to fill.
 
     A draft by default: the build leaves it out (serve and build show it with
@@ -253,8 +303,14 @@ def render(title: str, when: dt.datetime | dt.date, tags: list[str], source: str
         data["source"] = {"url": source}
     if draft:
         data["draft"] = True
-    front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                      default_flow_style=None, width=1_000_000)
+    front = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=1_000_000,
+    )
     hint = LINK_HINT if link else SUMMARY_HINT
     return f"---\n{front}{DRAFT_HINT if draft else ''}{hint}---\n\n"
 
@@ -276,13 +332,17 @@ def _existing(config: SiteConfig) -> _Existing:
     model = read_model(config, BuildOptions(), Diagnostics(), markdown=False)
     for rel, meta in model.metas.items():
         stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
-        slug = meta.slug if isinstance(meta, ArticleMeta | LinkMeta) else slugify(
-            re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
+        slug = (
+            meta.slug
+            if isinstance(meta, ArticleMeta | LinkMeta)
+            else slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem))
+        )
         found.slugs.setdefault(slug, rel)
         if not isinstance(meta, ArticleMeta | LinkMeta):
             continue
-        curated = meta.link if isinstance(meta, LinkMeta) else \
-            meta.source.url if meta.source else ""
+        curated = (
+            meta.link if isinstance(meta, LinkMeta) else meta.source.url if meta.source else ""
+        )
         if curated:
             found.sources.setdefault(normalise_url(curated), rel)
         for tag, _line in meta.tags:
@@ -293,7 +353,10 @@ def _existing(config: SiteConfig) -> _Existing:
 def _shown(path: Path) -> str:
     """The path relative to the working folder when it is inside it, else absolute."""
     try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) \
+        return (
+            os.path.relpath(path)
+            if path.resolve().is_relative_to(Path.cwd().resolve())
             else str(path)
+        )
     except ValueError:
         return str(path)

@@ -77,13 +77,20 @@ class _Display:
         from rich.console import Console
         from rich.progress import Progress as Rows
 
-        self._rows = Rows(*_columns(), console=Console(file=sys.stderr), auto_refresh=False,
-                          transient=True, redirect_stdout=False, redirect_stderr=False)
+        self._rows = Rows(
+            *_columns(),
+            console=Console(file=sys.stderr),
+            auto_refresh=False,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
         self._task: Any = None  # rich's TaskID of the stage under way
         self._started = False
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._draw, args=(delay,), daemon=True,
-                                        name="broadsheet-progress")
+        self._thread = threading.Thread(
+            target=self._draw, args=(delay,), daemon=True, name="broadsheet-progress"
+        )
         self._thread.start()
 
     def stage(self, name: str, total: int | None = None, unit: str = "files") -> None:
@@ -107,8 +114,12 @@ class _Display:
         if self._task is None:
             return
         done = self._rows.tasks[-1].completed
-        self._rows.update(self._task, total=done or 1, completed=done or 1, unit=(
-            self._rows.tasks[-1].fields["unit"] if done else ""))
+        self._rows.update(
+            self._task,
+            total=done or 1,
+            completed=done or 1,
+            unit=(self._rows.tasks[-1].fields["unit"] if done else ""),
+        )
         self._rows.stop_task(self._task)
 
     def _draw(self, delay: float) -> None:
@@ -153,17 +164,23 @@ def _columns() -> tuple[Any, ...]:
 
         def render(self, task: Task) -> Text:
             unit = task.fields["unit"]
-            speed = (task.completed / task.elapsed if task.finished and task.elapsed
-                     else task.speed)
+            speed = task.completed / task.elapsed if task.finished and task.elapsed else task.speed
             shown = f"{speed:,.0f} {unit}/s" if unit and speed and task.completed else ""
             return Text(shown, style="progress.data.speed")
 
-    return (SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description:<10}"),
-            BarColumn(bar_width=24), Count(), Rate(), TimeElapsedColumn())
+    return (
+        SpinnerColumn(finished_text="[green]✓"),
+        TextColumn("{task.description:<10}"),
+        BarColumn(bar_width=24),
+        Count(),
+        Rate(),
+        TimeElapsedColumn(),
+    )
 
 
 # Held for every write to the terminal, and across fork() (a pool of workers
 # starting while the display is up), so no child inherits a half-done write.
 _TERMINAL = threading.Lock()
-os.register_at_fork(before=_TERMINAL.acquire, after_in_parent=_TERMINAL.release,
-                    after_in_child=_TERMINAL.release)
+os.register_at_fork(
+    before=_TERMINAL.acquire, after_in_parent=_TERMINAL.release, after_in_child=_TERMINAL.release
+)

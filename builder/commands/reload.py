@@ -90,7 +90,8 @@ class Signal:
         """
         with self._cond:
             self._cond.wait_for(
-                lambda: self._closed or f"{self._prefix}.{self._count}" != since, timeout)
+                lambda: self._closed or f"{self._prefix}.{self._count}" != since, timeout
+            )
             if self._closed:
                 return None
             return f"{self._prefix}.{self._count}"
@@ -119,9 +120,15 @@ def stream(out: BinaryIO | io.BufferedIOBase, signal: Signal, since: str, keepal
         return
 
 
-def watch_site(root: Path, config_path: Path, folders: Sequence[str],
-               wanted: Callable[[str], bool], changed: Callable[[list[str]], None],
-               stop: threading.Event, ready: threading.Event) -> None:
+def watch_site(
+    root: Path,
+    config_path: Path,
+    folders: Sequence[str],
+    wanted: Callable[[str], bool],
+    changed: Callable[[list[str]], None],
+    stop: threading.Event,
+    ready: threading.Event,
+) -> None:
     """Call `changed(names)` after each burst of edits, until `stop` is set.
 
     Only the source folders are watched, never the site root: output/ sits
@@ -140,15 +147,23 @@ def watch_site(root: Path, config_path: Path, folders: Sequence[str],
     while not stop.is_set():
         places = [root / name for name in folders if (root / name).is_dir()]
         batches: Iterator[set[tuple[watchfiles.Change, str]]] = (
-            watchfiles.watch(*places, watch_filter=keep, stop_event=stop, step=100,
-                             rust_timeout=250, yield_on_timeout=True, raise_interrupt=False)
-            if places else _idle(stop))
+            watchfiles.watch(
+                *places,
+                watch_filter=keep,
+                stop_event=stop,
+                step=100,
+                rust_timeout=250,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            )
+            if places
+            else _idle(stop)
+        )
         for batch in batches:
             ready.set()  # the first batch (or timeout) means the watches are in place
             paths = {path for _, path in batch}
             # Editors' temporary files come and go; name the files that remain.
-            names = {_display(p, root) for p in ({p for p in paths if os.path.exists(p)}
-                                                 or paths)}
+            names = {_display(p, root) for p in ({p for p in paths if os.path.exists(p)} or paths)}
             state = _file_state(config_path)
             if state != config_seen:
                 config_seen = state
@@ -209,9 +224,10 @@ def overlay(problems: Sequence[Diagnostic], generation: str) -> bytes:
     if warnings:
         counts += f", {warnings} warning{'s' if warnings != 1 else ''}"
     items = "\n".join(
-        f'<li class="{d.severity}"><pre>{html.escape(d.format())}</pre></li>' for d in problems)
+        f'<li class="{d.severity}"><pre>{html.escape(d.format())}</pre></li>' for d in problems
+    )
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>Build failed · Broadsheet</title>\n"
         f"<style>{_STYLE}</style>\n</head>\n<body>\n"

@@ -61,9 +61,14 @@ class Server:
     rebuild(), then make requests.
     """
 
-    def __init__(self, config_path: Path, output: Path | None,
-                 make_options: Callable[[SiteConfig], BuildOptions], port: int = 0,
-                 log: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        config_path: Path,
+        output: Path | None,
+        make_options: Callable[[SiteConfig], BuildOptions],
+        port: int = 0,
+        log: TextIO | None = None,
+    ) -> None:
         self.config_path = config_path.absolute()
         self.root = self.config_path.parent.resolve()
         self.output = output.resolve() if output else None  # None: build_folder()
@@ -87,10 +92,10 @@ class Server:
         try:
             self._httpd = HTTPServer((HOST, self.requested_port), Handler)
         except OSError as exc:
-            raise UsageError(f"cannot listen on {HOST}:{self.requested_port}: "
-                             f"{exc.strerror or exc}",
-                             "is another server running? choose another --port, "
-                             "or --port 0 for any free one") from None
+            raise UsageError(
+                f"cannot listen on {HOST}:{self.requested_port}: {exc.strerror or exc}",
+                "is another server running? choose another --port, or --port 0 for any free one",
+            ) from None
         self._httpd.app = self
 
     @property
@@ -106,8 +111,12 @@ class Server:
         """Serve in a background thread and, with `watch`, rebuild on every change."""
         self.bind()
         assert self._httpd is not None
-        serving = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                   name="broadsheet-http", daemon=True)
+        serving = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="broadsheet-http",
+            daemon=True,
+        )
         serving.start()
         self._threads.append(serving)
         if watch:
@@ -169,15 +178,21 @@ class Server:
             emit(list(problems), out)
             snapshot = Snapshot(
                 config.output_dir if config else previous.output_dir,
-                config.base_path if config else previous.base_path, problems, not ok)
+                config.base_path if config else previous.base_path,
+                problems,
+                not ok,
+            )
             if ok:
                 changed = changed or previous.failed or previous.output_dir is None
                 print(summary(result), file=out)
             else:
                 changed = not (previous.failed and previous.problems == problems)
                 errors = sum(1 for d in problems if d.severity == "error")
-                print(f"build failed: {errors} error{'s' if errors != 1 else ''}; "
-                      "still serving the last good build", file=out)
+                print(
+                    f"build failed: {errors} error{'s' if errors != 1 else ''}; "
+                    "still serving the last good build",
+                    file=out,
+                )
             self.snapshot = snapshot
             if changed:
                 self.signal.bump()
@@ -205,8 +220,15 @@ class Server:
             self.rebuild(jobs=1)
 
         try:
-            reload.watch_site(self.root, self.config_path, WATCHED_DIRS, self.watched,
-                              changed, self._stop, self._watch_ready)
+            reload.watch_site(
+                self.root,
+                self.config_path,
+                WATCHED_DIRS,
+                self.watched,
+                changed,
+                self._stop,
+                self._watch_ready,
+            )
         except Exception as exc:  # report it, keep serving what was built
             print(f"broadsheet: watching for changes stopped: {exc}", file=out)
         finally:
@@ -228,18 +250,27 @@ DOCS = "docs/commands.md#broadsheet-serve"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    site_options(parser, output="the folder serve builds into",
-                 instead=f" (default: {FOLDER}/ in the cache folder; never output/ unless asked)")
+    site_options(
+        parser,
+        output="the folder serve builds into",
+        instead=f" (default: {FOLDER}/ in the cache folder; never output/ unless asked)",
+    )
     build_options(parser)
-    parser.add_argument("--port", type=int, default=8000,
-                        help="the port on 127.0.0.1 to serve at; 0 picks a free one")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="the port on 127.0.0.1 to serve at; 0 picks a free one",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """The `serve` command: exit 2 on usage problems; otherwise serve until Ctrl-C."""
     if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port must be between 0 and 65535, not {args.port}",
-                         "use --port 0 to pick any free port")
+        raise UsageError(
+            f"--port must be between 0 and 65535, not {args.port}",
+            "use --port 0 to pick any free port",
+        )
     try:
         config = load_site(args)
     except ConfigErrors:
@@ -248,8 +279,9 @@ def run(args: argparse.Namespace) -> int:
         # A broken site.yaml is shown in the browser and fixed while serving.
     else:
         options = options_from(args, config)  # --jobs problems are usage errors, exit 2
-        write.check_output_dir(replace(config, output_dir=(args.output or build_folder(
-            config, options)).resolve()))
+        write.check_output_dir(
+            replace(config, output_dir=(args.output or build_folder(config, options)).resolve())
+        )
     server = Server(args.config, args.output, lambda c: options_from(args, c), args.port)
     server.bind()
     try:

@@ -51,7 +51,7 @@ def locate(root: Path, base_path: str, request_path: str) -> Target:
         if path + "/" == base_path or path in ("/", "/index.html"):
             return Target(301, location=base_path)
         return Target(404)
-    parts = [p for p in path[len(base_path):].split("/") if p]
+    parts = [p for p in path[len(base_path) :].split("/") if p]
     if any(p in (".", "..") for p in parts):
         return Target(403)
     top = root.resolve()
@@ -117,8 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
         if host in _LOCAL_HOSTS:
             return True
-        self._text(403, "forbidden: open the site at http://127.0.0.1/ or http://localhost/",
-                   head)
+        self._text(403, "forbidden: open the site at http://127.0.0.1/ or http://localhost/", head)
         return False
 
     def _serve(self, head: bool) -> None:
@@ -126,13 +125,17 @@ class Handler(BaseHTTPRequestHandler):
         snap = app.snapshot
         generation = app.signal.current
         try:
-            target = (locate(snap.output_dir, snap.base_path, self.path)
-                      if snap.output_dir else Target(404))
+            target = (
+                locate(snap.output_dir, snap.base_path, self.path)
+                if snap.output_dir
+                else Target(404)
+            )
         except UnicodeDecodeError:
             target = Target(400)
         if snap.failed and _page_like(target, self.path):
-            return self._send(500, reload.overlay(snap.problems, generation),
-                              "text/html; charset=utf-8", head)
+            return self._send(
+                500, reload.overlay(snap.problems, generation), "text/html; charset=utf-8", head
+            )
         if target.status == 301:
             self.send_response(301)
             self.send_header("Location", target.location)
@@ -152,8 +155,12 @@ class Handler(BaseHTTPRequestHandler):
             page = locate(snap.output_dir, snap.base_path, snap.base_path + "404.html")
             if page.status == 200 and page.file is not None:
                 with contextlib.suppress(OSError):
-                    return self._send(404, reload.inject(page.file.read_bytes(), generation),
-                                      "text/html; charset=utf-8", head)
+                    return self._send(
+                        404,
+                        reload.inject(page.file.read_bytes(), generation),
+                        "text/html; charset=utf-8",
+                        head,
+                    )
         messages = {400: "bad request", 403: "forbidden", 404: "not found"}
         return self._text(target.status, messages.get(target.status, "error"), head)
 
@@ -195,7 +202,11 @@ def _page_like(target: Target, request_path: str) -> bool:
 
 def _content_type(path: Path) -> str:
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/json", "application/xml",
-                                            "image/svg+xml", "application/javascript"):
+    if kind.startswith("text/") or kind in (
+        "application/json",
+        "application/xml",
+        "image/svg+xml",
+        "application/javascript",
+    ):
         kind += "; charset=utf-8"
     return kind

@@ -42,12 +42,22 @@ def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     try:
         data_bytes = config_path.read_bytes()
     except FileNotFoundError:
-        diags.error(rel, 0, 0, "no such file",
-                    "run broadsheet in a site folder (one with site.yaml) or pass --config PATH")
+        diags.error(
+            rel,
+            0,
+            0,
+            "no such file",
+            "run broadsheet in a site folder (one with site.yaml) or pass --config PATH",
+        )
         raise ConfigErrors(diags.sorted()) from None
     except IsADirectoryError:
-        diags.error(rel, 0, 0, "is a folder, not a file",
-                    f"pass the file itself: --config {rel.rstrip('/')}/site.yaml")
+        diags.error(
+            rel,
+            0,
+            0,
+            "is a folder, not a file",
+            f"pass the file itself: --config {rel.rstrip('/')}/site.yaml",
+        )
         raise ConfigErrors(diags.sorted()) from None
     except OSError as exc:
         diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
@@ -61,8 +71,9 @@ def load_config(config_path: Path, output: Path | None = None) -> SiteConfig:
     values = read_options(data, FieldReader(rel, diags, text_hint=lambda key, value: "quote it"))
     # `output` is a folder name; --output on the command line wins over it.
     values["output_dir"] = output.resolve() if output else (root / values["output_dir"]).resolve()
-    config: SiteConfig = _assemble(SiteConfig, {**values, "root": root,
-                                                "config_path": config_path.resolve()})
+    config: SiteConfig = _assemble(
+        SiteConfig, {**values, "root": root, "config_path": config_path.resolve()}
+    )
     if diags.items:
         raise ConfigErrors(diags.sorted())
     return config

@@ -97,15 +97,21 @@ def read_names(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> tuple
     if value is None or value.kind == "null":
         return ()
     if value.kind != "seq":
-        r.error(value, f"`{key}` must be a list of names, found {describe(value)}",
-                f"write  {key}: [Energy, Climate, Trade]")
+        r.error(
+            value,
+            f"`{key}` must be a list of names, found {describe(value)}",
+            f"write  {key}: [Energy, Climate, Trade]",
+        )
         return ()
     found: dict[str, str] = {}
     for item in value.value:
         text = str(item.value).strip() if item.kind == "str" else ""
         if not text:
-            r.error(item, f"each of `{key}` must be a name, found {describe(item)}",
-                    quote_hint(None, item) if item.kind not in ("null", "str") else "remove it")
+            r.error(
+                item,
+                f"each of `{key}` must be a name, found {describe(item)}",
+                quote_hint(None, item) if item.kind not in ("null", "str") else "remove it",
+            )
         elif text.casefold() in found:
             r.error(item, f"`{text}` is in `{key}` twice", "list each name once")
         else:
@@ -133,8 +139,9 @@ def read_numbering(r: FieldReader, mapping: dict[str, YamlValue], key: str) -> N
     day = fields.get("from")
     first = _day(day) if day is not None else None
     if day is not None and first is None:
-        r.error(day, f"`from` must be a date such as 2026-01-05, found {describe(day)}",
-                _NUMBERING_HINT)
+        r.error(
+            day, f"`from` must be a date such as 2026-01-05, found {describe(day)}", _NUMBERING_HINT
+        )
     start = r.integer(fields, "start", 1, 0, 999_999)
     return Numbering(first, start) if first and len(r.diags.items) == before else None
 
@@ -155,8 +162,9 @@ def _day(value: YamlValue) -> dt.date | None:
 Field = tuple[str, Callable[[str], str | None] | None]  # a text field and its check
 
 
-def read_records(fields: tuple[Field, ...], record: Callable[..., Any]) -> Callable[
-        [FieldReader, dict[str, YamlValue], str], tuple[Any, ...]]:
+def read_records(
+    fields: tuple[Field, ...], record: Callable[..., Any]
+) -> Callable[[FieldReader, dict[str, YamlValue], str], tuple[Any, ...]]:
     """A reader of a list of mappings with these text fields (the first required and
     unique, case aside), each made a `record`; a bad entry is reported and left out."""
     first = fields[0][0]
@@ -172,17 +180,23 @@ def read_records(fields: tuple[Field, ...], record: Callable[..., Any]) -> Calla
         found: dict[str, Any] = {}
         for item in value.value:
             if item.kind != "map":
-                r.error(item, f"an entry of `{key}` must be a mapping, found {describe(item)}",
-                        example)
+                r.error(
+                    item, f"an entry of `{key}` must be a mapping, found {describe(item)}", example
+                )
                 continue
             r.unknown_keys(item.value, [name for name, _ in fields], key)
-            given = {name: r.checked(item.value, name, "", check) if check
-                     else r.text(item.value, name, "", strip=True) for name, check in fields}
+            given = {
+                name: r.checked(item.value, name, "", check)
+                if check
+                else r.text(item.value, name, "", strip=True)
+                for name, check in fields
+            }
             if not given[first]:
                 r.error(item, f"an entry of `{key}` needs a `{first}`", f"add  {first}: ...  to it")
             elif given[first].casefold() in found:
-                r.error(item, f"`{given[first]}` is listed twice in `{key}`",
-                        "keep one entry per name")
+                r.error(
+                    item, f"`{given[first]}` is listed twice in `{key}`", "keep one entry per name"
+                )
             else:
                 found[given[first].casefold()] = record(**given)
         return tuple(found.values())

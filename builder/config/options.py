@@ -66,8 +66,13 @@ class Option:
         given = mapping.get(leaf)
         if self.required and (given is None or (given.kind in ("str", "null") and not value)):
             line, col = (given.line, given.col) if given is not None else (1, 1)
-            r.diags.error(r.path, line, col, f"the site needs a `{leaf}`",
-                          f"add a line such as  {leaf}: {yaml_scalar(self.example)}")
+            r.diags.error(
+                r.path,
+                line,
+                col,
+                f"the site needs a `{leaf}`",
+                f"add a line such as  {leaf}: {yaml_scalar(self.example)}",
+            )
         return self.convert(value) if self.convert else value
 
 
@@ -94,8 +99,13 @@ def names(key: str, help: str, **more: Any) -> Option:
     return Option(key, "names", (), help, **more)
 
 
-def mapping(key: str, reader: Callable[[FieldReader, dict[str, YamlValue], str], Any],
-            shape: str, help: str, **more: Any) -> Option:
+def mapping(
+    key: str,
+    reader: Callable[[FieldReader, dict[str, YamlValue], str], Any],
+    shape: str,
+    help: str,
+    **more: Any,
+) -> Option:
     """A small mapping read by `reader` into one value (None when it is left out)."""
     return Option(key, "mapping", None, help, reader=reader, shape=shape, **more)
 
@@ -115,7 +125,6 @@ def yaml_scalar(value: bool | int | str | tuple[str, ...] | None) -> str:
     if isinstance(value, int):
         return str(value)
     plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", value)
-    if plain and value.lower() not in {"yes", "no", "on", "off", "y", "n", "true", "false",
-                                       "null"}:
+    if plain and value.lower() not in {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}:
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -10,11 +10,25 @@ import datetime as dt
 import os
 import re
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WORDY_DATE = re.compile(
     r"^(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<m1>[a-z]+)\.?,?|(?P<m2>[a-z]+)\.?\s+"
-    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{4})$", re.I)
+    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{4})$",
+    re.I,
+)
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 
@@ -36,8 +50,9 @@ def guess_date(text: str) -> str | None:
     readings: list[tuple[int, int, int]] = []
     if match := _WORDY_DATE.match(text):
         name = (match["m1"] or match["m2"]).lower()
-        months = [i for i, m in enumerate(MONTHS, 1)
-                  if len(name) >= 3 and m.lower().startswith(name)]
+        months = [
+            i for i, m in enumerate(MONTHS, 1) if len(name) >= 3 and m.lower().startswith(name)
+        ]
         if len(months) == 1:
             readings.append((int(match["y"]), months[0], int(match["d1"] or match["d2"])))
     elif match := _NUMERIC_DATE.match(text):

@@ -80,8 +80,9 @@ class Diagnostic:
 # sequences, CR rewrites a line, LF starts a new one), the Unicode line and
 # paragraph separators, and the bidirectional overrides and isolates that make
 # a terminal show text in another order than it is ("Trojan Source").
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                      "\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _COLON = "\\x3a"  # a colon, escaped: `::` at a line's start would be a workflow command
 _COMMAND_LINE = re.compile(r"^(\s*):(?=:)", re.M)
@@ -89,6 +90,7 @@ _COMMAND_LINE = re.compile(r"^(\s*):(?=:)", re.M)
 
 def _visible(text: str) -> str:
     """`text` with its control characters written as `\\n`, `\\x1b`, `\\u202e`."""
+
     def one(match: re.Match[str]) -> str:
         code = ord(match[0])
         return _NAMED.get(match[0]) or (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
@@ -129,9 +131,7 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(
-        self, path: str, line: int, col: int, message: str, hint: str | None = None
-    ) -> None:
+    def error(self, path: str, line: int, col: int, message: str, hint: str | None = None) -> None:
         self.items.append(Diagnostic(path, line, col, "error", message, hint))
 
     def warning(
@@ -150,8 +150,9 @@ class Diagnostics:
         """Unique diagnostics sorted by path and line; --strict promotes warnings."""
         items = {d.as_error() if strict else d for d in self.items}
         # An explicit key: the hint may be None in one and text in another.
-        return sorted(items, key=lambda d: (d.path, d.line, d.col, d.severity, d.message,
-                                            d.hint or ""))
+        return sorted(
+            items, key=lambda d: (d.path, d.line, d.col, d.severity, d.message, d.hint or "")
+        )
 
 
 def emit(diags: list[Diagnostic], stream: TextIO) -> None:
@@ -193,12 +194,26 @@ def to_diagnostics(exc: Exception) -> list[Diagnostic]:
     if isinstance(exc, UsageError):
         return [Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)]
     if isinstance(exc, OSError):
-        return [Diagnostic(str(exc.filename or "broadsheet"), 0, 0, "error",
-                           f"{exc.strerror or exc}",
-                           "free some disk space" if exc.errno == errno.ENOSPC else None)]
-    return [Diagnostic("broadsheet", 0, 0, "error",
-                       f"internal error: {type(exc).__name__}: {exc}",
-                       "this is a bug in Broadsheet; please report it with the file you changed")]
+        return [
+            Diagnostic(
+                str(exc.filename or "broadsheet"),
+                0,
+                0,
+                "error",
+                f"{exc.strerror or exc}",
+                "free some disk space" if exc.errno == errno.ENOSPC else None,
+            )
+        ]
+    return [
+        Diagnostic(
+            "broadsheet",
+            0,
+            0,
+            "error",
+            f"internal error: {type(exc).__name__}: {exc}",
+            "this is a bug in Broadsheet; please report it with the file you changed",
+        )
+    ]
 
 
 def did_you_mean(word: str, candidates: Iterable[str], max_distance: int = 2) -> str | None:

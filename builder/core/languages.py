@@ -15,8 +15,10 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-_SHAPE = re.compile(r"(?P<language>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?"
-                    r"(?:-(?P<region>[A-Za-z]{2}|\d{3}))?(?P<variants>(?:-[A-Za-z0-9]{5,8})*)")
+_SHAPE = re.compile(
+    r"(?P<language>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?"
+    r"(?:-(?P<region>[A-Za-z]{2}|\d{3}))?(?P<variants>(?:-[A-Za-z0-9]{5,8})*)"
+)
 
 
 def language_problem(key: str, tag: str) -> str | None:

@@ -127,8 +127,6 @@ class SourceFile:
         return "article"
 
 
-
-
 @dataclass(frozen=True)
 class TocEntry:
     level: int

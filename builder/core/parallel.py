@@ -97,8 +97,13 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def fork_map(work: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int,
-             name: Callable[[T], str] | None = None) -> Generator[R, None, None]:
+def fork_map(
+    work: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    chunk: int,
+    name: Callable[[T], str] | None = None,
+) -> Generator[R, None, None]:
     """work(item) for every item, results in the order of `items`.
 
     With `jobs` > 1, `jobs` forked workers each take `chunk` items at a
@@ -153,8 +158,11 @@ class _Pool:
         for number in range(self.jobs):
             mine, theirs = context.Pipe()
             others = [w.pipe for w in self.workers] + [mine]  # the child closes these
-            process = context.Process(target=_serve, args=(theirs, others, parent, prctl),
-                                      name=f"broadsheet worker {number + 1}")
+            process = context.Process(
+                target=_serve,
+                args=(theirs, others, parent, prctl),
+                name=f"broadsheet worker {number + 1}",
+            )
             process.start()
             theirs.close()  # now only the worker holds its end: its death closes the pipe
             self.workers.append(_Worker(process, mine))
@@ -219,8 +227,9 @@ class _Pool:
         index = self.task.board[worker.chunks[0]]
         where = self.name(self.task.items[index]) if self.name and index >= 0 else None
         text = " while working on this file" if where else ""
-        return WorkerDied(f"a worker process died{text} ({how}); build again, or with "
-                          "--jobs 1", where)
+        return WorkerDied(
+            f"a worker process died{text} ({how}); build again, or with --jobs 1", where
+        )
 
 
 def _exit_code(process: BaseProcess) -> int | None:
@@ -230,8 +239,9 @@ def _exit_code(process: BaseProcess) -> int | None:
     return process.exitcode
 
 
-def _serve(pipe: Connection, others: list[Connection], parent: int,
-           prctl: Callable[..., int] | None) -> None:
+def _serve(
+    pipe: Connection, others: list[Connection], parent: int, prctl: Callable[..., int] | None
+) -> None:
     """A worker: chunk numbers in, (number, ok, results or exception) out, until None."""
     for inherited in others:
         inherited.close()
@@ -279,8 +289,7 @@ def _start_worker(parent: int, prctl: Callable[..., int] | None) -> None:
     """A worker's first act: leave signals to the parent, and die with it."""
     leave_signals_to_parent()
     if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        threading.Thread(target=_watch, args=(parent,), daemon=True,
-                         name="parent watch").start()
+        threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent watch").start()
     if os.getppid() != parent:  # it died before the worker could ask to be told
         os._exit(1)
 

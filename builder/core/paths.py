@@ -116,8 +116,13 @@ class SiteLayout:
         if isinstance(meta, PageMeta):
             return expand(self.permalinks.page, slug=meta.slug)
         date = meta.date
-        return expand(self.permalinks.article, slug=meta.slug, year=f"{date.year:04d}",
-                      month=f"{date.month:02d}", day=f"{date.day:02d}")
+        return expand(
+            self.permalinks.article,
+            slug=meta.slug,
+            year=f"{date.year:04d}",
+            month=f"{date.month:02d}",
+            day=f"{date.day:02d}",
+        )
 
     def entry(self, meta: ArticleMeta | PageMeta) -> str:
         return self.base_path + self.entry_folder(meta)
@@ -232,11 +237,26 @@ def _top(name: str) -> str:
 # which many hosts also redirect to the folder above it), and `feed`, where
 # readers and people look for a site's feed.
 RESERVED = frozenset(
-    {_top(name) for name in (SiteLayout.NOT_FOUND, SiteLayout.TAGS, SiteLayout.ARCHIVE,
-                             SiteLayout.EDITIONS, SiteLayout.PAGED, SiteLayout.RSS,
-                             SiteLayout.ATOM, SiteLayout.JSON_FEED, SiteLayout.SITEMAP,
-                             SiteLayout.ROBOTS, SiteLayout.STATIC, SiteLayout.PAGE_FILES,
-                             SiteLayout.SEARCH, SiteLayout.PAGEFIND, SiteLayout.AUTHORS)}
+    {
+        _top(name)
+        for name in (
+            SiteLayout.NOT_FOUND,
+            SiteLayout.TAGS,
+            SiteLayout.ARCHIVE,
+            SiteLayout.EDITIONS,
+            SiteLayout.PAGED,
+            SiteLayout.RSS,
+            SiteLayout.ATOM,
+            SiteLayout.JSON_FEED,
+            SiteLayout.SITEMAP,
+            SiteLayout.ROBOTS,
+            SiteLayout.STATIC,
+            SiteLayout.PAGE_FILES,
+            SiteLayout.SEARCH,
+            SiteLayout.PAGEFIND,
+            SiteLayout.AUTHORS,
+        )
+    }
     | {name.removesuffix(".html") for name in (SiteLayout.INDEX, SiteLayout.NOT_FOUND)}
     | {"feed"}
 )

@@ -24,9 +24,14 @@ MAX_SLUG_BYTES = 240
 # Names Windows keeps for devices, in any case and with any extension (`nul.txt`,
 # `Com1.tar.gz`): a file or folder of that name cannot be created or checked out
 # there, so a site holding one would break a contributor's clone and the build.
-WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul"}
-                            | {f"{port}{n}" for port in ("com", "lpt")
-                               for n in (*"123456789", "\u00b9", "\u00b2", "\u00b3")})
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {
+        f"{port}{n}"
+        for port in ("com", "lpt")
+        for n in (*"123456789", "\u00b9", "\u00b2", "\u00b3")
+    }
+)
 JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ
 
 
@@ -80,8 +85,10 @@ def slug_problem(slug: str, reserved: bool = True) -> str | None:
     if len(slug) > MAX_SLUG:
         return f"is {len(slug)} characters long, over the {MAX_SLUG}-character limit"
     if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
-        return (f"is {len(slug.encode('utf-8'))} bytes long in UTF-8, over the "
-                f"{MAX_SLUG_BYTES}-byte limit of a folder name")
+        return (
+            f"is {len(slug.encode('utf-8'))} bytes long in UTF-8, over the "
+            f"{MAX_SLUG_BYTES}-byte limit of a folder name"
+        )
     if slug in RESERVED and (reserved or slug == "index"):
         return f"`{slug}` is reserved for a page Broadsheet generates"
     if is_device_name(slug):

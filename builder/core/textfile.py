@@ -18,12 +18,44 @@ from builder.core.models import SourceFile
 # slower to scan, and astral characters are rare enough to test for first.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _BAD_ASTRAL = re.compile(
-    "[" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}"
-                  for p in range(1, 17)) + "]"
+    "["
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+    + "]"
 )
-_C0 = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF",
-       "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
-       "SUB", "ESC", "FS", "GS", "RS", "US")
+_C0 = (
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+)
 MAX_REPORTED = 10  # per file: the first few lines tell the editor what happened
 
 
@@ -85,13 +117,19 @@ def _report_byte(src: SourceFile, data: bytes, start: int, diags: Diagnostics) -
     else:
         try:
             char = bytes([byte]).decode("cp1252")
-            hint = (f"save the file as UTF-8 (0x{byte:02X} is `{char}` in Windows-1252, "
-                    "so it was probably saved in that encoding)")
+            hint = (
+                f"save the file as UTF-8 (0x{byte:02X} is `{char}` in Windows-1252, "
+                "so it was probably saved in that encoding)"
+            )
         except UnicodeDecodeError:
             hint = "save the file as UTF-8"
-    diags.error(src.rel, line, col,
-                f"byte 0x{byte:02X} is not valid UTF-8 (byte {start - line_start + 1} of the line)",
-                hint)
+    diags.error(
+        src.rel,
+        line,
+        col,
+        f"byte 0x{byte:02X} is not valid UTF-8 (byte {start - line_start + 1} of the line)",
+        hint,
+    )
 
 
 def _bad_chars(text: str) -> list[re.Match[str]]:
@@ -115,8 +153,10 @@ def describe_char(char: str) -> tuple[str, str]:
     """(message, hint) for a character `bad_char` finds."""
     code = ord(char)
     if code < 0x20:
-        return (f"control character U+{code:04X} ({_C0[code]})",
-                "delete it; it is invisible in most editors and breaks feeds")
+        return (
+            f"control character U+{code:04X} ({_C0[code]})",
+            "delete it; it is invisible in most editors and breaks feeds",
+        )
     if code == 0x7F:
         return "control character U+007F (DEL)", "delete it; it is invisible in most editors"
     if code <= 0x9F:
@@ -126,8 +166,7 @@ def describe_char(char: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             hint = "delete it; it is invisible in most editors"
         return f"control character U+{code:04X} (a C1 control)", hint
-    return (f"Unicode non-character U+{code:04X}",
-            "delete it; feeds and browsers reject it")
+    return (f"Unicode non-character U+{code:04X}", "delete it; feeds and browsers reject it")
 
 
 def _more(src: SourceFile, count: int, what: str, diags: Diagnostics) -> None:

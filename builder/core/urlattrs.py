@@ -29,8 +29,9 @@ Fix = Callable[[str, str, str], str | None]
 URL_ATTRS = frozenset({"href", "src", "srcset", "poster"})
 
 
-def rewrite(html: str, fix: Fix, names: Collection[str] = URL_ATTRS,
-            tags: Collection[str] | None = None) -> str:
+def rewrite(
+    html: str, fix: Fix, names: Collection[str] = URL_ATTRS, tags: Collection[str] | None = None
+) -> str:
     """`html` with `fix` applied to each attribute in `names` (of `tags`, or of any tag)."""
     lowered = html.lower()
     if not any(name in lowered for name in names):  # no such attribute anywhere: no parse
@@ -50,15 +51,15 @@ def quote_attr(value: str) -> str:
     return f'"{value}"'
 
 
-_ESCAPES = (("&", "&amp;"), ('"', "&quot;"), ("<", "&lt;"), (">", "&gt;"),
-            ("\xa0", "&nbsp;"))
+_ESCAPES = (("&", "&amp;"), ('"', "&quot;"), ("<", "&lt;"), (">", "&gt;"), ("\xa0", "&nbsp;"))
 
 
 class _Rewriter(HTMLParser):
     """Collects the fragment as (unchanged source, rewritten tag, unchanged source, …)."""
 
-    def __init__(self, html: str, fix: Fix, names: Collection[str],
-                 tags: Collection[str] | None) -> None:
+    def __init__(
+        self, html: str, fix: Fix, names: Collection[str], tags: Collection[str] | None
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.source = html
         self.fix = fix
@@ -94,7 +95,7 @@ class _Rewriter(HTMLParser):
         for name, value in attrs:
             parts.append(f" {name}" if value is None else f" {name}={quote_attr(value)}")
         parts.append("/>" if raw.endswith("/>") else ">")
-        self.pieces += [self.source[self.copied:start], "".join(parts)]
+        self.pieces += [self.source[self.copied : start], "".join(parts)]
         self.copied = start + len(raw)
 
     def _offset(self) -> int:
@@ -113,4 +114,4 @@ class _Rewriter(HTMLParser):
     def result(self) -> str:
         if not self.pieces:
             return self.source
-        return "".join(self.pieces) + self.source[self.copied:]
+        return "".join(self.pieces) + self.source[self.copied :]

@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|"
-                      r"igshid|yclid|twclid|ttclid|_hsenc|_hsmi|ocid|ref|ref_src)$")
+TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|"
+    r"igshid|yclid|twclid|ttclid|_hsenc|_hsmi|ocid|ref|ref_src)$"
+)
 WEB_SCHEMES = ("http", "https")
 _SHOWN = 80  # characters of a URL quoted in a message (a `data:` URL can be megabytes)
 
@@ -53,8 +55,16 @@ def parse_url(text: str) -> ParsedUrl | str:
         port = parts.port
     except ValueError as exc:
         return _problem(text, str(exc))
-    return ParsedUrl(text, parts.scheme.lower(), parts.netloc, host, port, parts.path,
-                     parts.query, parts.fragment)
+    return ParsedUrl(
+        text,
+        parts.scheme.lower(),
+        parts.netloc,
+        host,
+        port,
+        parts.path,
+        parts.query,
+        parts.fragment,
+    )
 
 
 def join_url(base: str, url: str) -> ParsedUrl | str:
@@ -94,7 +104,7 @@ def web_url(text: str, relative: bool = False) -> ParsedUrl | str:
 
 def shown_url(text: str) -> str:
     """A URL short enough to quote in a message."""
-    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _problem(text: str, error: str) -> str:
@@ -113,7 +123,7 @@ def _problem(text: str, error: str) -> str:
     if "NFKC" in error:
         return "its host has characters that change meaning under Unicode normalisation"
     if "[" in netloc:
-        host = netloc[netloc.find("["):netloc.find("]") + 1]
+        host = netloc[netloc.find("[") : netloc.find("]") + 1]
         return f"`{host}` in its host is not an IPv6 address"
     return error  # pragma: no cover - urllib has no other ValueError for a string
 
@@ -134,8 +144,11 @@ def normalise_url(url: str) -> str:
         host = f"[{host}]"
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING.match(k.lower())]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING.match(k.lower())
+    ]
     text = host + parts.path.rstrip("/")
     if query:
         text += "?" + urlencode(sorted(query))

@@ -163,8 +163,13 @@ def _syntax_error(
     mark = exc.problem_mark
     if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML >= 6.0.4)
         line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 1)
-        diags.error(path, line, col, f"YAML nested more than {MAX_DEPTH} levels deep",
-                    "front matter needs a few levels at most")
+        diags.error(
+            path,
+            line,
+            col,
+            f"YAML nested more than {MAX_DEPTH} levels deep",
+            "front matter needs a few levels at most",
+        )
         return
     opened = exc.context_mark
     if opened is not None and (
@@ -191,14 +196,16 @@ def _yaml_hint(problem: str, context: str, char: str) -> str | None:
     if "quoted scalar" in context:
         return "a quoted value is missing its closing quote"
     if "flow sequence" in context:
-        return 'this `[` is never closed; to start a value with `[`, quote the whole value'
+        return "this `[` is never closed; to start a value with `[`, quote the whole value"
     if "flow mapping" in context:
-        return 'this `{` is never closed; to start a value with `{`, quote the whole value'
+        return "this `{` is never closed; to start a value with `{`, quote the whole value"
     if "cannot start any token" in problem and char:
         return f"a value cannot begin with `{char}`; quote it"
     if "did not find expected key" in problem:
-        return ("quote the whole value when it starts with a quote or bracket, "
-                "and check this line's indentation")
+        return (
+            "quote the whole value when it starts with a quote or bracket, "
+            "and check this line's indentation"
+        )
     if "expected '-' indicator" in problem:
         return "a list item and a `key: value` line are mixed at the same indentation"
     if "could not find expected ':'" in problem:
@@ -230,19 +237,30 @@ def _aliases(text: str, path: str, offset: int, diags: Diagnostics) -> bool:
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 if event.anchor not in anchors:
-                    found = [(mark, f"YAML aliases (`*{event.anchor}`) are not allowed",
-                              _ALIAS_HINT)]
+                    found = [
+                        (mark, f"YAML aliases (`*{event.anchor}`) are not allowed", _ALIAS_HINT)
+                    ]
                     break
                 if not merge_value:  # `<<: *base` is reported once, as a merge key
-                    found.append((mark, f"YAML aliases (`*{event.anchor}`) are not allowed",
-                                  _ALIAS_HINT))
+                    found.append(
+                        (mark, f"YAML aliases (`*{event.anchor}`) are not allowed", _ALIAS_HINT)
+                    )
             elif event.anchor is not None:
                 anchors.add(event.anchor)
-            merge_value = (is_key and isinstance(event, yaml.ScalarEvent)
-                           and event.value == "<<" and event.implicit[0])
+            merge_value = (
+                is_key
+                and isinstance(event, yaml.ScalarEvent)
+                and event.value == "<<"
+                and event.implicit[0]
+            )
             if merge_value:
-                found.append((event.start_mark, "YAML merge keys (`<<`) are not allowed",
-                              "write the keys out"))
+                found.append(
+                    (
+                        event.start_mark,
+                        "YAML merge keys (`<<`) are not allowed",
+                        "write the keys out",
+                    )
+                )
             if isinstance(event, yaml.MappingStartEvent):
                 open_maps.append(0)
             elif isinstance(event, yaml.SequenceStartEvent):
@@ -278,8 +296,11 @@ class _Reader:
     def read(self, node: yaml.Node, depth: int) -> YamlValue | None:
         line, col = self._pos(node)
         if depth > MAX_DEPTH:
-            self._error(node, f"YAML nested more than {MAX_DEPTH} levels deep",
-                        "front matter needs a few levels at most")
+            self._error(
+                node,
+                f"YAML nested more than {MAX_DEPTH} levels deep",
+                "front matter needs a few levels at most",
+            )
             return None
         if id(node) in self.seen:  # an alias that slipped past the event scan
             self._error(node, "YAML aliases (`*name`) are not allowed", "write the value out")
@@ -311,20 +332,26 @@ class _Reader:
         if char is None:
             return True
         message, _ = describe_char(char)
-        self._error(node, f"{message}, written as an escape",
-                    "remove the escape: the character is invisible and feeds reject it")
+        self._error(
+            node,
+            f"{message}, written as an escape",
+            "remove the escape: the character is invisible and feeds reject it",
+        )
         return False
 
-    def _mapping(
-        self, node: yaml.MappingNode, line: int, col: int, depth: int
-    ) -> YamlValue | None:
+    def _mapping(self, node: yaml.MappingNode, line: int, col: int, depth: int) -> YamlValue | None:
         result: dict[str, YamlValue] = {}
         ok = True
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or _KINDS.get(key_node.tag) \
-                    not in _KEY_KINDS:
-                self._error(key_node, "keys must be plain words",
-                            "write each key as a word followed by `: `")
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or _KINDS.get(key_node.tag) not in _KEY_KINDS
+            ):
+                self._error(
+                    key_node,
+                    "keys must be plain words",
+                    "write each key as a word followed by `: `",
+                )
                 ok = False
                 continue
             if not self._visible(key_node):

@@ -24,7 +24,7 @@ Hint = str | Callable[[str], str | None] | None
 def quote_hint(key: str | None, value: YamlValue) -> str:
     """`quote it: title: "2024"` for scalars; lists and mappings cannot be quoted."""
     if value.kind in ("seq", "map"):
-        return f"write it as text: {key}: \"...\"" if key else "write it as text"
+        return f'write it as text: {key}: "..."' if key else "write it as text"
     raw = (value.raw or "").replace("\\", "\\\\").replace('"', '\\"')
     return f'quote it: {key}: "{raw}"' if key else f'quote it: "{raw}"'
 
@@ -61,8 +61,10 @@ class FieldReader:
         for key, value in section.items():
             if key not in known:
                 guess = did_you_mean(key, known)
-                hint = f"did you mean `{guess}`?" if guess else "known keys: " + ", ".join(
-                    sorted(known)
+                hint = (
+                    f"did you mean `{guess}`?"
+                    if guess
+                    else "known keys: " + ", ".join(sorted(known))
                 )
                 place = f" in `{where}`" if where else ""
                 self.diags.error(
@@ -77,8 +79,9 @@ class FieldReader:
         if value is None or value.kind == "null":
             return default
         if value.kind != "str":
-            self.error(value, f"`{key}` must be text, found {describe(value)}",
-                       self.text_hint(key, value))
+            self.error(
+                value, f"`{key}` must be text, found {describe(value)}", self.text_hint(key, value)
+            )
             return default
         return str(value.value).strip() if strip else str(value.value)
 
@@ -88,8 +91,11 @@ class FieldReader:
         if value is None:
             return default
         if value.kind != "bool" or value.surprise():
-            self.error(value, f"`{key}` must be true or false, found {describe(value)}",
-                       f"write  {key}: true  or  {key}: false")
+            self.error(
+                value,
+                f"`{key}` must be true or false, found {describe(value)}",
+                f"write  {key}: true  or  {key}: false",
+            )
             return default
         return bool(value.value)
 
@@ -101,12 +107,18 @@ class FieldReader:
         if value is None:
             return default
         if value.kind != "int" or value.surprise():
-            self.error(value, f"`{key}` must be a whole number, found {describe(value)}",
-                       f"write  {key}: {default}")
+            self.error(
+                value,
+                f"`{key}` must be a whole number, found {describe(value)}",
+                f"write  {key}: {default}",
+            )
             return default
         if not low <= value.value <= high:
-            self.error(value, f"`{key}` must be between {low} and {high}, found {value.value}",
-                       f"the default is {default}")
+            self.error(
+                value,
+                f"`{key}` must be between {low} and {high}, found {value.value}",
+                f"the default is {default}",
+            )
             return default
         return int(value.value)
 
@@ -153,8 +165,11 @@ class FieldReader:
         if value is None:
             return {}
         if value.kind != "map":
-            self.error(value, f"`{key}` must be a mapping of settings, found {describe(value)}",
-                       f"write the settings indented on the lines below  {key}:")
+            self.error(
+                value,
+                f"`{key}` must be a mapping of settings, found {describe(value)}",
+                f"write the settings indented on the lines below  {key}:",
+            )
             return {}
         mapping: dict[str, YamlValue] = value.value  # a map's value is its children
         return mapping

@@ -26,12 +26,26 @@ from builder.core.models import ContentConfig, SourceFile
 ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".cjs", ".svgz")
 # Elements that run script or embed a document that can, in any namespace: an
 # SVG file may hold XHTML elements (`<html:script>`) and browsers run them.
-_ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "frame", "frameset", "embed", "object",
-                    "applet", "handler", "listener", "meta", "base"}
+_ACTIVE_ELEMENTS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "frame",
+    "frameset",
+    "embed",
+    "object",
+    "applet",
+    "handler",
+    "listener",
+    "meta",
+    "base",
+}
 _SCRIPT_URL = re.compile(r"(javascript|vbscript|livescript):|data:(text/html|application/)")
 _IGNORED = re.compile(r"[\x00-\x20]+")  # what browsers skip inside a URL's scheme
-HINT = ("remove it, or set `content.allow_active: true` in site.yaml if every contributor "
-        "to content/ is trusted")
+HINT = (
+    "remove it, or set `content.allow_active: true` in site.yaml if every contributor "
+    "to content/ is trusted"
+)
 MAX_REPORTED = 10  # per file
 
 
@@ -45,8 +59,14 @@ def check_active(sources: list[SourceFile], settings: ContentConfig, diags: Diag
         name = src.rel.rsplit("/", 1)[-1].lower()
         if name.endswith(ACTIVE_SUFFIXES):
             kind = "." + name.rsplit(".", 1)[-1]
-            diags.error(src.rel, 0, 0, f"a {kind} file can run script on the site's pages, so "
-                        "it is not published from content/", HINT)
+            diags.error(
+                src.rel,
+                0,
+                0,
+                f"a {kind} file can run script on the site's pages, so "
+                "it is not published from content/",
+                HINT,
+            )
         elif name.endswith(".svg"):
             try:
                 data = src.content()
@@ -97,7 +117,12 @@ def svg_problems(data: bytes) -> list[tuple[int, int, str]]:
     except _Refused as exc:
         found.append((*where(), str(exc)))
     except expat.ExpatError as exc:
-        found.append((exc.lineno, exc.offset + 1,
-                      f"cannot be read as XML ({expat.ErrorString(exc.code)}), so it cannot be "
-                      "checked for scripts"))
+        found.append(
+            (
+                exc.lineno,
+                exc.offset + 1,
+                f"cannot be read as XML ({expat.ErrorString(exc.code)}), so it cannot be "
+                "checked for scripts",
+            )
+        )
     return found

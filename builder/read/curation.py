@@ -33,11 +33,13 @@ def source(r: FieldReader, data: dict[str, YamlValue], to_date: ToDate) -> Sourc
     if value.kind == "str":
         if not _source_url(r, value):
             return None
-        return Source(url=str(value.value).strip(),
-                      key=normalise_url(str(value.value).strip()))
+        return Source(url=str(value.value).strip(), key=normalise_url(str(value.value).strip()))
     if value.kind != "map":
-        r.error(value, f"`source` must be a URL or a mapping, found {describe(value)}",
-                "write  source: {url: https://..., name: Outlet}")
+        r.error(
+            value,
+            f"`source` must be a URL or a mapping, found {describe(value)}",
+            "write  source: {url: https://..., name: Outlet}",
+        )
         return None
     fields: dict[str, YamlValue] = value.value
     r.unknown_keys(fields, _SOURCE_KEYS, "source")
@@ -52,9 +54,13 @@ def source(r: FieldReader, data: dict[str, YamlValue], to_date: ToDate) -> Sourc
     if url is not None and not _source_url(r, url):
         return None
     link = str(url.value).strip() if url is not None else ""
-    return Source(url=link, name=name or "", author=author or "",
-                  date=day.date() if isinstance(day, dt.datetime) else day,
-                  key=normalise_url(link) if link else "")
+    return Source(
+        url=link,
+        name=name or "",
+        author=author or "",
+        date=day.date() if isinstance(day, dt.datetime) else day,
+        key=normalise_url(link) if link else "",
+    )
 
 
 def _source_url(r: FieldReader, url: YamlValue) -> bool:
@@ -66,36 +72,46 @@ def _source_url(r: FieldReader, url: YamlValue) -> bool:
     if isinstance(parse_url(text), str):
         r.error(url, f"source URL {checked}", hint)
     else:
-        r.error(url, f"source URL must start with http:// or https://, "
-                f"found {describe(url)}", hint)
+        r.error(url, f"source URL must start with http:// or https://, found {describe(url)}", hint)
     return False
 
 
-def link_of(r: FieldReader, data: dict[str, YamlValue], body: str,
-            body_line: int) -> str | None:
+def link_of(r: FieldReader, data: dict[str, YamlValue], body: str, body_line: int) -> str | None:
     """A link item's URL, once its front matter and comment are checked; None on error."""
     value = data["link"]
     url = str(value.value).strip() if value.kind == "str" else ""
-    checked = web_url(url) if url else f"must be an http:// or https:// URL, found " \
-        f"{describe(value)}"
+    checked = (
+        web_url(url) if url else f"must be an http:// or https:// URL, found {describe(value)}"
+    )
     if isinstance(checked, str):  # why not, as core.urls says it
         r.error(value, f"`link` {checked}", "write  link: https://example.org/story")
         url = ""
     source = data.get("source")
     if source is not None:
-        r.error(source, "a link item has no `source`: its `link` is what it points at",
-                "remove `source:`, or remove `link:` to make it an article")
+        r.error(
+            source,
+            "a link item has no `source`: its `link` is what it points at",
+            "remove `source:`, or remove `link:` to make it an article",
+        )
     for key in _PAGE_ONLY:
         if key in data:
-            r.diags.warning(r.path, data[key].key_line, data[key].key_col,
-                            f"`{key}` is ignored: a link item has no page of its own",
-                            f"remove `{key}:`, or remove `link:` to make it an article")
+            r.diags.warning(
+                r.path,
+                data[key].key_line,
+                data[key].key_col,
+                f"`{key}` is ignored: a link item has no page of its own",
+                f"remove `{key}:`, or remove `link:` to make it an article",
+            )
     words = len(body.split())
     if words > LINK_WORDS:
         start = body_line + next(i for i, line in enumerate(body.split("\n")) if line.strip())
-        r.diags.error(r.path, start, 1,
-                      f"a link item's comment is {words} words; at most {LINK_WORDS}",
-                      "shorten it, or remove `link:` to make it an article with a page")
+        r.diags.error(
+            r.path,
+            start,
+            1,
+            f"a link item's comment is {words} words; at most {LINK_WORDS}",
+            "shorten it, or remove `link:` to make it an article with a page",
+        )
     return url or None
 
 

@@ -36,8 +36,9 @@ Known = dict[str, tuple[int, int, int, str]]  # rel → (size, mtime_ns, inode, 
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing may change unseen
 
 
-def discover(root: Path, diags: Diagnostics, known: Known | None = None,
-             hashed_at: int = 0) -> list[SourceFile]:
+def discover(
+    root: Path, diags: Diagnostics, known: Known | None = None, hashed_at: int = 0
+) -> list[SourceFile]:
     """Every publishable file under root/content, sorted by path.
 
     `known` holds what a previous build hashed (taken at `hashed_at`, in
@@ -61,9 +62,12 @@ def discover(root: Path, diags: Diagnostics, known: Known | None = None,
             size = st.st_size
             if size > limit:
                 diags.error(
-                    rel, 0, 0,
+                    rel,
+                    0,
+                    0,
                     f"file is {size:,} bytes, over the {limit // (1024 * 1024)} MB limit",
-                    "split the article" if rel.endswith(".md")
+                    "split the article"
+                    if rel.endswith(".md")
                     else "make the file smaller, or host it elsewhere and link to it",
                 )
                 continue
@@ -78,12 +82,18 @@ def discover(root: Path, diags: Diagnostics, known: Known | None = None,
             diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
             continue
         if _MARKDOWN_LIKE.search(rel) and not rel.endswith(".md"):
-            diags.warning(rel, 0, 0, "copied as a plain file, not built as an article",
-                          "articles must end in .md (lower case); rename it")
+            diags.warning(
+                rel,
+                0,
+                0,
+                "copied as a plain file, not built as an article",
+                "articles must end in .md (lower case); rename it",
+            )
         # The bytes are hashed, not kept: a large site would hold them all
         # until the end. Whoever needs them reads them again (content()).
-        files.append(SourceFile(rel, b"", hashlib.sha256(data).hexdigest(), path, stamp,
-                                loaded=False))
+        files.append(
+            SourceFile(rel, b"", hashlib.sha256(data).hexdigest(), path, stamp, loaded=False)
+        )
     return files
 
 
@@ -108,11 +118,21 @@ def _name_of(entry: os.DirEntry[str], rel: str, diags: Diagnostics) -> str | Non
     if _NAME_CONTROL.search(name):
         diags.error(shown, 0, 0, "file name contains a control character", "rename the file")
     elif "\\" in name:
-        diags.error(shown, 0, 0, "file name contains a backslash, which Windows reads as a "
-                    "folder separator", "rename the file without `\\`")
+        diags.error(
+            shown,
+            0,
+            0,
+            "file name contains a backslash, which Windows reads as a folder separator",
+            "rename the file without `\\`",
+        )
     elif is_device_name(name):
-        diags.error(shown, 0, 0, f"`{name}` {DEVICE_PROBLEM}",
-                    "rename it: Windows cannot check out or publish a site holding it")
+        diags.error(
+            shown,
+            0,
+            0,
+            f"`{name}` {DEVICE_PROBLEM}",
+            "rename it: Windows cannot check out or publish a site holding it",
+        )
     else:
         return name
     return None
@@ -142,7 +162,10 @@ def _walk(
             target = Path(entry.path).resolve()
             if not target.is_relative_to(real_content):
                 diags.error(
-                    entry_rel, 0, 0, "symlink points outside content/, refused",
+                    entry_rel,
+                    0,
+                    0,
+                    "symlink points outside content/, refused",
                     "copy the file into content/ instead of linking to it",
                 )
                 continue

@@ -28,8 +28,9 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
-def placement(r: FieldReader, data: dict[str, YamlValue], body: str,
-              body_line: int) -> dict[str, Any]:
+def placement(
+    r: FieldReader, data: dict[str, YamlValue], body: str, body_line: int
+) -> dict[str, Any]:
     """The fields of core.models.Item beside date and tags: `section`, `featured` and `via`,
     checked for type, and the item's links, the one it curates first."""
     section = data.get("section")
@@ -51,8 +52,7 @@ def note_fields(r: FieldReader, data: dict[str, YamlValue]) -> dict[str, Any]:
     if value is not None and value.kind != "null":
         before = len(r.diags.items)
         written = str(value.value).strip()  # `"12"` is told to lose its quotes
-        number = r.integer(data, "number", int(written) if written.isdigit() else 1, 0,
-                           999_999)
+        number = r.integer(data, "number", int(written) if written.isdigit() else 1, 0, 999_999)
         if len(r.diags.items) > before:
             number = None
     return {

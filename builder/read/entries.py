@@ -39,26 +39,33 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     meta = frontmatter.parse(src, config, diags)
     rendered = None
     if meta is not None:
-        rendered = markup.render_article(meta, folder_url(config, src.rel), config.markdown,
-                                         diags)
+        rendered = markup.render_article(meta, folder_url(config, src.rel), config.markdown, diags)
     return src.rel, cache_mod.dump(meta, rendered, diags.items)
 
 
-def _process_all(todo: list[SourceFile], config: SiteConfig,
-                 jobs: int) -> Generator[tuple[str, tuple[str, str]], None, None]:
+def _process_all(
+    todo: list[SourceFile], config: SiteConfig, jobs: int
+) -> Generator[tuple[str, tuple[str, str]], None, None]:
     """Results as they come, so the caller can store them without holding them all."""
     if jobs > 1 and len(todo) >= POOL_MIN:
         # Biggest first, so no worker is left with a long file at the end.
         todo = sorted(todo, key=lambda s: -(s.stat[0] if s.stat else len(s.data)))
     else:
         jobs = 1
-    return parallel.fork_map(partial(process, config=config), todo, jobs, CHUNK,
-                             lambda src: src.rel)
+    return parallel.fork_map(
+        partial(process, config=config), todo, jobs, CHUNK, lambda src: src.rel
+    )
 
 
-def load_entries(texts: list[SourceFile], config: SiteConfig, store: cache_mod.Cache,
-                 jobs: int, diags: Diagnostics, flush: bool = True,
-                 progress: Progress = SILENT) -> tuple[list[Entry], int]:
+def load_entries(
+    texts: list[SourceFile],
+    config: SiteConfig,
+    store: cache_mod.Cache,
+    jobs: int,
+    diags: Diagnostics,
+    flush: bool = True,
+    progress: Progress = SILENT,
+) -> tuple[list[Entry], int]:
     """Front matter and Markdown of every text source: from the cache, else made now.
 
     Returns the entries (sorted by path) and how many sources were parsed

@@ -44,14 +44,22 @@ class FrontMatterFields(FieldReader):
         try:
             day = dt.date(int(dated[1]), int(dated[2]), int(dated[3]))
         except ValueError as exc:
-            self.diags.error(self.path, 1, 1,
-                             f"impossible date in the file name: {exc}",
-                             "rename the file with a real date, or set  date:  in the front matter")
+            self.diags.error(
+                self.path,
+                1,
+                1,
+                f"impossible date in the file name: {exc}",
+                "rename the file with a real date, or set  date:  in the front matter",
+            )
             return None
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            self.diags.error(self.path, 1, 1,
-                             f"the date in the file name is out of range ({MIN_YEAR}–{MAX_YEAR})",
-                             "check the year")
+            self.diags.error(
+                self.path,
+                1,
+                1,
+                f"the date in the file name is out of range ({MIN_YEAR}–{MAX_YEAR})",
+                "check the year",
+            )
             return None
         return dt.datetime.combine(day, dt.time(), self.tz)
 
@@ -62,9 +70,13 @@ class FrontMatterFields(FieldReader):
             slug = slugify(name)
             problem = slug_problem(slug)
             if problem and self.kind != "edition":
-                self.diags.error(self.path, 1, 1,
-                                 f"slug from the file name {_slug_phrase(slug, problem)}",
-                                 "rename the file or set `slug:` in the front matter")
+                self.diags.error(
+                    self.path,
+                    1,
+                    1,
+                    f"slug from the file name {_slug_phrase(slug, problem)}",
+                    "rename the file or set `slug:` in the front matter",
+                )
             return slug
         fixed = slugify(slug)
         folded = slug.strip().casefold()
@@ -73,8 +85,11 @@ class FrontMatterFields(FieldReader):
         else:
             problem = slug_problem(slug) if slug == fixed else slug_problem(fixed)
         if problem:
-            self.error(value, f"slug {_slug_phrase(slug, problem)}",
-                       "use lower-case words joined by hyphens, at most 80 characters")
+            self.error(
+                value,
+                f"slug {_slug_phrase(slug, problem)}",
+                "use lower-case words joined by hyphens, at most 80 characters",
+            )
         elif slug != fixed:
             self.error(value, f"slug `{slug}` is not in URL form", f"use  slug: {fixed}")
         return fixed
@@ -89,8 +104,11 @@ class FrontMatterFields(FieldReader):
         if not isinstance(raw, dt.datetime):
             raw = dt.datetime.combine(raw, dt.time())
         if not MIN_YEAR <= raw.year <= MAX_YEAR:
-            self.error(value, f"`{key}` {value.raw} is out of range ({MIN_YEAR}–{MAX_YEAR})",
-                       "check the year")
+            self.error(
+                value,
+                f"`{key}` {value.raw} is out of range ({MIN_YEAR}–{MAX_YEAR})",
+                "check the year",
+            )
             return None
         # Naive times are wall-clock times in the site's zone; aware ones are
         # converted to it, so every date of the site compares and prints alike.
@@ -109,8 +127,11 @@ class FrontMatterFields(FieldReader):
             return dt.datetime.fromisoformat(text)
         except ValueError as exc:
             if re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text):
-                self.error(value, f"impossible date `{text}`: {exc}",
-                           "use a real calendar date such as 2024-06-23")
+                self.error(
+                    value,
+                    f"impossible date `{text}`: {exc}",
+                    "use a real calendar date such as 2024-06-23",
+                )
                 return None
         guess = guess_date(text)
         if guess and " or " in guess:
@@ -127,13 +148,20 @@ class FrontMatterFields(FieldReader):
         if value is None or value.kind == "null":
             return ()
         if value.kind not in ("seq", "str"):
-            self.error(value, f"`tags` must be a list of words, found {describe(value)}",
-                       "write  tags: [Energy, Europe]")
+            self.error(
+                value,
+                f"`tags` must be a list of words, found {describe(value)}",
+                "write  tags: [Energy, Europe]",
+            )
             return ()
         if value.kind == "str" and "," in str(value.value):
-            self.diags.warning(self.path, value.line, value.col,
-                               f"tag `{value.value}` contains a comma",
-                               f"for several tags write  tags: [{value.value}]")
+            self.diags.warning(
+                self.path,
+                value.line,
+                value.col,
+                f"tag `{value.value}` contains a comma",
+                f"for several tags write  tags: [{value.value}]",
+            )
         items = [value] if value.kind == "str" else list(value.value)
         tags: list[tuple[str, int]] = []
         for item in items:
@@ -141,15 +169,18 @@ class FrontMatterFields(FieldReader):
                 self.error(item, "empty tag", "remove it")
                 continue
             if item.kind != "str":
-                self.error(item, f"a tag must be text, found {describe(item)}",
-                           quote_hint(None, item))
+                self.error(
+                    item, f"a tag must be text, found {describe(item)}", quote_hint(None, item)
+                )
                 continue
             tag = " ".join(str(item.value).split())
             problem = slug_problem(slugify(tag), reserved=False)
             if problem:
-                self.error(item, f"tag `{tag}` cannot be a URL: its slug "
-                           f"{_slug_phrase(slugify(tag), problem)}",
-                           "use a tag with letters or digits, at most 80 characters")
+                self.error(
+                    item,
+                    f"tag `{tag}` cannot be a URL: its slug {_slug_phrase(slugify(tag), problem)}",
+                    "use a tag with letters or digits, at most 80 characters",
+                )
                 continue
             tags.append((tag, item.line))
         return tuple(tags)
@@ -160,16 +191,24 @@ class FrontMatterFields(FieldReader):
         relative paths only)."""
         image = self.text(data, "image", None)
         if image and isinstance(checked := web_url(image, relative=True), str):
-            self.error(data["image"], f"`image` {checked}",
-                       "write  image: https://example.org/photo.jpg  or the name of a file "
-                       "beside the article:  image: photo.jpg")
+            self.error(
+                data["image"],
+                f"`image` {checked}",
+                "write  image: https://example.org/photo.jpg  or the name of a file "
+                "beside the article:  image: photo.jpg",
+            )
             return None
         return image
 
     def lang(self, data: dict[str, YamlValue]) -> str | None:
         """The language of this text when it is not the site's (`lang: ar`), in canonical case."""
-        tag = self.checked(data, "lang", "", lambda t: language_problem("lang", t),
-                           "use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR")
+        tag = self.checked(
+            data,
+            "lang",
+            "",
+            lambda t: language_problem("lang", t),
+            "use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR",
+        )
         return canonical(tag) if tag else None
 
     def authors(self, data: dict[str, YamlValue]) -> tuple[str, ...]:
@@ -182,8 +221,11 @@ class FrontMatterFields(FieldReader):
             items = value.value if value.kind == "seq" else [value]
             for item in items:
                 if item.kind != "str":
-                    self.error(item, f"an author must be text, found {describe(item)}",
-                               quote_hint(None, item))
+                    self.error(
+                        item,
+                        f"an author must be text, found {describe(item)}",
+                        quote_hint(None, item),
+                    )
                 else:
                     names.append(str(item.value).strip())
         return tuple(n for n in names if n)

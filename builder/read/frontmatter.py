@@ -28,8 +28,24 @@ from builder.read.fields import FrontMatterFields
 
 __all__ = ["KNOWN_KEYS", "parse", "split"]
 
-KNOWN_KEYS = {"title", "date", "updated", "tags", "summary", "slug", "draft", "source",
-              "author", "authors", "image", "lang"} | editorial.ITEM_KEYS | editorial.NOTE_KEYS
+KNOWN_KEYS = (
+    {
+        "title",
+        "date",
+        "updated",
+        "tags",
+        "summary",
+        "slug",
+        "draft",
+        "source",
+        "author",
+        "authors",
+        "image",
+        "lang",
+    }
+    | editorial.ITEM_KEYS
+    | editorial.NOTE_KEYS
+)
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
@@ -48,21 +64,34 @@ def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int
     if lines[0].rstrip() != "---":
         first = next(i for i, line in enumerate(lines) if line.strip())
         if lines[first].rstrip() == "---":
-            diags.error(src.rel, 1, 1, "front matter must start on the first line",
-                        f"delete the {first} blank line{'s' if first > 1 else ''} above `---`")
+            diags.error(
+                src.rel,
+                1,
+                1,
+                "front matter must start on the first line",
+                f"delete the {first} blank line{'s' if first > 1 else ''} above `---`",
+            )
         else:
             diags.error(
-                src.rel, 1, 1, "no front matter: the file must start with a `---` line",
+                src.rel,
+                1,
+                1,
+                "no front matter: the file must start with a `---` line",
                 'begin the file with\n  ---\n  title: "..."\n  date: 2024-06-23\n  ---',
             )
         return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             yaml_text = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1:])
+            body = "\n".join(lines[index + 1 :])
             return yaml_text, body, index + 2
-    diags.error(src.rel, 1, 1, "front matter is never closed",
-                "add a `---` line after the last front matter key")
+    diags.error(
+        src.rel,
+        1,
+        1,
+        "front matter is never closed",
+        "add a `---` line after the last front matter key",
+    )
     return None
 
 
@@ -102,20 +131,30 @@ class _Schema(FrontMatterFields):
         title = self.text(data, "title", None)
         if title_value is None:
             if self.kind != "edition":
-                self.diags.error(self.path, 1, 1, "missing `title`",
-                                 'add  title: "..."  to the front matter')
+                self.diags.error(
+                    self.path, 1, 1, "missing `title`", 'add  title: "..."  to the front matter'
+                )
         elif title_value.kind == "null" or (title is not None and not title.strip()):
             self.error(title_value, "`title` is empty", "write a headline")
         date = self.when(data, "date")
         if "date" not in data and dated:
             date = self.date_from_name(dated)
         elif "date" not in data and self.kind == "article":
-            self.diags.error(self.path, 1, 1, "missing `date`",
-                             "add  date: 2024-06-23  or name the file 2024-06-23-slug.md")
+            self.diags.error(
+                self.path,
+                1,
+                1,
+                "missing `date`",
+                "add  date: 2024-06-23  or name the file 2024-06-23-slug.md",
+            )
         elif self.kind == "article" and data["date"].kind == "null":
-            self.error(data["date"], "`date` is empty",
-                       "remove the line to use the date in the file name" if dated
-                       else "write  date: 2024-06-23")
+            self.error(
+                data["date"],
+                "`date` is empty",
+                "remove the line to use the date in the file name"
+                if dated
+                else "write  date: 2024-06-23",
+            )
         slug_value = data.get("slug")
         slug = self.slug(data, dated[4] if dated else stem)
         draft = self.boolean(data, "draft", False)
@@ -133,34 +172,70 @@ class _Schema(FrontMatterFields):
         placed = editorial.placement(self, data, body, body_line)
         noted = editorial.note_fields(self, data)
         if self.kind == "edition":
-            return EditionNote(path=self.path, title=(title or "").strip() or None,
-                               summary=summary, extra=extra, body=body, body_line=body_line,
-                               **noted)
+            return EditionNote(
+                path=self.path,
+                title=(title or "").strip() or None,
+                summary=summary,
+                extra=extra,
+                body=body,
+                body_line=body_line,
+                **noted,
+            )
         title_line = title_value.line if title_value else 1
         slug_line = slug_value.line if slug_value else 1
         if self.kind == "page":
             if tags:
                 self._untagged(data["tags"])
-            return PageMeta(path=self.path, title=(title or "").strip(), date=date,
-                            updated=updated, summary=summary, slug=slug, draft=draft,
-                            authors=authors, image=image, lang=lang, extra=extra, body=body,
-                            body_line=body_line, title_line=title_line, slug_line=slug_line)
+            return PageMeta(
+                path=self.path,
+                title=(title or "").strip(),
+                date=date,
+                updated=updated,
+                summary=summary,
+                slug=slug,
+                draft=draft,
+                authors=authors,
+                image=image,
+                lang=lang,
+                extra=extra,
+                body=body,
+                body_line=body_line,
+                title_line=title_line,
+                slug_line=slug_line,
+            )
         link = curation.link_of(self, data, body, body_line) if is_link else None
         if date is None or (is_link and link is None):  # an error says why
             return None
-        item = dict(path=self.path, title=(title or "").strip(), date=date, updated=updated,
-                    tags=tags, summary=summary, slug=slug, draft=draft, extra=extra, body=body,
-                    body_line=body_line, title_line=title_line, slug_line=slug_line, lang=lang,
-                    **placed)
+        item = dict(
+            path=self.path,
+            title=(title or "").strip(),
+            date=date,
+            updated=updated,
+            tags=tags,
+            summary=summary,
+            slug=slug,
+            draft=draft,
+            extra=extra,
+            body=body,
+            body_line=body_line,
+            title_line=title_line,
+            slug_line=slug_line,
+            lang=lang,
+            **placed,
+        )
         if link is not None:
             return LinkMeta(link=link, **item)
         return ArticleMeta(source=source, authors=authors, image=image, **item)
 
     def _untagged(self, value: YamlValue) -> None:
         """Pages are in no tag list: their tags would be silently lost (a build used to fail)."""
-        self.diags.warning(self.path, value.line, value.col,
-                           "a page has no tags: `tags` is ignored",
-                           "remove it, or move the file out of content/pages/ to make an article")
+        self.diags.warning(
+            self.path,
+            value.line,
+            value.col,
+            "a page has no tags: `tags` is ignored",
+            "remove it, or move the file out of content/pages/ to make an article",
+        )
 
     def _no_text(self, body_line: int) -> None:
         """A published article with nothing below the front matter.
@@ -170,8 +245,13 @@ class _Schema(FrontMatterFields):
         told before it is pushed. A warning, not an error: a draft-in-progress
         must still preview, and `--strict` in CI turns it into a failure.
         """
-        self.diags.warning(self.path, body_line, 1, "the article has no text",
-                           "write the article below the front matter, or set  draft: true")
+        self.diags.warning(
+            self.path,
+            body_line,
+            1,
+            "the article has no text",
+            "write the article below the front matter, or set  draft: true",
+        )
 
     def _unknown_keys(self, data: dict[str, YamlValue]) -> None:
         """Warn about likely typos; other unknown keys are kept for themes.
@@ -184,17 +264,24 @@ class _Schema(FrontMatterFields):
             if key not in KNOWN_KEYS:
                 guess = did_you_mean(key, KNOWN_KEYS, 1 if len(key) <= 4 else 2)
                 if guess and guess not in data:
-                    self.diags.warning(self.path, value.key_line, value.key_col,
-                                       f"unknown key `{key}` is kept as extra data",
-                                       f"did you mean `{guess}`?")
+                    self.diags.warning(
+                        self.path,
+                        value.key_line,
+                        value.key_col,
+                        f"unknown key `{key}` is kept as extra data",
+                        f"did you mean `{guess}`?",
+                    )
                 self._no_surprises(key, value, nested=False)
 
     def _no_surprises(self, key: str, value: YamlValue, nested: bool) -> None:
         if value.surprise():
             what = describe(value).split(", which ")[1]
             where = f"`{value.raw}` in `{key}`" if nested else f"`{key}: {value.raw}`"
-            self.error(value, f"{where} is read as {what.removeprefix('YAML reads as ')}",
-                       f'quote it: "{value.raw}"' if nested else f'quote it: {key}: "{value.raw}"')
+            self.error(
+                value,
+                f"{where} is read as {what.removeprefix('YAML reads as ')}",
+                f'quote it: "{value.raw}"' if nested else f'quote it: {key}: "{value.raw}"',
+            )
         elif value.kind in ("seq", "map"):
             children = value.value if value.kind == "seq" else value.value.values()
             for child in children:

@@ -33,8 +33,7 @@ MORE_LINE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.M)  # check.py rea
 _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\S*\w\S*")  # a run of non-space holding a letter or digit
 # Chinese and Japanese are written without spaces: read by the character, not by the word.
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                  "\U00020000-\U0003134f]")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 CJK_PER_WORD = 1.5  # characters read in the time of one word (≈330 a minute at 220 words)
 _FIRST_P = re.compile(r"<p>.*?</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
@@ -108,8 +107,6 @@ class HeadingIds(Extension):
         md.treeprocessors.register(_FigureProcessor(md), "figures", 4)
 
 
-
-
 class _UrlCheck(Treeprocessor):
     """Links and images written in Markdown whose URL cannot be parsed: noted, then
     dropped, so that no later stage (the sanitiser silently, feeds with a traceback)
@@ -131,8 +128,6 @@ class UrlCheck(Extension):
         md.treeprocessors.register(_UrlCheck(md), "url_check", 4)
 
 
-
-
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -140,7 +135,12 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     """One Markdown instance per process and config: building it costs more than a page."""
     extensions: list[str | markdown.Extension] = [
-        "fenced_code", "tables", "footnotes", "sane_lists", "attr_list", HeadingIds(),
+        "fenced_code",
+        "tables",
+        "footnotes",
+        "sane_lists",
+        "attr_list",
+        HeadingIds(),
         UrlCheck(),
     ]
     # Curly quotes and real dashes, except where raw HTML is shown as text: code stays as typed.
@@ -153,10 +153,12 @@ def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     }
     if config.highlight:
         extensions.append("codehilite")
-        configs["codehilite"] = {"css_class": "highlight", "guess_lang": False,
-                                 "use_pygments": True}
-    md = markdown.Markdown(extensions=extensions, extension_configs=configs,
-                           output_format="html")
+        configs["codehilite"] = {
+            "css_class": "highlight",
+            "guess_lang": False,
+            "use_pygments": True,
+        }
+    md = markdown.Markdown(extensions=extensions, extension_configs=configs, output_format="html")
     if config.raw_html == "escape":
         # Without these, raw HTML is treated as text and escaped like any other.
         md.preprocessors.deregister("html_block")
@@ -164,8 +166,13 @@ def _markdown(config: MarkdownConfig) -> markdown.Markdown:
     return md
 
 
-def render(body: str, summary: str | None, folder_url: str, config: MarkdownConfig,
-           problems: Problems | None = None) -> Rendered:
+def render(
+    body: str,
+    summary: str | None,
+    folder_url: str,
+    config: MarkdownConfig,
+    problems: Problems | None = None,
+) -> Rendered:
     """Render an article body.
 
     `folder_url` is the site path of the source file's folder (e.g.
@@ -206,8 +213,9 @@ def reading(text: str, per_minute: int) -> tuple[int, int]:
     return words + cjk, max(1, math.ceil(minutes))
 
 
-def render_article(meta: FrontMatter, folder_url: str, config: MarkdownConfig,
-                   diags: Diagnostics) -> Rendered:
+def render_article(
+    meta: FrontMatter, folder_url: str, config: MarkdownConfig, diags: Diagnostics
+) -> Rendered:
     """`render` of an article's body and summary, with an error for each URL that
     cannot be parsed, at the body line that writes it (the file when it is not found
     there: a summary in front matter, an entity-encoded URL)."""
@@ -236,8 +244,9 @@ def _inline_markdown(config: MarkdownConfig) -> markdown.Markdown:
     return md
 
 
-def render_inline(text: str, config: MarkdownConfig, folder_url: str = "/",
-                  problems: Problems | None = None) -> str:
+def render_inline(
+    text: str, config: MarkdownConfig, folder_url: str = "/", problems: Problems | None = None
+) -> str:
     """Inline Markdown (a summary) as one paragraph of HTML.
 
     Most summaries are a plain sentence, which Markdown, smarty and the
@@ -250,8 +259,9 @@ def render_inline(text: str, config: MarkdownConfig, folder_url: str = "/",
     return inline_markdown(text, config, folder_url, problems)
 
 
-def inline_markdown(text: str, config: MarkdownConfig, folder_url: str = "/",
-                    problems: Problems | None = None) -> str:
+def inline_markdown(
+    text: str, config: MarkdownConfig, folder_url: str = "/", problems: Problems | None = None
+) -> str:
     """`render_inline` the long way, through Markdown and the sanitiser, whatever the text."""
     md = _inline_markdown(config)
     md.reset()

@@ -42,8 +42,10 @@ _URL_HINT = "correct the address: copy it again from the browser's address bar"
 def url_problem(kind: str, url: str, problem: str) -> tuple[str, str, str]:
     return url, f"{kind} `{shown_url(url)}` cannot be read as a URL: {problem}", _URL_HINT
 
-def clean(html: str, config: MarkdownConfig, folder_url: str = "/",
-          problems: Problems | None = None) -> str:
+
+def clean(
+    html: str, config: MarkdownConfig, folder_url: str = "/", problems: Problems | None = None
+) -> str:
     """Apply the site's raw_html policy to rendered HTML, and make its relative links
     and images site-absolute against `folder_url`.
 
@@ -70,8 +72,9 @@ def clean(html: str, config: MarkdownConfig, folder_url: str = "/",
 _BASE = "http://site.invalid"  # a stand-in origin: only the path part is kept
 
 
-def _url_filter(folder_url: str, problems: Problems, element: str, attribute: str,
-                value: str) -> str | None:
+def _url_filter(
+    folder_url: str, problems: Problems, element: str, attribute: str, value: str
+) -> str | None:
     """The sanitiser's hook, called with every attribute it keeps (decoded); None drops it."""
     if attribute not in KIND:
         return value
@@ -97,7 +100,7 @@ def _site_path(url: str, folder_url: str) -> str:
         return url
     # What resolves elsewhere had a scheme after all (`\x01javascript:`): kept as it is.
     joined = urljoin(_BASE + folder_url, url)
-    return joined[len(_BASE):] if joined.startswith(_BASE + "/") else url
+    return joined[len(_BASE) :] if joined.startswith(_BASE + "/") else url
 
 
 # `allow`'s links: those Markdown writes, and the same in raw HTML.
@@ -108,6 +111,7 @@ _LINK_ATTRS = frozenset({"href", "src"})
 def _site_absolute(html: str, folder_url: str, problems: Problems) -> str:
     """`allow`'s rewriting of a/img URLs, over HTML the sanitiser has not normalised:
     found by a parser, so never inside another attribute's value or a code sample."""
+
     def fix(element: str, attribute: str, value: str) -> str | None:
         if _parsed(value, attribute, problems) is None:
             return None  # the attribute is dropped
@@ -134,8 +138,10 @@ def _char_refs(html: str, problems: Problems) -> str:
             message = f"character reference `{match[0]}` writes {describe_char(char)[0]}"
             hint = "delete it: the character is invisible and feeds reject it"
             if 0x80 <= code <= 0x9F and (meant := bytes([code]).decode("cp1252", "ignore")):
-                hint = (f"write `{meant}` itself: browsers show {match[0]} as `{meant}`, feed "
-                        "readers as an invisible control character")
+                hint = (
+                    f"write `{meant}` itself: browsers show {match[0]} as `{meant}`, feed "
+                    "readers as an invisible control character"
+                )
         else:
             return match[0]
         problems.append((match[0], message, hint))

@@ -138,9 +138,18 @@ class MonthGroup:
 
 
 # The section of each kind of page, for the navigation's active state.
-SECTIONS = {"index": "home", "edition": "editions", "editions": "editions",
-            "archive": "archive", "year": "archive", "month": "archive", "tags": "tags",
-            "tag": "tags", "author": "authors", "authors": "authors"}
+SECTIONS = {
+    "index": "home",
+    "edition": "editions",
+    "editions": "editions",
+    "archive": "archive",
+    "year": "archive",
+    "month": "archive",
+    "tags": "tags",
+    "tag": "tags",
+    "author": "authors",
+    "authors": "authors",
+}
 
 
 def site_info(site: Site, layout: SiteLayout, feeds: tuple[FeedLink, ...]) -> SiteInfo:
@@ -149,24 +158,51 @@ def site_info(site: Site, layout: SiteLayout, feeds: tuple[FeedLink, ...]) -> Si
     nav = [NavLink("Latest", layout.home, "home")]
     if site.editions:
         nav.append(NavLink("Editions", layout.editions_index, "editions"))
-    nav += [NavLink("Archive", layout.archive, "archive"),
-            NavLink("Tags", layout.tags_index, "tags")]
+    nav += [
+        NavLink("Archive", layout.archive, "archive"),
+        NavLink("Tags", layout.tags_index, "tags"),
+    ]
     nav += [NavLink(p.title, p.url, "page") for p in site.pages]
     used = {a.meta.lang or config.language for a in site.articles}
     used |= {p.meta.lang or config.language for p in site.pages}
-    return SiteInfo(config.title, config.description, config.base_url, layout.base_path,
-                    config.language, config.author, tuple(nav), feeds,
-                    layout.search if config.search else "",
-                    layout.pagefind if config.search else "",
-                    (config.language, *sorted(used - {config.language})),
-                    {author.name: author.url for author in site.authors})
+    return SiteInfo(
+        config.title,
+        config.description,
+        config.base_url,
+        layout.base_path,
+        config.language,
+        config.author,
+        tuple(nav),
+        feeds,
+        layout.search if config.search else "",
+        layout.pagefind if config.search else "",
+        (config.language, *sorted(used - {config.language})),
+        {author.name: author.url for author in site.authors},
+    )
 
 
-def page_info(layout: SiteLayout, title: str, description: str, url: str, kind: str,
-              feeds: tuple[FeedLink, ...] = (), *, lang: str) -> PageInfo:
+def page_info(
+    layout: SiteLayout,
+    title: str,
+    description: str,
+    url: str,
+    kind: str,
+    feeds: tuple[FeedLink, ...] = (),
+    *,
+    lang: str,
+) -> PageInfo:
     """`page` in templates for a generated page (articles add an image and JSON-LD)."""
-    return PageInfo(title, description, url, layout.absolute(url), kind, feeds, lang=lang,
-                    dir=direction(lang), section=SECTIONS.get(kind, ""))
+    return PageInfo(
+        title,
+        description,
+        url,
+        layout.absolute(url),
+        kind,
+        feeds,
+        lang=lang,
+        dir=direction(lang),
+        section=SECTIONS.get(kind, ""),
+    )
 
 
 def plain(html: str, limit: int = 200) -> str:
@@ -207,15 +243,25 @@ def edition_groups(edition: Edition, site: Site) -> list[EditionGroup]:
     """An edition's sections (site/sections.py decides them: featured items, the editor's
     sections, More last) with their articles resolved. The edition page, the editions feed
     and the email show these."""
-    return [EditionGroup(s.name, s.slug, s.url, tuple(site.articles[i] for i in s.items))
-            for s in edition.sections]
+    return [
+        EditionGroup(s.name, s.slug, s.url, tuple(site.articles[i] for i in s.items))
+        for s in edition.sections
+    ]
 
 
 def edition_key(edition: Edition, site: Site) -> tuple:
     """Everything an edition's page, feed item and email show of it, but its neighbours."""
-    return (edition.id, edition.title, edition.number, edition.open, edition.note_key,
-            tuple((s.name, s.url, tuple(site.articles[i].key for i in s.items))
-                  for s in edition.sections), edition.credits)
+    return (
+        edition.id,
+        edition.title,
+        edition.number,
+        edition.open,
+        edition.note_key,
+        tuple(
+            (s.name, s.url, tuple(site.articles[i].key for i in s.items)) for s in edition.sections
+        ),
+        edition.credits,
+    )
 
 
 def thanks_line(credits: tuple[str, ...]) -> str:

@@ -39,9 +39,32 @@ HTML_TEMPLATE = "email/edition.html"
 TEXT_TEMPLATE = "email/edition.txt"
 PREHEADER = 140  # characters of the preview line clients show after the subject
 # Text-level HTML only: an email that loads nothing (no img, video, iframe, style).
-_KEPT_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "ins",
-              "kbd", "li", "mark", "ol", "p", "q", "s", "small", "strong", "sub", "sup", "u",
-              "ul"}
+_KEPT_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "i",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+}
 # A `<style data-css-inline="keep">` (the @media rules) stays where the template put it.
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
 
@@ -78,8 +101,10 @@ def emails(job: Job) -> Iterator[Spec]:
         def context(edition: Edition = edition) -> dict:
             return email_context(edition, site, layout)
 
-        for name, template, finish in ((layout.EMAIL_HTML, HTML_TEMPLATE, inline_css),
-                                       (layout.EMAIL_TEXT, TEXT_TEMPLATE, None)):
+        for name, template, finish in (
+            (layout.EMAIL_HTML, HTML_TEMPLATE, inline_css),
+            (layout.EMAIL_TEXT, TEXT_TEMPLATE, None),
+        ):
             out = layout.output(layout.edition_email(edition.url, name))
             yield job.page(template, out, key, origin, context, finish=finish)
 
@@ -92,8 +117,10 @@ def inline_css(html: str) -> str:
 def email_context(edition: Edition, site: Site, layout: SiteLayout) -> dict:
     """What the email templates see (docs/themes.md lists it)."""
     web = layout.absolute(edition.url)
-    sections = tuple(EmailSection(g.name, tuple(_item(a, layout) for a in g.articles))
-                     for g in edition_groups(edition, site))
+    sections = tuple(
+        EmailSection(g.name, tuple(_item(a, layout) for a in g.articles))
+        for g in edition_groups(edition, site)
+    )
     note_html = mailable(absolutize(edition.note_html, web)) if edition.note_html else ""
     return {
         "edition": edition,
@@ -132,24 +159,50 @@ def _item(article: Listed, layout: SiteLayout) -> EmailItem:
         source_name, source_url = (source.name, source.url) if source else ("", "")
     summary = mailable(absolutize(summary, url))
     return EmailItem(
-        title=article.title, url=url, date=article.date, minutes=minutes, host=host,
-        summary_html=summary, summary_text="\n\n".join(text_blocks(summary)),
-        source_name=source_name, source_url=source_url, via=article.meta.via or "",
+        title=article.title,
+        url=url,
+        date=article.date,
+        minutes=minutes,
+        host=host,
+        summary_html=summary,
+        summary_text="\n\n".join(text_blocks(summary)),
+        source_name=source_name,
+        source_url=source_url,
+        via=article.meta.via or "",
     )
 
 
 def mailable(html: str) -> str:
     """Rendered HTML cut down to what every mail client shows and nothing loads."""
-    return nh3.clean(html, tags=_KEPT_TAGS, attributes={"a": {"href", "title"}},
-                     clean_content_tags={"script", "style"}, link_rel=None,
-                     url_schemes={"http", "https", "mailto"})
+    return nh3.clean(
+        html,
+        tags=_KEPT_TAGS,
+        attributes={"a": {"href", "title"}},
+        clean_content_tags={"script", "style"},
+        link_rel=None,
+        url_schemes={"http", "https", "mailto"},
+    )
 
 
 class _Blocks(HTMLParser):
     """Paragraphs of text, a link's URL written after its words: the plain-text part."""
 
-    _BREAKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "div",
-               "ul", "ol", "pre"}
+    _BREAKS = {
+        "p",
+        "li",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "div",
+        "ul",
+        "ol",
+        "pre",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -46,7 +46,6 @@ PARALLEL_MIN = 400  # fewer pages than this render faster in one process
 CHUNK = 48
 
 
-
 def run(
     specs: Iterable[Spec],
     theme: Theme,
@@ -85,11 +84,17 @@ def run(
         yield OutputFile(spec.out_path, data, spec.fingerprint)
 
 
-def _render_parallel(todo: list[Spec], theme: Theme, diags: Diagnostics,
-                     jobs: int) -> Iterator[OutputFile]:
+def _render_parallel(
+    todo: list[Spec], theme: Theme, diags: Diagnostics, jobs: int
+) -> Iterator[OutputFile]:
     """The pages of `todo`, made by forked workers (see core.parallel), in the same order."""
-    made = workers.fork_map(partial(_render_one, theme=theme), todo, jobs, CHUNK,
-                            lambda s: s.out_path if s.origin == "generated" else s.origin)
+    made = workers.fork_map(
+        partial(_render_one, theme=theme),
+        todo,
+        jobs,
+        CHUNK,
+        lambda s: s.out_path if s.origin == "generated" else s.origin,
+    )
     with contextlib.closing(made):  # on Ctrl-C or a write error: stop the pool now
         for spec, (data, problems) in zip(todo, made, strict=True):
             diags.extend(problems)
@@ -112,12 +117,18 @@ def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
     if first == "generated":
         first, second = second, first
     what = "a page Broadsheet generates" if second == "generated" else second
-    diags.error(first, 0, 0, f"would write /{spec.out_path}, which {what} writes too",
-                "change the slug or the permalink pattern so the paths differ")
+    diags.error(
+        first,
+        0,
+        0,
+        f"would write /{spec.out_path}, which {what} writes too",
+        "change the slug or the permalink pattern so the paths differ",
+    )
 
 
-def _template_error(exc: jinja2.TemplateError, spec: Spec, theme: Theme,
-                    diags: Diagnostics) -> None:
+def _template_error(
+    exc: jinja2.TemplateError, spec: Spec, theme: Theme, diags: Diagnostics
+) -> None:
     name, line = getattr(exc, "name", None), getattr(exc, "lineno", None) or 0
     if isinstance(exc, jinja2.TemplateNotFound):
         name = None  # the missing one: report where it is included from instead
@@ -136,8 +147,13 @@ def _template_error(exc: jinja2.TemplateError, spec: Spec, theme: Theme,
         message = f"undefined variable: {exc.message}"
     else:
         message = f"template error: {exc.message or exc}"
-    diags.error(where, line, 0, f"{message} (rendering {spec.page or spec.out_path})",
-                "check the template against the variables listed in docs/themes.md")
+    diags.error(
+        where,
+        line,
+        0,
+        f"{message} (rendering {spec.page or spec.out_path})",
+        "check the template against the variables listed in docs/themes.md",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -161,8 +177,15 @@ class Job:
     # files whose names come from their content (the search index) reuses them by this.
     reusable: Mapping[str, str] = field(default_factory=dict)
 
-    def page(self, template: str, out_path: str, fp_parts: tuple, origin: str,
-             context: Callable[[], dict], finish: Callable[[str], str] | None = None) -> Spec:
+    def page(
+        self,
+        template: str,
+        out_path: str,
+        fp_parts: tuple,
+        origin: str,
+        context: Callable[[], dict],
+        finish: Callable[[str], str] | None = None,
+    ) -> Spec:
         """A Spec rendering `template` with `context()`; the context is made only if needed.
 
         `finish` rewrites the rendered text (the email's CSS inlining).

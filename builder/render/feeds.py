@@ -48,21 +48,21 @@ def _whole_site(site: Site, layout: SiteLayout) -> list[Subject]:
 
 
 def _each_tag(site: Site, layout: SiteLayout) -> list[Subject]:
-    return [Subject(tag.url, f"{site.config.title}: {tag.name}", tag.articles)
-            for tag in site.tags]
+    return [Subject(tag.url, f"{site.config.title}: {tag.name}", tag.articles) for tag in site.tags]
 
 
 def _editions(site: Site, layout: SiteLayout) -> list[Subject]:
     """One item per closed edition, each a whole edition (ready for RSS-to-email)."""
     if not site.editions:
         return []
-    return [Subject(layout.editions_index, f"{site.config.title}: editions",
-                    sent_editions(site))]
+    return [Subject(layout.editions_index, f"{site.config.title}: editions", sent_editions(site))]
 
 
 def _each_author(site: Site, layout: SiteLayout) -> list[Subject]:
-    return [Subject(author.url, f"{site.config.title}: {author.name}", author.articles)
-            for author in site.authors]
+    return [
+        Subject(author.url, f"{site.config.title}: {author.name}", author.articles)
+        for author in site.authors
+    ]
 
 
 Writer = Callable[[formats.FeedInfo, list[formats.FeedItem], FeedOptions], bytes]
@@ -86,15 +86,18 @@ class Feed:
 
 FEEDS: tuple[Feed, ...] = (
     Feed("rss", _whole_site, SiteLayout.RSS, formats.rss, formats.RSS_TYPE, "{title} (RSS)"),
-    Feed("atom", _whole_site, SiteLayout.ATOM, formats.atom, formats.ATOM_TYPE,
-         "{title} (Atom)"),
-    Feed("json", _whole_site, SiteLayout.JSON_FEED, formats.json_feed, formats.JSON_TYPE,
-         "{title} (JSON Feed)"),
+    Feed("atom", _whole_site, SiteLayout.ATOM, formats.atom, formats.ATOM_TYPE, "{title} (Atom)"),
+    Feed(
+        "json",
+        _whole_site,
+        SiteLayout.JSON_FEED,
+        formats.json_feed,
+        formats.JSON_TYPE,
+        "{title} (JSON Feed)",
+    ),
     Feed("tags", _each_tag, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE, "{title}"),
-    Feed("editions", _editions, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE,
-         "{title}"),
-    Feed("authors", _each_author, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE,
-         "{title}"),
+    Feed("editions", _editions, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE, "{title}"),
+    Feed("authors", _each_author, SiteLayout.FOLDER_FEED, formats.rss, formats.RSS_TYPE, "{title}"),
 )
 
 
@@ -114,8 +117,13 @@ def alternates(site: Site, layout: SiteLayout) -> dict[str, tuple[FeedLink, ...]
     """
     found: dict[str, list[FeedLink]] = defaultdict(list)
     for feed, subject, out in enabled(site, layout):
-        found[subject.home].append(FeedLink(feed.link_title.format(title=subject.title),
-                                            layout.absolute(layout.site_path(out)), feed.type))
+        found[subject.home].append(
+            FeedLink(
+                feed.link_title.format(title=subject.title),
+                layout.absolute(layout.site_path(out)),
+                feed.type,
+            )
+        )
     return {home: tuple(links) for home, links in found.items()}
 
 
@@ -142,16 +150,22 @@ def specs(job: Job) -> Iterator[Spec]:
             items = [item(entry) for entry in shown]
             newest = max((i.updated or i.published for i in items), default=site.build_date)
             config = site.config
-            info = formats.FeedInfo(subject.title, config.description,
-                                    layout.absolute(subject.home),
-                                    layout.absolute(layout.site_path(out)), config.language,
-                                    config.author, newest)
+            info = formats.FeedInfo(
+                subject.title,
+                config.description,
+                layout.absolute(subject.home),
+                layout.absolute(layout.site_path(out)),
+                config.language,
+                config.author,
+                newest,
+            )
             return feed.writer(info, items, options)
 
         # build_date stands in for the feed's date (`updated`) when it has no items.
         empty_date = None if keys else site.build_date
-        return Spec(out, fingerprint(job.base_fp, out, keys, options, empty_date), "generated",
-                    make)
+        return Spec(
+            out, fingerprint(job.base_fp, out, keys, options, empty_date), "generated", make
+        )
 
     for feed, subject, out in enabled(site, layout):
         yield spec(feed, subject, out)
@@ -210,8 +224,10 @@ def link_item(item: LinkItem, layout: SiteLayout) -> formats.FeedItem:
     its date and its slug: stable, and never mistaken for a page's URL.
     """
     base = layout.absolute(item.edition.url if item.edition else layout.home)
-    lead = (f'<p><a href="{escape(item.url, quote=True)}">{escape(item.title)}</a> '
-            f"({escape(item.host)})</p>")
+    lead = (
+        f'<p><a href="{escape(item.url, quote=True)}">{escape(item.title)}</a> '
+        f"({escape(item.host)})</p>"
+    )
     comment = absolutize(item.rendered.html.strip(), base)
     via = f"<p>Via {escape(item.meta.via)}.</p>" if item.meta.via else ""
     host = layout.origin.split("://", 1)[1]
@@ -252,11 +268,15 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
         parts.append(f"<h2>{escape(group.name)}</h2>")
         for article in group.articles:
             item = feed_item(article, layout)
-            what = (escape(article.host) if isinstance(article, LinkItem)
-                    else f"{article.rendered.reading_minutes} min read")
+            what = (
+                escape(article.host)
+                if isinstance(article, LinkItem)
+                else f"{article.rendered.reading_minutes} min read"
+            )
             via = f" · via {escape(article.meta.via)}" if article.meta.via else ""
-            parts.append(f'<h3><a href="{escape(item.url, quote=True)}">'
-                         f"{escape(article.title)}</a></h3>")
+            parts.append(
+                f'<h3><a href="{escape(item.url, quote=True)}">{escape(article.title)}</a></h3>'
+            )
             parts.append(f"<p><small>{date_long(article.date)} · {what}{via}</small></p>")
             if not isinstance(article, LinkItem) or article.rendered.summary_html:
                 parts.append(item.summary_html)
@@ -264,17 +284,25 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
                 parts.append(item.source_html)
     if edition.credits:
         parts.append(f"<p>{escape(thanks_line(edition.credits))}</p>")
-    parts.append(f'<p><a href="{escape(url, quote=True)}">Read this edition on the web</a>'
-                 "</p>")
+    parts.append(f'<p><a href="{escape(url, quote=True)}">Read this edition on the web</a></p>')
     count = len(articles)
-    teaser = "".join(f'<li><a href="{escape(layout.absolute(a.url), quote=True)}">'
-                     f"{escape(a.title)}</a></li>" for a in articles)
+    teaser = "".join(
+        f'<li><a href="{escape(layout.absolute(a.url), quote=True)}">{escape(a.title)}</a></li>'
+        for a in articles
+    )
     newest = max(a.date for a in articles)
     changed = max((a.meta.updated or a.date) for a in articles)
     return formats.FeedItem(
-        id=url, url=url, title=edition_title(edition), published=newest,
+        id=url,
+        url=url,
+        title=edition_title(edition),
+        published=newest,
         updated=changed if changed != newest else None,
-        summary_html=(f"<p>{escape(config.title)}, {escape(edition.span)}: {count} "
-                      f"article{'' if count == 1 else 's'}.</p><ul>{teaser}</ul>"),
-        content_html="\n".join(parts), tags=(), authors=(),
+        summary_html=(
+            f"<p>{escape(config.title)}, {escape(edition.span)}: {count} "
+            f"article{'' if count == 1 else 's'}.</p><ul>{teaser}</ul>"
+        ),
+        content_html="\n".join(parts),
+        tags=(),
+        authors=(),
     )

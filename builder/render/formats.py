@@ -89,14 +89,14 @@ def limited(items: list[FeedItem], options: FeedOptions) -> list[FeedItem]:
 
 def rss(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> bytes:
     """RSS 2.0; `description` is the summary, `content:encoded` the full HTML."""
-    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM, "xmlns:content": CONTENT,
-                              "xmlns:dc": DC})
+    root = ET.Element(
+        "rss", {"version": "2.0", "xmlns:atom": ATOM, "xmlns:content": CONTENT, "xmlns:dc": DC}
+    )
     channel = _sub(root, "channel")
     _sub(channel, "title", info.title)
     _sub(channel, "link", info.home)
     _sub(channel, "description", info.description or info.title)
-    _sub(channel, "atom:link",
-         attrs={"href": info.self_url, "rel": "self", "type": RSS_TYPE})
+    _sub(channel, "atom:link", attrs={"href": info.self_url, "rel": "self", "type": RSS_TYPE})
     _sub(channel, "language", info.language)
     _sub(channel, "lastBuildDate", rfc822(info.updated))
     _sub(channel, "generator", GENERATOR)
@@ -170,7 +170,8 @@ def json_feed(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> by
             entry["content_html"] = item.content_html
         else:
             entry["content_html"] = item.summary_html + (
-                "\n" + item.source_html if item.source_html else "")
+                "\n" + item.source_html if item.source_html else ""
+            )
         entry["summary"] = plain_text(item.summary_html)
         entry["date_published"] = rfc3339(item.published)
         if item.updated:
@@ -186,12 +187,50 @@ def json_feed(info: FeedInfo, items: list[FeedItem], options: FeedOptions) -> by
 
 
 # Elements that start a new line of text: their words never run into the next.
-_BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl",
-    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
-    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-})
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 _HIDDEN = frozenset({"script", "style", "template"})  # text no reader sees
 
 
@@ -238,8 +277,9 @@ def plain_text(html: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None,
-         attrs: dict[str, str] | None = None) -> ET.Element:
+def _sub(
+    parent: ET.Element, tag: str, text: str | None = None, attrs: dict[str, str] | None = None
+) -> ET.Element:
     node = ET.SubElement(parent, tag, {k: _NOT_XML.sub("", v) for k, v in (attrs or {}).items()})
     if text is not None:
         node.text = _NOT_XML.sub("", text)

@@ -129,8 +129,10 @@ def _anchors(messages: Callable[[Context], gettext_mod.NullTranslations]) -> Cal
 
         def add(match: re.Match[str]) -> str:
             tag, ident, inner = match.groups()
-            return (f'<{tag} id="{ident}">{inner} <a class="anchor" href="#{ident}" '
-                    f'aria-label="{label}" data-pagefind-ignore>#</a></{tag}>')
+            return (
+                f'<{tag} id="{ident}">{inner} <a class="anchor" href="#{ident}" '
+                f'aria-label="{label}" data-pagefind-ignore>#</a></{tag}>'
+            )
 
         return Markup(_HEADING.sub(add, str(html)))
 
@@ -175,8 +177,7 @@ def month_year(lang: str, value: _Month) -> str:
     """`March 2025`, `2025年3月`, `mars 2025`, of a date or an ArchiveMonth."""
     if _english(lang):
         return f"{MONTHS[value.month - 1]} {value.year}"
-    return format_skeleton("yMMMM", dt.date(value.year, value.month, 1),
-                           locale=babel_locale(lang))
+    return format_skeleton("yMMMM", dt.date(value.year, value.month, 1), locale=babel_locale(lang))
 
 
 def day(lang: str, value: dt.date) -> str:
@@ -188,8 +189,9 @@ def day(lang: str, value: dt.date) -> str:
 
 def join_names(lang: str, names: list[str]) -> Markup:
     """`A, B and C`, `A، B وC`, `A、B和C`; names already made into links stay links."""
-    return Markup(format_list([str(escape(n)) for n in names], locale=babel_locale(lang))
-                  if names else "")
+    return Markup(
+        format_list([str(escape(n)) for n in names], locale=babel_locale(lang)) if names else ""
+    )
 
 
 def number(lang: str, value: int | float) -> str:

@@ -86,7 +86,8 @@ def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -
         yield from outputs(job)
 
 
-def render(site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics,
-           jobs: int = 1) -> Generator[OutputFile, None, None]:
+def render(
+    site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics, jobs: int = 1
+) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
     return run(specs(site, theme, reusable), theme, reusable, diags, jobs)

@@ -31,8 +31,15 @@ from builder.render import pages, search_files
 from builder.render.engine import Job, Spec, fingerprint
 
 # Pagefind ships other front ends too; the default theme uses pagefind-ui only.
-UNUSED = frozenset({"pagefind-highlight.js", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                    "pagefind-component-ui.js", "pagefind-component-ui.css"})
+UNUSED = frozenset(
+    {
+        "pagefind-highlight.js",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+    }
+)
 BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
 
@@ -43,8 +50,12 @@ def specs(job: Job) -> Iterator[Spec]:
     if not site.config.search:
         return
     made = list(pages.articles(job))  # the indexed pages: articles (the template marks them)
-    keys = fingerprint(job.base_fp, job.theme.fingerprints.get("article.html", "missing"),
-                       _pagefind_version(), tuple(a.key for a in site.articles))
+    keys = fingerprint(
+        job.base_fp,
+        job.theme.fingerprints.get("article.html", "missing"),
+        _pagefind_version(),
+        tuple(a.key for a in site.articles),
+    )
     kept = _intact(job, keys)
     if kept:
         for path in kept:
@@ -64,8 +75,11 @@ def _page_url(job: Job, spec: Spec) -> str:
 def _intact(job: Job, keys: str) -> list[str]:
     """The previous build's index files if it indexed the same pages and all are untouched."""
     prefix = f"{keys}-"
-    kept = sorted(path for path, fp in job.reusable.items()
-                  if path.startswith(job.layout.PAGEFIND) and fp.startswith(prefix))
+    kept = sorted(
+        path
+        for path, fp in job.reusable.items()
+        if path.startswith(job.layout.PAGEFIND) and fp.startswith(prefix)
+    )
     if not kept or str(len(kept)) != job.reusable[kept[0]].removeprefix(prefix):
         return []
     return kept
@@ -90,8 +104,10 @@ def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
     A missing or broken Pagefind is the installation's problem, not the
     content's: it stops the build with a hint, never with a traceback.
     """
-    hint = ("reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
-            "site.yaml")
+    hint = (
+        "reinstall it with  pip install 'pagefind[extended]', or set  search: false  in site.yaml"
+    )
+
     def run() -> list[tuple[str, bytes]]:
         return asyncio.run(asyncio.wait_for(_index(documents), TIMEOUT))
 
@@ -105,30 +121,41 @@ def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             return pool.submit(run).result()
     except ImportError as exc:
-        raise UsageError(f"search needs Pagefind, which is not installed ({exc})",
-                         "pip install 'pagefind[extended]', or set  search: false  in site.yaml") \
-            from None
+        raise UsageError(
+            f"search needs Pagefind, which is not installed ({exc})",
+            "pip install 'pagefind[extended]', or set  search: false  in site.yaml",
+        ) from None
     except ConnectionError:  # its pipe closed under a write: the same death, seen sooner
-        raise UsageError("the search index could not be built: Pagefind: the indexer stopped "
-                         "before it answered (killed?)", hint) from None
+        raise UsageError(
+            "the search index could not be built: Pagefind: the indexer stopped "
+            "before it answered (killed?)",
+            hint,
+        ) from None
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
-        raise UsageError(f"the search index could not be built: cannot run Pagefind{where}: "
-                         f"{exc.strerror or exc}", hint) from None
+        raise UsageError(
+            f"the search index could not be built: cannot run Pagefind{where}: "
+            f"{exc.strerror or exc}",
+            hint,
+        ) from None
     except Exception as exc:  # Pagefind reports its own failures as bare Exceptions
-        raise UsageError(f"the search index could not be built: Pagefind: {exc}", hint) \
-            from None
+        raise UsageError(f"the search index could not be built: Pagefind: {exc}", hint) from None
 
 
 async def _index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
     async with _service() as service:
         pagefind = await service.create_index({"keep_index_url": False})
         for start in range(0, len(documents), BATCH):
-            await asyncio.gather(*(pagefind.add_html_file(content=html, url=url)
-                                   for url, html in documents[start: start + BATCH]))
+            await asyncio.gather(
+                *(
+                    pagefind.add_html_file(content=html, url=url)
+                    for url, html in documents[start : start + BATCH]
+                )
+            )
         files = await pagefind.get_files()
-    return search_files.canonical([(str(f["path"]), bytes(f["content"])) for f in files
-                                   if f["path"] not in UNUSED])
+    return search_files.canonical(
+        [(str(f["path"]), bytes(f["content"])) for f in files if f["path"] not in UNUSED]
+    )
 
 
 def _service() -> Any:
@@ -159,8 +186,9 @@ def _service() -> Any:
             finally:
                 for future in self._responses.values():
                     if not future.done():
-                        future.set_exception(IndexerStopped("the indexer stopped before "
-                                                            "it answered (killed?)"))
+                        future.set_exception(
+                            IndexerStopped("the indexer stopped before it answered (killed?)")
+                        )
 
         async def close(self) -> None:
             """Stop the indexer and wait for it, even when it has died already."""

@@ -61,7 +61,8 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
     for info in entry["languages"].values():
         info["hash"] = renamed.get(info["hash"], info["hash"])
     result["pagefind-entry.json"] = json.dumps(
-        entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
     return result
 
 
@@ -103,7 +104,7 @@ def _decode(raw: bytes, at: int) -> tuple[Any, int]:
         arg = info
     elif info <= 27:
         size = 1 << (info - 24)
-        arg = int.from_bytes(raw[at: at + size], "big")
+        arg = int.from_bytes(raw[at : at + size], "big")
         at += size
     else:
         raise _Unknown("indefinite-length CBOR")
@@ -112,7 +113,7 @@ def _decode(raw: bytes, at: int) -> tuple[Any, int]:
     if major == 1:
         return -1 - arg, at
     if major in (2, 3):
-        chunk = raw[at: at + arg]
+        chunk = raw[at : at + arg]
         return (bytes(chunk) if major == 2 else chunk.decode("utf-8")), at + arg
     if major == 4:
         items = []
@@ -151,6 +152,5 @@ def _encode(value: Any) -> bytes:
     if isinstance(value, list):
         return _head(4, len(value)) + b"".join(_encode(v) for v in value)
     if isinstance(value, dict):
-        return _head(5, len(value)) + b"".join(_encode(k) + _encode(v)
-                                               for k, v in value.items())
+        return _head(5, len(value)) + b"".join(_encode(k) + _encode(v) for k, v in value.items())
     raise _Unknown(f"cannot write {type(value).__name__}")

@@ -29,8 +29,7 @@ def sitemap(job: Job) -> Iterator[Spec]:
     entries: list[tuple[str, str | None]] = [(layout.home, everything)]
     for article in site.articles:
         if isinstance(article, Article):  # a link item has no page here
-            entries.append((article.url,
-                            (article.meta.updated or article.date).date().isoformat()))
+            entries.append((article.url, (article.meta.updated or article.date).date().isoformat()))
     for page in site.pages:  # a page without a date has no lastmod
         when = page.meta.updated or page.meta.date
         entries.append((page.url, when.date().isoformat() if when else None))
@@ -62,6 +61,7 @@ def sitemap(job: Job) -> Iterator[Spec]:
 def robots(job: Job) -> Iterator[Spec]:
     """Every crawler may read everything; the sitemap says where the pages are."""
     layout = job.layout
-    text = (f"User-agent: *\nAllow: /\n\n"
-            f"Sitemap: {layout.absolute(layout.site_path(layout.SITEMAP))}\n").encode()
+    text = (
+        f"User-agent: *\nAllow: /\n\nSitemap: {layout.absolute(layout.site_path(layout.SITEMAP))}\n"
+    ).encode()
     yield Spec(layout.ROBOTS, fingerprint(text), "generated", lambda: text)

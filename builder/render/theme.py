@@ -84,12 +84,21 @@ def chain(config: SiteConfig, diags: Diagnostics) -> list[Path]:
     while name:
         folder = _theme_dir(config.root, name)
         if folder is None:
-            diags.error(display_path(config.config_path), 0, 0, f"theme `{name}` not found",
-                        f"create themes/{name}/ or use `theme: default`")
+            diags.error(
+                display_path(config.config_path),
+                0,
+                0,
+                f"theme `{name}` not found",
+                f"create themes/{name}/ or use `theme: default`",
+            )
             break
         if folder in folders:
-            diags.error(_display(folder / "theme.yaml", config.root), 0, 0,
-                        "themes extend each other in a loop")
+            diags.error(
+                _display(folder / "theme.yaml", config.root),
+                0,
+                0,
+                "themes extend each other in a loop",
+            )
             break
         folders.append(folder)
         name = _parent(folder, config.root, diags)
@@ -115,8 +124,9 @@ def _parent(folder: Path, root: Path, diags: Diagnostics) -> str | None:
     return str(value.value) if value is not None and value.kind == "str" else None
 
 
-def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
-               digest: str | None = None) -> Theme | None:
+def load_theme(
+    config: SiteConfig, diags: Diagnostics, memo: dict | None = None, digest: str | None = None
+) -> Theme | None:
     """Build the environment and compile every template; None if any fails.
 
     `memo` (in and out) remembers the template fingerprints of the last
@@ -164,8 +174,7 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            diags.error(origins[name], exc.lineno or 0, 0,
-                        f"template syntax error: {exc.message}")
+            diags.error(origins[name], exc.lineno or 0, 0, f"template syntax error: {exc.message}")
             ok = False
     if not ok:
         return None
@@ -178,8 +187,9 @@ def load_theme(config: SiteConfig, diags: Diagnostics, memo: dict | None = None,
     if known:
         fingerprints = dict(memo["fingerprints"])  # type: ignore[index]
     else:
-        fingerprints = {name: fp + catalogues.digest
-                        for name, fp in _fingerprints(env, sources).items()}
+        fingerprints = {
+            name: fp + catalogues.digest for name, fp in _fingerprints(env, sources).items()
+        }
         if memo is not None:
             memo.clear()
             memo.update(signature=digest, fingerprints=fingerprints)

@@ -23,13 +23,17 @@ def archives(articles: list[Listed], config: SiteConfig) -> tuple[ArchiveYear, .
             continue
         months[(article.date.year, article.date.month)].append(index)
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
-    for (year, month) in sorted(months, reverse=True):
-        years[year].append(ArchiveMonth(
-            year, month, f"{MONTHS[month - 1]} {year}",
-            layout.month(year, month), tuple(months[(year, month)]),
-        ))
+    for year, month in sorted(months, reverse=True):
+        years[year].append(
+            ArchiveMonth(
+                year,
+                month,
+                f"{MONTHS[month - 1]} {year}",
+                layout.month(year, month),
+                tuple(months[(year, month)]),
+            )
+        )
     return tuple(
-        ArchiveYear(year, layout.year(year), tuple(ms),
-                    tuple(i for m in ms for i in m.articles))
+        ArchiveYear(year, layout.year(year), tuple(ms), tuple(i for m in ms for i in m.articles))
         for year, ms in sorted(years.items(), reverse=True)
     )

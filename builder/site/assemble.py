@@ -106,12 +106,16 @@ def build_site(
         for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
     )
     eds = editions_mod.editions(placed, notes, config, now, diags)
-    links.check_repeats(placed, eds.periods, config.links.window,
-                        layout.origin.split("://", 1)[1].removeprefix("www."), diags)
+    links.check_repeats(
+        placed,
+        eds.periods,
+        config.links.window,
+        layout.origin.split("://", 1)[1].removeprefix("www."),
+        diags,
+    )
     edition_of = eds.edition_of
     own = [i for i, item in enumerate(placed) if isinstance(item, Article)]  # with a page
-    near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related,
-                    memo)
+    near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related, memo)
     articles: list[Listed] = []
     for i, item in enumerate(placed):
         key = _key(item.key, item.url, item.tags, edition_of[i])
@@ -122,8 +126,17 @@ def build_site(
         prev = _link(placed, own, at[0] + 1) if at else None
         nxt = _link(placed, own, at[0] - 1) if at else None
         related = at[1] if at else ()
-        articles.append(replace(item, key=key, edition=edition_of[i], prev=prev, next=nxt,
-                                related=related, page_key=_page_key(key, prev, nxt, related)))
+        articles.append(
+            replace(
+                item,
+                key=key,
+                edition=edition_of[i],
+                prev=prev,
+                next=nxt,
+                related=related,
+                page_key=_page_key(key, prev, nxt, related),
+            )
+        )
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
@@ -144,8 +157,9 @@ def build_site(
     )
 
 
-def _tags(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], layout: SiteLayout,
-          diags: Diagnostics) -> dict[str, TagRef]:
+def _tags(
+    entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], layout: SiteLayout, diags: Diagnostics
+) -> dict[str, TagRef]:
     """Map each spelling to its TagRef, warning where spellings of one tag differ."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -164,17 +178,26 @@ def _tags(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], layout: SiteLayou
         name = order[0]
         for other in order[1:]:
             path, line = first_seen[(key, other)]
-            diags.warning(path, line, 1, f"tag `{other}` is treated as `{name}`",
-                          f"use one spelling: `{name}`")
+            diags.warning(
+                path,
+                line,
+                1,
+                f"tag `{other}` is treated as `{name}`",
+                f"use one spelling: `{name}`",
+            )
         slug = slugify(name)
         url = layout.tag(slug)
         if slug in by_slug and by_slug[slug][0] != name:
             other, other_path, other_line = by_slug[slug]
             path, line = first_seen[(key, name)]
-            diags.error(path, line, 1,
-                        f"tag `{name}` would have the same URL {url} as tag `{other}` "
-                        f"({other_path}:{other_line})",
-                        "rename one of the two tags so their URLs differ")
+            diags.error(
+                path,
+                line,
+                1,
+                f"tag `{name}` would have the same URL {url} as tag `{other}` "
+                f"({other_path}:{other_line})",
+                "rename one of the two tags so their URLs differ",
+            )
         by_slug.setdefault(slug, (name, *first_seen[(key, name)]))
         ref = TagRef(name, slug, url)
         for spelling in counts:
@@ -182,13 +205,19 @@ def _tags(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], layout: SiteLayou
     return refs
 
 
-def _related(articles: list[Article], tags: tuple[Tag, ...], own: list[int], count: int,
-             memo: dict | None) -> dict[int, tuple[int, tuple[Link, ...]]]:
+def _related(
+    articles: list[Article], tags: tuple[Tag, ...], own: list[int], count: int, memo: dict | None
+) -> dict[int, tuple[int, tuple[Link, ...]]]:
     """Each article's position among the articles (link items have no page to relate or
     neighbour) and its related articles, by its index among all items."""
     position = {index: n for n, index in enumerate(own)}
-    mine = tuple(kept for t in tags if (kept := replace(
-        t, articles=tuple(position[i] for i in t.articles if i in position))).articles)
+    mine = tuple(
+        kept
+        for t in tags
+        if (
+            kept := replace(t, articles=tuple(position[i] for i in t.articles if i in position))
+        ).articles
+    )
     ranked = related_articles(articles, mine, count, memo) if count else None
     return {index: (n, ranked[n] if ranked else ()) for n, index in enumerate(own)}
 
@@ -201,8 +230,9 @@ def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
     return Link(article.title, article.url)
 
 
-def _duplicate_sources(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]],
-                       diags: Diagnostics) -> None:
+def _duplicate_sources(
+    entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], diags: Diagnostics
+) -> None:
     """Two items curating one URL (a `source:` or a link item's `link:`) are a warning at
     the later one's URL, naming where the first writes it."""
     seen: dict[str, str] = {}
@@ -215,14 +245,20 @@ def _duplicate_sources(entries: list[Entry[ArticleMeta] | Entry[LinkMeta]],
         line, col = next(((o.line, o.col) for o in meta.links if o.curated), (1, 1))
         if key in seen:
             what = "link" if isinstance(meta, LinkMeta) else "source"
-            diags.warning(meta.path, line, col, f"{what} {url} is also curated by {seen[key]}",
-                          "link the earlier article instead, or drop one of them")
+            diags.warning(
+                meta.path,
+                line,
+                col,
+                f"{what} {url} is also curated by {seen[key]}",
+                "link the earlier article instead, or drop one of them",
+            )
         else:
             seen[key] = f"{meta.path}:{line}:{col}"
 
 
-def _unique_paths(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout,
-                  diags: Diagnostics) -> dict[int, str]:
+def _unique_paths(
+    entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout, diags: Diagnostics
+) -> dict[int, str]:
     """Entry id → its folder, for the entries that keep their page; a clash is an error.
 
     Slugs are case-folded and NFKC-normalised, so `Hello.md` and `hello.md`,
@@ -242,19 +278,33 @@ def _unique_paths(entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: S
         second = entry.meta.path
         if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
             first, second = _show_combining(first), _show_combining(second)
-            hint = ("the two file names differ only in how accents are encoded "
-                    "(composed or combining); delete or rename one")
+            hint = (
+                "the two file names differ only in how accents are encoded "
+                "(composed or combining); delete or rename one"
+            )
         elif first.casefold() == second.casefold():
             hint = "the two file names differ only in letter case; rename one"
-        elif entry.meta.date and "{day}" not in layout.permalinks.article and any(
+        elif (
+            entry.meta.date
+            and "{day}" not in layout.permalinks.article
+            and any(
                 e.meta.path == first and e.meta.date and e.meta.date.day != entry.meta.date.day
-                for e in entries):
-            hint = ("give one of them another `slug:`, or put the day in the URLs: "
-                    'permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml')
+                for e in entries
+            )
+        ):
+            hint = (
+                "give one of them another `slug:`, or put the day in the URLs: "
+                'permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml'
+            )
         else:
             hint = "give one of them another `slug:`"
-        diags.error(entry.meta.path, entry.meta.slug_line, 1,
-                    f"{first} and {second} would both write /{out}", hint)
+        diags.error(
+            entry.meta.path,
+            entry.meta.slug_line,
+            1,
+            f"{first} and {second} would both write /{out}",
+            hint,
+        )
     return kept
 
 
@@ -263,9 +313,13 @@ def _show_combining(path: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
 
 
-def _place(entry: Entry[ArticleMeta] | Entry[LinkMeta], rel: str, layout: SiteLayout,
-           tag_refs: dict[str, TagRef], strip: Callable[[Rendered], Rendered] | None,
-           ) -> Listed:
+def _place(
+    entry: Entry[ArticleMeta] | Entry[LinkMeta],
+    rel: str,
+    layout: SiteLayout,
+    tag_refs: dict[str, TagRef],
+    strip: Callable[[Rendered], Rendered] | None,
+) -> Listed:
     """An article at its URL, or a link item pointing where it points, with its tags; with
     `strip`, its links as published (without tracking parameters)."""
     meta = entry.meta
@@ -277,16 +331,15 @@ def _place(entry: Entry[ArticleMeta] | Entry[LinkMeta], rel: str, layout: SiteLa
     rendered = strip(entry.rendered) if strip else entry.rendered
     if isinstance(meta, LinkMeta):
         url = links.strip_tracking(meta.link) if strip else meta.link
-        return LinkItem(meta=meta, rendered=rendered, url=url, tags=tuple(tags),
-                        key=entry.sha256)
+        return LinkItem(meta=meta, rendered=rendered, url=url, tags=tuple(tags), key=entry.sha256)
     if strip and meta.source and meta.source.url:
-        meta = replace(meta, source=replace(meta.source,
-                                            url=links.strip_tracking(meta.source.url)))
+        meta = replace(meta, source=replace(meta.source, url=links.strip_tracking(meta.source.url)))
     url = layout.site_path(rel)
     if 'href="#' in rendered.summary_html:
         # A summary shown on a list page keeps its #links pointing into the article.
-        rendered = replace(rendered, summary_html=rendered.summary_html.replace(
-            'href="#', f'href="{url}#'))
+        rendered = replace(
+            rendered, summary_html=rendered.summary_html.replace('href="#', f'href="{url}#')
+        )
     return Article(
         meta=meta,
         rendered=rendered,
@@ -299,8 +352,13 @@ def _place(entry: Entry[ArticleMeta] | Entry[LinkMeta], rel: str, layout: SiteLa
 
 def _place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
     url = layout.site_path(rel)
-    return Page(meta=entry.meta, rendered=entry.rendered, url=url, out_path=layout.output(url),
-                key=_key(entry.sha256, url, (), None))
+    return Page(
+        meta=entry.meta,
+        rendered=entry.rendered,
+        url=url,
+        out_path=layout.output(url),
+        key=_key(entry.sha256, url, (), None),
+    )
 
 
 def _key(sha256: str, url: str, tags: tuple[TagRef, ...], edition: Link | None) -> str:

@@ -18,8 +18,9 @@ from builder.core.paths import SiteLayout
 from builder.core.slugs import slug_problem, slugify
 
 
-def place_authors(articles: Sequence[Listed], config: SiteConfig,
-                  diags: Diagnostics) -> tuple[Author, ...]:
+def place_authors(
+    articles: Sequence[Listed], config: SiteConfig, diags: Diagnostics
+) -> tuple[Author, ...]:
     """Each entry of `authors:` with its articles (indexes, newest first), in the list's order."""
     if not config.authors:
         return ()
@@ -34,20 +35,36 @@ def place_authors(articles: Sequence[Listed], config: SiteConfig,
                 written[name].append(index)
                 continue
             guess = did_you_mean(name, known)
-            diags.warning(article.meta.path, 1, 1,
-                          f"author `{name}` is not in `authors:` of site.yaml, so the byline "
-                          "links nowhere",
-                          f"did you mean `{guess}`?" if guess
-                          else "add them to `authors:` in site.yaml, or check the spelling")
+            diags.warning(
+                article.meta.path,
+                1,
+                1,
+                f"author `{name}` is not in `authors:` of site.yaml, so the byline links nowhere",
+                f"did you mean `{guess}`?"
+                if guess
+                else "add them to `authors:` in site.yaml, or check the spelling",
+            )
     placed = []
     for entry in config.authors:
         slug = slugify(entry.name)
         if slug_problem(slug, reserved=False):
-            diags.error(display_path(config.config_path), 0, 0,
-                        f"author `{entry.name}` cannot have a page: its slug "
-                        f"{slug_problem(slug, reserved=False)}",
-                        "write the name with letters or digits")
+            diags.error(
+                display_path(config.config_path),
+                0,
+                0,
+                f"author `{entry.name}` cannot have a page: its slug "
+                f"{slug_problem(slug, reserved=False)}",
+                "write the name with letters or digits",
+            )
             continue
-        placed.append(Author(entry.name, slug, layout.author(slug), entry.bio, entry.url,
-                             tuple(written.get(entry.name, ()))))
+        placed.append(
+            Author(
+                entry.name,
+                slug,
+                layout.author(slug),
+                entry.bio,
+                entry.url,
+                tuple(written.get(entry.name, ())),
+            )
+        )
     return tuple(placed)

@@ -57,11 +57,14 @@ def bounds(edition_id: str) -> tuple[dt.date, dt.date] | None:
 def span_text(start: dt.date, end: dt.date) -> str:
     """`17–23 June 2024`, `26 October – 1 November 2026`, across years too."""
     if start.year != end.year:
-        return (f"{start.day} {MONTHS[start.month - 1]} {start.year} – "
-                f"{end.day} {MONTHS[end.month - 1]} {end.year}")
+        return (
+            f"{start.day} {MONTHS[start.month - 1]} {start.year} – "
+            f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+        )
     if start.month != end.month:
-        return (f"{start.day} {MONTHS[start.month - 1]} – "
-                f"{end.day} {MONTHS[end.month - 1]} {end.year}")
+        return (
+            f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"
+        )
     return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"
 
 
@@ -83,14 +86,24 @@ def closing_time(end: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
 
 
-def editions(articles: list[Listed], notes: list[Entry[EditionNote]], config: SiteConfig,
-             now: dt.datetime, diags: Diagnostics) -> Editions:
+def editions(
+    articles: list[Listed],
+    notes: list[Entry[EditionNote]],
+    config: SiteConfig,
+    now: dt.datetime,
+    diags: Diagnostics,
+) -> Editions:
     """Group articles into editions, judge each open or closed by `now`, number them and
     put their items in the editor's order."""
     if config.editions == "off":
         for ignored in notes:
-            diags.warning(ignored.meta.path, 1, 1, "editor's note ignored: editions are off",
-                          "set editions.period in site.yaml")
+            diags.warning(
+                ignored.meta.path,
+                1,
+                1,
+                "editor's note ignored: editions are off",
+                "set editions.period in site.yaml",
+            )
         return Editions((), [None] * len(articles), None, [])
     groups: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
@@ -104,11 +117,14 @@ def editions(articles: list[Listed], notes: list[Entry[EditionNote]], config: Si
         period = bounds(edition_id)
         assert period is not None, edition_id  # period_of made it
         periods[edition_id] = period
-    pins = {edition_id: Pin(found.meta.number, found.meta.path, *found.meta.number_at)
-            for edition_id, found in by_id.items()
-            if found.meta.number is not None and edition_id in groups}
-    numbered = numbers({k: v[0] for k, v in periods.items()}, config.editions,
-                       options.numbering, pins, diags)
+    pins = {
+        edition_id: Pin(found.meta.number, found.meta.path, *found.meta.number_at)
+        for edition_id, found in by_id.items()
+        if found.meta.number is not None and edition_id in groups
+    }
+    numbered = numbers(
+        {k: v[0] for k, v in periods.items()}, config.editions, options.numbering, pins, diags
+    )
     layout = SiteLayout.of(config)
     tag_urls = {tag_key(t.name): t.url for a in articles for t in a.tags}
     made: list[Edition] = []
@@ -131,44 +147,73 @@ def editions(articles: list[Listed], notes: list[Entry[EditionNote]], config: Si
             title = f"{MONTHS[start.month - 1]} {start.year}"
         placed = arrange(groups[edition_id], articles, options.sections, tag_urls)
         url = layout.edition(edition_id)
-        made.append(Edition(
-            id=edition_id, title=title, span=span_text(start, end), start=start, end=end,
-            url=url, out_path=layout.output(url), articles=placed.order,
-            note_title=note.meta.title if note else None,
-            note_html=note.rendered.html if note else "",
-            note_key=note.sha256 if note else "",
-            number=number, open=is_open, closes=closes, sections=placed.sections,
-            credits=placed.credits,
-        ))
+        made.append(
+            Edition(
+                id=edition_id,
+                title=title,
+                span=span_text(start, end),
+                start=start,
+                end=end,
+                url=url,
+                out_path=layout.output(url),
+                articles=placed.order,
+                note_title=note.meta.title if note else None,
+                note_html=note.rendered.html if note else "",
+                note_key=note.sha256 if note else "",
+                number=number,
+                open=is_open,
+                closes=closes,
+                sections=placed.sections,
+                credits=placed.credits,
+            )
+        )
     linked = []
     for i, edition in enumerate(made):
         newer = made[i - 1] if i > 0 else None
         older = made[i + 1] if i + 1 < len(made) else None
-        linked.append(replace(
-            edition,
-            prev=Link(older.title, older.url) if older else None,
-            next=Link(newer.title, newer.url) if newer else None,
-        ))
+        linked.append(
+            replace(
+                edition,
+                prev=Link(older.title, older.url) if older else None,
+                next=Link(newer.title, newer.url) if newer else None,
+            )
+        )
     edition_of: list[Link | None] = [None] * len(articles)
     for edition in linked:
         link = Link(edition.heading, edition.url)  # "No. 128 · 9–15 November 2026"
         for index in edition.articles:
             edition_of[index] = link
-    every = [(f"No. {numbered[i]} ({i})" if i in numbered else i, tuple(groups[i]))
-             for i in sorted(groups)]
+    every = [
+        (f"No. {numbered[i]} ({i})" if i in numbered else i, tuple(groups[i]))
+        for i in sorted(groups)
+    ]
     return Editions(tuple(linked), edition_of, next_close, every)
 
 
-def _notes(notes: list[Entry[EditionNote]], groups: dict[str, list[int]], config: SiteConfig,
-           diags: Diagnostics) -> dict[str, Entry[EditionNote]]:
+def _notes(
+    notes: list[Entry[EditionNote]],
+    groups: dict[str, list[int]],
+    config: SiteConfig,
+    diags: Diagnostics,
+) -> dict[str, Entry[EditionNote]]:
     """The editor's notes by edition id; a badly named or orphaned note is reported."""
     by_id = {note.meta.id: note for note in notes}
     example = "2024-w25" if config.editions == "week" else "2024-06"
     for name, note in sorted(by_id.items()):
         if bounds(name) is None or (config.editions == "week") != bool(_WEEK_ID.match(name)):
-            diags.error(note.meta.path, 1, 1, f"`{name}` is not a valid edition name",
-                        f"name editor's notes after their period, e.g. {example}.md")
+            diags.error(
+                note.meta.path,
+                1,
+                1,
+                f"`{name}` is not a valid edition name",
+                f"name editor's notes after their period, e.g. {example}.md",
+            )
         elif name not in groups:
-            diags.warning(note.meta.path, 1, 1, f"editor's note for {name}, which has no articles",
-                          "check the week number, or publish an article in that week")
+            diags.warning(
+                note.meta.path,
+                1,
+                1,
+                f"editor's note for {name}, which has no articles",
+                "check the week number, or publish an article in that week",
+            )
     return by_id

@@ -36,8 +36,11 @@ def strip_tracking(url: str) -> str:
     base, question, query = head.partition("?")
     if not question or not url.lower().startswith(_WEB):
         return url
-    kept = [part for part in query.split("&")
-            if part and not TRACKING.match(part.split("=", 1)[0].lower())]
+    kept = [
+        part
+        for part in query.split("&")
+        if part and not TRACKING.match(part.split("=", 1)[0].lower())
+    ]
     if len(kept) == len([p for p in query.split("&") if p]):
         return url
     return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
@@ -77,8 +80,13 @@ def stripped(rendered: Rendered) -> Rendered:
 Seen = dict[str, tuple[OutLink, str]]  # normalised URL → (where it is written, file)
 
 
-def check_repeats(items: list[Listed], periods: list[tuple[str, tuple[int, ...]]],
-                  window: int, own_host: str, diags: Diagnostics) -> None:
+def check_repeats(
+    items: list[Listed],
+    periods: list[tuple[str, tuple[int, ...]]],
+    window: int,
+    own_host: str,
+    diags: Diagnostics,
+) -> None:
     """Warn where an item links what one of the `window` editions before its own did.
 
     `periods` are the editions as (name, item indexes), oldest first, the
@@ -111,11 +119,15 @@ def _outbound(meta: Item, own_host: str) -> list[OutLink]:
     return list(found.values())
 
 
-def _repeat(path: str, link: OutLink, earlier: tuple[OutLink, str], earlier_id: str,
-            diags: Diagnostics) -> None:
+def _repeat(
+    path: str, link: OutLink, earlier: tuple[OutLink, str], earlier_id: str, diags: Diagnostics
+) -> None:
     first, first_path = earlier
-    diags.warning(path, link.line, link.col,
-                  f"{link.url} was already linked in {earlier_id}: "
-                  f"{first_path}:{first.line}:{first.col}",
-                  "readers saw it then: drop it, or link something new; links.window in "
-                  "site.yaml sets how many editions back this looks")
+    diags.warning(
+        path,
+        link.line,
+        link.col,
+        f"{link.url} was already linked in {earlier_id}: {first_path}:{first.line}:{first.col}",
+        "readers saw it then: drop it, or link something new; links.window in "
+        "site.yaml sets how many editions back this looks",
+    )

@@ -35,8 +35,13 @@ def period_index(start: dt.date, period: str) -> int:
     return start.toordinal() // 7  # Mondays: ordinal 1 (0001-01-01) was a Monday
 
 
-def numbers(starts: dict[str, dt.date], period: str, numbering: Numbering | None,
-            pins: dict[str, Pin], diags: Diagnostics) -> dict[str, int]:
+def numbers(
+    starts: dict[str, dt.date],
+    period: str,
+    numbering: Numbering | None,
+    pins: dict[str, Pin],
+    diags: Diagnostics,
+) -> dict[str, int]:
     """The number of each edition (by id, from the first day of its period), where it has one.
 
     An edition takes its number from the nearest anchor at or before it: the
@@ -51,10 +56,14 @@ def numbers(starts: dict[str, dt.date], period: str, numbering: Numbering | None
             continue
         if first is not None and period_index(starts[edition_id], period) < first:
             assert numbering is not None
-            diags.error(pin.path, pin.line, pin.col,
-                        f"`number: {pin.number}` is before the numbering starts "
-                        f"({numbering.first_day.isoformat()}, editions.numbering in site.yaml)",
-                        "remove the line, or move editions.numbering.from earlier")
+            diags.error(
+                pin.path,
+                pin.line,
+                pin.col,
+                f"`number: {pin.number}` is before the numbering starts "
+                f"({numbering.first_day.isoformat()}, editions.numbering in site.yaml)",
+                "remove the line, or move editions.numbering.from earlier",
+            )
             continue
         anchors.append((period_index(starts[edition_id], period), 1, pin.number))
     if numbering is not None and first is not None:
@@ -81,8 +90,14 @@ def _clash(pin: Pin, previous: tuple[str, int], diags: Diagnostics) -> None:
     if pin.number == number:
         message = f"edition number {pin.number} is already the number of {edition_id}"
     else:
-        message = (f"edition number {pin.number} comes after No. {number} ({edition_id}): "
-                   "numbers must rise")
-    diags.error(pin.path, pin.line, pin.col, message,
-                f"write  number: {number + 1}  or more, or remove the line to count on "
-                f"from {edition_id}")
+        message = (
+            f"edition number {pin.number} comes after No. {number} ({edition_id}): "
+            "numbers must rise"
+        )
+    diags.error(
+        pin.path,
+        pin.line,
+        pin.col,
+        message,
+        f"write  number: {number + 1}  or more, or remove the line to count on from {edition_id}",
+    )

@@ -65,7 +65,7 @@ def _rank(articles: list[Article], tags: tuple[Tag, ...], count: int) -> list[li
             # place in one is found by bisection on the index.
             where = bisect_left(row, index)
             w = weight[ref.slug]
-            for other in row[max(0, where - window): where + window + 1]:
+            for other in row[max(0, where - window) : where + window + 1]:
                 score[other] = score.get(other, 0.0) + w
         score.pop(index, None)
         stamp = stamps[index]

@@ -40,19 +40,26 @@ def check_sections(articles: list[Listed], names: tuple[str, ...], diags: Diagno
             continue
         line, col = meta.section_at
         if not names:
-            diags.error(meta.path, line, col,
-                        f"`section: {wanted}`, but site.yaml lists no sections",
-                        f"add  sections: [{wanted}]  under  editions:  in site.yaml, "
-                        "or remove the line")
+            diags.error(
+                meta.path,
+                line,
+                col,
+                f"`section: {wanted}`, but site.yaml lists no sections",
+                f"add  sections: [{wanted}]  under  editions:  in site.yaml, or remove the line",
+            )
             continue
         guess = did_you_mean(wanted, names)  # case-blind already
-        hint = (f"did you mean `{guess}`?" if guess
-                else "the sections are " + ", ".join(names) + " (editions.sections in site.yaml)")
+        hint = (
+            f"did you mean `{guess}`?"
+            if guess
+            else "the sections are " + ", ".join(names) + " (editions.sections in site.yaml)"
+        )
         diags.error(meta.path, line, col, f"unknown section `{wanted}`", hint)
 
 
-def arrange(indexes: list[int], articles: list[Listed], names: tuple[str, ...],
-            tag_urls: dict[str, str]) -> Arranged:
+def arrange(
+    indexes: list[int], articles: list[Listed], names: tuple[str, ...], tag_urls: dict[str, str]
+) -> Arranged:
     """Place the items at `indexes` (newest first) into sections, in the editor's order.
 
     `tag_urls` maps a tag key to its tag page, so a section named like a tag
@@ -68,8 +75,9 @@ def arrange(indexes: list[int], articles: list[Listed], names: tuple[str, ...],
     return Arranged(order, tuple(parts), _credits(order, articles))
 
 
-def _by_section(indexes: list[int], articles: list[Listed], names: tuple[str, ...],
-                tag_urls: dict[str, str]) -> list[Section]:
+def _by_section(
+    indexes: list[int], articles: list[Listed], names: tuple[str, ...], tag_urls: dict[str, str]
+) -> list[Section]:
     """The configured sections in their order (empty ones left out), then More."""
     known = {name.casefold(): name for name in names}
     by_tag = {tag_key(name): name for name in names}
@@ -80,8 +88,11 @@ def _by_section(indexes: list[int], articles: list[Listed], names: tuple[str, ..
         if chosen is None and article.tags:
             chosen = by_tag.get(tag_key(article.tags[0].name))
         members[chosen or MORE].append(i)
-    parts = [Section(name, slugify(name), tag_urls.get(tag_key(name)), tuple(members[name]))
-             for name in names if members.get(name)]
+    parts = [
+        Section(name, slugify(name), tag_urls.get(tag_key(name)), tuple(members[name]))
+        for name in names
+        if members.get(name)
+    ]
     if members.get(MORE):
         parts.append(Section(MORE, "more", None, tuple(members[MORE])))
     return parts

@@ -29,6 +29,21 @@ from builder.write.writer import (
     valid_entry,
 )
 
-__all__ = ["LOCK_NAME", "MARKER", "TMP_PREFIX", "Manifest", "WriteStats", "Writer", "build_id",
-           "check_output_dir", "commits", "confined", "output_lock", "previous_files",
-           "recover", "reusable", "safe_rel", "valid_entry"]
+__all__ = [
+    "LOCK_NAME",
+    "MARKER",
+    "TMP_PREFIX",
+    "Manifest",
+    "WriteStats",
+    "Writer",
+    "build_id",
+    "check_output_dir",
+    "commits",
+    "confined",
+    "output_lock",
+    "previous_files",
+    "recover",
+    "reusable",
+    "safe_rel",
+    "valid_entry",
+]

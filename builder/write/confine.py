@@ -42,9 +42,11 @@ def safe_rel(rel: str) -> PurePosixPath:
     try:
         os.fsencode(rel)
     except UnicodeEncodeError:  # e.g. LANG=C with PYTHONUTF8=0: a traceback otherwise
-        raise UsageError(f"cannot write {rel!r}: this system's file names are "
-                         f"{sys.getfilesystemencoding()}, not UTF-8",
-                         "run with a UTF-8 locale (LC_ALL=C.UTF-8) or set PYTHONUTF8=1") from None
+        raise UsageError(
+            f"cannot write {rel!r}: this system's file names are "
+            f"{sys.getfilesystemencoding()}, not UTF-8",
+            "run with a UTF-8 locale (LC_ALL=C.UTF-8) or set PYTHONUTF8=1",
+        ) from None
     raise UsageError(f"refusing to write outside the output folder: {rel!r}")
 
 
@@ -54,6 +56,15 @@ def check_rel(rel: str) -> None:
     The common case (ASCII, no odd part) is decided by a few substring tests;
     anything else goes through `confined`, and is refused with safe_rel's message.
     """
-    if (not rel or rel[0] == "/" or "\\" in rel or "\0" in rel or rel == MARKER
-            or "//" in rel or rel.endswith("/") or "/." in f"/{rel}" or not rel.isascii()):
+    if (
+        not rel
+        or rel[0] == "/"
+        or "\\" in rel
+        or "\0" in rel
+        or rel == MARKER
+        or "//" in rel
+        or rel.endswith("/")
+        or "/." in f"/{rel}"
+        or not rel.isascii()
+    ):
         safe_rel(rel)  # raises unless it is, after all, fine (`a/.well-known`, `tags/café`)

@@ -30,25 +30,38 @@ def check_output_dir(config: SiteConfig) -> None:
     out = config.output_dir
     root = config.root
     home = Path.home().resolve()
-    inputs = [(root / "content", "the site's content/ folder"),
-              (root / "themes", "the site's themes/ folder"),
-              (root / "templates", "the site's templates/ folder")]
-    places = [(Path("/"), "the root of the file system"), (home, "your home folder"),
-              (root, "the site folder"), *inputs]
+    inputs = [
+        (root / "content", "the site's content/ folder"),
+        (root / "themes", "the site's themes/ folder"),
+        (root / "templates", "the site's templates/ folder"),
+    ]
+    places = [
+        (Path("/"), "the root of the file system"),
+        (home, "your home folder"),
+        (root, "the site folder"),
+        *inputs,
+    ]
     reason = next((f"it is {what}" for place, what in places if out == place), None)
     # A parent would be emptied; a folder inside content/ would be read back as content.
-    reason = reason or next((f"it holds {what}" for place, what in (places[2], places[1])
-                             if place.is_relative_to(out)), None)
-    reason = reason or next((f"it is inside {what}" for place, what in inputs
-                             if out.is_relative_to(place)), None)
+    reason = reason or next(
+        (f"it holds {what}" for place, what in (places[2], places[1]) if place.is_relative_to(out)),
+        None,
+    )
+    reason = reason or next(
+        (f"it is inside {what}" for place, what in inputs if out.is_relative_to(place)), None
+    )
     if reason:
-        raise UsageError(f"refusing to use {out} as the output folder",
-                         f"{reason}; pick a folder of its own, such as output/")
+        raise UsageError(
+            f"refusing to use {out} as the output folder",
+            f"{reason}; pick a folder of its own, such as output/",
+        )
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {out} is a file", "remove it or choose another --output")
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
-        raise UsageError(f"output folder {out} is not empty and was not made by Broadsheet",
-                         "empty it yourself, or choose another --output")
+        raise UsageError(
+            f"output folder {out} is not empty and was not made by Broadsheet",
+            "empty it yourself, or choose another --output",
+        )
 
 
 @contextlib.contextmanager
@@ -65,8 +78,7 @@ def output_lock(config: SiteConfig) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"waiting for another build of {config.output_dir} to finish…",
-                  file=sys.stderr)
+            print(f"waiting for another build of {config.output_dir} to finish…", file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
         recover(config.output_dir)
         yield

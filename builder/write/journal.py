@@ -53,8 +53,13 @@ class Journal:
         """Write the journal durably and atomically: there is a whole one, or none."""
         path = tmp / JOURNAL
         part = tmp / f"{JOURNAL}.part"
-        data = {"format": FORMAT, "out": str(self.out), "add": list(self.add),
-                "replace": list(self.replace), "delete": list(self.delete)}
+        data = {
+            "format": FORMAT,
+            "out": str(self.out),
+            "add": list(self.add),
+            "replace": list(self.replace),
+            "delete": list(self.delete),
+        }
         with open(part, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
             handle.flush()
@@ -71,20 +76,31 @@ class Journal:
             data = json.loads(path.read_text("utf-8"))
             out = Path(data["out"])
             lists = {key: data[key] for key in ("add", "replace", "delete")}
-            sound = (data["format"] == FORMAT and out == tmp.parent / out.name
-                     and out.name != ".." and not out.name.startswith(TMP_PREFIX)
-                     and all(isinstance(rels, list) for rels in lists.values())
-                     and all(confined(rel) or rel == MARKER and key != "delete"
-                             for key, rels in lists.items() for rel in rels))
+            sound = (
+                data["format"] == FORMAT
+                and out == tmp.parent / out.name
+                and out.name != ".."
+                and not out.name.startswith(TMP_PREFIX)
+                and all(isinstance(rels, list) for rels in lists.values())
+                and all(
+                    confined(rel) or rel == MARKER and key != "delete"
+                    for key, rels in lists.items()
+                    for rel in rels
+                )
+            )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             problem = getattr(exc, "strerror", None) or "it cannot be read"
         else:
             if sound:
                 return cls(out, *(tuple(rels) for rels in lists.values()))
             problem = "it names files outside the output folder, or is of another version"
-        raise OSError(errno.EINVAL, f"cannot roll back the build that was interrupted here: "
-                      f"{problem}; output/ may hold files of two builds: check it, then "
-                      f"delete {display_path(tmp)} and build again", display_path(path))
+        raise OSError(
+            errno.EINVAL,
+            f"cannot roll back the build that was interrupted here: "
+            f"{problem}; output/ may hold files of two builds: check it, then "
+            f"delete {display_path(tmp)} and build again",
+            display_path(path),
+        )
 
 
 def commits() -> int:

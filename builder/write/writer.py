@@ -46,13 +46,18 @@ def build_id(out: os.PathLike[str] | str) -> str | None:
 
 def valid_entry(rel: object, entry: object) -> bool:
     """One line of a saved file list: a confined path and (fingerprint, size, mtime_ns)."""
-    return (confined(rel) and isinstance(entry, list | tuple) and len(entry) == 3
-            and isinstance(entry[0], str)
-            and all(type(n) is int and n >= 0 for n in entry[1:]))
+    return (
+        confined(rel)
+        and isinstance(entry, list | tuple)
+        and len(entry) == 3
+        and isinstance(entry[0], str)
+        and all(type(n) is int and n >= 0 for n in entry[1:])
+    )
 
 
-def previous_files(config: SiteConfig, manifest: dict,
-                   distrust: Callable[[str], None] | None = None) -> dict[str, list]:
+def previous_files(
+    config: SiteConfig, manifest: dict, distrust: Callable[[str], None] | None = None
+) -> dict[str, list]:
     """The previous build's file list, if it describes what output/ holds now.
 
     A build run with --no-cache writes output/ without saving a manifest;
@@ -165,11 +170,18 @@ class Writer:
             check_rel(rel)  # previous_files let only such paths through; never delete others
         # The marker goes last, so a rolled-back build keeps the previous id too;
         # like any file, it keeps its mtime when its bytes do not change.
-        staged = self.staged if _same(str(self.out / MARKER), marker.encode()) \
+        staged = (
+            self.staged
+            if _same(str(self.out / MARKER), marker.encode())
             else [*self.staged, MARKER]
+        )
         had_old = {rel for rel in staged if journal.is_file(self.out / rel)} - set(gone)
-        plan = journal.Journal(self.out, tuple(r for r in staged if r not in had_old),
-                               tuple(r for r in staged if r in had_old), tuple(gone))
+        plan = journal.Journal(
+            self.out,
+            tuple(r for r in staged if r not in had_old),
+            tuple(r for r in staged if r in had_old),
+            tuple(gone),
+        )
         path = plan.save(self.tmp)
         with journal.signals_held():
             try:

@@ -46,7 +46,8 @@ def serve(out: Path, mount: Path, base_path: str) -> Iterator[str]:
         target.symlink_to(out, target_is_directory=True)
     root = mount if target != mount else out
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -60,8 +61,10 @@ def serve(out: Path, mount: Path, base_path: str) -> Iterator[str]:
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium "
-                        "(apt-get install chromium) for the browser tests")
+            pytest.fail(
+                f"{CHROMIUM} is missing: CI must install Debian's chromium "
+                "(apt-get install chromium) for the browser tests"
+            )
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     return CHROMIUM
 

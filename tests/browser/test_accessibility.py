@@ -40,16 +40,19 @@ def serious(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     found = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): " + "; ".join(
-        " ".join(node["target"]) for node in v["nodes"][:3])
-        for v in found if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize(("scheme", "width"), MODES, ids=[f"{s}-{w}" for s, w in MODES])
-def test_no_page_type_has_a_serious_violation(browser: Any, languages_site: Any, scheme: str,
-                                              width: int) -> None:
-    context = browser.new_context(color_scheme=scheme,
-                                  viewport={"width": width, "height": 900})
+def test_no_page_type_has_a_serious_violation(
+    browser: Any, languages_site: Any, scheme: str, width: int
+) -> None:
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
     page = context.new_page()
     problems = {}
     for name, path in PAGES.items():
@@ -71,7 +74,8 @@ def test_tap_targets_are_44_pixels_tall_on_a_phone(browser: Any, languages_site:
         page.goto(languages_site.url + PAGES[name])
         heights = page.eval_on_selector_all(
             ".site-nav a, .tags a, .tag-cloud a, .months a, .read-original a, .pager a",
-            "links => links.map(a => [a.textContent.trim(), a.getBoundingClientRect().height])")
+            "links => links.map(a => [a.textContent.trim(), a.getBoundingClientRect().height])",
+        )
         small.update({f"{name}: {text}": h for text, h in heights if h < 44})
     context.close()
     assert small == {}

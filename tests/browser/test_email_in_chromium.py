@@ -22,8 +22,14 @@ from builder.pipeline import build
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "site-editions"
 MONDAY = dt.datetime.fromisoformat("2026-11-23T00:00:00+01:00")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -47,8 +53,7 @@ def test_the_email_fits_600_pixels_loads_nothing_and_has_a_dark_mode(email: Path
         try:
             colours = {}
             for scheme in ("light", "dark"):
-                page = browser.new_page(viewport={"width": 600, "height": 800},
-                                        color_scheme=scheme)
+                page = browser.new_page(viewport={"width": 600, "height": 800}, color_scheme=scheme)
                 fetched: list[str] = []
 
                 def only_the_file(route, fetched=fetched) -> None:
@@ -64,8 +69,7 @@ def test_the_email_fits_600_pixels_loads_nothing_and_has_a_dark_mode(email: Path
                 assert page.evaluate("document.documentElement.scrollWidth") <= 600
                 assert page.locator("text=View this edition on the web").is_visible()
                 assert not page.locator(".preheader").is_visible()
-                colours[scheme] = page.evaluate(
-                    "getComputedStyle(document.body).backgroundColor")
+                colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert colours == {"light": "rgb(243, 239, 230)", "dark": "rgb(15, 14, 13)"}
         finally:
             browser.close()

@@ -21,7 +21,9 @@ def results(page: Any) -> list[str]:
     page.wait_for_function(
         "(() => { const found = [...document.querySelectorAll('.pagefind-ui__result')];"
         " return found.length > 0 && found.every(r => r.querySelector('.pagefind-ui__result-link')"
-        " && !r.querySelector('.pagefind-ui__loading')); })()", timeout=WAIT_MS)
+        " && !r.querySelector('.pagefind-ui__loading')); })()",
+        timeout=WAIT_MS,
+    )
     titles = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title")
     return [t.strip() for t in titles.all_inner_texts()]
 
@@ -36,20 +38,28 @@ def search_from(page: Any, url: str, words: str) -> list[str]:
 
 
 def test_search_finds_the_article_in_the_language_of_the_page(
-        browser: Any, languages_site: Any) -> None:
+    browser: Any, languages_site: Any
+) -> None:
     page = browser.new_page()
     outside = []
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1:", "data:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url) if not r.url.startswith(("http://127.0.0.1:", "data:")) else None
+        ),
+    )
     base = languages_site.url
     # "Lumen" is in the English article and in the Arabic one: each page searches its own.
     assert search_from(page, base + quote(ARABIC), "Lumen") == [
-        "المجلس البلدي يوقّع اتفاق العبّارات الكهربائية"]
+        "المجلس البلدي يوقّع اتفاق العبّارات الكهربائية"
+    ]
     assert page.evaluate("document.documentElement.lang") == "ar"
     assert search_from(page, base + ENGLISH, "Lumen") == [
-        "The Lumen ferry enters service on the north crossing"]
+        "The Lumen ferry enters service on the north crossing"
+    ]
     assert search_from(page, base + quote(ARABIC), "الكهربائية") == [
-        "المجلس البلدي يوقّع اتفاق العبّارات الكهربائية"]
+        "المجلس البلدي يوقّع اتفاق العبّارات الكهربائية"
+    ]
     assert search_from(page, base + CHINESE, "渡轮") == ["上海电动渡轮春季投入运营"]
     # The results link to the articles, under the sub-path.
     page.click(".pagefind-ui__result-link")
@@ -73,8 +83,7 @@ def test_an_arabic_page_is_laid_out_right_to_left(browser: Any, languages_site: 
     page.close()
 
 
-def test_a_chinese_page_shows_its_date_and_reading_time(browser: Any,
-                                                          languages_site: Any) -> None:
+def test_a_chinese_page_shows_its_date_and_reading_time(browser: Any, languages_site: Any) -> None:
     page = browser.new_page()
     page.goto(languages_site.url + CHINESE)
     byline = page.locator(".article-head .byline").inner_text()

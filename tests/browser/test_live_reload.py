@@ -30,15 +30,24 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """`broadsheet serve --port 0` on a copy of the fixture site: (site, url)."""
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO),
-                                                                    os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
     # `python -m builder serve`, with Ctrl-C turned back on first: a test runner
     # started in the background inherits SIGINT ignored, and Python keeps it so.
-    launcher = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-                "runpy.run_module('builder', run_name='__main__', alter_sys=True)")
+    launcher = (
+        "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "runpy.run_module('builder', run_name='__main__', alter_sys=True)"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", launcher, "serve", "--port", "0"], cwd=site, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-c", launcher, "serve", "--port", "0"],
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         ready, _, _ = select.select([proc.stdout], [], [], 60)  # bound a hung start
@@ -62,7 +71,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 def test_page_reloads_on_edit_shows_the_error_overlay_and_recovers(
-        chromium_path: Path, served: tuple[Path, str]) -> None:
+    chromium_path: Path, served: tuple[Path, str]
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=WAIT_MS)
@@ -72,8 +82,15 @@ def test_page_reloads_on_edit_shows_the_error_overlay_and_recovers(
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(chromium_path),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page()
             page.set_default_timeout(WAIT_MS)
@@ -87,26 +104,31 @@ def test_page_reloads_on_edit_shows_the_error_overlay_and_recovers(
             expect(page.locator("main")).to_contain_text("adds three evening crossings")
 
             # 2. Broken front matter: the error page replaces the article.
-            source.write_text(edited.replace('title: "Ferry timetable changes for the summer"',
-                                             'title: "Ferry <b>timetable'), encoding="utf-8")
+            source.write_text(
+                edited.replace(
+                    'title: "Ferry timetable changes for the summer"', 'title: "Ferry <b>timetable'
+                ),
+                encoding="utf-8",
+            )
             overlay = page.locator("#broadsheet-build-failed")
             expect(overlay).to_be_visible()
             expect(page.locator("h1")).to_have_text("Build failed: 1 error")
             expect(overlay).to_contain_text(
-                f"{ARTICLE}:5:11: error: invalid YAML: did not find expected key")
+                f"{ARTICLE}:5:11: error: invalid YAML: did not find expected key"
+            )
             assert page.locator("b").count() == 0  # the editor's text is shown, not parsed
 
             # 3. Fixed again: the article is back, with the edit.
-            source.write_text(edited.replace("for the summer", "for the summer season"),
-                              encoding="utf-8")
-            expect(page.locator("h1")).to_have_text(
-                "Ferry timetable changes for the summer season")
+            source.write_text(
+                edited.replace("for the summer", "for the summer season"), encoding="utf-8"
+            )
+            expect(page.locator("h1")).to_have_text("Ferry timetable changes for the summer season")
             expect(overlay).to_have_count(0)
             expect(page.locator("main")).to_contain_text("adds three evening crossings")
         finally:
             browser.close()
     # All of it was built in serve's own folder: nothing to deploy by mistake.
     assert not (site / "output").exists()
-    built = (site / ".broadsheet-cache" / "serve" / "2024/06/ferry-timetable-changes/index.html")
+    built = site / ".broadsheet-cache" / "serve" / "2024/06/ferry-timetable-changes/index.html"
     assert b"for the summer season" in built.read_bytes()
     assert b"data-broadsheet-live" not in built.read_bytes()

@@ -29,8 +29,11 @@ WARNING = "warning: cache values that failed validation were dropped and will be
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -99,12 +102,13 @@ BAD_LINES = {
 
 
 def test_paths_outside_output_in_the_saved_file_list_are_never_touched(
-        site: Path, cli: Callable[..., tuple]) -> None:
+    site: Path, cli: Callable[..., tuple]
+) -> None:
     victim = site.parent / "victim.txt"
     victim.write_text("keep me")
     assert cli()[0] == 0
     db = database(site)
-    (key, text), = db.execute("SELECT key, value FROM info WHERE key LIKE 'manifest:%'")
+    ((key, text),) = db.execute("SELECT key, value FROM info WHERE key LIKE 'manifest:%'")
     manifest = json.loads(text)
     manifest["files"].update(BAD_LINES)
     with db:
@@ -129,7 +133,8 @@ def test_paths_outside_output_in_the_saved_file_list_are_never_touched(
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("spoil", ["title", "tag", "words"])
 def test_entries_with_values_of_the_wrong_type_are_recomputed_with_one_warning(
-        site: Path, cli: Callable[..., tuple], spoil: str) -> None:
+    site: Path, cli: Callable[..., tuple], spoil: str
+) -> None:
     assert cli()[0] == 0
     db = database(site)
     rows = db.execute("SELECT key, meta FROM entries").fetchall()

@@ -43,19 +43,44 @@ def _copy_case(name: str, dest: Path) -> Path:
 
 def test_every_case_of_the_issue_has_a_fixture() -> None:
     assert set(CASES) >= {
-        "empty-file", "bom", "crlf", "lone-cr", "not-utf8", "utf16", "control-chars",
-        "no-front-matter", "front-matter-late", "unclosed-front-matter", "yaml-colon",
-        "yaml-tab", "yaml-unclosed-quote", "not-a-mapping", "python-tag", "custom-tags",
-        "duplicate-keys", "yaml11-surprises", "aliases-merge", "unknown-key", "wrong-types",
-        "missing-title", "impossible-date", "non-iso-date", "tags-not-text",
-        "tag-slug-collision", "unsafe-tags", "unsafe-slugs", "same-path", "generated-pages",
+        "empty-file",
+        "bom",
+        "crlf",
+        "lone-cr",
+        "not-utf8",
+        "utf16",
+        "control-chars",
+        "no-front-matter",
+        "front-matter-late",
+        "unclosed-front-matter",
+        "yaml-colon",
+        "yaml-tab",
+        "yaml-unclosed-quote",
+        "not-a-mapping",
+        "python-tag",
+        "custom-tags",
+        "duplicate-keys",
+        "yaml11-surprises",
+        "aliases-merge",
+        "unknown-key",
+        "wrong-types",
+        "missing-title",
+        "impossible-date",
+        "non-iso-date",
+        "tags-not-text",
+        "tag-slug-collision",
+        "unsafe-tags",
+        "unsafe-slugs",
+        "same-path",
+        "generated-pages",
         "overwrites-archive",
     }
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_invalid_fixture_prints_exact_diagnostics(case: str, tmp_path: Path,
-                                                  run_build: Run) -> None:
+def test_invalid_fixture_prints_exact_diagnostics(
+    case: str, tmp_path: Path, run_build: Run
+) -> None:
     site = _copy_case(case, tmp_path)
     run = run_build(site)
     got = f"# exit {run.code}\n{run.diags}"
@@ -73,10 +98,19 @@ def test_invalid_fixture_prints_exact_diagnostics(case: str, tmp_path: Path,
 # --------------------------------------------------------------------------
 def test_editor_debris_is_skipped(make_site: Callable[..., Path], run_build: Run) -> None:
     junk = "not front matter at all \x00"
-    site = make_site({"content/a.md": OK, "content/.#a.md": junk, "content/a.md~": junk,
-                      "content/.a.md.swp": junk, "content/.DS_Store": junk,
-                      "content/#a.md#": junk, "content/b.md.swp": junk,
-                      "content/.drafts/x.md": junk, "content/Thumbs.db": junk})
+    site = make_site(
+        {
+            "content/a.md": OK,
+            "content/.#a.md": junk,
+            "content/a.md~": junk,
+            "content/.a.md.swp": junk,
+            "content/.DS_Store": junk,
+            "content/#a.md#": junk,
+            "content/b.md.swp": junk,
+            "content/.drafts/x.md": junk,
+            "content/Thumbs.db": junk,
+        }
+    )
     run = run_build(site)
     assert run.code == 0 and run.diags == ""
     articles = sorted(p.parent.name for p in (site / "output").glob("2024/*/*/index.html"))
@@ -85,8 +119,9 @@ def test_editor_debris_is_skipped(make_site: Callable[..., Path], run_build: Run
     assert not (site / "output" / ".DS_Store").exists()
 
 
-def test_symlink_out_of_content_is_refused(make_site: Callable[..., Path], run_build: Run,
-                                           tmp_path: Path) -> None:
+def test_symlink_out_of_content_is_refused(
+    make_site: Callable[..., Path], run_build: Run, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret"
     secret.mkdir()
     (secret / "passwd.md").write_text(OK)
@@ -127,8 +162,9 @@ def test_slugs_differing_only_in_case(make_site: Callable[..., Path], run_build:
     )
 
 
-def test_slugs_differing_only_in_unicode_normalisation(make_site: Callable[..., Path],
-                                                       run_build: Run) -> None:
+def test_slugs_differing_only_in_unicode_normalisation(
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
     composed = unicodedata.normalize("NFC", "café-prices")
     decomposed = unicodedata.normalize("NFD", "café-prices")
     assert composed != decomposed
@@ -148,12 +184,14 @@ def test_file_name_that_is_not_utf8(make_site: Callable[..., Path], run_build: R
     (site / "content").joinpath(os.fsdecode(b"caf\xe9.md")).write_text(OK)
     run = run_build(site)
     assert run.code == 1
-    assert run.diags == ("content/caf\\xe9.md: error: file name is not valid UTF-8\n"
-                         "  hint: rename the file\n")
+    assert run.diags == (
+        "content/caf\\xe9.md: error: file name is not valid UTF-8\n  hint: rename the file\n"
+    )
 
 
-def test_markdown_with_another_extension_is_flagged(make_site: Callable[..., Path],
-                                                   run_build: Run) -> None:
+def test_markdown_with_another_extension_is_flagged(
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
     site = make_site({"content/a.md": OK, "content/b.markdown": OK})
     run = run_build(site)
     assert run.code == 0
@@ -173,8 +211,9 @@ def test_body_rule_stays_a_rule(make_site: Callable[..., Path], run_build: Run) 
     assert "<p>Above.</p>" in html and "<p>Below.</p>" in html
 
 
-def test_python_payload_is_rejected_and_not_run(tmp_path: Path, make_site: Callable[..., Path],
-                                                run_build: Run) -> None:
+def test_python_payload_is_rejected_and_not_run(
+    tmp_path: Path, make_site: Callable[..., Path], run_build: Run
+) -> None:
     witness = tmp_path / "pwned.txt"
     payload = f'!!python/object/apply:os.system ["touch {witness}"]'
     # The payload is real: PyYAML's unsafe loader does run it.
@@ -185,20 +224,24 @@ def test_python_payload_is_rejected_and_not_run(tmp_path: Path, make_site: Calla
     run = run_build(site)
     assert run.code == 1
     assert run.diags.startswith(
-        "content/a.md:2:8: error: YAML tag `!!python/object/apply:os.system` is not allowed\n")
+        "content/a.md:2:8: error: YAML tag `!!python/object/apply:os.system` is not allowed\n"
+    )
     assert not witness.exists()
 
 
-def test_mixed_naive_and_aware_dates_sort_in_site_time(make_site: Callable[..., Path],
-                                                       run_build: Run) -> None:
-    site = make_site({
-        # 10:00 in Berlin (naive = site time zone)
-        "content/naive.md": "---\ntitle: Naive\ndate: 2024-06-03 10:00:00\n---\nx\n",
-        # 09:30 UTC = 11:30 in Berlin: newer than the naive one
-        "content/aware.md": "---\ntitle: Aware\ndate: 2024-06-03T09:30:00Z\n---\nx\n",
-        # 07:00 UTC as a quoted string = 09:00 in Berlin: the oldest
-        "content/text.md": '---\ntitle: Text\ndate: "2024-06-03T07:00:00+00:00"\n---\nx\n',
-    })
+def test_mixed_naive_and_aware_dates_sort_in_site_time(
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
+    site = make_site(
+        {
+            # 10:00 in Berlin (naive = site time zone)
+            "content/naive.md": "---\ntitle: Naive\ndate: 2024-06-03 10:00:00\n---\nx\n",
+            # 09:30 UTC = 11:30 in Berlin: newer than the naive one
+            "content/aware.md": "---\ntitle: Aware\ndate: 2024-06-03T09:30:00Z\n---\nx\n",
+            # 07:00 UTC as a quoted string = 09:00 in Berlin: the oldest
+            "content/text.md": '---\ntitle: Text\ndate: "2024-06-03T07:00:00+00:00"\n---\nx\n',
+        }
+    )
     run = run_build(site)
     assert (run.code, run.diags) == (0, "")
     feed = (site / "output" / "feed.xml").read_text()
@@ -210,18 +253,25 @@ def test_mixed_naive_and_aware_dates_sort_in_site_time(make_site: Callable[..., 
 
 
 def test_an_empty_date_and_a_tagged_page_are_reported_not_crashes(
-        make_site: Callable[..., Path], run_build: Run) -> None:
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
     """Both once ended the build in a traceback (a dateless article, a page with tags)."""
-    site = make_site({
-        "content/a.md": "---\ntitle: A\ndate:\n---\nx\n",
-        "content/pages/about.md": "---\ntitle: About\ntags: [Us]\n---\nWho we are.\n",
-    })
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate:\n---\nx\n",
+            "content/pages/about.md": "---\ntitle: About\ntags: [Us]\n---\nWho we are.\n",
+        }
+    )
     run = run_build(site)
-    assert (run.code, run.diags) == (1, (
-        "content/a.md:3:6: error: `date` is empty\n"
-        "  hint: write  date: 2024-06-23\n"
-        "content/pages/about.md:3:7: warning: a page has no tags: `tags` is ignored\n"
-        "  hint: remove it, or move the file out of content/pages/ to make an article\n"))
+    assert (run.code, run.diags) == (
+        1,
+        (
+            "content/a.md:3:6: error: `date` is empty\n"
+            "  hint: write  date: 2024-06-23\n"
+            "content/pages/about.md:3:7: warning: a page has no tags: `tags` is ignored\n"
+            "  hint: remove it, or move the file out of content/pages/ to make an article\n"
+        ),
+    )
     (site / "content" / "a.md").write_text(OK)
     run = run_build(site)
     assert run.code == 0 and (site / "output" / "about" / "index.html").is_file()
@@ -230,13 +280,16 @@ def test_an_empty_date_and_a_tagged_page_are_reported_not_crashes(
 # --------------------------------------------------------------------------
 # How diagnostics are printed, and what the exit code says
 # --------------------------------------------------------------------------
-def test_sorted_by_path_and_line_and_printed_once(make_site: Callable[..., Path],
-                                                  run_build: Run) -> None:
-    site = make_site({
-        "content/b.md": "---\ntitle: B\ndate: 2024-06-03\ntags: [1]\ndraft: maybe\n---\nx\n",
-        "content/a.md": "---\ntitle: A\ndate: May 1, 2024\n---\nx\n",
-        "content/sub/c.md": "---\ndate: 2024-06-03\n---\nx\n",
-    })
+def test_sorted_by_path_and_line_and_printed_once(
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
+    site = make_site(
+        {
+            "content/b.md": "---\ntitle: B\ndate: 2024-06-03\ntags: [1]\ndraft: maybe\n---\nx\n",
+            "content/a.md": "---\ntitle: A\ndate: May 1, 2024\n---\nx\n",
+            "content/sub/c.md": "---\ndate: 2024-06-03\n---\nx\n",
+        }
+    )
     run = run_build(site)
     assert run.code == 1
     assert run.diags == (
@@ -252,28 +305,35 @@ def test_sorted_by_path_and_line_and_printed_once(make_site: Callable[..., Path]
     assert run.err.endswith("build failed: 4 errors; output/ left as it was\n")
 
 
-def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path],
-                                           run_build: Run) -> None:
+def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path], run_build: Run) -> None:
     site = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-06-03\ntag: x\n---\nx\n"})
     warned = run_build(site)
     assert warned.code == 0
-    assert warned.diags == ("content/a.md:4:1: warning: unknown key `tag` is kept as extra data\n"
-                            "  hint: did you mean `tags`?\n")
+    assert warned.diags == (
+        "content/a.md:4:1: warning: unknown key `tag` is kept as extra data\n"
+        "  hint: did you mean `tags`?\n"
+    )
     shutil.rmtree(site / "output")
     strict = run_build(site, "--strict")
     assert strict.code == 1
-    assert strict.diags == ("content/a.md:4:1: error: unknown key `tag` is kept as extra data\n"
-                            "  hint: did you mean `tags`?\n")
+    assert strict.diags == (
+        "content/a.md:4:1: error: unknown key `tag` is kept as extra data\n"
+        "  hint: did you mean `tags`?\n"
+    )
     assert not (site / "output").exists()
 
 
-def test_github_actions_annotations(make_site: Callable[..., Path], monkeypatch:
-                                    pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-                                    ) -> None:
-    site = make_site({
-        "content/a.md": "---\ntitle: Vote: 50%\ndate: 2024-06-03\n---\nx\n",
-        "content/b.md": "---\ntitle: B\ndate: 2024-06-03\ntag: x\n---\nx\n",
-    })
+def test_github_actions_annotations(
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: Vote: 50%\ndate: 2024-06-03\n---\nx\n",
+            "content/b.md": "---\ntitle: B\ndate: 2024-06-03\ntag: x\n---\nx\n",
+        }
+    )
     monkeypatch.chdir(site)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["build", "--no-cache"]) == 1
@@ -298,8 +358,9 @@ def test_no_annotations_outside_github(make_site: Callable[..., Path], run_build
     assert "::error" not in run.err
 
 
-def test_failed_build_leaves_previous_output(make_site: Callable[..., Path],
-                                             run_build: Run) -> None:
+def test_failed_build_leaves_previous_output(
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
     site = make_site({"content/a.md": OK})
     assert run_build(site).code == 0
     page = site / "output" / "2024" / "06" / "a" / "index.html"
@@ -310,12 +371,16 @@ def test_failed_build_leaves_previous_output(make_site: Callable[..., Path],
     assert page.read_bytes() == before
 
 
-def test_config_errors_all_reported_with_exit_2(make_site: Callable[..., Path],
-                                                run_build: Run) -> None:
-    site = make_site({"content/a.md": OK}, site_yaml=(
-        "titel: Digest\nbase_url: example.org\ntimezone: Europe/Berln\npaginate: ten\n"
-        "feeds:\n  rss:\n    limt: 5\n    enabled: yes\n"
-    ))
+def test_config_errors_all_reported_with_exit_2(
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
+    site = make_site(
+        {"content/a.md": OK},
+        site_yaml=(
+            "titel: Digest\nbase_url: example.org\ntimezone: Europe/Berln\npaginate: ten\n"
+            "feeds:\n  rss:\n    limt: 5\n    enabled: yes\n"
+        ),
+    )
     run = run_build(site)
     assert run.code == 2
     assert run.err == (
@@ -337,13 +402,14 @@ def test_config_errors_all_reported_with_exit_2(make_site: Callable[..., Path],
     )
 
 
-def test_config_path_is_shown_as_given(make_site: Callable[..., Path],
-                                       monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_path_is_shown_as_given(
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     site = make_site({"content/a.md": OK}, site_yaml="title: T\nparginate: 3\n")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    expected = ("{}:2:1: error: unknown key `parginate`\n"
-                "  hint: did you mean `paginate`?\n")
+    expected = "{}:2:1: error: unknown key `parginate`\n  hint: did you mean `paginate`?\n"
     monkeypatch.chdir(site.parent)
     assert main(["build", "--no-cache", "--config", f"{site.name}/site.yaml"]) == 2
     assert capsys.readouterr().err == expected.format(f"{site.name}/site.yaml")
@@ -356,8 +422,9 @@ def test_config_path_is_shown_as_given(make_site: Callable[..., Path],
     assert capsys.readouterr().err == expected.format(site / "site.yaml")
 
 
-def test_missing_config_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_config_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 2
@@ -370,40 +437,69 @@ def test_missing_config_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_names_windows_cannot_hold_are_located_errors_not_exit_2(
-        make_site: Callable[..., Path], run_build: Run) -> None:
+    make_site: Callable[..., Path], run_build: Run
+) -> None:
     """Written here: a checkout of the repository on Windows could not hold them."""
-    site = make_site({"content/a.md": OK, "content/img\\chart.png": b"x",
-                      "content/Nul.md": OK, "content/aux/b.md": OK})
+    site = make_site(
+        {
+            "content/a.md": OK,
+            "content/img\\chart.png": b"x",
+            "content/Nul.md": OK,
+            "content/aux/b.md": OK,
+        }
+    )
     run = run_build(site)
     assert run.code == 1
-    device = ("is a device name on Windows, where no file or folder can have it\n"
-              "  hint: rename it: Windows cannot check out or publish a site holding it\n")
+    device = (
+        "is a device name on Windows, where no file or folder can have it\n"
+        "  hint: rename it: Windows cannot check out or publish a site holding it\n"
+    )
     assert run.diags == (
         f"content/Nul.md: error: `Nul.md` {device}"
         f"content/aux: error: `aux` {device}"
         "content/img\\chart.png: error: file name contains a backslash, which Windows reads "
-        "as a folder separator\n  hint: rename the file without `\\`\n")
+        "as a folder separator\n  hint: rename the file without `\\`\n"
+    )
 
 
 def test_utf8_file_names_build_under_an_ascii_locale(make_site: Callable[..., Path]) -> None:
     """LANG=C: Python decodes names as ASCII; a UTF-8 name is not "not valid UTF-8"."""
     site = make_site({"content/café.md": OK.replace("title: Fine", "title: Fine\nslug: cafe")})
-    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    run = subprocess.run([sys.executable, "-m", "builder", "build", "--no-cache"], cwd=site,
-                         env=env, capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LANG": "C",
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--no-cache"],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert "not valid UTF-8" not in run.stderr
     assert (site / "output/2024/06/cafe/index.html").is_file()
 
 
 def test_front_matter_cannot_forge_lines_or_workflow_commands(
-        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Newlines and `::` in values reach messages; they show escaped, in one line each."""
-    site = make_site({"content/a.md": (
-        '---\ntitle: A\ndate: "2024\\n::add-mask::s3cret\\n  ::error file=x.md::forged"\n'
-        "---\nx\n")})
+    site = make_site(
+        {
+            "content/a.md": (
+                '---\ntitle: A\ndate: "2024\\n::add-mask::s3cret\\n  ::error file=x.md::forged"\n'
+                "---\nx\n"
+            )
+        }
+    )
     monkeypatch.chdir(site)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["build", "--no-cache"]) == 1

@@ -35,8 +35,11 @@ W47 = "editions/2026-w47/"
 
 
 def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".broadsheet"}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".broadsheet"
+    }
 
 
 class Site:
@@ -46,8 +49,10 @@ class Site:
         shutil.copytree(FIXTURE, root)
         if extra_yaml:
             config = root / "site.yaml"
-            config.write_text(config.read_text("utf-8").replace(
-                "editions:\n", "editions:\n" + extra_yaml), "utf-8")
+            config.write_text(
+                config.read_text("utf-8").replace("editions:\n", "editions:\n" + extra_yaml),
+                "utf-8",
+            )
         self.root = root
         self.out = root / "output"
 
@@ -80,15 +85,15 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     finally:
         if saved is not None:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-    return {"site": site, "friday": friday, "monday": monday, "before": before,
-            "after": after}
+    return {"site": site, "friday": friday, "monday": monday, "before": before, "after": after}
 
 
 def feed_items(data: bytes) -> list[tuple[str, str]]:
     channel = ET.fromstring(data).find("channel")
     assert channel is not None
-    return [(item.findtext("title") or "", item.findtext("link") or "")
-            for item in channel.iter("item")]
+    return [
+        (item.findtext("title") or "", item.findtext("link") or "") for item in channel.iter("item")
+    ]
 
 
 def banner(html: bytes) -> str:
@@ -103,7 +108,9 @@ def banner(html: bytes) -> str:
 def test_before_the_week_ends_its_edition_is_not_out(week: dict[str, Any]) -> None:
     before = week["before"]
     assert [t for t, _ in feed_items(before["editions/feed.xml"])] == [
-        "No. 42 · 9–15 November 2026", "No. 41 · 2–8 November 2026: Deep water"]
+        "No. 42 · 9–15 November 2026",
+        "No. 41 · 2–8 November 2026: Deep water",
+    ]
     assert banner(before["index.html"]).startswith("Latest edition No. 42 9–15 November 2026")
     assert not [rel for rel in before if rel.startswith(W47)]  # no page, no email files
     assert "2026-w47" not in before["editions/index.html"].decode()
@@ -113,13 +120,15 @@ def test_before_the_week_ends_its_edition_is_not_out(week: dict[str, Any]) -> No
     assert "edition-link" not in before["2026/11/pilot-shortage/index.html"].decode()
 
 
-def test_after_it_ends_it_is_out_numbered_and_in_the_editors_order(
-        week: dict[str, Any]) -> None:
+def test_after_it_ends_it_is_out_numbered_and_in_the_editors_order(week: dict[str, Any]) -> None:
     after, site = week["after"], week["site"]
     assert feed_items(after["editions/feed.xml"])[0] == (
-        "No. 43 · 16–22 November 2026: Pilots and power", SITE + W47)
+        "No. 43 · 16–22 November 2026: Pilots and power",
+        SITE + W47,
+    )
     assert banner(after["index.html"]).startswith(
-        "Latest edition No. 43: Pilots and power 16–22 November 2026 · 3 articles")
+        "Latest edition No. 43: Pilots and power 16–22 November 2026 · 3 articles"
+    )
     edition = week["monday"].site.editions[0]
     assert (edition.id, edition.number, edition.open) == ("2026-w47", 43, False)
     items = week["monday"].site.articles
@@ -138,16 +147,22 @@ def test_after_it_ends_it_is_out_numbered_and_in_the_editors_order(
 
 def test_closing_the_week_changes_nothing_else(week: dict[str, Any]) -> None:
     before, after = week["before"], week["after"]
-    changed = sorted(rel for rel in set(before) | set(after) if before.get(rel) != after.get(rel)
-                     and not rel.startswith("pagefind/"))
+    changed = sorted(
+        rel
+        for rel in set(before) | set(after)
+        if before.get(rel) != after.get(rel) and not rel.startswith("pagefind/")
+    )
     # The search index too: its edition filter names the edition the articles are in.
     assert any(rel.startswith("pagefind/filter/") for rel in set(before) ^ set(after))
     assert changed == [
         "2026/11/ferry-strike-called-off/index.html",  # "In the edition No. 43"
         "2026/11/pilot-shortage/index.html",
         "editions/2026-w46/index.html",  # its "Later" link
-        W47 + "email.html", W47 + "email.txt", W47 + "index.html",
-        "editions/feed.xml", "editions/index.html",
+        W47 + "email.html",
+        W47 + "email.txt",
+        W47 + "index.html",
+        "editions/feed.xml",
+        "editions/index.html",
         "index.html",  # the banner
         "sitemap.xml",
     ]
@@ -172,7 +187,8 @@ def test_the_earlier_editions_keep_their_numbers_and_order(week: dict[str, Any])
 
 
 def test_the_editions_index_lists_numbers_dates_note_titles_and_headlines(
-        week: dict[str, Any]) -> None:
+    week: dict[str, Any],
+) -> None:
     doc = html5lib.parse(week["after"]["editions/index.html"], namespaceHTMLElements=False)
     entries = doc.find(".//ul[@class='edition-list']").findall("li")
     assert [" ".join("".join(li.itertext()).split()) for li in entries] == [
@@ -191,8 +207,9 @@ def test_the_editions_index_lists_numbers_dates_note_titles_and_headlines(
 # --------------------------------------------------------------------------
 def test_link_items_are_listed_and_fed_but_have_no_page(week: dict[str, Any]) -> None:
     after, site = week["after"], week["site"]
-    assert not any(rel.startswith(("2026/11/crane-video", "2026/11/grid-explainer"))
-                   for rel in after)
+    assert not any(
+        rel.startswith(("2026/11/crane-video", "2026/11/grid-explainer")) for rel in after
+    )
     cranes = "https://video.example/cranes?t=30"  # without its utm_ parameters
     assert f'href="{cranes}"' in site.text("tags/ports/index.html")
     assert 'href="https://maps.example/berths"' in site.text("index.html")
@@ -207,8 +224,7 @@ def test_link_items_are_listed_and_fed_but_have_no_page(week: dict[str, Any]) ->
     assert "crane" not in site.text("2026/11/index.html")  # the archive lists the pages
 
 
-def test_a_tracking_parameter_in_an_articles_text_is_not_published(
-        week: dict[str, Any]) -> None:
+def test_a_tracking_parameter_in_an_articles_text_is_not_published(week: dict[str, Any]) -> None:
     page = week["site"].text("2026/11/pilot-shortage/index.html")
     assert 'href="https://union.example/report"' in page and "utm_campaign" not in page
     assert "utm_campaign=pilots" in (FIXTURE / "content/2026/11/pilot-shortage.md").read_text()
@@ -218,22 +234,28 @@ def test_a_tracking_parameter_in_an_articles_text_is_not_published(
 # Email
 # --------------------------------------------------------------------------
 def test_the_email_parses_loads_nothing_and_links_only_where_it_should(
-        week: dict[str, Any]) -> None:
+    week: dict[str, Any],
+) -> None:
     data = week["after"][W47 + "email.html"]
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     doc = parser.parse(data)
     assert parser.errors == []
     elements = [el for el in doc.iter() if isinstance(el.tag, str)]
-    assert not [el.tag for el in elements if el.tag in ("link", "script", "img", "iframe",
-                                                         "video", "audio", "object")]
-    assert not [el.tag for el in elements
-                if {"src", "srcset", "poster", "background"} & set(el.attrib)]
+    assert not [
+        el.tag
+        for el in elements
+        if el.tag in ("link", "script", "img", "iframe", "video", "audio", "object")
+    ]
+    assert not [
+        el.tag for el in elements if {"src", "srcset", "poster", "background"} & set(el.attrib)
+    ]
     text = data.decode()
     assert "url(" not in text and "@import" not in text
     site = week["monday"].site
     edition = site.editions[0]
-    outbound = {urlsplit(link.url).netloc for i in edition.articles
-                for link in site.articles[i].meta.links}
+    outbound = {
+        urlsplit(link.url).netloc for i in edition.articles for link in site.articles[i].meta.links
+    }
     for el in elements:
         if el.tag == "a":
             parts = urlsplit(el.get("href"))
@@ -242,7 +264,8 @@ def test_the_email_parses_loads_nothing_and_links_only_where_it_should(
 
 
 def test_the_email_is_a_table_with_inlined_css_a_preheader_and_a_dark_mode(
-        week: dict[str, Any]) -> None:
+    week: dict[str, Any],
+) -> None:
     data = week["after"][W47 + "email.html"]
     doc = html5lib.parse(data, namespaceHTMLElements=False)
     assert doc.find(".//title").text == "No. 43 · 16–22 November 2026: Pilots and power"
@@ -253,22 +276,26 @@ def test_the_email_is_a_table_with_inlined_css_a_preheader_and_a_dark_mode(
     styles = doc.findall(".//head/style")
     assert len(styles) == 1 and "@media (prefers-color-scheme: dark)" in styles[0].text
     assert [m.get("content") for m in doc.findall(".//meta[@name='color-scheme']")] == [
-        "light dark"]
+        "light dark"
+    ]
     preheader = doc.find(".//div[@class='preheader']")
     assert "display: none" in preheader.get("style")
-    assert preheader.text == ("A week of short staff on the bridge and long cables under "
-                              "the sea.")
+    assert preheader.text == ("A week of short staff on the bridge and long cables under the sea.")
     web = doc.find(".//td[@class='topbar']/a")
     assert (web.text, web.get("href")) == ("View this edition on the web", SITE + W47)
 
 
 def test_the_text_part_reads_as_plain_text(week: dict[str, Any]) -> None:
     text = week["after"][W47 + "email.txt"].decode()
-    assert text.startswith("Harbour Weekly\nNo. 43 · 16–22 November 2026\n\n"
-                           f"View this edition on the web: {SITE}{W47}\n")
+    assert text.startswith(
+        "Harbour Weekly\nNo. 43 · 16–22 November 2026\n\n"
+        f"View this edition on the web: {SITE}{W47}\n"
+    )
     assert "FEATURED\n--------\n\nFerry strike called off after overnight talks\n" in text
-    assert ("How the export cable reaches the grid\nhttps://grid.example/explainer\n"
-            "18 November 2026 · grid.example · via Ann Okafor\n") in text
+    assert (
+        "How the export cable reaches the grid\nhttps://grid.example/explainer\n"
+        "18 November 2026 · grid.example · via Ann Okafor\n"
+    ) in text
     assert "published its staffing report <https://union.example/report> on" in text
     assert "<p>" not in text and "&amp;" not in text and "&#" not in text
     assert [line for line in text.splitlines() if len(line) > 72 and "://" not in line] == []
@@ -281,9 +308,12 @@ def test_serve_shows_the_email_at_the_same_paths(tmp_path: Path, week: dict[str,
     from builder.commands.serve import Server
 
     site = Site(tmp_path / "site")
-    server = Server(site.root / "site.yaml", None,
-                    lambda config: BuildOptions(now=MONDAY, jobs=1, cache_dir=tmp_path / "c"),
-                    log=io.StringIO())
+    server = Server(
+        site.root / "site.yaml",
+        None,
+        lambda config: BuildOptions(now=MONDAY, jobs=1, cache_dir=tmp_path / "c"),
+        log=io.StringIO(),
+    )
     assert server.rebuild()
     server.start(watch=False)
     try:
@@ -310,7 +340,9 @@ def test_show_open_shows_the_week_so_far_and_still_sends_nothing(tmp_path: Path)
     site = Site(tmp_path / "site", extra_yaml="  show_open: true\n")
     result = site.build(FRIDAY)
     assert [(e.id, e.open) for e in result.site.editions][:2] == [
-        ("2026-w47", True), ("2026-w46", False)]
+        ("2026-w47", True),
+        ("2026-w46", False),
+    ]
     page = site.text(W47 + "index.html")
     assert '<span class="open">This week so far</span>' in page
     assert "it goes out when the week ends" in page
@@ -323,16 +355,14 @@ def test_show_open_shows_the_week_so_far_and_still_sends_nothing(tmp_path: Path)
 def test_a_note_can_close_its_edition_before_the_week_ends(tmp_path: Path) -> None:
     site = Site(tmp_path / "site")
     note = site.root / "content/editions/2026-w47.md"
-    note.write_text(note.read_text("utf-8").replace("---\n\n", "closed: true\n---\n\n", 1),
-                    "utf-8")
+    note.write_text(note.read_text("utf-8").replace("---\n\n", "closed: true\n---\n\n", 1), "utf-8")
     result = site.build(FRIDAY)
     assert result.site.editions[0].id == "2026-w47" and not result.site.editions[0].open
     assert (site.out / W47 / "email.html").is_file()
     assert result.site.next_due is None
 
 
-def test_the_same_input_and_clock_give_the_same_bytes(tmp_path: Path,
-                                                      week: dict[str, Any]) -> None:
+def test_the_same_input_and_clock_give_the_same_bytes(tmp_path: Path, week: dict[str, Any]) -> None:
     again = Site(tmp_path / "again")
     again.build(MONDAY)
     assert tree(again.out) == week["after"]
@@ -346,9 +376,16 @@ INVALID = FIXTURE.parent / "invalid"
 
 def test_every_bad_input_of_editions_has_a_fixture() -> None:
     cases = {p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file()}
-    assert cases >= {"unknown-section", "section-without-sections", "number-clash",
-                     "bad-numbering", "numbering-not-a-mapping", "link-items", "note-fields",
-                     "repeated-link"}
+    assert cases >= {
+        "unknown-section",
+        "section-without-sections",
+        "number-clash",
+        "bad-numbering",
+        "numbering-not-a-mapping",
+        "link-items",
+        "note-fields",
+        "repeated-link",
+    }
 
 
 def test_strict_makes_a_repeated_link_an_error(tmp_path: Path, run_build: Any) -> None:

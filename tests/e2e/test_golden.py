@@ -37,10 +37,14 @@ PAGEFIND = "pagefind/"
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under `root` (relative POSIX path → bytes), marker, Pygments CSS and
     Pagefind's files left out."""
-    return {rel: p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != MARKER
-            and (rel := p.relative_to(root).as_posix()) != PYGMENTS_CSS
-            and not rel.startswith(PAGEFIND)}
+    return {
+        rel: p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+        and p.name != MARKER
+        and (rel := p.relative_to(root).as_posix()) != PYGMENTS_CSS
+        and not rel.startswith(PAGEFIND)
+    }
 
 
 def test_highlight_css_is_the_configured_pygments_styles(basic_site: BuiltSite) -> None:
@@ -61,8 +65,9 @@ def first_difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> st
         lines.append("missing from the build: " + ", ".join(missing))
     if extra:
         lines.append("not in the golden tree: " + ", ".join(extra))
-    changed = [name for name in sorted(set(expected) & set(actual))
-               if expected[name] != actual[name]]
+    changed = [
+        name for name in sorted(set(expected) & set(actual)) if expected[name] != actual[name]
+    ]
     if changed:
         name = changed[0]
         lines.append(f"{len(changed)} file(s) differ: " + ", ".join(changed))
@@ -73,8 +78,10 @@ def first_difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> st
             lines.append("".join(list(diff)[:80]))
         except UnicodeDecodeError:
             lines.append(f"{name}: binary content differs")
-    lines.append("if the change is intended: UPDATE_GOLDEN=1 python -m pytest "
-                 "tests/e2e/test_golden.py, then review the git diff")
+    lines.append(
+        "if the change is intended: UPDATE_GOLDEN=1 python -m pytest "
+        "tests/e2e/test_golden.py, then review the git diff"
+    )
     return "\n".join(lines)
 
 
@@ -116,16 +123,20 @@ def test_same_input_builds_the_same_bytes(basic_site: BuiltSite, build_basic) ->
     assert tree(again.out) == tree(basic_site.out)
 
     def index(out: Path) -> dict[str, bytes]:
-        return {p.relative_to(out).as_posix(): p.read_bytes()
-                for p in sorted((out / PAGEFIND).rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted((out / PAGEFIND).rglob("*"))
+            if p.is_file()
+        }
 
     assert index(again.out) == index(basic_site.out)  # the search index too
     assert "pagefind-entry.json" in {name.rsplit("/", 1)[-1] for name in index(again.out)}
 
 
 def test_first_difference_names_files_and_shows_a_diff() -> None:
-    report = first_difference({"a.html": b"one\ntwo\n", "gone.txt": b""},
-                              {"a.html": b"one\nthree\n", "new.txt": b""})
+    report = first_difference(
+        {"a.html": b"one\ntwo\n", "gone.txt": b""}, {"a.html": b"one\nthree\n", "new.txt": b""}
+    )
     assert "missing from the build: gone.txt" in report
     assert "not in the golden tree: new.txt" in report
     assert "-two\n+three" in report
@@ -139,8 +150,12 @@ _PAGE_URLS = ("href", "src")
 
 def _links(page: Path) -> list[str]:
     document = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
-    return [el.get(attr) for el in document.iter() for attr in _PAGE_URLS
-            if isinstance(el.tag, str) and el.get(attr) is not None]
+    return [
+        el.get(attr)
+        for el in document.iter()
+        for attr in _PAGE_URLS
+        if isinstance(el.tag, str) and el.get(attr) is not None
+    ]
 
 
 def _target(out: Path, page: Path, url: str, host: str, base_path: str) -> Path | None:
@@ -188,11 +203,12 @@ def test_sub_path_pages_never_link_to_the_host_root(basic_site_subpath: BuiltSit
         text = page.read_text("utf-8")
         assert not re.search(r'(?:href|src)="/(?!digest/)', text), page
         assert "https://briefing.example.net/" in text
-        assert not re.search(r'https://briefing\.example\.net/(?!digest/)', text), page
+        assert not re.search(r"https://briefing\.example\.net/(?!digest/)", text), page
 
 
-@pytest.mark.parametrize("name", ["sitemap.xml", "robots.txt", "feed.xml", "atom.xml",
-                                  "feed.json", "editions/feed.xml"])
+@pytest.mark.parametrize(
+    "name", ["sitemap.xml", "robots.txt", "feed.xml", "atom.xml", "feed.json", "editions/feed.xml"]
+)
 def test_sub_path_files_use_the_sub_path(basic_site_subpath: BuiltSite, name: str) -> None:
     text = (basic_site_subpath.out / name).read_text("utf-8")
     urls = re.findall(r"https?://briefing\.example\.net[^\s\"<&]*", text)

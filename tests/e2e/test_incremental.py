@@ -36,8 +36,11 @@ related: 3
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run(site: Path, out: Path, cache: Path | None, jobs: int = 1) -> BuildResult:
@@ -72,21 +75,46 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("edit a body", lambda s: edit(files(s)[3], "\n\n", "\n\nA correction was added.\n\n")),
     ("edit a title", lambda s: edit(files(s)[5], 'title: "', 'title: "Update: ')),
     ("add a tag", lambda s: edit(files(s)[7], "tags:\n", 'tags:\n  - "Brand New Tag"\n')),
-    ("add an article", lambda s: shutil.copy(files(s)[0], files(s)[0].with_name("zz-copy.md"))
-     or edit(files(s)[0].with_name("zz-copy.md"), 'title: "', 'title: "Copy: ')),
+    (
+        "add an article",
+        lambda s: (
+            shutil.copy(files(s)[0], files(s)[0].with_name("zz-copy.md"))
+            or edit(files(s)[0].with_name("zz-copy.md"), 'title: "', 'title: "Copy: ')
+        ),
+    ),
     ("delete an article", lambda s: files(s)[10].unlink()),
-    ("remove a tag everywhere", lambda s: [edit(f, '  - "Brand New Tag"\n', "")
-                                           for f in files(s) if "Brand New" in f.read_text()]),
-    ("add an editor's note", lambda s: (s / "content" / "editions").mkdir()
-     or (s / "content" / "editions" / f"{_first_week(s)}.md").write_text(
-         '---\ntitle: "A note"\n---\nThis week, briefly.\n')),
-    ("override a template", lambda s: (s / "templates").mkdir()
-     or (s / "templates" / "tag.html").write_text(
-         '{% extends "base.html" %}{% block main %}<h1>{{ tag.name }}</h1>'
-         "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}\n")),
+    (
+        "remove a tag everywhere",
+        lambda s: [
+            edit(f, '  - "Brand New Tag"\n', "") for f in files(s) if "Brand New" in f.read_text()
+        ],
+    ),
+    (
+        "add an editor's note",
+        lambda s: (
+            (s / "content" / "editions").mkdir()
+            or (s / "content" / "editions" / f"{_first_week(s)}.md").write_text(
+                '---\ntitle: "A note"\n---\nThis week, briefly.\n'
+            )
+        ),
+    ),
+    (
+        "override a template",
+        lambda s: (
+            (s / "templates").mkdir()
+            or (s / "templates" / "tag.html").write_text(
+                '{% extends "base.html" %}{% block main %}<h1>{{ tag.name }}</h1>'
+                "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}\n"
+            )
+        ),
+    ),
     ("change the config", lambda s: edit(s / "site.yaml", "paginate: 4", "paginate: 3")),
-    ("replace an asset", lambda s: (s / "content" / "news" / "chart.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>\n')),
+    (
+        "replace an asset",
+        lambda s: (s / "content" / "news" / "chart.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>\n'
+        ),
+    ),
     ("delete an asset", lambda s: (s / "content" / "news" / "chart.svg").unlink()),
     ("draft an article", lambda s: edit(files(s)[2], "---\ntitle:", "---\ndraft: true\ntitle:")),
 ]
@@ -133,19 +161,26 @@ def test_one_edit_rewrites_only_the_pages_showing_it(site: Path, tmp_path: Path)
     out = tmp_path / "out"
     cache = tmp_path / "cache"
     run(site, out, cache)
-    stamps = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
-              for p in out.rglob("*") if p.is_file() and p.name != ".broadsheet"}
+    stamps = {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and p.name != ".broadsheet"
+    }
     target = files(site)[4]
     edit(target, "\n\n", "\n\nOne more sentence in the body only.\n\n")
     result = run(site, out, cache)
-    changed = sorted(rel for rel, ns in stamps.items()
-                     if (out / rel).is_file() and (out / rel).stat().st_mtime_ns != ns)
+    changed = sorted(
+        rel
+        for rel, ns in stamps.items()
+        if (out / rel).is_file() and (out / rel).stat().st_mtime_ns != ns
+    )
     # The body is shown on the article page, in full-content feeds and in the search index,
     # whose files are named for their content: some are replaced by new ones.
     slug = target.stem
     index = SiteLayout.PAGEFIND
-    assert [c for c in changed if not c.endswith((".xml", ".json"))
-            and not c.startswith(index)] == [next(rel for rel in stamps if f"/{slug}/" in rel)]
+    assert [
+        c for c in changed if not c.endswith((".xml", ".json")) and not c.startswith(index)
+    ] == [next(rel for rel in stamps if f"/{slug}/" in rel)]
     now = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     added = sorted(now - set(stamps) - {".broadsheet"})
     assert added and all(a.startswith(index) for a in added)

@@ -31,24 +31,34 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "perf"))
 import corpus  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
-                                reason="finds pool workers in /proc")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="finds pool workers in /proc"
+)
 ARTICLES = 160
 assert ARTICLES > POOL_MIN  # the read stage uses the pool; big_site checks the render stage
 BUILD = [sys.executable, "-m", "builder", "build", "--no-cache", "--jobs", "2"]
-DIED = re.compile(r"^\S+: error: a worker process died while working on this file "
-                  r"\(killed by SIGKILL: out of memory\?\); build again, or with --jobs 1$")
+DIED = re.compile(
+    r"^\S+: error: a worker process died while working on this file "
+    r"\(killed by SIGKILL: out of memory\?\); build again, or with --jobs 1$"
+)
 
 
 def env() -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return {**base, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "1748779200",
-            "PYTHONFAULTHANDLER": "1"}
+    return {
+        **base,
+        "PYTHONPATH": str(REPO),
+        "SOURCE_DATE_EPOCH": "1748779200",
+        "PYTHONFAULTHANDLER": "1",
+    }
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def children(pid: int) -> set[int]:
@@ -60,8 +70,11 @@ def children(pid: int) -> set[int]:
             continue
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if (int(fields[1]) == pid and fields[0] not in ("Z", "X")
-                    and (entry / "exe").resolve() == Path(f"/proc/{pid}/exe").resolve()):
+            if (
+                int(fields[1]) == pid
+                and fields[0] not in ("Z", "X")
+                and (entry / "exe").resolve() == Path(f"/proc/{pid}/exe").resolve()
+            ):
                 found.add(int(entry.name))
     return found
 
@@ -97,10 +110,10 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     """A site of ARTICLES articles, and its complete build."""
     site = tmp_path_factory.mktemp("kills") / "site"
     corpus.generate(ARTICLES, site / "content" / "news")
-    (site / "site.yaml").write_text('title: "Kill Digest"\nbase_url: "https://example.org/"\n',
-                                    "utf-8")
-    done = subprocess.run(BUILD, cwd=site, env=env(), capture_output=True, text=True,
-                          timeout=300)
+    (site / "site.yaml").write_text(
+        'title: "Kill Digest"\nbase_url: "https://example.org/"\n', "utf-8"
+    )
+    done = subprocess.run(BUILD, cwd=site, env=env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     built = tree(site / "output")
     pages = sum(1 for rel in built if rel.endswith(".html"))
@@ -116,8 +129,9 @@ def site(big_site: tuple[Path, dict[str, bytes]], tmp_path: Path) -> Path:
 
 
 def run_build(site: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(BUILD, cwd=site, env=env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        BUILD, cwd=site, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
 
 
 def finish(proc: subprocess.Popen[str]) -> str:
@@ -136,7 +150,8 @@ def finish(proc: subprocess.Popen[str]) -> str:
 
 @pytest.mark.parametrize("stage", ["read", "render"])
 def test_a_killed_worker_is_a_located_error_not_a_hang(
-        site: Path, big_site: tuple[Path, dict[str, bytes]], stage: str) -> None:
+    site: Path, big_site: tuple[Path, dict[str, bytes]], stage: str
+) -> None:
     for _attempt in range(3):  # the kill may land after the pool's last chunk: try again
         proc = run_build(site)
         seen = workers_of(proc)
@@ -158,13 +173,13 @@ def test_a_killed_worker_is_a_located_error_not_a_hang(
     assert survivors(seen | children(proc.pid)) == set(), "a worker outlived the build"
     assert tree(site / "output") == big_site[1]
     assert [p for p in site.iterdir() if p.name.startswith(write.TMP_PREFIX)] == []
-    again = subprocess.run(BUILD, cwd=site, env=env(), capture_output=True, text=True,
-                           timeout=300)
+    again = subprocess.run(BUILD, cwd=site, env=env(), capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
 
 
 def test_kill_9_of_the_build_leaves_no_worker_and_no_lock(
-        site: Path, big_site: tuple[Path, dict[str, bytes]]) -> None:
+    site: Path, big_site: tuple[Path, dict[str, bytes]]
+) -> None:
     proc = run_build(site)
     workers = workers_of(proc)
     assert workers, "the build ended before its pool started"
@@ -175,8 +190,7 @@ def test_kill_9_of_the_build_leaves_no_worker_and_no_lock(
     assert proc.returncode == -signal.SIGKILL
     assert survivors(workers) == set(), "pool workers outlived the build"
     # They held the lock no more than the dead build does: the next build does not wait.
-    done = subprocess.run(BUILD, cwd=site, env=env(), capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(BUILD, cwd=site, env=env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "waiting for another build" not in done.stderr
     assert tree(site / "output") == big_site[1]

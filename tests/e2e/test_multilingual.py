@@ -27,8 +27,9 @@ ENGLISH = "2025/03/lumen-ferry-enters-service/index.html"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    site = build_fixture_copy(tmp_path_factory.mktemp("languages") / "site",
-                              source=FIXTURES / "site-languages")
+    site = build_fixture_copy(
+        tmp_path_factory.mktemp("languages") / "site", source=FIXTURES / "site-languages"
+    )
     assert site.result.ok, [d.format() for d in site.result.diagnostics]
     return site
 
@@ -42,29 +43,40 @@ def text(element: Any) -> str:
 
 
 def test_each_article_page_is_in_its_language(built: Any) -> None:
-    found = {rel: (page(built, rel).get("lang"), page(built, rel).get("dir"))
-             for rel in (ENGLISH, ARABIC, PERSIAN, CHINESE, "index.html")}
-    assert found == {ENGLISH: ("en", "ltr"), ARABIC: ("ar", "rtl"), PERSIAN: ("fa", "rtl"),
-                     CHINESE: ("zh-Hans", "ltr"), "index.html": ("en", "ltr")}
+    found = {
+        rel: (page(built, rel).get("lang"), page(built, rel).get("dir"))
+        for rel in (ENGLISH, ARABIC, PERSIAN, CHINESE, "index.html")
+    }
+    assert found == {
+        ENGLISH: ("en", "ltr"),
+        ARABIC: ("ar", "rtl"),
+        PERSIAN: ("fa", "rtl"),
+        CHINESE: ("zh-Hans", "ltr"),
+        "index.html": ("en", "ltr"),
+    }
 
 
 def test_interface_dates_and_reading_time_are_localised(built: Any) -> None:
     chinese = page(built, CHINESE)
     assert text(chinese.find(".//p[@class='byline']")) == (
-        "2025年3月18日 · 阅读时间 8 分钟 · 由 Mira Costa 精选")
+        "2025年3月18日 · 阅读时间 8 分钟 · 由 Mira Costa 精选"
+    )
     assert text(chinese.find(".//p[@class='read-original']")) == "在港口日报阅读原文 →"
     arabic = page(built, ARABIC)
     assert text(arabic.find(".//p[@class='credit']")) == (
-        "أخبار البحر · بقلم سلمى حداد · 11 مارس 2025")
+        "أخبار البحر · بقلم سلمى حداد · 11 مارس 2025"
+    )
     assert text(arabic.find(".//a[@class='skip']")) == "انتقل إلى المحتوى"
     nav = [text(a) for a in arabic.find(".//nav[@class='site-nav']").iter("a")]
     assert nav == ["الأحدث", "الأعداد", "الأرشيف", "الوسوم", "About this digest"]
     persian = page(built, PERSIAN)
     assert text(persian.find(".//p[@class='read-original']")) == (
-        "متن اصلی را در خبرنامه شهر بخوانید →")
+        "متن اصلی را در خبرنامه شهر بخوانید →"
+    )
     english = page(built, ENGLISH)
     assert text(english.find(".//p[@class='byline']")) == (
-        "10 March 2025 · 1 min read · curated by Mira Costa")
+        "10 March 2025 · 1 min read · curated by Mira Costa"
+    )
 
 
 def test_slugs_keep_marks_and_zwnj(built: Any) -> None:
@@ -83,8 +95,10 @@ def test_non_latin_headings_have_readable_ids(built: Any) -> None:
 def test_cards_of_another_language_say_so_on_an_english_list(built: Any) -> None:
     # The headline and summary are in the article's language; the card's interface lines
     # ("Read the original at …", the byline) stay in the page's.
-    cards = {text(c.find(".//h2")): (c.find(".//h2").get("lang"), c.find(".//h2").get("dir"))
-             for c in page(built, "index.html").iter("article")}
+    cards = {
+        text(c.find(".//h2")): (c.find(".//h2").get("lang"), c.find(".//h2").get("dir"))
+        for c in page(built, "index.html").iter("article")
+    }
     assert cards == {
         "上海电动渡轮春季投入运营": ("zh-Hans", "ltr"),
         "شهرداری می\u200cخواهد پل دوچرخه بسازد": ("fa", "rtl"),
@@ -101,29 +115,39 @@ def test_one_search_index_per_language(built: Any) -> None:
     assert search.get("data-rtl-languages") == "ar fa"
     form = page(built, ARABIC).find(".//form[@class='site-search']")
     assert [(i.get("name"), i.get("value")) for i in form.iter("input")] == [
-        ("q", None), ("lang", "ar")]
+        ("q", None),
+        ("lang", "ar"),
+    ]
 
 
 def test_a_bad_lang_is_an_error_at_its_line(make_site: Any, run_build: Any) -> None:
-    site = make_site({"content/2025/05/a.md": "---\ntitle: A\ndate: 2025-05-01\n"
-                      "lang: arabic\n---\n\nText.\n",
-                      "content/2025/05/b.md": "---\ntitle: B\ndate: 2025-05-01\n"
-                      "lang: xx\n---\n\nText.\n"})
+    site = make_site(
+        {
+            "content/2025/05/a.md": "---\ntitle: A\ndate: 2025-05-01\nlang: arabic\n---\n\nText.\n",
+            "content/2025/05/b.md": "---\ntitle: B\ndate: 2025-05-01\nlang: xx\n---\n\nText.\n",
+        }
+    )
     done = run_build(site)
     assert done.code == 1
     assert done.diags == (
         "content/2025/05/a.md:4:7: error: `lang` must be a language tag such as en or pt-BR, "
         "found `arabic`\n  hint: use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR\n"
         "content/2025/05/b.md:4:7: error: `lang` names no language Broadsheet knows: `xx`\n"
-        "  hint: use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR\n")
+        "  hint: use a BCP 47 code such as en, ar, fa, zh-Hans or pt-BR\n"
+    )
 
 
 def test_lang_is_kept_in_its_canonical_case(make_site: Any, run_build: Any) -> None:
-    site = make_site({"content/2025/05/a.md": "---\ntitle: A\ndate: 2025-05-01\n"
-                      "lang: ZH-hant-tw\n---\n\nText.\n"})
+    site = make_site(
+        {
+            "content/2025/05/a.md": "---\ntitle: A\ndate: 2025-05-01\n"
+            "lang: ZH-hant-tw\n---\n\nText.\n"
+        }
+    )
     assert run_build(site).code == 0
-    built = html5lib.parse((site / "output/2025/05/a/index.html").read_bytes(),
-                           namespaceHTMLElements=False)
+    built = html5lib.parse(
+        (site / "output/2025/05/a/index.html").read_bytes(), namespaceHTMLElements=False
+    )
     assert built.get("lang") == "zh-Hant-TW"
 
 

@@ -52,8 +52,11 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def stat_tree(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -70,8 +73,11 @@ def temp_folders(parent: Path) -> list[str]:
 
 
 def empty_folders(folder: Path) -> list[str]:
-    return [p.relative_to(folder).as_posix() for p in folder.rglob("*")
-            if p.is_dir() and not any(p.iterdir())]
+    return [
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_dir() and not any(p.iterdir())
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -147,6 +153,7 @@ def started(site: Path) -> Callable[[], bool]:
     The lock file outlives every build (the lock is an flock on it), so its
     existence says nothing: the lock is held when it cannot be taken here.
     """
+
     def held() -> bool:
         path = site / write.LOCK_NAME
         if not path.exists():
@@ -209,8 +216,11 @@ def test_interrupted_build_leaves_old_or_new_output(versions: Versions, tmp_path
 
 
 def test_a_signal_held_during_the_commit_says_output_was_updated(
-        versions: Versions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    versions: Versions,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The one case a timed signal rarely hits: Ctrl-C while the new files are moved in."""
     site = prepare(versions, tmp_path / "site")
     apply = journal.apply
@@ -233,8 +243,9 @@ def test_a_signal_held_during_the_commit_says_output_was_updated(
     assert temp_folders(site) == []
 
 
-def test_sigkill_leaves_a_temp_folder_the_next_build_sweeps(versions: Versions,
-                                                            tmp_path: Path) -> None:
+def test_sigkill_leaves_a_temp_folder_the_next_build_sweeps(
+    versions: Versions, tmp_path: Path
+) -> None:
     site = prepare(versions, tmp_path / "site")
     proc = subprocess.Popen(BUILD, cwd=site, env=env(), stderr=subprocess.PIPE, text=True)
     assert wait_for(staging(site), proc), proc.communicate()[1]
@@ -243,8 +254,9 @@ def test_sigkill_leaves_a_temp_folder_the_next_build_sweeps(versions: Versions,
     assert proc.returncode == -signal.SIGKILL
     assert len(temp_folders(site)) == 1  # what a killed build leaves
     assert tree(site / "output") == versions.tree_a  # nothing applied yet
-    done = subprocess.run(BUILD, cwd=site, env=env(), stderr=subprocess.PIPE, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        BUILD, cwd=site, env=env(), stderr=subprocess.PIPE, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert temp_folders(site) == []
     assert tree(site / "output") == versions.tree_b
@@ -257,8 +269,14 @@ def test_ctrl_c_to_the_process_group_with_workers(versions: Versions, tmp_path: 
     """
     for number, sig in enumerate((signal.SIGINT, signal.SIGTERM, signal.SIGINT)):
         site = prepare(versions, tmp_path / f"group{number}")
-        proc = subprocess.Popen([*BUILD[:-1], "2"], cwd=site, env=env(), stderr=subprocess.PIPE,
-                                text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            [*BUILD[:-1], "2"],
+            cwd=site,
+            env=env(),
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         if wait_for(staging(site), proc):
             time.sleep(0.05 * number)
             os.killpg(proc.pid, sig)
@@ -292,8 +310,7 @@ def small_site(tmp_path: Path) -> Path:
 def test_second_build_waits_for_the_lock(small_site: Path) -> None:
     with open(small_site / write.LOCK_NAME, "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.Popen(BUILD, cwd=small_site, env=env(), stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(BUILD, cwd=small_site, env=env(), stderr=subprocess.PIPE, text=True)
         assert proc.stderr is not None
         # Guards against a build blocked on the lock without a word (no timing asserted).
         ready, _, _ = select.select([proc.stderr], [], [], 60)
@@ -315,8 +332,10 @@ def test_two_builds_at_once_do_not_interleave(small_site: Path, tmp_path: Path) 
     reference = tmp_path / "reference"
     shutil.copytree(SITE_SERVE, reference)
     expected = _cold_build(reference, reference / "output")
-    procs = [subprocess.Popen(BUILD, cwd=small_site, env=env(), stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(BUILD, cwd=small_site, env=env(), stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     errs = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errs
     assert tree(small_site / "output") == expected
@@ -327,8 +346,9 @@ def test_two_builds_at_once_do_not_interleave(small_site: Path, tmp_path: Path) 
 # content/ is never written; incremental writes (in-process, with the cache)
 # --------------------------------------------------------------------------
 @pytest.fixture
-def cli(small_site: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., tuple[int, str]]]:
+def cli(
+    small_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[..., tuple[int, str]]]:
     """`broadsheet build ARGS` in small_site (with its cache): (exit code, stderr)."""
     monkeypatch.chdir(small_site)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -362,11 +382,17 @@ def test_content_is_never_written(small_site: Path, cli: Callable[..., tuple[int
         assert code == expected, f"{label}: {err}"
         assert stat_tree(content) == before, label
     assert sorted(p.name for p in small_site.iterdir()) == [
-        ".broadsheet-cache", ".broadsheet.lock", "content", "output", "site.yaml"]
+        ".broadsheet-cache",
+        ".broadsheet.lock",
+        "content",
+        "output",
+        "site.yaml",
+    ]
 
 
 def test_incremental_writes_touch_only_what_changed(
-        small_site: Path, cli: Callable[..., tuple[int, str]]) -> None:
+    small_site: Path, cli: Callable[..., tuple[int, str]]
+) -> None:
     out = small_site / "output"
     article = small_site / "content" / "2024" / "06" / "fish-market-reopens.md"
     other = "2024/06/ferry-timetable-changes/index.html"
@@ -409,8 +435,7 @@ def test_incremental_writes_touch_only_what_changed(
     assert "nothing changed" not in err
     restored = files()
     assert {k: v[0] for k, v in restored.items()} == {k: v[0] for k, v in edited.items()}
-    same_bytes_same_mtime(edited, restored,
-                          ("tags/harbour/", "about/", "index.html", "feed.xml"))
+    same_bytes_same_mtime(edited, restored, ("tags/harbour/", "about/", "index.html", "feed.xml"))
 
     # A deleted article: its page and the folders it leaves empty are gone.
     article.unlink()
@@ -429,7 +454,8 @@ def test_incremental_writes_touch_only_what_changed(
 def test_scheduled_article_is_published_when_due(small_site: Path) -> None:
     """The no-change fast path does not keep a scheduled article out after its date."""
     (small_site / "content" / "2024" / "06" / "later.md").write_text(
-        '---\ntitle: "Later"\ndate: 2024-07-01T09:00:00+01:00\n---\n\nSoon.\n', "utf-8")
+        '---\ntitle: "Later"\ndate: 2024-07-01T09:00:00+01:00\n---\n\nSoon.\n', "utf-8"
+    )
     config = load_config(small_site / "site.yaml", small_site / "output")
     cache = small_site / ".broadsheet-cache"
     before = dt.datetime(2024, 6, 30, tzinfo=dt.UTC)

@@ -29,8 +29,9 @@ def article(title: str, body: str, tags: str = "[Transport]", day: int = 10) -> 
 
 FILES = {
     "content/2025/05/ferries.md": article("Ferry fares rise", "Island ferries cost more now."),
-    "content/2025/05/lakes.md": article("Lake ice thins", "Ice on the lake melts early.",
-                                        "[Science, Water]", 20),
+    "content/2025/05/lakes.md": article(
+        "Lake ice thins", "Ice on the lake melts early.", "[Science, Water]", 20
+    ),
     "content/pages/about.md": "---\ntitle: About\n---\n\nWe read the papers so you do not.\n",
 }
 
@@ -43,18 +44,27 @@ def run(site: Path, cache: Path | None = None) -> BuildResult:
 
 
 def stamps(out: Path) -> dict[str, int]:
-    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
-            for p in out.rglob("*") if p.is_file() and p.name != ".broadsheet"}
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and p.name != ".broadsheet"
+    }
 
 
 def fragments(out: Path) -> list[dict]:
     """The indexed pages as Pagefind stores them: one JSON fragment each."""
-    return sorted((json.loads(gzip.decompress(p.read_bytes())[len(search_files.MAGIC):])
-                   for p in (out / "pagefind" / "fragment").iterdir()), key=lambda f: f["url"])
+    return sorted(
+        (
+            json.loads(gzip.decompress(p.read_bytes())[len(search_files.MAGIC) :])
+            for p in (out / "pagefind" / "fragment").iterdir()
+        ),
+        key=lambda f: f["url"],
+    )
 
 
 def test_articles_are_indexed_with_their_filters_under_the_sub_path(
-        make_site: Callable[..., Path]) -> None:
+    make_site: Callable[..., Path],
+) -> None:
     site = make_site(FILES, SITE)
     run(site)
     out = site / "output"
@@ -62,8 +72,11 @@ def test_articles_are_indexed_with_their_filters_under_the_sub_path(
     assert [f["url"] for f in found] == ["/news/2025/05/ferries/", "/news/2025/05/lakes/"]
     assert [f["meta"]["title"] for f in found] == ["Ferry fares rise", "Lake ice thins"]
     lakes = found[1]
-    assert lakes["filters"] == {"tag": ["Science", "Water"], "edition": ["Week 21, 2025"],
-                                "year": ["2025"]}
+    assert lakes["filters"] == {
+        "tag": ["Science", "Water"],
+        "edition": ["Week 21, 2025"],
+        "year": ["2025"],
+    }
     assert "Ice on the lake melts early." in lakes["content"]
     assert "Skip to content" not in lakes["content"]  # only the article is indexed
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
@@ -75,7 +88,8 @@ def test_articles_are_indexed_with_their_filters_under_the_sub_path(
 
 
 def test_search_false_leaves_out_the_index_the_page_and_the_box(
-        make_site: Callable[..., Path]) -> None:
+    make_site: Callable[..., Path],
+) -> None:
     site = make_site(FILES, SITE + "search: false\n")
     run(site)
     out = site / "output"
@@ -85,7 +99,8 @@ def test_search_false_leaves_out_the_index_the_page_and_the_box(
 
 
 def test_the_index_is_reused_until_an_indexed_page_changes(
-        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
     site = make_site(FILES, SITE)
     cache = tmp_path / "cache"
     run(site, cache)
@@ -120,8 +135,11 @@ def test_a_damaged_index_is_made_again(make_site: Callable[..., Path], tmp_path:
 
 
 def test_a_missing_indexer_stops_the_build_with_a_hint(
-        make_site: Callable[..., Path], run_build: Callable[..., object],
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    make_site: Callable[..., Path],
+    run_build: Callable[..., object],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-pagefind"))
     site = make_site(FILES, SITE)
     done = run_build(site)
@@ -130,13 +148,17 @@ def test_a_missing_indexer_stops_the_build_with_a_hint(
         "broadsheet: error: the search index could not be built: cannot run Pagefind "
         f"{tmp_path / 'no-pagefind'}: No such file or directory\n"
         "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
-        "site.yaml\n")
+        "site.yaml\n"
+    )
     assert not (site / "output").exists()
 
 
 def test_an_indexer_that_dies_is_an_error_not_a_hang_or_a_traceback(
-        make_site: Callable[..., Path], run_build: Callable[..., object],
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    make_site: Callable[..., Path],
+    run_build: Callable[..., object],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     dying = tmp_path / "pagefind"
     dying.write_text("#!/bin/sh\nexit 3\n", "utf-8")
     dying.chmod(0o755)
@@ -149,4 +171,5 @@ def test_an_indexer_that_dies_is_an_error_not_a_hang_or_a_traceback(
         "broadsheet: error: the search index could not be built: Pagefind: the indexer stopped "
         "before it answered (killed?)\n"
         "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
-        "site.yaml\n")
+        "site.yaml\n"
+    )

@@ -23,8 +23,10 @@ from lxml import etree
 SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "schema" / "atom.rng"
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$")
-RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
-                    r"Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$")
+RFC822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
+    r"Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$"
+)
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOST = "briefing.example.net"
 
@@ -68,9 +70,15 @@ def test_json_feed_follows_the_json_feed_1_1_spec(built: tuple[Any, str]) -> Non
 
 
 def test_json_feed_checker_finds_problems() -> None:
-    bad = {"version": "https://jsonfeed.org/version/1", "title": 3, "colour": "red",
-           "items": [{"id": 7, "url": "/relative/"}, {"id": "x", "content_html": "<p>",
-                                                     "date_published": "2025-03-01"}]}
+    bad = {
+        "version": "https://jsonfeed.org/version/1",
+        "title": 3,
+        "colour": "red",
+        "items": [
+            {"id": 7, "url": "/relative/"},
+            {"id": "x", "content_html": "<p>", "date_published": "2025-03-01"},
+        ],
+    }
     assert json_feed_problems(bad) == [
         "version is 'https://jsonfeed.org/version/1'",
         "title must be str",
@@ -82,16 +90,50 @@ def test_json_feed_checker_finds_problems() -> None:
     ]
 
 
-_TOP = {"version": str, "title": str, "home_page_url": str, "feed_url": str,
-        "description": str, "user_comment": str, "next_url": str, "icon": str,
-        "favicon": str, "authors": list, "language": str, "expired": bool, "hubs": list,
-        "items": list}
-_ITEM = {"id": str, "url": str, "external_url": str, "title": str, "content_html": str,
-         "content_text": str, "summary": str, "image": str, "banner_image": str,
-         "date_published": str, "date_modified": str, "authors": list, "tags": list,
-         "language": str, "attachments": list}
-_URL_KEYS = {"home_page_url", "feed_url", "next_url", "icon", "favicon", "url",
-             "external_url", "image", "banner_image"}
+_TOP = {
+    "version": str,
+    "title": str,
+    "home_page_url": str,
+    "feed_url": str,
+    "description": str,
+    "user_comment": str,
+    "next_url": str,
+    "icon": str,
+    "favicon": str,
+    "authors": list,
+    "language": str,
+    "expired": bool,
+    "hubs": list,
+    "items": list,
+}
+_ITEM = {
+    "id": str,
+    "url": str,
+    "external_url": str,
+    "title": str,
+    "content_html": str,
+    "content_text": str,
+    "summary": str,
+    "image": str,
+    "banner_image": str,
+    "date_published": str,
+    "date_modified": str,
+    "authors": list,
+    "tags": list,
+    "language": str,
+    "attachments": list,
+}
+_URL_KEYS = {
+    "home_page_url",
+    "feed_url",
+    "next_url",
+    "icon",
+    "favicon",
+    "url",
+    "external_url",
+    "image",
+    "banner_image",
+}
 
 
 def _check(where: str, data: dict, known: dict[str, type]) -> list[str]:
@@ -140,8 +182,10 @@ def test_atom_validates_against_the_rfc_4287_schema(built: tuple[Any, str]) -> N
 def test_atom_schema_rejects_a_feed_without_id() -> None:
     """The schema is a real check: a feed missing atom:id fails."""
     schema = etree.RelaxNG(etree.parse(str(SCHEMA)))
-    feed = etree.fromstring(b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
-                            b"<updated>2025-03-01T00:00:00Z</updated></feed>")
+    feed = etree.fromstring(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b"<updated>2025-03-01T00:00:00Z</updated></feed>"
+    )
     assert not schema.validate(feed)
 
 
@@ -181,7 +225,8 @@ def test_rss_dates_are_rfc_822_with_the_right_weekday(built: tuple[Any, str]) ->
             continue
         channel = etree.parse(str(path)).getroot().find("channel")
         dates = [channel.findtext("lastBuildDate")] + [
-            item.findtext("pubDate") for item in channel.iter("item")]
+            item.findtext("pubDate") for item in channel.iter("item")
+        ]
         for text in dates:
             assert RFC822.match(text), (path, text)
             when = email.utils.parsedate_to_datetime(text)
@@ -263,8 +308,9 @@ def test_json_feed_structure(built: tuple[Any, str]) -> None:
         assert RFC3339.match(item["date_published"])
     by_url = {i["url"]: i for i in feed["items"]}
     ferry = by_url[base + "2025/03/ferry-operators-trial-battery-crossings/"]
-    assert ferry["external_url"] == ("https://www.lakeshore-ledger.example/transport/2025/03/02/"
-                                     "electric-ferry-trial")
+    assert ferry["external_url"] == (
+        "https://www.lakeshore-ledger.example/transport/2025/03/02/electric-ferry-trial"
+    )
     schedule = by_url[base + "2025/03/king-street-construction-schedule/"]
     assert schedule["date_modified"] == "2025-03-21T10:30:00-04:00"
     assert "external_url" not in by_url[base + "2025/03/counting-riders-with-turnstile-data/"]
@@ -279,13 +325,19 @@ def test_editions_feed_has_one_item_per_edition_with_the_whole_edition(
     site, base = built
     parsed = feedparser.parse((site.out / "editions/feed.xml").read_bytes())
     assert [e.link for e in parsed.entries] == [
-        base + "editions/2025-w12/", base + "editions/2025-w11/", base + "editions/2025-w10/"]
+        base + "editions/2025-w12/",
+        base + "editions/2025-w11/",
+        base + "editions/2025-w10/",
+    ]
     week11 = parsed.entries[1]
     assert week11.title == "Week 11, 2025: Thaw, turnstiles and the night bus"
     body = week11.content[0].value
     # The editor's note, then each tag group with every article, summary and source.
-    assert body.index("a century of lake ice") < body.index("<h2>Science</h2>") \
+    assert (
+        body.index("a century of lake ice")
+        < body.index("<h2>Science</h2>")
         < body.index("<h2>Transport</h2>")
+    )
     assert "A century of ice-out dates from three lakes" in body
     assert 'Originally published in <a href="https://www.fieldnotes-science.example/' in body
     assert f'href="{base}2025/03/counting-riders-with-turnstile-data/"' in body
@@ -313,8 +365,10 @@ def test_strict_html5lib_does_catch_errors() -> None:
         html5lib.HTMLParser(strict=True).parse(b"<!DOCTYPE html><p><div></span>")
 
 
-_FETCHED = re.compile(r"<(?:img|script|iframe|audio|video|source|embed|object|track)\b[^>]*?"
-                      r"\s(?:src|srcset|data|poster)=\"([^\"]*)\"|<link\b[^>]*?\shref=\"([^\"]*)\"")
+_FETCHED = re.compile(
+    r"<(?:img|script|iframe|audio|video|source|embed|object|track)\b[^>]*?"
+    r"\s(?:src|srcset|data|poster)=\"([^\"]*)\"|<link\b[^>]*?\shref=\"([^\"]*)\""
+)
 
 
 def test_no_page_requests_anything_from_another_host(built: tuple[Any, str]) -> None:
@@ -330,10 +384,15 @@ def test_no_page_requests_anything_from_another_host(built: tuple[Any, str]) -> 
         assert "@import" not in text, css
         assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), css
     # Scripts run on the search page only, and come from the site: Pagefind's and the theme's.
-    scripted = {p.relative_to(site.out).as_posix(): re.findall(r'<script src="([^"]*)"',
-                                                               p.read_text("utf-8"))
-                for p in site.out.rglob("*.html")}
+    scripted = {
+        p.relative_to(site.out).as_posix(): re.findall(
+            r'<script src="([^"]*)"', p.read_text("utf-8")
+        )
+        for p in site.out.rglob("*.html")
+    }
     base = urlsplit(built[1]).path
     assert {page for page, found in scripted.items() if found} == {"search/index.html"}
-    assert scripted["search/index.html"] == [f"{base}pagefind/pagefind-ui.js",
-                                             f"{base}static/search.js"]
+    assert scripted["search/index.html"] == [
+        f"{base}pagefind/pagefind-ui.js",
+        f"{base}static/search.js",
+    ]

@@ -41,8 +41,7 @@ import sites  # noqa: E402
 from builds import BuildRun, median, run_build  # noqa: E402
 from report import Row, SizeResult  # noqa: E402
 
-SCENARIOS = ("cold", "jobs1", "rebuild", "edit", "tag", "delete", "ci", "floor", "serve",
-             "fixed")
+SCENARIOS = ("cold", "jobs1", "rebuild", "edit", "tag", "delete", "ci", "floor", "serve", "fixed")
 SERVE_EDITS = 5
 
 
@@ -54,8 +53,11 @@ def bench_full(n: int, args: argparse.Namespace, generator: sites.Generator) -> 
     site = sites.make_site(corpus, args.workdir / f"site-{n}")
     content = site / "content"
     jobs1 = builds.cold(site, "--jobs", "1") if "jobs1" in want and args.jobs > 1 else None
-    result = SizeResult(n, sites.corpus_stats(content),
-                        median([builds.cold(site, "--jobs", jobs) for _ in range(runs)]))
+    result = SizeResult(
+        n,
+        sites.corpus_stats(content),
+        median([builds.cold(site, "--jobs", jobs) for _ in range(runs)]),
+    )
     result.output = sites.tree_counts(site / "output")
     rows = result.rows
     rows.append(Row.of_build(n, f"cold build, --jobs {jobs}", result.cold))
@@ -67,13 +69,24 @@ def bench_full(n: int, args: argparse.Namespace, generator: sites.Generator) -> 
         rows.append(Row.of_build(n, "no-change rebuild", result.rebuild))
     files = sites.articles(content)
     for name, scenario, change in (
-            ("edit", "one article edited",
-             lambda k: sites.edit(files[(len(files) // 2 + k) % len(files)],
-                                  f"A late correction, number {k}.")),
-            ("tag", "one tag added",
-             lambda k: sites.add_tag(files[(len(files) // 3 + k) % len(files)], f"Bench tag {k}")),
-            ("delete", "one article deleted",
-             lambda k: files[(len(files) // 4 + k) % len(files)].unlink(missing_ok=True))):
+        (
+            "edit",
+            "one article edited",
+            lambda k: sites.edit(
+                files[(len(files) // 2 + k) % len(files)], f"A late correction, number {k}."
+            ),
+        ),
+        (
+            "tag",
+            "one tag added",
+            lambda k: sites.add_tag(files[(len(files) // 3 + k) % len(files)], f"Bench tag {k}"),
+        ),
+        (
+            "delete",
+            "one article deleted",
+            lambda k: files[(len(files) // 4 + k) % len(files)].unlink(missing_ok=True),
+        ),
+    ):
         if name in want:
             timed = []
             for k in range(runs):
@@ -82,8 +95,7 @@ def bench_full(n: int, args: argparse.Namespace, generator: sites.Generator) -> 
             rows.append(Row.of_build(n, scenario, median(timed)))
     if "ci" in want:
         result.ci = ci_warm(site, runs, args.workdir)
-        rows.append(Row.of_build(n, "CI warm build (cache restored, 1 added, 1 edited)",
-                                 result.ci))
+        rows.append(Row.of_build(n, "CI warm build (cache restored, 1 added, 1 edited)", result.ci))
     if "floor" in want:
         rows.append(floor_row(result, site, corpus, args.jobs))
     if "serve" in want:
@@ -96,8 +108,7 @@ def bench_full(n: int, args: argparse.Namespace, generator: sites.Generator) -> 
 def floor_row(result: SizeResult, site: Path, corpus: Path, jobs: int) -> Row:
     """Measure the Markdown floor over the pristine corpus into `result`; its table row."""
     result.floor = floor.markdown_floor(site, corpus, jobs)
-    return Row(result.n, f"Markdown floor, {jobs} processes", result.floor.wall,
-               result.floor.cpu)
+    return Row(result.n, f"Markdown floor, {jobs} processes", result.floor.wall, result.floor.cpu)
 
 
 def ci_warm(site: Path, runs: int, workdir: Path) -> BuildRun:
@@ -130,8 +141,12 @@ def serve_figures(site: Path, start_limit: float) -> serve_latency.ServeFigures:
 
 def serve_rows(n: int, s: serve_latency.ServeFigures) -> list[Row]:
     return [
-        Row.of_figure(n, "serve: first start on a warm cache → first page (files written: "
-                      "pages re-rendered)", s.warm_start, s.warm_start_rendered),
+        Row.of_figure(
+            n,
+            "serve: first start on a warm cache → first page (files written: pages re-rendered)",
+            s.warm_start,
+            s.warm_start_rendered,
+        ),
         Row.of_figure(n, f"serve: edit → page served (median of {SERVE_EDITS})", s.edit),
         Row.of_figure(n, "serve: article added → front page, tag page, feed.xml", s.add),
         Row.of_figure(n, "serve: article deleted → front page, tag page, feed.xml", s.delete),
@@ -141,8 +156,9 @@ def serve_rows(n: int, s: serve_latency.ServeFigures) -> list[Row]:
 def bench_cold_only(n: int, args: argparse.Namespace, generator: sites.Generator) -> SizeResult:
     corpus = sites.pristine_corpus(n, generator, args.workdir)
     site = sites.make_site(corpus, args.workdir / f"site-{n}")
-    result = SizeResult(n, sites.corpus_stats(site / "content"),
-                        builds.cold(site, "--jobs", str(args.jobs)))
+    result = SizeResult(
+        n, sites.corpus_stats(site / "content"), builds.cold(site, "--jobs", str(args.jobs))
+    )
     result.output = sites.tree_counts(site / "output")
     result.rows.append(Row.of_build(n, f"cold build, --jobs {args.jobs}", result.cold))
     if "floor" in args.scenarios:
@@ -153,29 +169,49 @@ def bench_cold_only(n: int, args: argparse.Namespace, generator: sites.Generator
 
 def fixed_cost(args: argparse.Namespace, generator: sites.Generator) -> BuildRun:
     """A cold build of one article: start-up, imports, pools, theme, the fixed outputs."""
-    site = sites.make_site(sites.pristine_corpus(1, generator, args.workdir),
-                           args.workdir / "site-1")
+    site = sites.make_site(
+        sites.pristine_corpus(1, generator, args.workdir), args.workdir / "site-1"
+    )
     run = builds.cold(site, "--jobs", str(args.jobs))
     shutil.rmtree(site, ignore_errors=True)
     return run
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10000],
-                        help="sizes measured in every scenario")
-    parser.add_argument("--cold-only", type=int, nargs="*", default=[100000],
-                        help="sizes for which only the cold build (and floor) is timed")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[10000], help="sizes measured in every scenario"
+    )
+    parser.add_argument(
+        "--cold-only",
+        type=int,
+        nargs="*",
+        default=[100000],
+        help="sizes for which only the cold build (and floor) is timed",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--scenarios", nargs="*", choices=SCENARIOS, default=list(SCENARIOS),
-                        help="what to measure (the cold build always is)")
-    parser.add_argument("--corpus-generator", type=Path,
-                        help="a gen_corpus.py taking --n --out --seed "
-                             "(default: ../shared/bench/gen_corpus.py beside the repository)")
-    parser.add_argument("--serve-start-limit", type=float, default=300.0,
-                        help="seconds to wait for serve to start serving")
+    parser.add_argument(
+        "--scenarios",
+        nargs="*",
+        choices=SCENARIOS,
+        default=list(SCENARIOS),
+        help="what to measure (the cold build always is)",
+    )
+    parser.add_argument(
+        "--corpus-generator",
+        type=Path,
+        help="a gen_corpus.py taking --n --out --seed "
+        "(default: ../shared/bench/gen_corpus.py beside the repository)",
+    )
+    parser.add_argument(
+        "--serve-start-limit",
+        type=float,
+        default=300.0,
+        help="seconds to wait for serve to start serving",
+    )
     parser.add_argument("--workdir", type=Path, help="keep corpora here (default: a temp dir)")
     args = parser.parse_args()
     args.cold_only = [n for n in args.cold_only if n > 0]
@@ -194,20 +230,31 @@ def main() -> None:
     print_report(args, generator, full, cold_only, fixed, load)
 
 
-def print_report(args: argparse.Namespace, generator: sites.Generator, full: list[SizeResult],
-                 cold_only: list[SizeResult], fixed: BuildRun | None,
-                 load: tuple[float, float, float]) -> None:
+def print_report(
+    args: argparse.Namespace,
+    generator: sites.Generator,
+    full: list[SizeResult],
+    cold_only: list[SizeResult],
+    fixed: BuildRun | None,
+    load: tuple[float, float, float],
+) -> None:
     cores = os.cpu_count() or 1
     results = full + cold_only
-    print(f"\nbroadsheet from {sites.REPO}; Python {platform.python_version()}; {cores} cores; "
-          f"--jobs {args.jobs}; build figures: median of {args.runs} "
-          f"run{'s' if args.runs != 1 else ''} (cold-only sizes: 1 run); load average "
-          f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
-    print(f"corpus generator: {generator.path} ({generator.label}); site.yaml: the example "
-          f"site's ({sites.REPO / 'site.yaml'})")
+    print(
+        f"\nbroadsheet from {sites.REPO}; Python {platform.python_version()}; {cores} cores; "
+        f"--jobs {args.jobs}; build figures: median of {args.runs} "
+        f"run{'s' if args.runs != 1 else ''} (cold-only sizes: 1 run); load average "
+        f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
+    print(
+        f"corpus generator: {generator.path} ({generator.label}); site.yaml: the example "
+        f"site's ({sites.REPO / 'site.yaml'})"
+    )
     if "floor" in args.scenarios:
-        print("Markdown floor extensions (from builder/read/markup.py): "
-              + ", ".join(floor.extension_names(sites.REPO)))
+        print(
+            "Markdown floor extensions (from builder/read/markup.py): "
+            + ", ".join(floor.extension_names(sites.REPO))
+        )
     for r in results:
         print(report.corpus_line(r))
     print()

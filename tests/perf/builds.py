@@ -77,9 +77,14 @@ def run_build(site: Path, *extra: str) -> BuildRun:
     """One whole `broadsheet build --timings` process in `site`, memory sampled every 50 ms."""
     before = os.times()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "builder", "build", "--timings", *extra],
-                            cwd=site, env=builder_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", "--timings", *extra],
+        cwd=site,
+        env=builder_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = largest = 0
     done = threading.Event()
 
@@ -105,7 +110,11 @@ def run_build(site: Path, *extra: str) -> BuildRun:
         wall,
         (after.children_user - before.children_user)
         + (after.children_system - before.children_system),
-        peak / 2**20, largest / 2**20, written_count(log), stages_of(log))
+        peak / 2**20,
+        largest / 2**20,
+        written_count(log),
+        stages_of(log),
+    )
 
 
 def written_count(log: str) -> int | None:
@@ -133,10 +142,13 @@ def median(runs: list[BuildRun]) -> BuildRun:
     middle = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
     written = [r.written for r in runs if r.written is not None]
     return replace(
-        middle, wall=statistics.median(r.wall for r in runs),
-        cpu=statistics.median(r.cpu for r in runs), pss=statistics.median(r.pss for r in runs),
+        middle,
+        wall=statistics.median(r.wall for r in runs),
+        cpu=statistics.median(r.cpu for r in runs),
+        pss=statistics.median(r.pss for r in runs),
         rss=statistics.median(r.rss for r in runs),
-        written=int(statistics.median(written)) if written else None)
+        written=int(statistics.median(written)) if written else None,
+    )
 
 
 def cold(site: Path, *extra: str) -> BuildRun:

@@ -15,30 +15,134 @@ import datetime as dt
 import random
 from pathlib import Path
 
-PLACES = ["Nairobi", "Lagos", "Jakarta", "Manila", "Lima", "Bogotá", "Tbilisi", "Almaty",
-          "Hanoi", "Accra", "Dakar", "Quito", "Riga", "Tallinn", "Oslo", "Lisbon", "Porto",
-          "Kraków", "Gdańsk", "Busan", "Osaka", "Chennai", "Pune", "Karachi", "Dhaka",
-          "Colombo", "Muscat", "Doha", "Amman", "Tunis", "Rabat", "Luanda", "Maputo",
-          "Harare", "Kigali", "Kampala", "Addis Ababa", "Khartoum", "Reykjavík", "Tromsø"]
-ACTORS = ["ministers", "regulators", "the central bank", "port workers", "farmers",
-          "the coalition", "opposition leaders", "city officials", "grid operators",
-          "economists", "the court", "trade negotiators", "analysts", "shipping firms"]
-VERBS = ["approved", "delayed", "questioned", "expanded", "revised", "defended", "blocked",
-         "welcomed", "postponed", "tightened", "relaxed", "extended"]
-THINGS = ["the fuel subsidy", "a port expansion", "the water treaty", "new tariffs",
-          "a grid upgrade", "the budget", "a data rule", "the fishing quota",
-          "an election law", "the rail link", "a mining licence", "the aid package"]
-TOPICS = ["energy", "trade", "climate", "elections", "shipping", "agriculture", "mining",
-          "transport", "housing", "health", "water", "fisheries", "labour", "banking",
-          "technology", "tourism", "defence", "migration", "education", "telecoms"]
-OUTLETS = [("The Coastal Ledger", "coastal-ledger.example.org"),
-           ("Morning Dispatch", "morningdispatch.example.com"),
-           ("Le Quotidien du Sud", "quotidien-sud.example.fr"),
-           ("Northern Observer", "northernobserver.example.net"),
-           ("Diario del Pacífico", "diariopacifico.example.pe"),
-           ("Harbour Times", "harbourtimes.example.co.uk")]
-NAMES = ["Amara Okafor", "Lena Sørensen", "Tomás Ruiz", "Mei Tanaka", "Yusuf Demir",
-         "Ana Kowalska", "Kofi Mensah", "Inés Duarte", "Ravi Iyer", "Olga Petrova"]
+PLACES = [
+    "Nairobi",
+    "Lagos",
+    "Jakarta",
+    "Manila",
+    "Lima",
+    "Bogotá",
+    "Tbilisi",
+    "Almaty",
+    "Hanoi",
+    "Accra",
+    "Dakar",
+    "Quito",
+    "Riga",
+    "Tallinn",
+    "Oslo",
+    "Lisbon",
+    "Porto",
+    "Kraków",
+    "Gdańsk",
+    "Busan",
+    "Osaka",
+    "Chennai",
+    "Pune",
+    "Karachi",
+    "Dhaka",
+    "Colombo",
+    "Muscat",
+    "Doha",
+    "Amman",
+    "Tunis",
+    "Rabat",
+    "Luanda",
+    "Maputo",
+    "Harare",
+    "Kigali",
+    "Kampala",
+    "Addis Ababa",
+    "Khartoum",
+    "Reykjavík",
+    "Tromsø",
+]
+ACTORS = [
+    "ministers",
+    "regulators",
+    "the central bank",
+    "port workers",
+    "farmers",
+    "the coalition",
+    "opposition leaders",
+    "city officials",
+    "grid operators",
+    "economists",
+    "the court",
+    "trade negotiators",
+    "analysts",
+    "shipping firms",
+]
+VERBS = [
+    "approved",
+    "delayed",
+    "questioned",
+    "expanded",
+    "revised",
+    "defended",
+    "blocked",
+    "welcomed",
+    "postponed",
+    "tightened",
+    "relaxed",
+    "extended",
+]
+THINGS = [
+    "the fuel subsidy",
+    "a port expansion",
+    "the water treaty",
+    "new tariffs",
+    "a grid upgrade",
+    "the budget",
+    "a data rule",
+    "the fishing quota",
+    "an election law",
+    "the rail link",
+    "a mining licence",
+    "the aid package",
+]
+TOPICS = [
+    "energy",
+    "trade",
+    "climate",
+    "elections",
+    "shipping",
+    "agriculture",
+    "mining",
+    "transport",
+    "housing",
+    "health",
+    "water",
+    "fisheries",
+    "labour",
+    "banking",
+    "technology",
+    "tourism",
+    "defence",
+    "migration",
+    "education",
+    "telecoms",
+]
+OUTLETS = [
+    ("The Coastal Ledger", "coastal-ledger.example.org"),
+    ("Morning Dispatch", "morningdispatch.example.com"),
+    ("Le Quotidien du Sud", "quotidien-sud.example.fr"),
+    ("Northern Observer", "northernobserver.example.net"),
+    ("Diario del Pacífico", "diariopacifico.example.pe"),
+    ("Harbour Times", "harbourtimes.example.co.uk"),
+]
+NAMES = [
+    "Amara Okafor",
+    "Lena Sørensen",
+    "Tomás Ruiz",
+    "Mei Tanaka",
+    "Yusuf Demir",
+    "Ana Kowalska",
+    "Kofi Mensah",
+    "Inés Duarte",
+    "Ravi Iyer",
+    "Olga Petrova",
+]
 
 
 def tag_vocabulary() -> list[str]:
@@ -89,9 +193,15 @@ def article(seed: int, i: int, tags: list[str]) -> tuple[str, str]:
     chosen = rng.sample(tags, rng.randint(2, 4))
     lines = ["---", f'title: "{title}"', f"date: {when.isoformat()}", "tags:"]
     lines += [f'  - "{t}"' for t in chosen]
-    lines += [f'summary: "{sentence(rng)}"', "source:",
-              f'  url: "https://{host}/{when:%Y/%m/%d}/{slug}"', f'  name: "{outlet}"',
-              f'author: "{rng.choice(NAMES)}"', "---", ""]
+    lines += [
+        f'summary: "{sentence(rng)}"',
+        "source:",
+        f'  url: "https://{host}/{when:%Y/%m/%d}/{slug}"',
+        f'  name: "{outlet}"',
+        f'author: "{rng.choice(NAMES)}"',
+        "---",
+        "",
+    ]
     body: list[str] = []
     for block in range(rng.randint(7, 10)):
         if block == 3:

@@ -45,8 +45,12 @@ def markdown_settings(site: Path) -> dict[str, Any]:
 
 def _fresh(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings with new Extension objects: nothing carried from one article over."""
-    return {**settings, "extensions": [e if isinstance(e, str) else _renewed(e)
-                                       for e in settings.get("extensions", [])]}
+    return {
+        **settings,
+        "extensions": [
+            e if isinstance(e, str) else _renewed(e) for e in settings.get("extensions", [])
+        ],
+    }
 
 
 def _renewed(extension: markdown.Extension) -> markdown.Extension:
@@ -96,5 +100,7 @@ def markdown_floor(site: Path, content: Path, processes: int) -> Floor:
 
 def extension_names(site: Path) -> list[str]:
     """For the report: which extensions the floor used."""
-    return [e if isinstance(e, str) else type(e).__name__
-            for e in markdown_settings(site).get("extensions", [])]
+    return [
+        e if isinstance(e, str) else type(e).__name__
+        for e in markdown_settings(site).get("extensions", [])
+    ]

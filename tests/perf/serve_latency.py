@@ -106,8 +106,7 @@ def fetch(port: int, path: str) -> tuple[int, str]:
         return 0, ""
 
 
-def wait_until(checks: dict[str, Callable[[], bool]], started: float,
-               limit: float) -> Figure:
+def wait_until(checks: dict[str, Callable[[], bool]], started: float, limit: float) -> Figure:
     """Seconds from `started` until every check has held once (each polled until it does)."""
     pending = dict(checks)
     latest = 0.0
@@ -131,9 +130,14 @@ class Serve:
         self.log = _Log()
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "builder", "serve", "--port", "0"], cwd=site,
-            env=builder_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            [sys.executable, "-m", "builder", "serve", "--port", "0"],
+            cwd=site,
+            env=builder_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for stream in (self.proc.stdout, self.proc.stderr):
             threading.Thread(target=self.log.follow, args=(stream,), daemon=True).start()
 
@@ -178,21 +182,32 @@ def measure(site: Path, base_path: str, edits: int, start_limit: float) -> Serve
         port = serve.port(start_limit)
         if port is None:
             code = serve.proc.poll()
-            why = (f"serve exited with {code}" if code is not None else
-                   f"no 127.0.0.1 port in its output within {start_limit:.0f} s")
+            why = (
+                f"serve exited with {code}"
+                if code is not None
+                else f"no 127.0.0.1 port in its output within {start_limit:.0f} s"
+            )
             why += f": {serve.log.tail()}"
-            return ServeFigures(Figure(None, why), Figure(None, why), Figure(None, why), (),
-                                Figure(None, why), Figure(None, why))
-        start = wait_until({"front page": lambda: fetch(port, base_path)[0] == 200},
-                           serve.started, start_limit)
+            return ServeFigures(
+                Figure(None, why),
+                Figure(None, why),
+                Figure(None, why),
+                (),
+                Figure(None, why),
+                Figure(None, why),
+            )
+        start = wait_until(
+            {"front page": lambda: fetch(port, base_path)[0] == 200}, serve.started, start_limit
+        )
         serve.log.quiet(0.5, 30)
         rendered = rendered_on_start(serve.log.snapshot())
         edit, times = _edits(serve, port, base_path, edits)
         add, delete = _add_delete(serve, port, base_path)
         return ServeFigures(start, rendered, edit, times, add, delete)
     except Exception as exc:  # a driver problem must not lose the build figures
-        return ServeFigures(missing, missing, Figure(None, f"driver error: {exc!r}"), (),
-                            missing, missing)
+        return ServeFigures(
+            missing, missing, Figure(None, f"driver error: {exc!r}"), (), missing, missing
+        )
     finally:
         serve.stop()
 
@@ -223,14 +238,20 @@ def _add_delete(serve: Serve, port: int, base_path: str) -> tuple[Figure, Figure
     content = serve.site / "content"
     gone = sites.newest(content)
     tag_path = _tag_path(serve.site, gone.tag)
-    lists = {"front page": base_path, f"tag page {tag_path}": tag_path,
-             "feed.xml": base_path + "feed.xml"}
+    lists = {
+        "front page": base_path,
+        f"tag page {tag_path}": tag_path,
+        "feed.xml": base_path + "feed.xml",
+    }
     marker = secrets.token_hex(4)
     slug = f"bench-added-{marker}"
     started = time.perf_counter()
     sites.add_article(content, slug, gone, marker)
-    add = wait_until({name: lambda p=p: f"{slug}/" in fetch(port, p)[1]
-                      for name, p in lists.items()}, started, 60)
+    add = wait_until(
+        {name: lambda p=p: f"{slug}/" in fetch(port, p)[1] for name, p in lists.items()},
+        started,
+        60,
+    )
     serve.log.quiet(0.3, 30)
     started = time.perf_counter()
     gone.path.unlink()

@@ -57,9 +57,13 @@ class ArticleRef:
 def main_checkout(repo: Path) -> Path:
     """The main working tree of `repo` (itself unless `repo` is a git worktree)."""
     try:
-        common = subprocess.run(["git", "-C", str(repo), "rev-parse", "--path-format=absolute",
-                                 "--git-common-dir"], capture_output=True, text=True,
-                                check=True, timeout=10).stdout.strip()
+        common = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return repo
     return Path(common).parent if common else repo
@@ -85,8 +89,20 @@ def pristine_corpus(n: int, generator: Generator, workdir: Path) -> Path:
     if not done.exists():
         shutil.rmtree(out, ignore_errors=True)
         print(f"generating {n} articles with {generator.path}…", file=sys.stderr)
-        subprocess.run([sys.executable, str(generator.path), "--n", str(n), "--out", str(out),
-                        "--seed", str(SEED)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(generator.path),
+                "--n",
+                str(n),
+                "--out",
+                str(out),
+                "--seed",
+                str(SEED),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         done.write_text(f"{n}\n")
     return out
 
@@ -127,7 +143,7 @@ def body_of(text: str) -> str:
     if text.startswith("---\n"):
         end = text.find("\n---\n", 4)
         if end >= 0:
-            return text[end + 5:]
+            return text[end + 5 :]
     return text
 
 
@@ -189,7 +205,9 @@ def add_article(content: Path, slug: str, after: ArticleRef, marker: str) -> Art
         f"tags:\n  - {json.dumps(after.tag)}\n"
         f"summary: {json.dumps(f'A summary that says {marker}.')}\n"
         "---\n\n"
-        f"A body that says {marker}, written by the benchmark.\n", "utf-8")
+        f"A body that says {marker}, written by the benchmark.\n",
+        "utf-8",
+    )
     return ArticleRef(path, when, after.tag, slug)
 
 

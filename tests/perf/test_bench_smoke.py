@@ -18,16 +18,36 @@ REPO = BENCH.parents[2]
 def test_bench_prints_the_table_for_a_cold_build(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     run = subprocess.run(
-        [sys.executable, str(BENCH), "--sizes", "20", "--cold-only", "0", "--runs", "1",
-         "--scenarios", "cold", "--workdir", str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=120)
+        [
+            sys.executable,
+            str(BENCH),
+            "--sizes",
+            "20",
+            "--cold-only",
+            "0",
+            "--runs",
+            "1",
+            "--scenarios",
+            "cold",
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert any(line.startswith("corpus generator: ") for line in lines)
-    assert any(line.startswith("corpus 20: 20 articles, ") and " words, 20 files, " in line
-               for line in lines)
-    assert ("| articles | scenario | wall s | CPU s | peak memory MiB (PSS, all processes) "
-            "| largest process RSS MiB | files written | ms/article |") in lines
+    assert any(
+        line.startswith("corpus 20: 20 articles, ") and " words, 20 files, " in line
+        for line in lines
+    )
+    assert (
+        "| articles | scenario | wall s | CPU s | peak memory MiB (PSS, all processes) "
+        "| largest process RSS MiB | files written | ms/article |"
+    ) in lines
     rows = [line.split(" | ")[1] for line in lines if line.startswith("| 20 |")]
     assert rows == ["cold build, --jobs " + str(os.cpu_count() or 1)]
     profile = [line for line in lines if line.startswith("profile of the cold build at 20 ")]

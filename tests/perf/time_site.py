@@ -19,8 +19,9 @@ from pathlib import Path
 
 def timed(site: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "builder", "build", *args], cwd=site,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "builder", "build", *args], cwd=site, capture_output=True, text=True
+    )
     return time.perf_counter() - started, run
 
 
@@ -34,9 +35,11 @@ def main() -> None:
     timed(site, *extra)  # fill the cache
     warm = [timed(site, *extra)[0] for _ in range(5)]
     summary = last.stderr.strip().splitlines()[-1] if last.stderr.strip() else ""
-    print(f"{site}: cold median {statistics.median(cold):.2f} s "
-          f"(runs {', '.join(f'{s:.2f}' for s in cold)}); "
-          f"no-change median {statistics.median(warm):.2f} s; exit {last.returncode}; {summary}")
+    print(
+        f"{site}: cold median {statistics.median(cold):.2f} s "
+        f"(runs {', '.join(f'{s:.2f}' for s in cold)}); "
+        f"no-change median {statistics.median(warm):.2f} s; exit {last.returncode}; {summary}"
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,11 @@ from builder.pipeline import BuildResult, build
 SITE_YAML = 'title: "Fuzz"\nbase_url: "https://example.org/"\ntimezone: Europe/Berlin\n'
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 # FUZZ_EXAMPLES=500 for a longer hunt by hand; the suite stays quick by default.
-FEW = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
-               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FEW = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def build_site(files: dict[str, bytes]) -> tuple[BuildResult, dict[str, bytes]]:
@@ -43,8 +46,11 @@ def build_site(files: dict[str, bytes]) -> tuple[BuildResult, dict[str, bytes]]:
         config = load_config(root / "site.yaml")
         result = build(config, BuildOptions(cache_dir=None, jobs=1, now=NOW))
         out = root / "output"
-        outputs = {p.relative_to(out).as_posix(): p.read_bytes()
-                   for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+        outputs = (
+            {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+            if out.exists()
+            else {}
+        )
     return result, outputs
 
 
@@ -65,19 +71,78 @@ def check_outcome(result: BuildResult, outputs: dict[str, bytes]) -> None:
 # --------------------------------------------------------------------------
 # 1. Nothing crashes
 # --------------------------------------------------------------------------
-KEYS = st.sampled_from(["title", "date", "updated", "tags", "summary", "slug", "draft",
-                        "source", "author", "authors", "image", "titel", "tag", "x", "<<",
-                        "? x", "- title", "title ", "", "1", "null"])
+KEYS = st.sampled_from(
+    [
+        "title",
+        "date",
+        "updated",
+        "tags",
+        "summary",
+        "slug",
+        "draft",
+        "source",
+        "author",
+        "authors",
+        "image",
+        "titel",
+        "tag",
+        "x",
+        "<<",
+        "? x",
+        "- title",
+        "title ",
+        "",
+        "1",
+        "null",
+    ]
+)
 SCALARS = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["yes", "NO", "0123", "1:30", "2024-02-30", "2024-06-03",
-                     "2024-06-03 10:00:00", "2024-06-03T10:00:00+05:00", "'2024-06-03'",
-                     "May 1, 2024", "~", "[a, b]", "{a: 1}", "[", "{", '"open', "'open",
-                     "*alias", "&anchor x", "!!python/object/apply:os.system ['true']",
-                     "!!binary aGk=", "!custom x", "|", ">", "- a", "https://ex.org/a",
-                     "{url: https://ex.org/b, name: X}", "[C++, C, index, '..']", ".inf",
-                     "1e999", "9999-12-31", "0001-01-01", "\t", "a: b", "#", "%", "@x", "`x"]),
-    st.integers(), st.booleans(), st.floats(allow_nan=True),
+    st.sampled_from(
+        [
+            "yes",
+            "NO",
+            "0123",
+            "1:30",
+            "2024-02-30",
+            "2024-06-03",
+            "2024-06-03 10:00:00",
+            "2024-06-03T10:00:00+05:00",
+            "'2024-06-03'",
+            "May 1, 2024",
+            "~",
+            "[a, b]",
+            "{a: 1}",
+            "[",
+            "{",
+            '"open',
+            "'open",
+            "*alias",
+            "&anchor x",
+            "!!python/object/apply:os.system ['true']",
+            "!!binary aGk=",
+            "!custom x",
+            "|",
+            ">",
+            "- a",
+            "https://ex.org/a",
+            "{url: https://ex.org/b, name: X}",
+            "[C++, C, index, '..']",
+            ".inf",
+            "1e999",
+            "9999-12-31",
+            "0001-01-01",
+            "\t",
+            "a: b",
+            "#",
+            "%",
+            "@x",
+            "`x",
+        ]
+    ),
+    st.integers(),
+    st.booleans(),
+    st.floats(allow_nan=True),
 )
 LINES = st.one_of(
     st.builds(lambda k, v: f"{k}: {v}", KEYS, SCALARS),
@@ -87,32 +152,73 @@ LINES = st.one_of(
 )
 BODIES = st.one_of(
     st.text(max_size=200),
-    st.lists(st.sampled_from(["---", "...", "# Head", "<script>alert(1)</script>",
-                              "<!-- more -->", "```py", "```", "| a | b |", "|---|---|",
-                              "[^1]", "[^1]: note", "<div>", "</div>", "![x](y.png)",
-                              "[link](javascript:alert(1))", "\t", "", "* item", "> quote",
-                              "<a onclick='x'>a</a>", "&amp; &lt;", "{#id}", "\r", "\x00"]),
-             max_size=15).map("\n".join),
+    st.lists(
+        st.sampled_from(
+            [
+                "---",
+                "...",
+                "# Head",
+                "<script>alert(1)</script>",
+                "<!-- more -->",
+                "```py",
+                "```",
+                "| a | b |",
+                "|---|---|",
+                "[^1]",
+                "[^1]: note",
+                "<div>",
+                "</div>",
+                "![x](y.png)",
+                "[link](javascript:alert(1))",
+                "\t",
+                "",
+                "* item",
+                "> quote",
+                "<a onclick='x'>a</a>",
+                "&amp; &lt;",
+                "{#id}",
+                "\r",
+                "\x00",
+            ]
+        ),
+        max_size=15,
+    ).map("\n".join),
 )
 
 
 @FEW
-@given(lines=st.lists(LINES, max_size=8), body=BODIES, opener=st.sampled_from(["---", "", "--- "]),
-       closer=st.sampled_from(["---", "...", "", "----"]),
-       name=st.sampled_from(["a.md", "2024-06-03-b.md", "pages/about.md",
-                             "editions/2024-w23.md", "ä/Ö.md", "2024-13-45-x.md"]))
-def test_random_front_matter_and_bodies_never_crash(lines: list[str], body: str, opener: str,
-                                                    closer: str, name: str) -> None:
+@given(
+    lines=st.lists(LINES, max_size=8),
+    body=BODIES,
+    opener=st.sampled_from(["---", "", "--- "]),
+    closer=st.sampled_from(["---", "...", "", "----"]),
+    name=st.sampled_from(
+        [
+            "a.md",
+            "2024-06-03-b.md",
+            "pages/about.md",
+            "editions/2024-w23.md",
+            "ä/Ö.md",
+            "2024-13-45-x.md",
+        ]
+    ),
+)
+def test_random_front_matter_and_bodies_never_crash(
+    lines: list[str], body: str, opener: str, closer: str, name: str
+) -> None:
     text = "\n".join([opener, *lines, closer, body])
     good = "---\ntitle: Anchor\ndate: 2024-06-01\n---\nA valid neighbour.\n"
-    result, outputs = build_site({name: text.encode("utf-8", "surrogatepass"),
-                                  "zz-valid.md": good.encode()})
+    result, outputs = build_site(
+        {name: text.encode("utf-8", "surrogatepass"), "zz-valid.md": good.encode()}
+    )
     check_outcome(result, outputs)
 
 
 @FEW
-@given(data=st.binary(max_size=300), prefix=st.sampled_from([b"", b"---\ntitle: x\n",
-                                                             b"\xef\xbb\xbf---\r\n"]))
+@given(
+    data=st.binary(max_size=300),
+    prefix=st.sampled_from([b"", b"---\ntitle: x\n", b"\xef\xbb\xbf---\r\n"]),
+)
 def test_random_bytes_never_crash(data: bytes, prefix: bytes) -> None:
     result, outputs = build_site({"a.md": prefix + data})
     check_outcome(result, outputs)
@@ -124,19 +230,42 @@ def test_random_bytes_never_crash(data: bytes, prefix: bytes) -> None:
 def _allowed(ch: str) -> bool:
     """Characters an editor can legitimately write (no controls, non-characters, breaks)."""
     code = ord(ch)
-    return not (unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
-                or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE)
+    return not (
+        unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
+        or 0xFDD0 <= code <= 0xFDEF
+        or (code & 0xFFFE) == 0xFFFE
+    )
 
 
 TEXT = st.text(st.characters(codec="utf-8").filter(_allowed), min_size=1, max_size=40)
-NASTY = st.sampled_from(["<script>alert(1)</script>", "</title><b>", "a & b", "\"quoted\"",
-                         "it's", "]]>", "<![CDATA[x]]>", "&amp;", "{{ site.title }}",
-                         "{% raw %}", "C++ & C#", "😀 emoji", "e\u0301", "\u202eRTL",
-                         "<!--", "x</script><script>y"])
+NASTY = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "</title><b>",
+        "a & b",
+        '"quoted"',
+        "it's",
+        "]]>",
+        "<![CDATA[x]]>",
+        "&amp;",
+        "{{ site.title }}",
+        "{% raw %}",
+        "C++ & C#",
+        "😀 emoji",
+        "e\u0301",
+        "\u202eRTL",
+        "<!--",
+        "x</script><script>y",
+    ]
+)
 TITLES = st.one_of(TEXT, NASTY, st.builds(lambda a, b: a + b, NASTY, TEXT)).filter(
-    lambda t: t.strip() != "")
-TAGS = st.one_of(TEXT, NASTY).map(lambda t: " ".join(t.split())).filter(
-    lambda t: t != "" and slug_problem(slugify(t), reserved=False) is None)
+    lambda t: t.strip() != ""
+)
+TAGS = (
+    st.one_of(TEXT, NASTY)
+    .map(lambda t: " ".join(t.split()))
+    .filter(lambda t: t != "" and slug_problem(slugify(t), reserved=False) is None)
+)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -147,8 +276,10 @@ def _text(element: ET.Element | None) -> str:
 @FEW
 @given(title=TITLES, tag=TAGS)
 def test_titles_and_tags_round_trip_into_html_and_feeds(title: str, tag: str) -> None:
-    front = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: 2024-06-03\n"
-             f"tags: [{json.dumps(tag, ensure_ascii=False)}]\n---\nBody text.\n")
+    front = (
+        f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: 2024-06-03\n"
+        f"tags: [{json.dumps(tag, ensure_ascii=False)}]\n---\nBody text.\n"
+    )
     result, out = build_site({"a.md": front.encode("utf-8")})
     assert result.ok, [d.format() for d in result.diagnostics]
     expected = title.strip()
@@ -181,6 +312,5 @@ def test_titles_and_tags_round_trip_into_html_and_feeds(title: str, tag: str) ->
     assert feed["items"][0]["title"] == expected
     assert feed["items"][0]["tags"] == [tag]
 
-    tag_page = html5lib.parse(out[f"tags/{slugify(tag)}/index.html"],
-                              namespaceHTMLElements=False)
+    tag_page = html5lib.parse(out[f"tags/{slugify(tag)}/index.html"], namespaceHTMLElements=False)
     assert _text(tag_page.find(".//h1")).strip().endswith(tag)

@@ -34,42 +34,102 @@ from builder.render import feeds
 from builder.render.engine import Job
 
 NOW = dt.datetime(2024, 6, 20, tzinfo=dt.UTC)
-EXAMPLES = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # What a feed may link to: the web, and the mail and phone links the sanitiser keeps.
 SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRS = {"href", "src", "srcset", "poster", "action", "formaction"}  # xlink:href is href
 ACTIVE = {"script", "iframe", "frame", "object", "embed", "base", "meta", "link", "style"}
 
-URLS = st.sampled_from([
-    "rel/x", "../up", "/root", "#frag", "?q=1&b=2", "//cdn.example/x.js", "https://ex.org/a",
-    "mailto:ed@example.org", "tel:+123", "javascript:alert(1)", "JaVaScRiPt:alert(1)",
-    "java\tscript:alert(1)", "&#106;avascript:alert(1)", " javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:x", "x onmouseover=alert(1)",
-    "x\" onmouseover=\"alert(1)", "x' onmouseover='alert(1)", "", "chart.svg",
-])
-ATTRISH = st.sampled_from([
-    ' href="x" onmouseover="alert(1)"', " href='y' onmouseover='alert(1)'", " src=", ' src="',
-    "href=", "onerror=alert(1)", '"', "'", "<", ">", "&", "&quot;", "&#34;", "=", " ", "\n",
-    "{: title=\"z href='y' onmouseover='alert(1)'\" }", "{: onclick=\"alert(1)\" }",
-    '{: .c #i title="t" }', "{: href='javascript:alert(1)' }", "`", "```", "*", "[", "]", "(",
-    ")", "!", "<!--", "-->", "<!-- more -->",
-])
-RAW = st.sampled_from([
-    "<a title=' href=\"x\" onmouseover=\"alert(1)\"' href='rel'>a</a>",
-    "<img alt=\"x href='y' onerror='alert(1)'\" src=z>", "<script>alert(1)</script>",
-    "<svg onload=alert(1)><a xlink:href=\"javascript:alert(1)\">s</a></svg>",
-    "<style>*{}</style>", "<iframe src=x></iframe>", "<math><mi href=javascript:x>m</mi></math>",
-    "<a href=\"javascript&colon;alert(1)\">c</a>", "<form action=x><button formaction=y>b",
-    "<video poster=p.png src=v.mp4></video>", "<img srcset=\"a.png 1x, javascript:x 2x\">",
-    "<p title=\"a src='b' onclick='c'\">p</p>", "<textarea><a href=x onclick=y></textarea>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-    "<base href=//evil.example/>", "<meta http-equiv=refresh content='0;url=javascript:x'>",
-    "<object data=x></object>", "<![CDATA[<a href=x onclick=y>]]>", "<a href=x>unclosed",
-])
+URLS = st.sampled_from(
+    [
+        "rel/x",
+        "../up",
+        "/root",
+        "#frag",
+        "?q=1&b=2",
+        "//cdn.example/x.js",
+        "https://ex.org/a",
+        "mailto:ed@example.org",
+        "tel:+123",
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "&#106;avascript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "x onmouseover=alert(1)",
+        'x" onmouseover="alert(1)',
+        "x' onmouseover='alert(1)",
+        "",
+        "chart.svg",
+    ]
+)
+ATTRISH = st.sampled_from(
+    [
+        ' href="x" onmouseover="alert(1)"',
+        " href='y' onmouseover='alert(1)'",
+        " src=",
+        ' src="',
+        "href=",
+        "onerror=alert(1)",
+        '"',
+        "'",
+        "<",
+        ">",
+        "&",
+        "&quot;",
+        "&#34;",
+        "=",
+        " ",
+        "\n",
+        "{: title=\"z href='y' onmouseover='alert(1)'\" }",
+        '{: onclick="alert(1)" }',
+        '{: .c #i title="t" }',
+        "{: href='javascript:alert(1)' }",
+        "`",
+        "```",
+        "*",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "<!--",
+        "-->",
+        "<!-- more -->",
+    ]
+)
+RAW = st.sampled_from(
+    [
+        "<a title=' href=\"x\" onmouseover=\"alert(1)\"' href='rel'>a</a>",
+        "<img alt=\"x href='y' onerror='alert(1)'\" src=z>",
+        "<script>alert(1)</script>",
+        '<svg onload=alert(1)><a xlink:href="javascript:alert(1)">s</a></svg>',
+        "<style>*{}</style>",
+        "<iframe src=x></iframe>",
+        "<math><mi href=javascript:x>m</mi></math>",
+        '<a href="javascript&colon;alert(1)">c</a>',
+        "<form action=x><button formaction=y>b",
+        "<video poster=p.png src=v.mp4></video>",
+        '<img srcset="a.png 1x, javascript:x 2x">',
+        "<p title=\"a src='b' onclick='c'\">p</p>",
+        "<textarea><a href=x onclick=y></textarea>",
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+        "<base href=//evil.example/>",
+        "<meta http-equiv=refresh content='0;url=javascript:x'>",
+        "<object data=x></object>",
+        "<![CDATA[<a href=x onclick=y>]]>",
+        "<a href=x>unclosed",
+    ]
+)
 
-LINK_ATTRS = ["", "{: title=\"a href='b' onclick='c'\" }", "{: href=\"javascript:x\" }"]
+LINK_ATTRS = ["", "{: title=\"a href='b' onclick='c'\" }", '{: href="javascript:x" }']
 
 
 @st.composite
@@ -106,8 +166,7 @@ feeds:
 """
 
 
-def build_feeds(mode: str, body: str, summary: str | None,
-                note: str) -> dict[str, bytes] | None:
+def build_feeds(mode: str, body: str, summary: str | None, note: str) -> dict[str, bytes] | None:
     """The feed files of the site, by output path: its model read as a build reads it,
     its feeds made by the feed table, and nothing else (no theme, nothing written).
     None if the build would refuse the site (an error in the article)."""
@@ -142,8 +201,10 @@ def feed_html(feeds: dict[str, bytes]) -> list[tuple[str, str]]:
             found += [(f"{name} {part}", item.findtext(part) or "") for part in rss_parts]
     atom = "{http://www.w3.org/2005/Atom}"
     for entry in ET.fromstring(feeds["atom.xml"]).iter(f"{atom}entry"):
-        found += [(f"atom.xml {part}", entry.findtext(f"{atom}{part}") or "")
-                  for part in ("summary", "content")]
+        found += [
+            (f"atom.xml {part}", entry.findtext(f"{atom}{part}") or "")
+            for part in ("summary", "content")
+        ]
     for item in json.loads(feeds["feed.json"])["items"]:
         found.append(("feed.json content_html", item["content_html"]))
     assert len(found) == 9  # one article, one edition: every place was looked at
@@ -168,8 +229,11 @@ def problems(html: str) -> list[str]:
             if name.startswith("on"):
                 found.append(f"{tag} {name}= handler")
             elif name in URL_ATTRS:
-                urls = ([c.split()[0] for c in value.split(",") if c.split()]
-                        if name == "srcset" else [value])
+                urls = (
+                    [c.split()[0] for c in value.split(",") if c.split()]
+                    if name == "srcset"
+                    else [value]
+                )
                 found += [f"{tag} {name}={url!r}" for url in urls if scheme(url) not in SCHEMES]
     return found
 
@@ -178,16 +242,19 @@ def scheme(url: str) -> str:
     """The scheme a browser reads in `url` ('' for a relative URL)."""
     cleaned = url.strip("".join(map(chr, range(0x21)))).translate({9: None, 10: None, 13: None})
     head, colon, _ = cleaned.partition(":")
-    valid = head[:1].isascii() and head[:1].isalpha() and all(
-        c.isascii() and (c.isalnum() or c in "+-.") for c in head)
+    valid = (
+        head[:1].isascii()
+        and head[:1].isalpha()
+        and all(c.isascii() and (c.isalnum() or c in "+-.") for c in head)
+    )
     return head.lower() if colon and valid else ""
 
 
 @EXAMPLES
 @given(st.sampled_from(["sanitize", "escape"]), pieces(), st.none() | pieces(), pieces())
-def test_no_feed_carries_script_handlers_or_foreign_urls(mode: str, body: str,
-                                                         summary: str | None,
-                                                         note: str) -> None:
+def test_no_feed_carries_script_handlers_or_foreign_urls(
+    mode: str, body: str, summary: str | None, note: str
+) -> None:
     feeds = build_feeds(mode, body, summary, note)
     assume(feeds is not None)  # a site the build refuses publishes no feed
     assert feeds is not None
@@ -200,13 +267,16 @@ def test_the_attacks_that_a_regex_let_through(mode: str) -> None:
     """The reported cases: a value holding ` href='…' onmouseover='…'` (raw HTML, and
     attr_list, which `escape` keeps), and `href="…"` shown in a code sample."""
     attack = "z href='y' onmouseover='alert(1)'"
-    body = (f'<img alt="{attack}" src="a.png">\n\n[l](rel/a){{: title="{attack}" }}\n\n'
-            f'Para\n{{: title="{attack}" }}\n\n```\n<a href="rel/x">code</a>\n```\n')
+    body = (
+        f'<img alt="{attack}" src="a.png">\n\n[l](rel/a){{: title="{attack}" }}\n\n'
+        f'Para\n{{: title="{attack}" }}\n\n```\n<a href="rel/x">code</a>\n```\n'
+    )
     feeds = build_feeds(mode, body, None, body)
     assert feeds is not None
     for where, html in feed_html(feeds):
         assert not problems(html), (where, html)
         if "content" in where and "editions" not in where:
             assert 'href="https://example.org/news/2024/06/rel/a"' in html
-            assert "&lt;a href=&quot;rel/x&quot;&gt;" in html or \
-                '&lt;a href="rel/x"&gt;' in html  # the sample, untouched
+            assert (
+                "&lt;a href=&quot;rel/x&quot;&gt;" in html or '&lt;a href="rel/x"&gt;' in html
+            )  # the sample, untouched

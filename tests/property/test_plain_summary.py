@@ -16,15 +16,66 @@ from hypothesis import strategies as st
 from builder.core.models import MarkdownConfig
 from builder.read.markup import inline_markdown, render_inline
 
-POLICIES = [MarkdownConfig(), MarkdownConfig(raw_html="allow"),
-            MarkdownConfig(raw_html="escape")]
+POLICIES = [MarkdownConfig(), MarkdownConfig(raw_html="allow"), MarkdownConfig(raw_html="escape")]
 WORDS = ["a", "Z", "é", "ß", "市", "ش", "7", "2024"]
 # What the shortcut takes, and what is next to it but changed by Markdown, smarty or nh3.
-TAKEN = [*WORDS, " ", ",", ";", ":", "?", "!", "%", "/", "€", "$", "£", "“", "”", "‘", "’",
-         "—", "–", "…", ".", "-"]
-CHANGED = ["'", '"', "--", "...", ". . .", "..", "*", "_", "`", "[", "]", "(", ")", "<", ">",
-           "&", "#", "\u00a0", "\t", "\\", "  ", "1. ", "1) ", "- ", "> ", "http://x.example/",
-           "&amp;", "<b>", "\n", "\n\n", "![x](y)", "[x](y)"]
+TAKEN = [
+    *WORDS,
+    " ",
+    ",",
+    ";",
+    ":",
+    "?",
+    "!",
+    "%",
+    "/",
+    "€",
+    "$",
+    "£",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "—",
+    "–",
+    "…",
+    ".",
+    "-",
+]
+CHANGED = [
+    "'",
+    '"',
+    "--",
+    "...",
+    ". . .",
+    "..",
+    "*",
+    "_",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "&",
+    "#",
+    "\u00a0",
+    "\t",
+    "\\",
+    "  ",
+    "1. ",
+    "1) ",
+    "- ",
+    "> ",
+    "http://x.example/",
+    "&amp;",
+    "<b>",
+    "\n",
+    "\n\n",
+    "![x](y)",
+    "[x](y)",
+]
 # Mostly plain text with at most a piece or two that changes: the cases the rule must tell.
 TEXTS = st.tuples(
     st.lists(st.sampled_from(TAKEN + CHANGED[:4]), max_size=2),
@@ -40,4 +91,5 @@ TEXTS = st.tuples(
 def test_the_shortcut_gives_the_bytes_markdown_gives(text: str) -> None:
     for config in POLICIES:
         assert render_inline(text, config, "/2024/06/", []) == inline_markdown(
-            text.strip(), config, "/2024/06/", []), (text, config.raw_html)
+            text.strip(), config, "/2024/06/", []
+        ), (text, config.raw_html)

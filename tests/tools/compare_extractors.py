@@ -42,9 +42,15 @@ def trafilatura_with(**options: bool) -> Callable[[Path], str]:
     import trafilatura  # only this tool needs it
 
     def extract(page: Path) -> str:
-        text = trafilatura.extract(decode(page.read_bytes()).text, output_format="txt",
-                                   include_comments=False, include_tables=True,
-                                   include_images=True, include_links=False, **options)
+        text = trafilatura.extract(
+            decode(page.read_bytes()).text,
+            output_format="txt",
+            include_comments=False,
+            include_tables=True,
+            include_images=True,
+            include_links=False,
+            **options,
+        )
         return _flat(text or "")
 
     return extract
@@ -62,8 +68,11 @@ def score(extract: Callable[[Path], str], page: Path) -> tuple[int, int, int, in
 
 def main() -> int:
     try:
-        extractors = {"ours": ours, "trafilatura": trafilatura_with(),
-                      "trafilatura favor_recall": trafilatura_with(favor_recall=True)}
+        extractors = {
+            "ours": ours,
+            "trafilatura": trafilatura_with(),
+            "trafilatura favor_recall": trafilatura_with(favor_recall=True),
+        }
     except ImportError:
         print("trafilatura is not installed: pip install trafilatura", file=sys.stderr)
         return 1
@@ -76,15 +85,18 @@ def main() -> int:
         cells = []
         for name, extract in extractors.items():
             found, count, left, junk = score(extract, page)
-            totals[name] = [a + b for a, b in zip(totals[name], (found, count, left, junk),
-                                                   strict=True)]
+            totals[name] = [
+                a + b for a, b in zip(totals[name], (found, count, left, junk), strict=True)
+            ]
             cells.append(f" {found}/{count} | {left}/{junk} |")
         print(f"| {page.stem:<22} |" + "".join(cells))
     cells = []
     for name in extractors:
         found, count, left, junk = totals[name]
-        cells.append(f" {found}/{count} ({100 * found / count:.0f}%) | {left}/{junk} "
-                     f"({100 * left / junk:.0f}%) |")
+        cells.append(
+            f" {found}/{count} ({100 * found / count:.0f}%) | {left}/{junk} "
+            f"({100 * left / junk:.0f}%) |"
+        )
     print(f"| {'all pages':<22} |" + "".join(cells))
     return 0
 

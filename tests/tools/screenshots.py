@@ -41,8 +41,9 @@ def main() -> int:
             browser = playwright.chromium.launch(**LAUNCH)
             for scheme in ("light", "dark"):
                 for width, height in SIZES.items():
-                    context = browser.new_context(color_scheme=scheme,
-                                                  viewport={"width": width, "height": height})
+                    context = browser.new_context(
+                        color_scheme=scheme, viewport={"width": width, "height": height}
+                    )
                     page = context.new_page()
                     for name, path in PAGES.items():
                         page.goto(base + path)

@@ -21,8 +21,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "builder"
-CONTRACTS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
-    "tool"]["importlinter"]["contracts"]
+CONTRACTS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "importlinter"
+]["contracts"]
 BY_ID = {contract["id"]: contract for contract in CONTRACTS}
 
 
@@ -30,8 +31,15 @@ def test_the_contracts_are_all_there():
     # A contract dropped from pyproject.toml would otherwise just stop being checked.
     assert sorted(BY_ID) == ["acyclic", "cli", "commands", "layers"]
     assert BY_ID["layers"]["layers"] == [
-        "cli", "commands", "pipeline", "render | site | read",
-        "cache | write | config_docs", "state", "config", "core"]
+        "cli",
+        "commands",
+        "pipeline",
+        "render | site | read",
+        "cache | write | config_docs",
+        "state",
+        "config",
+        "core",
+    ]
     assert BY_ID["layers"]["exhaustive"] is True
 
 
@@ -43,19 +51,36 @@ KNOWN_VIOLATIONS: dict[str, set[str]] = {}
 
 def lint_imports(contract: str) -> subprocess.CompletedProcess[str]:
     """Run `lint-imports` on one contract of this checkout (not an installed copy)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     return subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command as main; main()",
-         "--no-cache", "--no-logo", "--contract", contract],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command as main; main()",
+            "--no-cache",
+            "--no-logo",
+            "--contract",
+            contract,
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def violations(report: str) -> set[str]:
     """The `- importer -> imported` lines of a lint-imports report, without their counts."""
     broken = report.partition("Broken contracts")[2]
-    return {re.sub(r" \((l\.[\d, ]+|\d+ imports?)\)$", "", line[2:])
-            for line in broken.splitlines() if line.startswith("- ") and " -> " in line}
+    return {
+        re.sub(r" \((l\.[\d, ]+|\d+ imports?)\)$", "", line[2:])
+        for line in broken.splitlines()
+        if line.startswith("- ") and " -> " in line
+    }
 
 
 @pytest.mark.parametrize("contract", sorted(BY_ID))
@@ -78,12 +103,12 @@ def test_every_command_module_is_in_the_independence_contract():
     # The independence contract names its modules; a new command must be added there to be held
     # to it. `common` (options, the closing line) and `progress` (the terminal display) are the
     # shared helpers, not commands.
-    children = {path.stem if path.is_file() else path.name
-                for path in (PACKAGE / "commands").iterdir()
-                if (path.suffix == ".py" and path.stem != "__init__")
-                or (path / "__init__.py").is_file()}
-    declared = {module.removeprefix("builder.commands.")
-                for module in BY_ID["commands"]["modules"]}
+    children = {
+        path.stem if path.is_file() else path.name
+        for path in (PACKAGE / "commands").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").is_file()
+    }
+    declared = {module.removeprefix("builder.commands.") for module in BY_ID["commands"]["modules"]}
     assert children == declared | {"common", "progress"}
 
 
@@ -93,7 +118,8 @@ def test_imports_inside_functions_and_for_type_checking_are_in_the_graph(tmp_pat
     probe = tmp_path / "layerprobe"
     probe.mkdir()
     (probe / "__init__.py").write_text("")
-    (probe / "low.py").write_text(textwrap.dedent("""\
+    (probe / "low.py").write_text(
+        textwrap.dedent("""\
         from typing import TYPE_CHECKING
 
         if TYPE_CHECKING:
@@ -103,13 +129,17 @@ def test_imports_inside_functions_and_for_type_checking_are_in_the_graph(tmp_pat
         def later():
             import layerprobe.high
             from layerprobe import deep
-        """))
+        """)
+    )
     for name in ("high", "typed", "deep"):
         (probe / f"{name}.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path))
     graph = grimp.build_graph("layerprobe", cache_dir=None)
     assert graph.find_modules_directly_imported_by("layerprobe.low") == {
-        "layerprobe.high", "layerprobe.typed", "layerprobe.deep"}
+        "layerprobe.high",
+        "layerprobe.typed",
+        "layerprobe.deep",
+    }
 
 
 # Calls that turn a string into a module. Those in NAMED take the module's name first: a literal
@@ -122,24 +152,39 @@ BY_PATH = {"spec_from_file_location", "run_path", "SourceFileLoader"}
 def dynamic_imports(source: str) -> list[tuple[int, int, str]]:
     """(line, column, call) of each call in `source` that may load a builder module by string."""
     tree = ast.parse(source)
-    aliases = {alias.asname or alias.name: alias.name
-               for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-               for alias in node.names if (alias.name in NAMED | BY_PATH)}
+    aliases = {
+        alias.asname or alias.name: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if (alias.name in NAMED | BY_PATH)
+    }
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        name = (func.attr if isinstance(func, ast.Attribute)
-                else aliases.get(func.id, func.id) if isinstance(func, ast.Name) else None)
+        name = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else aliases.get(func.id, func.id)
+            if isinstance(func, ast.Name)
+            else None
+        )
         if name in BY_PATH:
             found.append((node.lineno, node.col_offset, name))
         elif name in NAMED:
             first = node.args[0] if node.args else None
-            literal = (first.value if isinstance(first, ast.Constant)
-                       and isinstance(first.value, str) else None)
-            if (literal is None or literal.startswith(".")
-                    or literal.split(".")[0].split(":")[0] == "builder"):
+            literal = (
+                first.value
+                if isinstance(first, ast.Constant) and isinstance(first.value, str)
+                else None
+            )
+            if (
+                literal is None
+                or literal.startswith(".")
+                or literal.split(".")[0].split(":")[0] == "builder"
+            ):
                 found.append((node.lineno, node.col_offset, name))
     return sorted(found)
 
@@ -149,28 +194,37 @@ def test_no_module_loads_a_builder_module_by_string():
         f"{path.relative_to(REPO)}:{line}:{col}: error: {call}() loads a module by name; "
         "import it with an import statement so lint-imports sees the dependency"
         for path in sorted(PACKAGE.rglob("*.py"))
-        for line, col, call in dynamic_imports(path.read_text(encoding="utf-8"))]
+        for line, col, call in dynamic_imports(path.read_text(encoding="utf-8"))
+    ]
     assert problems == []
 
 
-@pytest.mark.parametrize("source", [
-    'import importlib\nimportlib.import_module("builder.cli")',
-    'import importlib\nimportlib.import_module(".pages", "builder.render")',
-    'from importlib import import_module as load\nload(f"builder.commands.{name}")',
-    '__import__("builder.pipeline")',
-    'import importlib.util\nimportlib.util.find_spec(name)',
-    'import pkgutil\npkgutil.resolve_name("builder.write:MARKER")',
-    'import runpy\nrunpy.run_path(path)',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import importlib\nimportlib.import_module("builder.cli")',
+        'import importlib\nimportlib.import_module(".pages", "builder.render")',
+        'from importlib import import_module as load\nload(f"builder.commands.{name}")',
+        '__import__("builder.pipeline")',
+        "import importlib.util\nimportlib.util.find_spec(name)",
+        'import pkgutil\npkgutil.resolve_name("builder.write:MARKER")',
+        "import runpy\nrunpy.run_path(path)",
+    ],
+)
 def test_dynamic_import_detector_flags(source: str):
     assert len(dynamic_imports(source)) == 1
 
 
 def test_dynamic_import_detector_allows_third_party_names_and_plain_imports():
-    assert dynamic_imports(textwrap.dedent("""\
+    assert (
+        dynamic_imports(
+            textwrap.dedent("""\
         import importlib
         import builder.cli
         from builder.render import pages
         yaml = importlib.import_module("yaml")
         pages.import_module_list()
-        """)) == []
+        """)
+        )
+        == []
+    )

@@ -41,16 +41,26 @@ META = ArticleMeta(
     summary="A *short* one",
     slug="grid",
     draft=True,
-    source=Source("https://news.example.com/a", "Example News", "R. Writer",
-                  dt.date(2024, 6, 16), "news.example.com/a"),
+    source=Source(
+        "https://news.example.com/a",
+        "Example News",
+        "R. Writer",
+        dt.date(2024, 6, 16),
+        "news.example.com/a",
+    ),
     authors=("Ana", "Ben"),
     image="lead.jpg",
     extra={
         "when": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
         "day": dt.date(2023, 12, 31),
         "naive": dt.datetime(2024, 1, 2, 3, 4),
-        "nested": {"dates": [dt.date(2024, 2, 29), {"at": dt.date(2020, 1, 1)}],
-                   "none": None, "n": 3, "x": 1.5, "ok": True},
+        "nested": {
+            "dates": [dt.date(2024, 2, 29), {"at": dt.date(2020, 1, 1)}],
+            "none": None,
+            "n": 3,
+            "x": 1.5,
+            "ok": True,
+        },
         "list": ["a", 1, None],
         "$dt": "not a date",
         "empty": {},
@@ -60,10 +70,17 @@ META = ArticleMeta(
     title_line=2,
     slug_line=7,
 )
-RENDERED = Rendered("<p>Body “html”</p>", "<p>A <em>short</em> one</p>",
-                    (TocEntry(2, "one", "One"), TocEntry(3, "two", "Two & more")), 412, 2)
-DIAGS = [Diagnostic("content/2024/06/grid.md", 4, 1, "warning", "unknown key", "did you mean"),
-         Diagnostic("content/2024/06/grid.md", 0, 0, "error", "whole file")]
+RENDERED = Rendered(
+    "<p>Body “html”</p>",
+    "<p>A <em>short</em> one</p>",
+    (TocEntry(2, "one", "One"), TocEntry(3, "two", "Two & more")),
+    412,
+    2,
+)
+DIAGS = [
+    Diagnostic("content/2024/06/grid.md", 4, 1, "warning", "unknown key", "did you mean"),
+    Diagnostic("content/2024/06/grid.md", 0, 0, "error", "whole file"),
+]
 
 
 def test_round_trip_of_meta_rendered_and_diagnostics() -> None:
@@ -99,9 +116,19 @@ def test_extra_values_round_trip_with_their_types() -> None:
 
 
 def test_round_trip_without_optional_parts() -> None:
-    bare = PageMeta(path="content/pages/about.md", title="About", date=None, updated=None,
-                    summary=None, slug="about", draft=False, authors=(), image=None, extra={},
-                    body="")
+    bare = PageMeta(
+        path="content/pages/about.md",
+        title="About",
+        date=None,
+        updated=None,
+        summary=None,
+        slug="about",
+        draft=False,
+        authors=(),
+        image=None,
+        extra={},
+        body="",
+    )
     source_without_date = replace(META, source=Source("https://e.org/"), body="")
     assert load(*dump(bare, RENDERED, [])) == (bare, RENDERED, [])
     assert load(*dump(source_without_date, RENDERED, []))[0] == source_without_date
@@ -109,12 +136,22 @@ def test_round_trip_without_optional_parts() -> None:
 
 
 def test_each_kind_of_front_matter_comes_back_as_its_own_type() -> None:
-    page = PageMeta(path="content/pages/about.md", title="About",
-                    date=dt.datetime(2024, 1, 2, tzinfo=BERLIN), updated=None, summary="Us",
-                    slug="about", draft=True, authors=("Ana",), image="us.jpg",
-                    extra={"menu": 2}, body_line=5, title_line=2, slug_line=3)
-    note = EditionNote(path="content/editions/2024-w25.md", title=None, summary=None,
-                       body_line=3)
+    page = PageMeta(
+        path="content/pages/about.md",
+        title="About",
+        date=dt.datetime(2024, 1, 2, tzinfo=BERLIN),
+        updated=None,
+        summary="Us",
+        slug="about",
+        draft=True,
+        authors=("Ana",),
+        image="us.jpg",
+        extra={"menu": 2},
+        body_line=5,
+        title_line=2,
+        slug_line=3,
+    )
+    note = EditionNote(path="content/editions/2024-w25.md", title=None, summary=None, body_line=3)
     titled = replace(note, title="From the desk", extra={"mood": "calm"})
     for meta in (META, page, note, titled):
         again = load(*dump(meta, RENDERED, []))[0]
@@ -123,17 +160,44 @@ def test_each_kind_of_front_matter_comes_back_as_its_own_type() -> None:
 
 
 def test_the_fields_editions_are_run_with_round_trip() -> None:
-    placed = replace(META, section="Energy", section_at=(8, 10), featured=True, via="Ann",
-                     links=(OutLink("https://news.example.com/a", 9, 8, curated=True),
-                            OutLink("https://other.example/b?x=1", 14, 22)))
-    link = LinkMeta(path="content/2024/06/tip.md", title="A tip", summary=None, slug="tip",
-                    draft=False, updated=None, date=dt.datetime(2024, 6, 18, tzinfo=BERLIN),
-                    tags=(("Trade", 4),), link="https://tips.example/x", via="Bo",
-                    section="Trade", section_at=(6, 10), featured=False,
-                    links=(OutLink("https://tips.example/x", 3, 7, curated=True),),
-                    body_line=8, title_line=2, slug_line=1)
-    note = EditionNote(path="content/editions/2024-w25.md", title="Hi", summary=None,
-                       closed=True, number=128, number_at=(3, 9))
+    placed = replace(
+        META,
+        section="Energy",
+        section_at=(8, 10),
+        featured=True,
+        via="Ann",
+        links=(
+            OutLink("https://news.example.com/a", 9, 8, curated=True),
+            OutLink("https://other.example/b?x=1", 14, 22),
+        ),
+    )
+    link = LinkMeta(
+        path="content/2024/06/tip.md",
+        title="A tip",
+        summary=None,
+        slug="tip",
+        draft=False,
+        updated=None,
+        date=dt.datetime(2024, 6, 18, tzinfo=BERLIN),
+        tags=(("Trade", 4),),
+        link="https://tips.example/x",
+        via="Bo",
+        section="Trade",
+        section_at=(6, 10),
+        featured=False,
+        links=(OutLink("https://tips.example/x", 3, 7, curated=True),),
+        body_line=8,
+        title_line=2,
+        slug_line=1,
+    )
+    note = EditionNote(
+        path="content/editions/2024-w25.md",
+        title="Hi",
+        summary=None,
+        closed=True,
+        number=128,
+        number_at=(3, 9),
+    )
     for meta in (placed, link, note):
         again = load(*dump(meta, RENDERED, []))[0]
         assert type(again) is type(meta)
@@ -211,8 +275,11 @@ def test_a_deletion_alone_also_drops_the_entry(tmp_path: Path) -> None:
 def test_manifest_and_state_round_trip_per_output_folder(tmp_path: Path) -> None:
     store = Cache(tmp_path, "salt", Diagnostics())
     manifest = {"id": "abc", "files": {"index.html": ["f1", 10, 123]}}
-    state = BuildState(signature="s", counts="1 article",
-                       diagnostics=(Diagnostic("p", 1, 2, "warning", "m", None),))
+    state = BuildState(
+        signature="s",
+        counts="1 article",
+        diagnostics=(Diagnostic("p", 1, 2, "warning", "m", None),),
+    )
     store.save(OUT, manifest, set(), state, ROOT)
     store.close()
     store = Cache(tmp_path, "salt", Diagnostics())
@@ -224,12 +291,16 @@ def test_manifest_and_state_round_trip_per_output_folder(tmp_path: Path) -> None
 
 
 FULL = BuildState(
-    signature="sig", counts="2 articles, 0 pages, 1 tag, 1 edition",
+    signature="sig",
+    counts="2 articles, 0 pages, 1 tag, 1 edition",
     next_due=dt.datetime(2024, 7, 1, 9, tzinfo=BERLIN),
-    diagnostics=(Diagnostic("content/a.md", 3, 7, "error", "bad", "fix it"),
-                 Diagnostic("content/b.md", 0, 0, "warning", "odd", None)),
-    sources=SourceStats(1_700_000_000_000_000_000,
-                        {"content/a.md": (10, 1_600_000_000_000_000_000, 42, "ab" * 32)}),
+    diagnostics=(
+        Diagnostic("content/a.md", 3, 7, "error", "bad", "fix it"),
+        Diagnostic("content/b.md", 0, 0, "warning", "odd", None),
+    ),
+    sources=SourceStats(
+        1_700_000_000_000_000_000, {"content/a.md": (10, 1_600_000_000_000_000_000, 42, "ab" * 32)}
+    ),
     related=RelatedMemo("d", [[1], [0]]),
     theme=ThemeMemo("t", {"article.html": "f1", "base.html": "f2"}),
 )
@@ -253,35 +324,69 @@ def test_only_json_is_stored_for_the_state(tmp_path: Path) -> None:
     assert store.db is not None
     rows = dict(store.db.execute("SELECT key, value FROM info WHERE key != 'format'"))
     store.close()
-    assert set(rows) == {f"manifest:{OUT}", f"state:{OUT}", f"stats:{ROOT}",
-                         f"related:{ROOT}", f"theme:{ROOT}"}
+    assert set(rows) == {
+        f"manifest:{OUT}",
+        f"state:{OUT}",
+        f"stats:{ROOT}",
+        f"related:{ROOT}",
+        f"theme:{ROOT}",
+    }
     assert json.loads(rows[f"state:{OUT}"]) == {
-        "signature": "sig", "counts": "2 articles, 0 pages, 1 tag, 1 edition",
+        "signature": "sig",
+        "counts": "2 articles, 0 pages, 1 tag, 1 edition",
         "next_due": "2024-07-01T09:00:00+02:00",
-        "diagnostics": [["content/a.md", 3, 7, "error", "bad", "fix it"],
-                        ["content/b.md", 0, 0, "warning", "odd", None]]}
+        "diagnostics": [
+            ["content/a.md", 3, 7, "error", "bad", "fix it"],
+            ["content/b.md", 0, 0, "warning", "odd", None],
+        ],
+    }
     assert json.loads(rows[f"related:{ROOT}"]) == {"digest": "d", "rows": [[1], [0]]}
 
 
-@pytest.mark.parametrize("key, value", [
-    ("state", {"signature": 1, "counts": "", "next_due": None, "diagnostics": []}),
-    ("state", {"signature": "s", "counts": "", "next_due": "2024-07-01T09:00",  # naive
-               "diagnostics": []}),
-    ("state", {"signature": "s", "counts": "", "next_due": None,
-               "diagnostics": [["p", "1", 0, "error", "m", None]]}),
-    ("state", {"signature": "s", "counts": "", "next_due": None,
-               "diagnostics": [["p", 1, 0, "fatal", "m", None]]}),
-    ("state", {"signature": "s"}),
-    ("state", ["not", "a", "mapping"]),
-    ("stats", {"at": 1, "files": {"content/a.md": [10, 1, 2]}}),
-    ("stats", {"at": 1, "files": {"content/a.md": [10, True, 2, "x"]}}),
-    ("stats", {"at": 1, "files": ["content/a.md"]}),
-    ("related", {"digest": "d", "rows": [[0, -1]]}),
-    ("related", {"digest": "d", "rows": [[0, "1"]]}),
-    ("theme", {"signature": "t", "fingerprints": {"a.html": 5}}),
-])
-def test_a_tampered_part_of_the_state_counts_as_absent(tmp_path: Path, key: str,
-                                                       value: object) -> None:
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("state", {"signature": 1, "counts": "", "next_due": None, "diagnostics": []}),
+        (
+            "state",
+            {
+                "signature": "s",
+                "counts": "",
+                "next_due": "2024-07-01T09:00",  # naive
+                "diagnostics": [],
+            },
+        ),
+        (
+            "state",
+            {
+                "signature": "s",
+                "counts": "",
+                "next_due": None,
+                "diagnostics": [["p", "1", 0, "error", "m", None]],
+            },
+        ),
+        (
+            "state",
+            {
+                "signature": "s",
+                "counts": "",
+                "next_due": None,
+                "diagnostics": [["p", 1, 0, "fatal", "m", None]],
+            },
+        ),
+        ("state", {"signature": "s"}),
+        ("state", ["not", "a", "mapping"]),
+        ("stats", {"at": 1, "files": {"content/a.md": [10, 1, 2]}}),
+        ("stats", {"at": 1, "files": {"content/a.md": [10, True, 2, "x"]}}),
+        ("stats", {"at": 1, "files": ["content/a.md"]}),
+        ("related", {"digest": "d", "rows": [[0, -1]]}),
+        ("related", {"digest": "d", "rows": [[0, "1"]]}),
+        ("theme", {"signature": "t", "fingerprints": {"a.html": 5}}),
+    ],
+)
+def test_a_tampered_part_of_the_state_counts_as_absent(
+    tmp_path: Path, key: str, value: object
+) -> None:
     store = Cache(tmp_path, "salt", Diagnostics())
     store.save(OUT, {}, set(), FULL, ROOT)
     assert store.db is not None
@@ -290,10 +395,12 @@ def test_a_tampered_part_of_the_state_counts_as_absent(tmp_path: Path, key: str,
         store.db.execute("UPDATE info SET value = ? WHERE key = ?", (json.dumps(value), row))
     got = store.state(OUT, ROOT)
     store.close()
-    absent = {"state": replace(FULL, signature="", counts="", next_due=None, diagnostics=()),
-              "stats": replace(FULL, sources=SourceStats()),
-              "related": replace(FULL, related=None),
-              "theme": replace(FULL, theme=None)}
+    absent = {
+        "state": replace(FULL, signature="", counts="", next_due=None, diagnostics=()),
+        "stats": replace(FULL, sources=SourceStats()),
+        "related": replace(FULL, related=None),
+        "theme": replace(FULL, theme=None),
+    }
     assert got == absent[key]
 
 
@@ -376,5 +483,14 @@ def test_key_differs_per_path_content_and_salt() -> None:
     two = Cache(None, "two", Diagnostics())
     key = one.key("content/a.md", "abc")
     assert key == one.key("content/a.md", "abc")
-    assert len({key, one.key("content/b.md", "abc"), one.key("content/a.md", "abd"),
-                two.key("content/a.md", "abc")}) == 4
+    assert (
+        len(
+            {
+                key,
+                one.key("content/b.md", "abc"),
+                one.key("content/a.md", "abd"),
+                two.key("content/a.md", "abc"),
+            }
+        )
+        == 4
+    )

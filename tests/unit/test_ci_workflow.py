@@ -40,8 +40,18 @@ def steps() -> list[dict]:
 def test_workflow_is_valid_for_github(workflow: Path):
     # check-jsonschema's vendored copy of the workflow schema: no network needed.
     run = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(workflow)], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -52,9 +62,9 @@ def test_ci_installs_chromium_runs_the_readme_tests_then_every_check(steps):
     assert runs[chromium].split()[-1] == "chromium"
     tests = runs.index(readme_test_command())
     assert chromium < tests
-    assert runs[tests + 1:] == CHECKS
+    assert runs[tests + 1 :] == CHECKS
     # Every check reports even when the tests failed.
-    assert all(step["if"] == "${{ !cancelled() }}" for step in steps[tests + 1:])
+    assert all(step["if"] == "${{ !cancelled() }}" for step in steps[tests + 1 :])
 
 
 def test_ci_script_runs_exactly_the_readme_test_command():

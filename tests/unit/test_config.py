@@ -46,9 +46,17 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "title: Digest\n"))
     assert isinstance(config, SiteConfig)
-    assert (config.title, config.base_url, config.base_path, config.language, config.timezone,
-            config.theme, config.paginate, config.editions, config.related) == (
-        "Digest", "http://localhost:8000/", "/", "en", "UTC", "default", 10, "week", 5)
+    assert (
+        config.title,
+        config.base_url,
+        config.base_path,
+        config.language,
+        config.timezone,
+        config.theme,
+        config.paginate,
+        config.editions,
+        config.related,
+    ) == ("Digest", "http://localhost:8000/", "/", "en", "UTC", "default", 10, "week", 5)
     assert config.permalinks == Permalinks()
     assert config.markdown == MarkdownConfig()
     assert config.root == tmp_path.resolve()
@@ -57,7 +65,10 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
 
 
 def test_full_config(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, """\
+    config = load_config(
+        write(
+            tmp_path,
+            """\
 title: "Digest"
 description: About things
 base_url: https://example.org/digest
@@ -81,11 +92,18 @@ markdown:
   words_per_minute: 180
 editions:
   period: month
-"""), tmp_path / "elsewhere")
+""",
+        ),
+        tmp_path / "elsewhere",
+    )
     assert config.base_url == "https://example.org/digest/"
     assert config.base_path == "/digest/"
     assert (config.language, config.timezone, config.theme, config.paginate) == (
-        "pt-BR", "America/Sao_Paulo", "plain", 7)
+        "pt-BR",
+        "America/Sao_Paulo",
+        "plain",
+        7,
+    )
     assert config.permalinks.article == "{year}/{slug}/"
     assert config.feeds.rss == FeedOptions(limit=5, full_content=False)
     assert config.feeds.json.enabled is False
@@ -100,7 +118,9 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 
 
 def test_every_problem_at_once(tmp_path: Path) -> None:
-    assert problems(tmp_path, """\
+    assert problems(
+        tmp_path,
+        """\
 titel: Digest
 base_url: ftp://example.org
 timezone: europe/berlin
@@ -121,8 +141,9 @@ markdown:
   raw_html: sanitise
   style_light: monokay
 editions: weekly
-""") == [
-        'site.yaml:1:1: error: the site needs a `title`\n'
+""",
+    ) == [
+        "site.yaml:1:1: error: the site needs a `title`\n"
         '  hint: add a line such as  title: "My Digest"',
         "site.yaml:1:1: error: unknown key `titel`\n  hint: did you mean `title`?",
         "site.yaml:2:11: error: `base_url` must be an absolute http(s) URL, found "
@@ -149,48 +170,77 @@ editions: weekly
         "reads as the boolean true\n  hint: write the settings indented on the lines below  atom:",
         "site.yaml:18:13: error: `raw_html` must be one of sanitize, allow, escape; found "
         "`sanitise`\n  hint: did you mean `sanitize`?",
-        "site.yaml:19:16: error: unknown Pygments style `monokay`\n"
-        "  hint: did you mean `monokai`?",
+        "site.yaml:19:16: error: unknown Pygments style `monokay`\n  hint: did you mean `monokai`?",
         "site.yaml:20:11: error: `editions` must be a mapping of settings, found a string "
         "(`weekly`)\n  hint: write the settings indented on the lines below  editions:",
     ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("title: T\nbase_url: https://ex.org/?a=1\n",
-     "site.yaml:2:11: error: `base_url` cannot have a query or fragment\n"
-     "  hint: for example  base_url: https://example.org/digest/"),
-    ("title: T\nbase_url: example.org\n",
-     "site.yaml:2:11: error: `base_url` must be an absolute http(s) URL, found `example.org`\n"
-     "  hint: for example  base_url: https://example.org/digest/"),
-    ("title: T\nbase_url: 'https://[::1/'\n",
-     "site.yaml:2:11: error: `base_url` `https://[::1/` cannot be read as a URL: a `[` in its "
-     "host is never closed (an IPv6 host is written [2001:db8::1])\n"
-     "  hint: for example  base_url: https://example.org/digest/"),
-    ("title: T\nbase_url: https://example.org:80a/\n",
-     "site.yaml:2:11: error: `base_url` `https://example.org:80a/` cannot be read as a URL: "
-     "its port `80a` is not a number\n"
-     "  hint: for example  base_url: https://example.org/digest/"),
-    ("title: T\ntimezone: Mars/Olympus\n",
-     "site.yaml:2:11: error: unknown time zone `Mars/Olympus`\n"
-     "  hint: use an IANA name such as Europe/Berlin or America/New_York"),
-    ("title: T\ntimezone: /etc/passwd\n",
-     "site.yaml:2:11: error: unknown time zone `/etc/passwd`\n"
-     "  hint: use an IANA name such as Europe/Berlin or America/New_York"),
-    ("title: T\ntimezone: 5\n",
-     "site.yaml:2:11: error: `timezone` must be text, found a number (`5`)\n  hint: quote it"),
-    ("title:\n", 'site.yaml:1:7: error: the site needs a `title`\n'
-     '  hint: add a line such as  title: "My Digest"'),
-    ("title: T\npermalinks:\n  page: /{slug}/\n",
-     "site.yaml:3:9: error: permalink `page` must be a relative folder path ending in `/`\n"
-     '  hint: the default is  page: "{slug}/"'),
-    ("title: T\neditions:\n  period: fortnight\n",
-     "site.yaml:3:11: error: `period` must be one of week, month, off; found `fortnight`"),
-    ("- title\n", "site.yaml:1:1: error: expected a mapping of `key: value` lines, found a list"
-     "\n  hint: front matter and site.yaml are made of `key: value` lines"),
-    ("title: [Digest\n", "site.yaml:1:8: error: invalid YAML: did not find expected ',' or ']'"
-     "\n  hint: this `[` is never closed; to start a value with `[`, quote the whole value"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: T\nbase_url: https://ex.org/?a=1\n",
+            "site.yaml:2:11: error: `base_url` cannot have a query or fragment\n"
+            "  hint: for example  base_url: https://example.org/digest/",
+        ),
+        (
+            "title: T\nbase_url: example.org\n",
+            "site.yaml:2:11: error: `base_url` must be an absolute http(s) URL, found `example.org`\n"
+            "  hint: for example  base_url: https://example.org/digest/",
+        ),
+        (
+            "title: T\nbase_url: 'https://[::1/'\n",
+            "site.yaml:2:11: error: `base_url` `https://[::1/` cannot be read as a URL: a `[` in its "
+            "host is never closed (an IPv6 host is written [2001:db8::1])\n"
+            "  hint: for example  base_url: https://example.org/digest/",
+        ),
+        (
+            "title: T\nbase_url: https://example.org:80a/\n",
+            "site.yaml:2:11: error: `base_url` `https://example.org:80a/` cannot be read as a URL: "
+            "its port `80a` is not a number\n"
+            "  hint: for example  base_url: https://example.org/digest/",
+        ),
+        (
+            "title: T\ntimezone: Mars/Olympus\n",
+            "site.yaml:2:11: error: unknown time zone `Mars/Olympus`\n"
+            "  hint: use an IANA name such as Europe/Berlin or America/New_York",
+        ),
+        (
+            "title: T\ntimezone: /etc/passwd\n",
+            "site.yaml:2:11: error: unknown time zone `/etc/passwd`\n"
+            "  hint: use an IANA name such as Europe/Berlin or America/New_York",
+        ),
+        (
+            "title: T\ntimezone: 5\n",
+            "site.yaml:2:11: error: `timezone` must be text, found a number (`5`)\n  hint: quote it",
+        ),
+        (
+            "title:\n",
+            "site.yaml:1:7: error: the site needs a `title`\n"
+            '  hint: add a line such as  title: "My Digest"',
+        ),
+        (
+            "title: T\npermalinks:\n  page: /{slug}/\n",
+            "site.yaml:3:9: error: permalink `page` must be a relative folder path ending in `/`\n"
+            '  hint: the default is  page: "{slug}/"',
+        ),
+        (
+            "title: T\neditions:\n  period: fortnight\n",
+            "site.yaml:3:11: error: `period` must be one of week, month, off; found `fortnight`",
+        ),
+        (
+            "- title\n",
+            "site.yaml:1:1: error: expected a mapping of `key: value` lines, found a list"
+            "\n  hint: front matter and site.yaml are made of `key: value` lines",
+        ),
+        (
+            "title: [Digest\n",
+            "site.yaml:1:8: error: invalid YAML: did not find expected ',' or ']'"
+            "\n  hint: this `[` is never closed; to start a value with `[`, quote the whole value",
+        ),
+    ],
+)
 def test_single_problems(tmp_path: Path, text: str, expected: str) -> None:
     assert problems(tmp_path, text) == [expected]
 
@@ -199,10 +249,12 @@ def test_text_problems_in_the_file(tmp_path: Path) -> None:
     assert problems(tmp_path, "title: Caf\xe9\n".encode("latin-1")) == [
         "site.yaml:1:11: error: byte 0xE9 is not valid UTF-8 (byte 11 of the line)\n"
         "  hint: save the file as UTF-8 (0xE9 is `é` in Windows-1252, so it was probably saved "
-        "in that encoding)"]
+        "in that encoding)"
+    ]
     assert problems(tmp_path, "title: T\ndescription: a\x1bb\n") == [
         "site.yaml:2:15: error: control character U+001B (ESC)\n"
-        "  hint: delete it; it is invisible in most editors and breaks feeds"]
+        "  hint: delete it; it is invisible in most editors and breaks feeds"
+    ]
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
@@ -210,12 +262,14 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         load_config(Path("nowhere/site.yaml"))
     assert [d.format() for d in caught.value.diagnostics] == [
         "nowhere/site.yaml: error: no such file\n"
-        "  hint: run broadsheet in a site folder (one with site.yaml) or pass --config PATH"]
+        "  hint: run broadsheet in a site folder (one with site.yaml) or pass --config PATH"
+    ]
     (tmp_path / "sub").mkdir()
     with pytest.raises(ConfigErrors) as caught:
         load_config(Path("sub"))
     assert [d.format() for d in caught.value.diagnostics] == [
-        "sub: error: is a folder, not a file\n  hint: pass the file itself: --config sub/site.yaml"]
+        "sub: error: is a folder, not a file\n  hint: pass the file itself: --config sub/site.yaml"
+    ]
 
 
 def test_display_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,15 +339,21 @@ def test_defaults_are_the_tables_and_the_dataclasses(tmp_path: Path) -> None:
         else:
             assert value == option.default, option.key
     assert (config.permalinks, config.feeds, config.markdown) == (
-        Permalinks(), FeedsConfig(), MarkdownConfig())
+        Permalinks(),
+        FeedsConfig(),
+        MarkdownConfig(),
+    )
 
 
 def test_scaffold_holds_the_example_or_default_of_every_option(tmp_path: Path) -> None:
     (tmp_path / "site.yaml").write_text(config_docs.SCAFFOLD.read_text())
     config = load_config(tmp_path / "site.yaml")
     assert (config.title, config.description, config.base_url, config.author) == (
-        "My Digest", "A curated digest of the week's most useful reading.",
-        "https://example.org/", "The editors")
+        "My Digest",
+        "A curated digest of the week's most useful reading.",
+        "https://example.org/",
+        "The editors",
+    )
     shown = [o for o in OPTIONS if o.kind != "section" and o.key != "output"]
     for option in shown:
         value = functools.reduce(getattr, (option.field or option.key).split("."), config)
@@ -303,17 +363,19 @@ def test_scaffold_holds_the_example_or_default_of_every_option(tmp_path: Path) -
 @pytest.mark.parametrize("path", sorted(config_docs.generated(), key=str), ids=lambda p: p.name)
 def test_committed_scaffold_and_reference_match_the_table(path: Path) -> None:
     assert path.read_text(encoding="utf-8") == config_docs.generated()[path], (
-        f"{path} is out of date with OPTIONS in builder/config/; "
-        "run  python -m builder.config_docs")
+        f"{path} is out of date with OPTIONS in builder/config/; run  python -m builder.config_docs"
+    )
 
 
 def test_reference_lists_every_key_with_type_and_default() -> None:
-    rows = [line for line in config_docs.REFERENCE.read_text().splitlines()
-            if line.startswith("| `")]
+    rows = [
+        line for line in config_docs.REFERENCE.read_text().splitlines() if line.startswith("| `")
+    ]
     assert [row.split("`")[1] for row in rows] == [o.key for o in OPTIONS]
     assert "| `paginate` | whole number, 1–1000 | `10` | Articles per page" in "\n".join(rows)
     assert "| `markdown.raw_html` | one of `sanitize`, `allow`, `escape` | `sanitize` |" in (
-        "\n".join(rows))
+        "\n".join(rows)
+    )
 
 
 def test_config_docs_writes_stale_files_and_check_reports_them(
@@ -340,12 +402,23 @@ def test_known_keys_of_each_section_come_from_the_table(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("value", "written"), [
-    (True, "true"), (False, "false"), (20, "20"), ("week", "week"), ("UTC", "UTC"),
-    ("", '""'), ("yes", '"yes"'), ("Off", '"Off"'), ("{slug}/", '"{slug}/"'),
-    ("My Digest", '"My Digest"'), ('say "hi"', '"say \\"hi\\""'), ("a\\b", '"a\\\\b"'),
-])
-def test_yaml_scalar_quotes_what_yaml_would_misread(value: bool | int | str,
-                                                    written: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (True, "true"),
+        (False, "false"),
+        (20, "20"),
+        ("week", "week"),
+        ("UTC", "UTC"),
+        ("", '""'),
+        ("yes", '"yes"'),
+        ("Off", '"Off"'),
+        ("{slug}/", '"{slug}/"'),
+        ("My Digest", '"My Digest"'),
+        ('say "hi"', '"say \\"hi\\""'),
+        ("a\\b", '"a\\\\b"'),
+    ],
+)
+def test_yaml_scalar_quotes_what_yaml_would_misread(value: bool | int | str, written: str) -> None:
     assert yaml_scalar(value) == written
     assert yaml.safe_load(f"k: {written}")["k"] == value

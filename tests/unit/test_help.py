@@ -78,7 +78,8 @@ def test_help_is_as_recorded(name: str) -> None:
     assert expected.is_file(), f"no {expected.name} yet: run with UPDATE_HELP=1"
     assert text == expected.read_text(encoding="utf-8"), (
         f"`broadsheet {name} --help` changed; if intended: UPDATE_HELP=1 python -m pytest "
-        "tests/unit/test_help.py")
+        "tests/unit/test_help.py"
+    )
 
 
 def test_docs_option_tables_are_the_parsers() -> None:
@@ -87,7 +88,8 @@ def test_docs_option_tables_are_the_parsers() -> None:
         COMMANDS_MD.write_text(text, encoding="utf-8")
     assert COMMANDS_MD.read_text(encoding="utf-8") == text, (
         "docs/commands.md's option tables differ from the commands' help; if the help is "
-        "right: UPDATE_HELP=1 python -m pytest tests/unit/test_help.py")
+        "right: UPDATE_HELP=1 python -m pytest tests/unit/test_help.py"
+    )
     assert sorted(m["name"] for m in TABLE.finditer(text)) == sorted(cli.COMMANDS)
 
 
@@ -109,12 +111,20 @@ def test_the_import_docs_list_every_option() -> None:
     text = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
     block = text.split("| option |", 1)[1].split("\n\n", 1)[0]
     rows = [row.replace("\\|", "|") for row in re.findall(r"^\| `([^`]+)`", block, re.M)]
-    flags = {word for row in rows
-             for word in (re.findall(r"--?[a-z][a-z-]*", row) if row.startswith("-")
-                          else row.split()[:1])}
+    flags = {
+        word
+        for row in rows
+        for word in (
+            re.findall(r"--?[a-z][a-z-]*", row) if row.startswith("-") else row.split()[:1]
+        )
+    }
     parser = subparsers()["import"]
-    wanted = {s for a in parser._actions if not isinstance(a, argparse._HelpAction)
-              for s in (a.option_strings or [a.metavar])}
+    wanted = {
+        s
+        for a in parser._actions
+        if not isinstance(a, argparse._HelpAction)
+        for s in (a.option_strings or [a.metavar])
+    }
     assert flags == wanted
 
 
@@ -131,8 +141,9 @@ def test_every_command_teaches(name: str) -> None:
     doc = (REPO / page).read_text(encoding="utf-8")
     if anchor:
         headings = re.findall(r"^#+ (.+)$", doc, re.M)
-        assert anchor in {re.sub(r"[^\w -]", "", h).strip().lower().replace(" ", "-")
-                          for h in headings}, f"{module.DOCS}: no such heading"
+        assert anchor in {
+            re.sub(r"[^\w -]", "", h).strip().lower().replace(" ", "-") for h in headings
+        }, f"{module.DOCS}: no such heading"
     formatter = cli.HelpFormatter(parser.prog)
     for action in parser._actions:
         assert action.help, f"{name}: {action.dest} has no help"
@@ -149,16 +160,25 @@ def test_defaults_worth_saying() -> None:
 
 
 def test_the_port_says_its_default() -> None:
-    assert "--port PORT      the port on 127.0.0.1 to serve at; 0 picks a free one\n" \
-           "                   (default: 8000)" in help_text("serve")
+    assert (
+        "--port PORT      the port on 127.0.0.1 to serve at; 0 picks a free one\n"
+        "                   (default: 8000)" in help_text("serve")
+    )
 
 
-@pytest.mark.parametrize(("name", "option"), [("new", "--output"), ("import", "--output"),
-                                              ("serve", "--timings"), ("serve", "--quiet"),
-                                              ("init", "--config")])
-def test_options_a_command_would_ignore_are_not_offered(name: str, option: str,
-                                                        capsys: pytest.CaptureFixture[str]
-                                                        ) -> None:
+@pytest.mark.parametrize(
+    ("name", "option"),
+    [
+        ("new", "--output"),
+        ("import", "--output"),
+        ("serve", "--timings"),
+        ("serve", "--quiet"),
+        ("init", "--config"),
+    ],
+)
+def test_options_a_command_would_ignore_are_not_offered(
+    name: str, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert option not in help_text(name)
     with pytest.raises(SystemExit) as stopped:
         cli.main([name, option, "x", "y"])
@@ -168,6 +188,11 @@ def test_options_a_command_would_ignore_are_not_offered(name: str, option: str,
 
 def test_version_prints_the_version() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "builder", "--version"], capture_output=True,
-                          text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert (done.returncode, done.stdout, done.stderr) == (0, f"broadsheet {__version__}\n", "")

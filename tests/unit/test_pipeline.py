@@ -23,20 +23,23 @@ from builder.read.entries import load_entries, process
 NOW = dt.datetime(2024, 6, 20, 12, tzinfo=dt.UTC)
 LATER = dt.datetime(2024, 7, 2, 12, tzinfo=dt.UTC)
 
-FIRST = ("---\ntitle: First light\ndate: 2024-06-10 09:00\ntags: [Energy]\nsumary: oops\n"
-         "---\nHello, see [the chart](chart.svg).\n")
+FIRST = (
+    "---\ntitle: First light\ndate: 2024-06-10 09:00\ntags: [Energy]\nsumary: oops\n"
+    "---\nHello, see [the chart](chart.svg).\n"
+)
 FILES: dict[str, str | bytes] = {
     "content/2024/06/first.md": FIRST,
     "content/2024/06/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
     "content/second.md": "---\ntitle: Second\ndate: 2024-06-12 09:00\ntags: [Energy]\n---\n"
-                         "Second body.\n",
+    "Second body.\n",
     "content/later.md": "---\ntitle: Later\ndate: 2024-07-01 09:00\n---\nScheduled body.\n",
-    "content/draft.md": "---\ntitle: Draft\ndate: 2024-06-11 09:00\ndraft: true\n---\n"
-                        "Not yet.\n",
+    "content/draft.md": "---\ntitle: Draft\ndate: 2024-06-11 09:00\ndraft: true\n---\nNot yet.\n",
     "content/pages/about.md": "---\ntitle: About\n---\nWho we are.\n",
 }
-UNKNOWN_KEY = ("content/2024/06/first.md:5:1: warning: unknown key `sumary` is kept as extra "
-               "data\n  hint: did you mean `summary`?")
+UNKNOWN_KEY = (
+    "content/2024/06/first.md:5:1: warning: unknown key `sumary` is kept as extra "
+    "data\n  hint: did you mean `summary`?"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +57,9 @@ def config_of(root: Path) -> SiteConfig:
 
 
 def run(root: Path, now: dt.datetime = NOW, **options: object) -> BuildResult:
-    return build(config_of(root), BuildOptions(cache_dir=root.parent / "cache", jobs=1,
-                                               now=now, **options))  # type: ignore[arg-type]
+    return build(
+        config_of(root), BuildOptions(cache_dir=root.parent / "cache", jobs=1, now=now, **options)
+    )  # type: ignore[arg-type]
 
 
 def messages(result: BuildResult) -> list[str]:
@@ -64,8 +68,11 @@ def messages(result: BuildResult) -> list[str]:
 
 def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
     """Every file's bytes and mtime: "untouched" means both stay the same."""
-    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_first_build_writes_everything(site: Path) -> None:
@@ -73,17 +80,32 @@ def test_first_build_writes_everything(site: Path) -> None:
     assert result.ok and result.site is not None
     assert messages(result) == [UNKNOWN_KEY]
     assert result.parsed == 5
-    assert result.summary == ("2 articles, 1 page, 1 tag, 1 edition "
-                              "(left out 1 draft, 1 scheduled: use --drafts / --future)")
+    assert result.summary == (
+        "2 articles, 1 page, 1 tag, 1 edition "
+        "(left out 1 draft, 1 scheduled: use --drafts / --future)"
+    )
     files = set(snapshot(site / "output"))
-    assert {"2024/06/first/index.html",
-            "2024/06/second/index.html", "2024/06/chart.svg", "about/index.html",
-            "index.html", "tags/energy/index.html", "editions/2024-w24/index.html",
-            "feed.xml", "atom.xml", "feed.json", "sitemap.xml", ".broadsheet"} <= files
+    assert {
+        "2024/06/first/index.html",
+        "2024/06/second/index.html",
+        "2024/06/chart.svg",
+        "about/index.html",
+        "index.html",
+        "tags/energy/index.html",
+        "editions/2024-w24/index.html",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "sitemap.xml",
+        ".broadsheet",
+    } <= files
     assert "2024/07/later/index.html" not in files and "2024/06/draft/index.html" not in files
     assert result.stats is not None
     assert (result.stats.written, result.stats.kept, result.stats.removed) == (
-        len(files) - 1, 0, 0)  # all but the .broadsheet marker
+        len(files) - 1,
+        0,
+        0,
+    )  # all but the .broadsheet marker
     page = (site / "output/2024/06/first/index.html").read_text("utf-8")
     assert '<a href="/2024/06/chart.svg">the chart</a>' in page
 
@@ -122,8 +144,9 @@ def test_a_scheduled_article_comes_due(site: Path) -> None:
     assert [a.meta.slug for a in result.site.articles] == ["later", "second", "first"]
     assert (site / "output/2024/07/later/index.html").is_file()
     # The week of "later" (1–7 July) is still open: its edition is not out yet.
-    assert result.summary == ("3 articles, 1 page, 1 tag, 1 edition "
-                              "(left out 1 draft: use --drafts / --future)")
+    assert result.summary == (
+        "3 articles, 1 page, 1 tag, 1 edition (left out 1 draft: use --drafts / --future)"
+    )
     assert run(site, now=LATER).site is None
 
 
@@ -183,8 +206,9 @@ def test_load_entries_uses_the_cache(site: Path, tmp_path: Path) -> None:
     texts = []
     for path in sorted((site / "content").rglob("*.md")):
         data = path.read_bytes()
-        texts.append(SourceFile(path.relative_to(site).as_posix(), data,
-                                hashlib.sha256(data).hexdigest()))
+        texts.append(
+            SourceFile(path.relative_to(site).as_posix(), data, hashlib.sha256(data).hexdigest())
+        )
     salt = cache_mod.salt(config.markdown, config.timezone, config.base_path)
 
     store = cache_mod.Cache(tmp_path / "store", salt, Diagnostics())
@@ -192,8 +216,12 @@ def test_load_entries_uses_the_cache(site: Path, tmp_path: Path) -> None:
     entries, parsed = load_entries(texts, config, store, 1, diags)
     assert parsed == 5
     assert [e.meta.path for e in entries] == [
-        "content/2024/06/first.md", "content/draft.md", "content/later.md",
-        "content/pages/about.md", "content/second.md"]
+        "content/2024/06/first.md",
+        "content/draft.md",
+        "content/later.md",
+        "content/pages/about.md",
+        "content/second.md",
+    ]
     store.save(config.output_dir, {}, {store.key(t.rel, t.sha256) for t in texts})
     store.close()
 
@@ -203,8 +231,7 @@ def test_load_entries_uses_the_cache(site: Path, tmp_path: Path) -> None:
     store.close()
     assert parsed == 0
     assert cached == entries
-    assert [d.format() for d in again.items] == [d.format() for d in diags.items] == [
-        UNKNOWN_KEY]
+    assert [d.format() for d in again.items] == [d.format() for d in diags.items] == [UNKNOWN_KEY]
 
 
 def test_folder_url(make_site: Callable[..., Path]) -> None:
@@ -224,7 +251,11 @@ def test_process_returns_an_entry_the_cache_reads_back(site: Path) -> None:
     meta, rendered, diags = cache_mod.load(*entry)
     assert meta is not None and rendered is not None
     assert (meta.title, meta.slug, meta.tags, meta.extra) == (
-        "First light", "first", (("Energy", 4),), {"sumary": "oops"})
+        "First light",
+        "first",
+        (("Energy", 4),),
+        {"sumary": "oops"},
+    )
     assert meta.date == dt.datetime.fromisoformat("2024-06-10T09:00:00+02:00")
     assert rendered.html == '<p>Hello, see <a href="/2024/06/chart.svg">the chart</a>.</p>'
     assert [d.format() for d in diags] == [UNKNOWN_KEY]
@@ -242,7 +273,8 @@ def test_a_theme_error_leaves_output_untouched(site: Path) -> None:
     assert run(site).ok
     before = snapshot(site / "output")
     (site / "content/second.md").write_text(
-        "---\ntitle: Second, edited\ndate: 2024-06-12 09:00\n---\nChanged.\n", "utf-8")
+        "---\ntitle: Second, edited\ndate: 2024-06-12 09:00\n---\nChanged.\n", "utf-8"
+    )
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text("{% if %}\n", "utf-8")
     result = run(site)
@@ -302,11 +334,14 @@ def test_a_tampered_state_means_a_rebuild_not_a_crash(site: Path) -> None:
     store = cache_mod.Cache(site.parent / "cache", "unused", Diagnostics())
     assert store.db is not None
     with store.db:
-        store.db.execute("UPDATE info SET value = ? WHERE key = ?",
-                         ('{"signature": 5, "diagnostics": "x"}', f"state:{config.output_dir}"))
-        store.db.execute("UPDATE info SET value = ? WHERE key = ?",
-                         ('{"at": 1, "files": {"content/second.md": [1]}}',
-                          f"stats:{config.root}"))
+        store.db.execute(
+            "UPDATE info SET value = ? WHERE key = ?",
+            ('{"signature": 5, "diagnostics": "x"}', f"state:{config.output_dir}"),
+        )
+        store.db.execute(
+            "UPDATE info SET value = ? WHERE key = ?",
+            ('{"at": 1, "files": {"content/second.md": [1]}}', f"stats:{config.root}"),
+        )
     store.close()
     before = snapshot(site / "output")
     result = run(site)
@@ -340,7 +375,8 @@ def test_read_model_reads_the_site_and_writes_nothing(site: Path) -> None:
     assert [d.format() for d in diags.items] == [UNKNOWN_KEY]
     assert [s.rel for s in model.sources] == sorted(FILES)
     assert [e.meta.path for e in model.entries] == sorted(
-        rel for rel in FILES if rel.endswith(".md"))
+        rel for rel in FILES if rel.endswith(".md")
+    )
     assert set(model.metas) == {e.meta.path for e in model.entries}
     assert model.site is not None
     assert [a.meta.slug for a in model.site.articles] == ["second", "first"]  # as built now
@@ -353,21 +389,29 @@ def test_read_model_may_read_a_cache_but_never_saves_to_it(site: Path) -> None:
     cache = site.parent / "cache" / "cache.sqlite"
     saved = cache.read_bytes()
     (site / "content/2024/06/first.md").write_text(FIRST.replace("First light", "Relit"))
-    model = read_model(config, BuildOptions(drafts=True, future=True, jobs=1,
-                                            cache_dir=cache.parent), Diagnostics())
+    model = read_model(
+        config,
+        BuildOptions(drafts=True, future=True, jobs=1, cache_dir=cache.parent),
+        Diagnostics(),
+    )
     assert model.site is not None
     assert {a.title for a in model.site.articles} == {"Relit", "Second", "Later", "Draft"}
     assert cache.read_bytes() == saved
 
 
 def test_read_model_without_markdown_reads_only_front_matter_of_articles(
-        make_site: Callable[..., Path]) -> None:
+    make_site: Callable[..., Path],
+) -> None:
     root = make_site({**FILES, "content/broken.md": "---\ndate: 2024-06-10\n---\nNo title.\n"})
     diags = Diagnostics()
     model = read_model(config_of(root), BuildOptions(), diags, markdown=False)
     assert model.entries == [] and model.site is None
     metas = {rel: meta.title if meta else None for rel, meta in model.metas.items()}
-    assert metas == {"content/2024/06/first.md": "First light", "content/broken.md": None,
-                     "content/draft.md": "Draft", "content/later.md": "Later",
-                     "content/second.md": "Second"}  # no page, no asset
+    assert metas == {
+        "content/2024/06/first.md": "First light",
+        "content/broken.md": None,
+        "content/draft.md": "Draft",
+        "content/later.md": "Later",
+        "content/second.md": "Second",
+    }  # no page, no asset
     assert [d.path for d in diags.items if d.severity == "error"] == ["content/broken.md"]

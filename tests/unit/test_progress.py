@@ -36,8 +36,10 @@ class Recorder:
 
 @pytest.fixture
 def site(make_site) -> Path:
-    files = {f"content/2024/06/a{i}.md": f'---\ntitle: "A{i}"\ndate: 2024-06-1{i}\n---\n\nText.\n'
-             for i in range(5)}
+    files = {
+        f"content/2024/06/a{i}.md": f'---\ntitle: "A{i}"\ndate: 2024-06-1{i}\n---\n\nText.\n'
+        for i in range(5)
+    }
     files["content/pages/about.md"] = '---\ntitle: "About"\n---\n\nUs.\n'
     return make_site(files)
 
@@ -74,8 +76,7 @@ def test_the_read_model_reports_markdown_and_site(site: Path) -> None:
     from builder.core.errors import Diagnostics
 
     heard = Recorder()
-    read_model(load_config(site / "site.yaml"), BuildOptions(jobs=1), Diagnostics(),
-               progress=heard)
+    read_model(load_config(site / "site.yaml"), BuildOptions(jobs=1), Diagnostics(), progress=heard)
     assert heard.stages == [["markdown", 6, "files", 6], ["site", None, "files", 0]]
 
 
@@ -102,21 +103,25 @@ class _Stream(io.StringIO):
         return self.tty
 
 
-@pytest.mark.parametrize(("tty", "quiet", "term", "wanted"), [
-    (True, False, "xterm", True),
-    (False, False, "xterm", False),  # CI, a pipe, a log file
-    (True, True, "xterm", False),  # --quiet
-    (True, False, "dumb", False),  # a terminal that cannot move its cursor
-])
-def test_a_display_only_on_a_terminal_that_can_take_one(monkeypatch: pytest.MonkeyPatch,
-                                                        tty: bool, quiet: bool, term: str,
-                                                        wanted: bool) -> None:
+@pytest.mark.parametrize(
+    ("tty", "quiet", "term", "wanted"),
+    [
+        (True, False, "xterm", True),
+        (False, False, "xterm", False),  # CI, a pipe, a log file
+        (True, True, "xterm", False),  # --quiet
+        (True, False, "dumb", False),  # a terminal that cannot move its cursor
+    ],
+)
+def test_a_display_only_on_a_terminal_that_can_take_one(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, quiet: bool, term: str, wanted: bool
+) -> None:
     monkeypatch.setenv("TERM", term)
     assert progress.wanted(_Stream(tty), quiet) is wanted
 
 
 def test_a_terminal_that_cannot_write_the_display_gets_plain_lines(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("TERM", "xterm")
     assert progress.wanted(_Stream(True, "UTF-8"), False)
     assert not progress.wanted(_Stream(True, "latin-1"), False)
@@ -129,10 +134,12 @@ def test_a_closed_stream_wants_no_display() -> None:
     assert progress.wanted(stream, False) is False
 
 
-@pytest.mark.parametrize(("value", "seconds"), [(None, 1.0), ("0", 0.0), ("2.5", 2.5),
-                                                ("-3", 0.0), ("soon", 1.0)])
-def test_the_delay_before_a_display(monkeypatch: pytest.MonkeyPatch, value: str | None,
-                                    seconds: float) -> None:
+@pytest.mark.parametrize(
+    ("value", "seconds"), [(None, 1.0), ("0", 0.0), ("2.5", 2.5), ("-3", 0.0), ("soon", 1.0)]
+)
+def test_the_delay_before_a_display(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, seconds: float
+) -> None:
     if value is None:
         monkeypatch.delenv(progress.AFTER_VARIABLE, raising=False)
     else:

@@ -36,8 +36,11 @@ ARTICLE = "content/2024/06/fish-market-reopens.md"
 
 def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under `folder` (the marker too): rel → (bytes, mtime_ns)."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def folders(folder: Path) -> list[str]:
@@ -86,45 +89,64 @@ REFUSED: list[tuple[str, Callable[[Path], Path], str]] = [
     ("themes", lambda s: s / "themes", "it is the site's themes/ folder"),
     ("templates", lambda s: s / "templates", "it is the site's templates/ folder"),
     ("parent of the site", lambda s: s.parent, "it holds the site folder"),
-    ("inside content", lambda s: s / "content" / "built",
-     "it is inside the site's content/ folder"),
+    (
+        "inside content",
+        lambda s: s / "content" / "built",
+        "it is inside the site's content/ folder",
+    ),
     ("inside themes", lambda s: s / "themes" / "out", "it is inside the site's themes/ folder"),
 ]
 
 
 @pytest.mark.parametrize(("what", "where", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
-def test_refused_output_folders(site: Path, cli: Callable[..., tuple[int, str]], what: str,
-                                where: Callable[[Path], Path], reason: str) -> None:
+def test_refused_output_folders(
+    site: Path,
+    cli: Callable[..., tuple[int, str]],
+    what: str,
+    where: Callable[[Path], Path],
+    reason: str,
+) -> None:
     before = tree(site.parent)
     out = where(site)
     code, err = cli("--output", str(out))
-    assert (code, err) == (2, f"broadsheet: error: refusing to use {out} as the output folder\n"
-                              f"  hint: {reason}; {PICK}\n")
+    assert (code, err) == (
+        2,
+        f"broadsheet: error: refusing to use {out} as the output folder\n"
+        f"  hint: {reason}; {PICK}\n",
+    )
     assert tree(site.parent) == before  # nothing written anywhere, not even a lock file
 
 
 def test_refuses_a_file(site: Path, cli: Callable[..., tuple[int, str]]) -> None:
     before = tree(site)
     code, err = cli("--output", "site.yaml")
-    assert (code, err) == (2, f"broadsheet: error: output {site / 'site.yaml'} is a file\n"
-                              "  hint: remove it or choose another --output\n")
+    assert (code, err) == (
+        2,
+        f"broadsheet: error: output {site / 'site.yaml'} is a file\n"
+        "  hint: remove it or choose another --output\n",
+    )
     assert tree(site) == before
 
 
-def test_refuses_a_folder_broadsheet_did_not_make(site: Path,
-                                                  cli: Callable[..., tuple[int, str]]) -> None:
+def test_refuses_a_folder_broadsheet_did_not_make(
+    site: Path, cli: Callable[..., tuple[int, str]]
+) -> None:
     (site / "mine").mkdir()
     (site / "mine" / "notes.txt").write_text("keep me\n")
     before = tree(site)
     code, err = cli("--output", "mine")
-    assert (code, err) == (2, f"broadsheet: error: output folder {site / 'mine'} is not empty "
-                              "and was not made by Broadsheet\n"
-                              "  hint: empty it yourself, or choose another --output\n")
+    assert (code, err) == (
+        2,
+        f"broadsheet: error: output folder {site / 'mine'} is not empty "
+        "and was not made by Broadsheet\n"
+        "  hint: empty it yourself, or choose another --output\n",
+    )
     assert tree(site) == before
 
 
-def test_output_option_in_site_yaml_is_checked_too(site: Path,
-                                                   cli: Callable[..., tuple[int, str]]) -> None:
+def test_output_option_in_site_yaml_is_checked_too(
+    site: Path, cli: Callable[..., tuple[int, str]]
+) -> None:
     with open(site / "site.yaml", "a", encoding="utf-8") as handle:
         handle.write('output: "content"\n')
     code, err = cli()
@@ -173,7 +195,8 @@ def staged_key(path: str) -> str:
 
 
 def test_disk_full_while_staging_leaves_previous_output(
-        site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert cli()[0] == 0
     before = tree(site / "output")
     article = site / ARTICLE
@@ -182,20 +205,26 @@ def test_disk_full_while_staging_leaves_previous_output(
     code, err = cli()
     assert len(written) == 3
     # Named by where the file was going, not by the temp folder that is gone.
-    assert (code, err) == (1, f"output/{staged_key(written[-1])}: error: No space left on "
-                              "device\n  hint: free some disk space\n"
-                              "build failed; output/ left as it was\n")
+    assert (code, err) == (
+        1,
+        f"output/{staged_key(written[-1])}: error: No space left on "
+        "device\n  hint: free some disk space\n"
+        "build failed; output/ left as it was\n",
+    )
     assert tree(site / "output") == before
     assert temp_folders(site) == []
 
 
 def test_disk_full_on_first_build_leaves_no_output(
-        site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     fill_disk_after(monkeypatch, 0)
     code, err = cli()
     assert code == 1
-    assert err.endswith("error: No space left on device\n  hint: free some disk space\n"
-                        "build failed; output/ left as it was\n")
+    assert err.endswith(
+        "error: No space left on device\n  hint: free some disk space\n"
+        "build failed; output/ left as it was\n"
+    )
     assert not (site / "output").exists()
     assert temp_folders(site) == []
 
@@ -203,12 +232,22 @@ def test_disk_full_on_first_build_leaves_no_output(
 # --------------------------------------------------------------------------
 # The Writer driven directly: errors and kills during the apply
 # --------------------------------------------------------------------------
-OLD = {"index.html": b"<p>old home</p>", "a/index.html": b"<p>a</p>",
-       "a/b/index.html": b"<p>b old</p>", "gone/index.html": b"<p>gone</p>",
-       "deep/er/still.txt": b"old leaf", "same.css": b"body{}"}
-NEW = {"index.html": b"<p>new home</p>", "a/index.html": b"<p>a</p>",
-       "a/b/index.html": b"<p>b new</p>", "fresh/page/index.html": b"<p>fresh</p>",
-       "same.css": b"body{}", "deep/other.txt": b"new leaf"}
+OLD = {
+    "index.html": b"<p>old home</p>",
+    "a/index.html": b"<p>a</p>",
+    "a/b/index.html": b"<p>b old</p>",
+    "gone/index.html": b"<p>gone</p>",
+    "deep/er/still.txt": b"old leaf",
+    "same.css": b"body{}",
+}
+NEW = {
+    "index.html": b"<p>new home</p>",
+    "a/index.html": b"<p>a</p>",
+    "a/b/index.html": b"<p>b new</p>",
+    "fresh/page/index.html": b"<p>fresh</p>",
+    "same.css": b"body{}",
+    "deep/other.txt": b"new leaf",
+}
 
 
 def make_config(root: Path, out_name: str = "output") -> SiteConfig:
@@ -242,7 +281,8 @@ def test_writer_applies_only_the_difference(tmp_path: Path) -> None:
 
 
 def test_error_half_way_through_the_apply_is_rolled_back(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = make_config(tmp_path / "site")
     write_files(config, OLD)
     before = tree(config.output_dir)
@@ -360,8 +400,9 @@ def test_marker_id_names_the_outputs(tmp_path: Path) -> None:
     one = write_files(make_config(tmp_path / "one"), NEW)
     two = write_files(make_config(tmp_path / "two", "elsewhere"), dict(reversed(NEW.items())))
     assert one.id == two.id
-    assert (tmp_path / "one" / "output" / ".broadsheet").read_bytes() == \
-        (tmp_path / "two" / "elsewhere" / ".broadsheet").read_bytes()
+    assert (tmp_path / "one" / "output" / ".broadsheet").read_bytes() == (
+        tmp_path / "two" / "elsewhere" / ".broadsheet"
+    ).read_bytes()
     assert json.dumps(sorted(one.manifest)) == json.dumps(sorted(NEW))
 
 
@@ -370,7 +411,8 @@ def test_marker_id_names_the_outputs(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("first_build", [True, False])
 def test_a_signal_during_the_commit_is_delivered_once_the_new_site_is_in_place(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_build: bool) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_build: bool
+) -> None:
     config = make_config(tmp_path / "site")
     if not first_build:
         write_files(config, OLD)

@@ -30,12 +30,24 @@ from builder.write import journal
 
 # Every kind of change: replaced, kept, deleted (pruning its folders), added (making folders),
 # a file that becomes a folder (x) and a folder that becomes a file (y).
-OLD = {"index.html": b"<p>old home</p>", "a/index.html": b"<p>a</p>",
-       "a/b/index.html": b"<p>b old</p>", "gone/deep/index.html": b"<p>gone</p>",
-       "same.css": b"body{}", "x": b"x was a file", "y/index.html": b"y was a folder"}
-NEW = {"index.html": b"<p>new home</p>", "a/index.html": b"<p>a</p>",
-       "a/b/index.html": b"<p>b new</p>", "fresh/page/index.html": b"<p>fresh</p>",
-       "same.css": b"body{}", "x/index.html": b"x is a folder", "y": b"y is a file"}
+OLD = {
+    "index.html": b"<p>old home</p>",
+    "a/index.html": b"<p>a</p>",
+    "a/b/index.html": b"<p>b old</p>",
+    "gone/deep/index.html": b"<p>gone</p>",
+    "same.css": b"body{}",
+    "x": b"x was a file",
+    "y/index.html": b"y was a folder",
+}
+NEW = {
+    "index.html": b"<p>new home</p>",
+    "a/index.html": b"<p>a</p>",
+    "a/b/index.html": b"<p>b new</p>",
+    "fresh/page/index.html": b"<p>fresh</p>",
+    "same.css": b"body{}",
+    "x/index.html": b"x is a folder",
+    "y": b"y is a file",
+}
 MUTATORS = ("rename", "replace", "unlink", "rmdir", "mkdir")
 KILLED, FINISHED = 9, 3
 
@@ -59,8 +71,11 @@ def write_files(config: SiteConfig, files: dict[str, bytes]) -> write.WriteStats
 
 
 def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -87,6 +102,7 @@ def faults(at: set[int], act: Callable[[str, object], None]) -> Iterator[list[st
             if len(calls) in at:
                 act(name, args[0])
             return real[name](*args, **kwargs)
+
         return call
 
     for name in MUTATORS:
@@ -142,8 +158,11 @@ def sites(base: Path) -> tuple[SiteConfig, dict]:
     """A config, and the new site as a build leaves it (contents, folders, id)."""
     reference = make_config(base / "reference")
     write_files(reference, NEW)
-    new = {"contents": contents(reference.output_dir), "folders": folders(reference.output_dir),
-           "id": write.build_id(reference.output_dir)}
+    new = {
+        "contents": contents(reference.output_dir),
+        "folders": folders(reference.output_dir),
+        "id": write.build_id(reference.output_dir),
+    }
     return make_config(base / "site"), new
 
 
@@ -168,9 +187,11 @@ def assert_whole(config: SiteConfig, which: str, old: dict, new: dict, label: st
 
 def committed(writer: write.Writer) -> Callable[[], None]:
     """The whole transaction of a build: commit, then the Writer's cleanup."""
+
     def run() -> None:
         with writer:
             writer.commit()
+
     return run
 
 
@@ -212,9 +233,14 @@ def killed_in_process(step: int, work: Callable[[], None]) -> bool:
     return False
 
 
-def recoveries_killed_at_every_step(config: SiteConfig, which: str, old: dict, new: dict,
-                                    killer: Callable[[int, Callable[[], None]], bool],
-                                    label: str) -> int:
+def recoveries_killed_at_every_step(
+    config: SiteConfig,
+    which: str,
+    old: dict,
+    new: dict,
+    killer: Callable[[int, Callable[[], None]], bool],
+    label: str,
+) -> int:
     """From the state a killed commit left: recovery killed at step 1, 2, …, each followed
     by two recoveries run to the end; output/ must be `which` site every time."""
     out = config.output_dir
@@ -240,7 +266,8 @@ PARTS = 4  # the commit steps are shared out between this many tests, for pytest
 
 @pytest.mark.parametrize("part", range(PARTS))
 def test_a_kill_at_any_step_of_the_commit_then_at_any_step_of_recovery(
-        sites: tuple, part: int) -> None:
+    sites: tuple, part: int
+) -> None:
     config, new = sites
     steps = runs = 0
     for step in range(1 + part, 1000, PARTS):
@@ -249,8 +276,9 @@ def test_a_kill_at_any_step_of_the_commit_then_at_any_step_of_recovery(
         if which is None:
             break
         steps = step
-        runs += recoveries_killed_at_every_step(config, which, old, new, killed_in_process,
-                                                f"commit killed at step {step}")
+        runs += recoveries_killed_at_every_step(
+            config, which, old, new, killed_in_process, f"commit killed at step {step}"
+        )
     assert steps > 40 and runs > 20 * steps / PARTS  # the commit, cleanup, each recovery
     # Unhindered, the commit puts the new site in place.
     fresh_old(config)
@@ -265,8 +293,9 @@ def test_real_kills_during_recovery_leave_what_the_in_process_ones_do(sites: tup
     config, new = sites
     old = fresh_old(config)
     assert killed_commit(config, 25) == "old"
-    runs = recoveries_killed_at_every_step(config, "old", old, new, killed_at,
-                                           "commit killed at step 25")
+    runs = recoveries_killed_at_every_step(
+        config, "old", old, new, killed_at, "commit killed at step 25"
+    )
     assert runs > 30
 
 
@@ -291,8 +320,7 @@ def test_an_error_at_any_step_of_the_commit_leaves_the_old_site(sites: tuple) ->
     assert step > 20
 
 
-def test_a_second_error_during_the_rollback_is_undone_by_the_next_recovery(
-        sites: tuple) -> None:
+def test_a_second_error_during_the_rollback_is_undone_by_the_next_recovery(sites: tuple) -> None:
     """An error, then another while the Writer puts the old files back: the journal stays,
     and the next build's recovery finishes the rollback."""
     config, new = sites
@@ -322,19 +350,30 @@ def test_a_second_error_during_the_rollback_is_undone_by_the_next_recovery(
 # --------------------------------------------------------------------------
 # A journal that cannot be trusted is never acted on
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("change", [
-    {"out": "/elsewhere/output"},
-    {"out": "{root}/../output"},
-    {"delete": ["../../victim.txt"]},
-    {"add": ["a/../../victim.txt"]},
-    {"replace": "index.html"},
-    {"delete": [".broadsheet"]},
-    {"format": 1},
-    {"replace": None},
-], ids=["other folder", "dot-dot", "delete outside", "add outside", "not a list",
-        "marker deleted", "format", "missing list"])
-def test_a_tampered_journal_stops_the_build_and_touches_nothing(
-        base: Path, change: dict) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"out": "/elsewhere/output"},
+        {"out": "{root}/../output"},
+        {"delete": ["../../victim.txt"]},
+        {"add": ["a/../../victim.txt"]},
+        {"replace": "index.html"},
+        {"delete": [".broadsheet"]},
+        {"format": 1},
+        {"replace": None},
+    ],
+    ids=[
+        "other folder",
+        "dot-dot",
+        "delete outside",
+        "add outside",
+        "not a list",
+        "marker deleted",
+        "format",
+        "missing list",
+    ],
+)
+def test_a_tampered_journal_stops_the_build_and_touches_nothing(base: Path, change: dict) -> None:
     config = make_config(base / "site")
     write_files(config, OLD)
     victim = base / "victim.txt"
@@ -343,15 +382,18 @@ def test_a_tampered_journal_stops_the_build_and_touches_nothing(
     (left,) = temp_folders(config.root)
     path = left / journal.JOURNAL
     plan = json.loads(path.read_text())
-    plan.update({k: v.format(root=config.root) if isinstance(v, str) else v
-                 for k, v in change.items()})
+    plan.update(
+        {k: v.format(root=config.root) if isinstance(v, str) else v for k, v in change.items()}
+    )
     path.write_text(json.dumps(plan))
     before = {"out": tree(config.output_dir), "tmp": tree(left)}
     with pytest.raises(OSError) as info:
         write.recover(config.output_dir)
     assert info.value.filename == str(path)
-    assert info.value.strerror.startswith("cannot roll back the build that was interrupted "
-                                          "here: it names files outside the output folder")
+    assert info.value.strerror.startswith(
+        "cannot roll back the build that was interrupted "
+        "here: it names files outside the output folder"
+    )
     assert {"out": tree(config.output_dir), "tmp": tree(left)} == before
     assert victim.read_text() == "keep me"
 
@@ -362,8 +404,10 @@ def test_an_unreadable_journal_is_reported_not_guessed_at(tmp_path: Path) -> Non
     killed_at(12, staged(config, NEW).commit)
     (left,) = temp_folders(config.root)
     (left / journal.JOURNAL).write_text('{"format": 2, "out": ')
-    with pytest.raises(OSError, match="it cannot be read; output/ may hold files of two "
-                                      "builds: check it, then delete "):
+    with pytest.raises(
+        OSError,
+        match="it cannot be read; output/ may hold files of two builds: check it, then delete ",
+    ):
         write.recover(config.output_dir)
     assert (left / "old").is_dir()  # the old files it holds are kept
 

@@ -54,10 +54,14 @@ content/YYYY/MM/<slug>.md, dated today (the original's date goes to
 source.date), and every line removed is reported. A batch is all or
 nothing, and nothing is ever overwritten."""
 EXAMPLES = (
-    ("see the article and what would be removed, writing nothing",
-     "broadsheet import received.txt --dry-run"),
-    ("a folder of pages saved from one publication",
-     'broadsheet import inbox/ --source-name "Harbour Times" --tags Shipping'),
+    (
+        "see the article and what would be removed, writing nothing",
+        "broadsheet import received.txt --dry-run",
+    ),
+    (
+        "a folder of pages saved from one publication",
+        'broadsheet import inbox/ --source-name "Harbour Times" --tags Shipping',
+    ),
     ("an article page on the web", "broadsheet import https://example.org/news/grid-deal"),
 )
 DOCS = "docs/import.md"
@@ -65,19 +69,37 @@ DOCS = "docs/import.md"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
-    parser.add_argument("inputs", nargs="+", metavar="FILE|DIR|URL",
-                        help="a .txt or .html file, a folder of them (subfolders included), "
-                        "or the http(s) address of an article page; one or more")
-    parser.add_argument("--url", metavar="URL",
-                        help="the original article's address, for source.url (one input only)")
-    parser.add_argument("--source-name", metavar="NAME",
-                        help="the original publication's name (no URL needed)")
-    parser.add_argument("--tags", default="", metavar="TAGS",
-                        help="comma-separated tags to add before the suggested ones")
-    parser.add_argument("--date-from-source", action="store_true",
-                        help="date the article by the original's dateline, not by today")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the article and what was removed, instead of writing")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="FILE|DIR|URL",
+        help="a .txt or .html file, a folder of them (subfolders included), "
+        "or the http(s) address of an article page; one or more",
+    )
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        help="the original article's address, for source.url (one input only)",
+    )
+    parser.add_argument(
+        "--source-name", metavar="NAME", help="the original publication's name (no URL needed)"
+    )
+    parser.add_argument(
+        "--tags",
+        default="",
+        metavar="TAGS",
+        help="comma-separated tags to add before the suggested ones",
+    )
+    parser.add_argument(
+        "--date-from-source",
+        action="store_true",
+        help="date the article by the original's dateline, not by today",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the article and what was removed, instead of writing",
+    )
     quiet_option(parser)
 
 
@@ -98,36 +120,52 @@ def run(args: argparse.Namespace) -> int:
         inputs = gather(args.inputs, problems, shown)
         count = len(inputs) + len(problems)
         if args.url is not None and count > 1:
-            raise UsageError(f"--url names one article, but {count} files were given",
-                             "import the files one at a time, each with its own --url")
+            raise UsageError(
+                f"--url names one article, but {count} files were given",
+                "import the files one at a time, each with its own --url",
+            )
         shown.stage("content/")
         site = index_site(config)
         planned = _plan_all(inputs, args, url, tags, config, site, problems, shown)
     if site.broken:
         many = site.broken != 1
-        print(f"note: {site.broken} file{'s' if many else ''} in content/ "
-              f"{'have' if many else 'has'} errors and {'were' if many else 'was'} not "
-              "checked for duplicates; `broadsheet build` shows them", file=sys.stderr)
+        print(
+            f"note: {site.broken} file{'s' if many else ''} in content/ "
+            f"{'have' if many else 'has'} errors and {'were' if many else 'was'} not "
+            "checked for duplicates; `broadsheet build` shows them",
+            file=sys.stderr,
+        )
     if problems:
         emit(problems, sys.stderr)
-        print(f"nothing written: {len(problems)} of {count} file"
-              f"{'s' if count != 1 else ''} could not be imported", file=sys.stderr)
+        print(
+            f"nothing written: {len(problems)} of {count} file"
+            f"{'s' if count != 1 else ''} could not be imported",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     if args.dry_run:
         for item in planned:
             shown_path = display_path(config.root / item.article.rel_path)
             print(f"dry run: would write {shown_path}", file=sys.stderr, flush=True)
-            for line in report_lines(item.shown, item.article.removals,
-                                     item.article.converted_from):
+            for line in report_lines(
+                item.shown, item.article.removals, item.article.converted_from
+            ):
                 print(f"  {line}", file=sys.stderr)
             print(item.article.text, end="", flush=True)
         return EXIT_OK
     return write(planned, config)
 
 
-def _plan_all(inputs: list[Input], args: argparse.Namespace, url: str | None,
-              tags: list[str], config: SiteConfig, site: SiteIndex,
-              problems: list[Diagnostic], shown: Progress) -> list[Planned]:
+def _plan_all(
+    inputs: list[Input],
+    args: argparse.Namespace,
+    url: str | None,
+    tags: list[str],
+    config: SiteConfig,
+    site: SiteIndex,
+    problems: list[Diagnostic],
+    shown: Progress,
+) -> list[Planned]:
     """Every input converted and checked against the site and the others; what fails is
     added to `problems`."""
     spelling = {tag_key(v): v for v in site.vocabulary}
@@ -146,8 +184,9 @@ def _plan_all(inputs: list[Input], args: argparse.Namespace, url: str | None,
         try:
             planned.append(plan(item, options, config, site, planned))
         except ImportFailure as exc:
-            problems.append(Diagnostic(item.shown, exc.line, 0, "error", exc.message,
-                                       exc.hint or None))
+            problems.append(
+                Diagnostic(item.shown, exc.line, 0, "error", exc.message, exc.hint or None)
+            )
     return planned
 
 

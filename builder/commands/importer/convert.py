@@ -125,8 +125,9 @@ def _untracked(query: str) -> str:
     )
 
 
-def _refuse_duplicates(title: str, day: datetime.date, url: str | None, key: str,
-                       opts: ImportOptions) -> None:
+def _refuse_duplicates(
+    title: str, day: datetime.date, url: str | None, key: str, opts: ImportOptions
+) -> None:
     """Never import the same source, the same text, or one title twice on one day."""
     source = normalise_url(url) if url else None
     for old in opts.existing:
@@ -170,12 +171,15 @@ def _slug(title: str, url: str | None, name: str) -> str:
         if slug and slug_problem(slug) is None:
             return slug
     problem = slug_problem(slugify(title)[:SLUG_LENGTH]) or "cannot be used"
-    raise ImportFailure(f"the slug from the headline {problem}",
-                        hint="edit the headline in the input, or pass --url with the address")
+    raise ImportFailure(
+        f"the slug from the headline {problem}",
+        hint="edit the headline in the input, or pass --url with the address",
+    )
 
 
-def _source(url: str | None, name: str | None, author: str | None, day: Date | None
-            ) -> dict[str, object] | None:
+def _source(
+    url: str | None, name: str | None, author: str | None, day: Date | None
+) -> dict[str, object] | None:
     """The `source:` mapping; without a URL it still credits a publication or writer."""
     if not (url or name or author):
         return None
@@ -202,8 +206,10 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
     base = options.url or options.fetched_from
     draft = read_html(text, zone, base) if is_html else read_text(text, zone)
     swept = sweep(draft.blocks, draft.title, zone)
-    blocks = tuple(Block("h2", b.items, b.line, b.group) if b.kind == "h1" else b
-                   for b in (swept.blocks if is_html else subheads(swept.blocks)))
+    blocks = tuple(
+        Block("h2", b.items, b.line, b.group) if b.kind == "h1" else b
+        for b in (swept.blocks if is_html else subheads(swept.blocks))
+    )
     paragraphs = [b for b in blocks if b.kind in ("p", "quote", "ul", "ol", "table")]
     if not paragraphs:
         hint = "nothing was left after removing navigation, comments, ads and other furniture"
@@ -225,8 +231,10 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
 
     first = next((b for b in paragraphs if b.kind == "p"), paragraphs[0])
     body = "\n".join(block_text(b) for b in blocks)
-    suggested = [*suggest_tags(body, options.vocabulary, headline=draft.title),
-                 *text_tags(body, headline=draft.title)]
+    suggested = [
+        *suggest_tags(body, options.vocabulary, headline=draft.title),
+        *text_tags(body, headline=draft.title),
+    ]
     given = [*options.tags, *draft.tags, *swept.tags]
     tags = merge(given, suggested, options.vocabulary)
     meta: dict[str, object] = {
@@ -244,8 +252,9 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
         meta, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10_000
     )
     slug = _slug(draft.title, url, path.stem)
-    removals = tuple(_where_it_went(r, source, options.now is None)
-                     for r in (*draft.removals, *swept.removals))
+    removals = tuple(
+        _where_it_went(r, source, options.now is None) for r in (*draft.removals, *swept.removals)
+    )
     return ImportedArticle(
         title=draft.title,
         date=date,
@@ -253,21 +262,24 @@ def convert(path: Path, data: bytes, options: ImportOptions) -> ImportedArticle:
         text=f"---\n{front}---\n\n{markdown}\n",
         rel_path=SiteLayout.new_article(day, slug),
         removals=removals,
-        converted_from=(shown(decoded.converted_from) + (" (detected)" if decoded.detected else
-                        "")) if decoded.converted_from else None,
+        converted_from=(shown(decoded.converted_from) + (" (detected)" if decoded.detected else ""))
+        if decoded.converted_from
+        else None,
         text_key=key,
     )
 
 
-def _where_it_went(removal: Removal, source: dict[str, object] | None, from_source: bool
-                   ) -> Removal:
+def _where_it_went(
+    removal: Removal, source: dict[str, object] | None, from_source: bool
+) -> Removal:
     """The report says where the dateline went: `date` too with --date-from-source, and
     nowhere when there is no source to hang `source.date` on."""
     if removal.kept_as != "source.date":
         return removal
     if source is None:
         kept = "date" if from_source else ""
-        why = removal.reason + ("" if from_source else
-                                ", not kept: no source to date (pass --source-name or --url)")
+        why = removal.reason + (
+            "" if from_source else ", not kept: no source to date (pass --source-name or --url)"
+        )
         return replace(removal, reason=why, kept_as=kept)
     return replace(removal, kept_as="date, source.date") if from_source else removal

@@ -25,13 +25,13 @@ def write(planned: list[Planned], config: SiteConfig) -> int:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return _stopped(item, shown, f"cannot create its folder: {exc.strerror or exc}",
-                            planned)
+            return _stopped(
+                item, shown, f"cannot create its folder: {exc.strerror or exc}", planned
+            )
         try:
             handle = open(target, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
         except FileExistsError:
-            return _stopped(item, shown, "appeared while importing; it was left as it is",
-                            planned)
+            return _stopped(item, shown, "appeared while importing; it was left as it is", planned)
         except OSError as exc:
             return _stopped(item, shown, f"cannot write: {exc.strerror or exc}", planned)
         try:
@@ -41,10 +41,22 @@ def write(planned: list[Planned], config: SiteConfig) -> int:
             target.unlink(missing_ok=True)  # our own half-written file, not the editor's work
             return _stopped(item, shown, f"cannot write: {exc.strerror or exc}", planned)
         print(shown, flush=True)
-    emit([Diagnostic(item.shown, r.line, 0, "warning",
-                     f"removed text that reads like the article ({r.reason}): “{r.text}”",
-                     WARNING_HINT)
-          for item in planned for r in item.article.removals if warns(r)], sys.stderr)
+    emit(
+        [
+            Diagnostic(
+                item.shown,
+                r.line,
+                0,
+                "warning",
+                f"removed text that reads like the article ({r.reason}): “{r.text}”",
+                WARNING_HINT,
+            )
+            for item in planned
+            for r in item.article.removals
+            if warns(r)
+        ],
+        sys.stderr,
+    )
     print(_summary(planned), file=sys.stderr)
     return EXIT_OK
 
@@ -56,8 +68,10 @@ def _summary(planned: list[Planned]) -> str:
     converted = sum(1 for p in planned if p.article.converted_from)
     line = f"imported {count} article{'s' if count != 1 else ''}"
     if removed:
-        line += (f", leaving out {removed} piece{'s' if removed != 1 else ''} of site furniture "
-                 "(--dry-run lists them)")
+        line += (
+            f", leaving out {removed} piece{'s' if removed != 1 else ''} of site furniture "
+            "(--dry-run lists them)"
+        )
     if converted:
         line += f"; {converted} converted to UTF-8"
     return line
@@ -65,8 +79,14 @@ def _summary(planned: list[Planned]) -> str:
 
 def _stopped(item: Planned, shown: str, message: str, planned: list[Planned]) -> int:
     """A write failed after the checks passed: say so, and which files were written."""
-    emit([Diagnostic(shown, 0, 0, "error", message,
-                     "run the import again for the files not written")], sys.stderr)
-    rest = planned[planned.index(item):]
+    emit(
+        [
+            Diagnostic(
+                shown, 0, 0, "error", message, "run the import again for the files not written"
+            )
+        ],
+        sys.stderr,
+    )
+    rest = planned[planned.index(item) :]
     print(f"not written: {', '.join(p.shown for p in rest)}", file=sys.stderr)
     return EXIT_CONTENT

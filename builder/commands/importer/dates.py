@@ -130,8 +130,10 @@ def find_dates(text: str, zone: datetime.tzinfo) -> list[Dateline]:
                 continue
             if any(d.start < m.end() and m.start() < d.end for d in found):
                 continue
-            updated = bool(m["prefix"]) and re.match(r"(?i)\s*(last )?(updated|modified)",
-                                                     m["prefix"]) is not None
+            updated = (
+                bool(m["prefix"])
+                and re.match(r"(?i)\s*(last )?(updated|modified)", m["prefix"]) is not None
+            )
             found.append(Dateline(_value(m, zone), m.start(), m.end(), updated))
     return sorted(found, key=lambda d: d.start)
 

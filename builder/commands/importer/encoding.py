@@ -74,9 +74,12 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     best = from_bytes(data).best()
     if best is None or best.encoding in ("utf_8", "utf-8"):
         line = data[:first_bad].count(b"\n") + 1
-        raise ImportFailure(f"cannot tell the text encoding: byte {first_bad} (line {line}) is "
-                            "not UTF-8 and no other encoding fits",
-                            hint="re-save the file as UTF-8", line=line)
+        raise ImportFailure(
+            f"cannot tell the text encoding: byte {first_bad} (line {line}) is "
+            "not UTF-8 and no other encoding fits",
+            hint="re-save the file as UTF-8",
+            line=line,
+        )
     codec = _codec(best.encoding) or best.encoding
     if codec in _LATIN:
         try:

@@ -38,16 +38,26 @@ class Fetched:
 class _Redirects(urllib.request.HTTPRedirectHandler):
     """Follows at most MAX_REDIRECTS redirects, and only to http(s) addresses."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: object, code: int, msg: str,
-                         headers: Message, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: object,
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         count = getattr(req, "redirects", 0) + 1
         if count > MAX_REDIRECTS:
-            raise ImportFailure(f"more than {MAX_REDIRECTS} redirects (the last to {newurl})",
-                                hint="open the address in a browser and import the page "
-                                "it ends on")
+            raise ImportFailure(
+                f"more than {MAX_REDIRECTS} redirects (the last to {newurl})",
+                hint="open the address in a browser and import the page it ends on",
+            )
         if urlsplit(newurl).scheme not in ("http", "https"):
-            raise ImportFailure(f"redirected to {newurl}, which is not a web page address",
-                                hint="save the page from a browser and import the file")
+            raise ImportFailure(
+                f"redirected to {newurl}, which is not a web page address",
+                hint="save the page from a browser and import the file",
+            )
         new = super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
         if new is not None:
             new.redirects = count  # type: ignore[attr-defined]
@@ -57,10 +67,11 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 def check_url(url: str) -> str:
     """The URL, or an ImportFailure when it cannot be fetched as given."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace()
-                                                                          for c in url):
-        raise ImportFailure("not a web page address",
-                            hint="give an http:// or https:// address, as the browser shows it")
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise ImportFailure(
+            "not a web page address",
+            hint="give an http:// or https:// address, as the browser shows it",
+        )
     return url
 
 
@@ -70,15 +81,17 @@ def fetch(url: str, timeout: float | None = None, limit: int | None = None) -> F
     limit = MAX_BYTES if limit is None else limit
     check_url(url)
     opener = urllib.request.build_opener(_Redirects())
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
-                                                   "Accept": "text/html,application/xhtml+xml"})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"}
+    )
     try:
         with opener.open(request, timeout=timeout) as response:
             kind = response.headers.get_content_type()
             if kind not in _HTML_TYPES:
-                raise ImportFailure(f"the server sent {kind}, not an HTML page",
-                                    hint="import articles as web pages; save other files "
-                                    "as text first")
+                raise ImportFailure(
+                    f"the server sent {kind}, not an HTML page",
+                    hint="import articles as web pages; save other files as text first",
+                )
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > limit:
                 raise _too_big(limit)
@@ -87,8 +100,9 @@ def fetch(url: str, timeout: float | None = None, limit: int | None = None) -> F
                 raise _too_big(limit)
             return Fetched(response.geturl(), data, response.headers.get_content_charset())
     except urllib.error.HTTPError as exc:
-        raise ImportFailure(f"the server answered {exc.code} {exc.reason}",
-                            hint=_status_hint(exc.code)) from None
+        raise ImportFailure(
+            f"the server answered {exc.code} {exc.reason}", hint=_status_hint(exc.code)
+        ) from None
     except urllib.error.URLError as exc:
         raise _network(exc.reason, url, timeout) from None
     except OSError as exc:  # a timeout while reading, a reset connection
@@ -96,8 +110,10 @@ def fetch(url: str, timeout: float | None = None, limit: int | None = None) -> F
 
 
 def _too_big(limit: int) -> ImportFailure:
-    return ImportFailure(f"the page is larger than {limit // 2**20} MB",
-                         hint="save the article from a browser and import the file")
+    return ImportFailure(
+        f"the page is larger than {limit // 2**20} MB",
+        hint="save the article from a browser and import the file",
+    )
 
 
 def _status_hint(code: int) -> str:
@@ -114,16 +130,24 @@ def _network(reason: object, url: str, timeout: float) -> ImportFailure:
     """A failure before any answer: no such host, refused, timed out, TLS."""
     host = urlsplit(url).hostname
     if isinstance(reason, TimeoutError):
-        return ImportFailure(f"no answer within {timeout:g} seconds",
-                             hint="try again later, or save the page from a browser")
+        return ImportFailure(
+            f"no answer within {timeout:g} seconds",
+            hint="try again later, or save the page from a browser",
+        )
     if isinstance(reason, socket.gaierror):
-        return ImportFailure(f"cannot find the server {host}",
-                             hint="check the address, and that this computer is online")
+        return ImportFailure(
+            f"cannot find the server {host}",
+            hint="check the address, and that this computer is online",
+        )
     if isinstance(reason, ConnectionRefusedError):
-        return ImportFailure(f"{host} refused the connection",
-                             hint="check the address; the site may be down")
+        return ImportFailure(
+            f"{host} refused the connection", hint="check the address; the site may be down"
+        )
     if isinstance(reason, ssl.SSLError | ssl.CertificateError):
-        return ImportFailure(f"the secure connection to {host} failed",
-                             hint="save the page from a browser and import the file")
-    return ImportFailure(f"cannot fetch the page: {reason}",
-                         hint="save the page from a browser and import the file")
+        return ImportFailure(
+            f"the secure connection to {host} failed",
+            hint="save the page from a browser and import the file",
+        )
+    return ImportFailure(
+        f"cannot fetch the page: {reason}", hint="save the page from a browser and import the file"
+    )

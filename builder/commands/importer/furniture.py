@@ -26,33 +26,57 @@ from builder.commands.importer.dates import parse_date
 from builder.commands.importer.model import Block, Removal, block_text, plain_text, title_key
 
 _LINES: tuple[tuple[str, str], ...] = (  # (reason, wording), matched against a whole line
-    ("subscribe prompt", r"subscribe(?: now| today| here| for free)?|subscribe to (?:our|the|my)"
-     r" .{0,40}(?:newsletter|channel|podcast|feed|updates|alerts|mailing list)|sign up (?:for"
-     r"|to) (?:our|the) .{0,40}(?:newsletter|briefing|updates|alerts|emails?)|get the .{0,30}"
-     r"newsletter|already a subscriber\?.*|sign in|log in|register"),
-    ("share bar", r"(?:share|partager|teilen|compartir|condividi)(?: this)?(?: (?:article|story|"
-     r"post|page))?(?: on .{1,30})?(?:\s*:?\s*(?:(?:facebook|twitter|x|linkedin|whatsapp|email|"
-     r"telegram|reddit|print|copy link)[ ,|·•/]*)+)?|click to "
-     r"(?:share|email|print) .*|like this|like loading.*|facebook|twitter|x|linkedin|whatsapp|"
-     r"telegram|reddit|pinterest|print|email|e-mail this|tumblr|pocket|threads|bluesky|"
-     r"mastodon|copy link|link copied|tweet|(?:(?:facebook|twitter|x|linkedin|whatsapp|email|"
-     r"telegram|reddit|print|copy link)[ ,|·•/]+){1,8}(?:facebook|twitter|x|linkedin|whatsapp|"
-     r"email|telegram|reddit|print|copy link)"),
-    ("comment form", r"your email address will not be published.*|required fields are marked"
-     r".*|(?:comment|name|e-?mail|website|url) ?\*?|save my name, email,? and website.*|post"
-     r" comment|submit comment|notify me of .*|please enter your (?:comment|name|email).*|you "
-     r"have entered an incorrect email.*|cancel reply|reply"),
-    ("reCAPTCHA notice", r"this site is protected by recaptcha.*|the recaptcha verification "
-     r"period has expired.*"),
-    ("follow prompt", r"follow us(?: on .{1,40})?|follow .{1,30} on (?:twitter|x|facebook|"
-     r"instagram|telegram|google news)"),
+    (
+        "subscribe prompt",
+        r"subscribe(?: now| today| here| for free)?|subscribe to (?:our|the|my)"
+        r" .{0,40}(?:newsletter|channel|podcast|feed|updates|alerts|mailing list)|sign up (?:for"
+        r"|to) (?:our|the) .{0,40}(?:newsletter|briefing|updates|alerts|emails?)|get the .{0,30}"
+        r"newsletter|already a subscriber\?.*|sign in|log in|register",
+    ),
+    (
+        "share bar",
+        r"(?:share|partager|teilen|compartir|condividi)(?: this)?(?: (?:article|story|"
+        r"post|page))?(?: on .{1,30})?(?:\s*:?\s*(?:(?:facebook|twitter|x|linkedin|whatsapp|email|"
+        r"telegram|reddit|print|copy link)[ ,|·•/]*)+)?|click to "
+        r"(?:share|email|print) .*|like this|like loading.*|facebook|twitter|x|linkedin|whatsapp|"
+        r"telegram|reddit|pinterest|print|email|e-mail this|tumblr|pocket|threads|bluesky|"
+        r"mastodon|copy link|link copied|tweet|(?:(?:facebook|twitter|x|linkedin|whatsapp|email|"
+        r"telegram|reddit|print|copy link)[ ,|·•/]+){1,8}(?:facebook|twitter|x|linkedin|whatsapp|"
+        r"email|telegram|reddit|print|copy link)",
+    ),
+    (
+        "comment form",
+        r"your email address will not be published.*|required fields are marked"
+        r".*|(?:comment|name|e-?mail|website|url) ?\*?|save my name, email,? and website.*|post"
+        r" comment|submit comment|notify me of .*|please enter your (?:comment|name|email).*|you "
+        r"have entered an incorrect email.*|cancel reply|reply",
+    ),
+    (
+        "reCAPTCHA notice",
+        r"this site is protected by recaptcha.*|the recaptcha verification "
+        r"period has expired.*",
+    ),
+    (
+        "follow prompt",
+        r"follow us(?: on .{1,40})?|follow .{1,30} on (?:twitter|x|facebook|"
+        r"instagram|telegram|google news)",
+    ),
     ("copyright line", r"(?:copyright ?(?:©|\(c\)|\d{4})|©).*|all rights reserved\.?"),
-    ("advertisement", r"advertisement(?: - .*)?|ad|sponsored(?: content)?|scroll to continue"
-     r"(?: with content)?|continue reading below"),
-    ("cookie notice", r"(?:we|this (?:site|website)) uses? cookies.*|accept(?: all)? cookies|"
-     r"reject all|cookie (?:settings|preferences|policy)|manage (?:cookies|preferences)"),
-    ("navigation", r"home|menu|skip to (?:main )?content|back to top|search|close|next|"
-     r"previous|(?:home|news|world)\s*[›»>/|].*|listen to this article|\d+ min(?:ute)? read"),
+    (
+        "advertisement",
+        r"advertisement(?: - .*)?|ad|sponsored(?: content)?|scroll to continue"
+        r"(?: with content)?|continue reading below",
+    ),
+    (
+        "cookie notice",
+        r"(?:we|this (?:site|website)) uses? cookies.*|accept(?: all)? cookies|"
+        r"reject all|cookie (?:settings|preferences|policy)|manage (?:cookies|preferences)",
+    ),
+    (
+        "navigation",
+        r"home|menu|skip to (?:main )?content|back to top|search|close|next|"
+        r"previous|(?:home|news|world)\s*[›»>/|].*|listen to this article|\d+ min(?:ute)? read",
+    ),
     ("category line", r"(?:filed under|categor(?:y|ies)|posted in|section):.*"),
 )
 _FURNITURE = tuple((reason, re.compile(rx, re.I)) for reason, rx in _LINES)
@@ -101,7 +125,7 @@ def source_tags(text: str) -> tuple[str, ...] | None:
 
 
 def heading_kind(text: str) -> str | None:
-    """"links" for a link-block heading, "comments" for a comment-section heading."""
+    """ "links" for a link-block heading, "comments" for a comment-section heading."""
     seen = label(text)
     if _COMMENTS.fullmatch(seen):
         return "comments"
@@ -147,9 +171,11 @@ def sweep(blocks: Sequence[Block], title: str, zone: datetime.tzinfo) -> Swept:
         if block_of and block_of[0] == "comments":
             drop(block, f"comments, after “{block_of[1]}”", guess=True)
             continue
-        if block_of and (block.group == block_of[2] or block_of[2] < 0 and not (
-            block_reads_as_body(block) or block.kind[0] == "h" or block.kind == "image"
-        )):
+        if block_of and (
+            block.group == block_of[2]
+            or block_of[2] < 0
+            and not (block_reads_as_body(block) or block.kind[0] == "h" or block.kind == "image")
+        ):
             drop(block, f"link under “{block_of[1]}”", guess=True)
             continue
         block_of = None
@@ -188,6 +214,7 @@ def sweep(blocks: Sequence[Block], title: str, zone: datetime.tzinfo) -> Swept:
             elif plain_text(item) or block.kind in ("image", "table"):
                 items.append(item)
         if items:
-            out.append(Block(block.kind, tuple(items), block.line, block.group, block.columns,
-                             block.src))
+            out.append(
+                Block(block.kind, tuple(items), block.line, block.group, block.columns, block.src)
+            )
     return Swept(tuple(out), tuple(removals), author, tuple(dict.fromkeys(tags)))

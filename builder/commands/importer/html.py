@@ -162,8 +162,9 @@ def extract_html(source: str, zone: datetime.tzinfo, url: str | None = None) -> 
     keywords = [k for obj in ld for k in _split_keywords(obj.get("keywords"))]
     keywords += meta.get("article:tag", []) + _split_keywords(first("news_keywords"))
     keywords += _split_keywords(first("keywords"))
-    keywords += [text_of(e) for e in near if e.tag == "a" and "tag" in
-                 e.attrs.get("rel", "").split()]
+    keywords += [
+        text_of(e) for e in near if e.tag == "a" and "tag" in e.attrs.get("rel", "").split()
+    ]
     publisher = [n for obj in ld for n in _ld_names(obj.get("publisher"))]
     writer = BlockWriter(links.get("base") or next(iter(urls), url), weight(root))
     writer.visit(root)
@@ -177,8 +178,7 @@ def extract_html(source: str, zone: datetime.tzinfo, url: str | None = None) -> 
         site_name=site,
         keywords=tuple(dict.fromkeys(k for k in keywords if k)),
         blocks=tuple(writer.blocks),
-        removals=tuple(sorted([*outside(tree.root, root), *writer.removals],
-                              key=lambda r: r.line)),
+        removals=tuple(sorted([*outside(tree.root, root), *writer.removals], key=lambda r: r.line)),
     )
 
 
@@ -189,5 +189,13 @@ def read_html(source: str, zone: datetime.tzinfo, url: str | None = None) -> Dra
         raise ImportFailure("no headline found", hint="the page has no og:title, <h1> or <title>")
     if page.date is None:
         raise ImportFailure("no date found", hint=_DATE_HINT)
-    return Draft(page.title, page.date, page.blocks, page.removals, page.author, page.url,
-                 page.site_name, page.keywords)
+    return Draft(
+        page.title,
+        page.date,
+        page.blocks,
+        page.removals,
+        page.author,
+        page.url,
+        page.site_name,
+        page.keywords,
+    )

@@ -103,6 +103,9 @@ def _blocky(node: Node) -> bool:
 def spaced_text(node: Node) -> str:
     """Every piece of text in a subtree, one space between pieces: how a removal is shown
     ("Share on X Email", not "Share on XEmail")."""
-    parts = [c if isinstance(c, str) else spaced_text(c) for c in node.children
-             if isinstance(c, str) or c.tag not in ("script", "style", "template", "noscript")]
+    parts = [
+        c if isinstance(c, str) else spaced_text(c)
+        for c in node.children
+        if isinstance(c, str) or c.tag not in ("script", "style", "template", "noscript")
+    ]
     return ASCII_WS.sub(" ", " ".join(parts)).strip()

@@ -30,8 +30,7 @@ class Input:
     charset: str | None = None  # what the server said the page's charset is
 
 
-def gather(args: list[str], problems: list[Diagnostic],
-           shown: Progress = SILENT) -> list[Input]:
+def gather(args: list[str], problems: list[Diagnostic], shown: Progress = SILENT) -> list[Input]:
     """Every input as bytes: files as given, a folder's text and HTML files (sorted, in
     subfolders too, hidden ones skipped), pages fetched from http(s) addresses. What
     cannot be read is a problem, and the others are still read so all are reported."""
@@ -45,12 +44,18 @@ def gather(args: list[str], problems: list[Diagnostic],
                 page = fetch(arg)
                 inputs.append(Input(arg, Path("page.html"), page.data, page.url, page.charset))
             elif Path(arg).is_dir():
-                found = sorted(p for p in Path(arg).rglob("*") if p.suffix.lower() in SUFFIXES
-                               and p.is_file() and not any(
-                                   part.startswith(".") for part in p.relative_to(arg).parts))
+                found = sorted(
+                    p
+                    for p in Path(arg).rglob("*")
+                    if p.suffix.lower() in SUFFIXES
+                    and p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(arg).parts)
+                )
                 if not found:
-                    raise ImportFailure("no .txt or .html files in this folder",
-                                        hint="save the articles as .txt or .html files")
+                    raise ImportFailure(
+                        "no .txt or .html files in this folder",
+                        hint="save the articles as .txt or .html files",
+                    )
                 inputs += [Input(str(p), p, read_input(p)) for p in found]
             else:
                 inputs.append(Input(arg, Path(arg), read_input(Path(arg))))
@@ -66,10 +71,13 @@ def read_input(file: Path) -> bytes:
         if size > MAX_INPUT_BYTES:
             raise ImportFailure(
                 f"file is {size:,} bytes, over the {MAX_INPUT_BYTES // 2**20} MB limit",
-                hint="save only the article (text, or the page without its media)")
+                hint="save only the article (text, or the page without its media)",
+            )
         return file.read_bytes()
     except FileNotFoundError:
         raise ImportFailure("no such file", hint="check the path and its spelling") from None
     except OSError as exc:
-        raise ImportFailure(f"cannot read file: {exc.strerror or exc}",
-                            hint="check that the file exists and is readable") from None
+        raise ImportFailure(
+            f"cannot read file: {exc.strerror or exc}",
+            hint="check that the file exists and is readable",
+        ) from None

@@ -31,12 +31,16 @@ _ROLE_REASONS = {
 }  # fmt: skip
 # Words in class/id values that mark page furniture, and what to call it in the report.
 _CLASS_REASONS = {
-    **dict.fromkeys(words("ad ads adsbygoogle advert adverts advertisement advertising "
-                          "sponsor sponsored promo dfp"), "advertisement"),
+    **dict.fromkeys(
+        words(
+            "ad ads adsbygoogle advert adverts advertisement advertising "
+            "sponsor sponsored promo dfp"
+        ),
+        "advertisement",
+    ),
     **dict.fromkeys(words("comment comments disqus respond"), "comments"),
     **dict.fromkeys(words("share sharing social sharebar"), "share bar"),
-    **dict.fromkeys(words("related recommended outbrain taboola more-stories"),
-                    "related stories"),
+    **dict.fromkeys(words("related recommended outbrain taboola more-stories"), "related stories"),
     **dict.fromkeys(words("newsletter subscribe subscription signup"), "newsletter sign-up"),
     **dict.fromkeys(words("cookie cookies consent gdpr"), "cookie banner"),
     **dict.fromkeys(words("sidebar widget rail"), "sidebar"),
@@ -122,11 +126,15 @@ def outside(top: Node, root: Node) -> list[Removal]:
                 continue
             if isinstance(sibling, str):
                 if sibling.strip() and parent.tag not in _INVISIBLE | {"title"}:
-                    found.append(Removal(parent.line, sibling.strip(), "outside the article",
-                                         guess=True))
+                    found.append(
+                        Removal(parent.line, sibling.strip(), "outside the article", guess=True)
+                    )
             elif (reason := junk(sibling)) != "" and (text := spaced_text(sibling)):
-                found.append(Removal(sibling.line, text, reason or "outside the article",
-                                     guess=reason is None))
+                found.append(
+                    Removal(
+                        sibling.line, text, reason or "outside the article", guess=reason is None
+                    )
+                )
     return found
 
 
@@ -177,15 +185,26 @@ class BlockWriter:
         """A paragraph, unless it is only a few links (a menu or a sign-in bar)."""
         text = " ".join(i.text for i in item if i.text.strip())
         links = [i for i in item if i.href]
-        if links and all(i.href or not i.text.strip() for i in item) and len(text.split()) <= 8 \
-                and len(links) > 1:
-            self.removals.append(Removal(line, " ".join(text.split()), "links only (a menu)",
-                                         guess=True))
+        if (
+            links
+            and all(i.href or not i.text.strip() for i in item)
+            and len(text.split()) <= 8
+            and len(links) > 1
+        ):
+            self.removals.append(
+                Removal(line, " ".join(text.split()), "links only (a menu)", guess=True)
+            )
         else:
             self.add("p", (item,), line)
 
-    def add(self, kind: str, items: tuple[tuple[Inline, ...], ...], line: int, columns: int = 0,
-            src: str = "") -> None:
+    def add(
+        self,
+        kind: str,
+        items: tuple[tuple[Inline, ...], ...],
+        line: int,
+        columns: int = 0,
+        src: str = "",
+    ) -> None:
         self.blocks.append(Block(kind, items, line, len(self.blocks), columns, src))
 
     def block(self, node: Node) -> None:
@@ -236,8 +255,9 @@ class BlockWriter:
         if node.attrs.get("width") == "1" or node.attrs.get("height") == "1":
             return  # a tracking pixel: nothing a reader sees
         if _scheme(href) not in ("http", "https"):
-            self.removals.append(Removal(node.line, alt or src[:80] or "(no address)",
-                                         "image without a web address"))
+            self.removals.append(
+                Removal(node.line, alt or src[:80] or "(no address)", "image without a web address")
+            )
             return
         self.add("image", ((Inline(alt),),), node.line, src=href)
 
@@ -246,8 +266,9 @@ class BlockWriter:
         rows = [r for r in walk(node) if r.tag == "tr"]
         if any(n.tag == "table" for n in walk(node)) or not rows:
             return False
-        cells = [[c for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")]
-                 for r in rows]
+        cells = [
+            [c for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")] for r in rows
+        ]
         width = max(len(r) for r in cells)
         if width < 2:
             return False

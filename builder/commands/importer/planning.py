@@ -62,8 +62,11 @@ def index_site(config: SiteConfig) -> SiteIndex:
     from builder.pipeline import read_model
 
     diags = Diagnostics()
-    metas = (read_model(config, BuildOptions(), diags, markdown=False).metas
-             if config.content_dir.is_dir() else {})
+    metas = (
+        read_model(config, BuildOptions(), diags, markdown=False).metas
+        if config.content_dir.is_dir()
+        else {}
+    )
     existing: list[ExistingArticle] = []
     pages: dict[str, str] = {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -71,8 +74,9 @@ def index_site(config: SiteConfig) -> SiteIndex:
         if not isinstance(meta, ArticleMeta):
             continue
         source = meta.source.url if meta.source else None
-        existing.append(ExistingArticle(rel, meta.title, original_day(meta), source,
-                                        body_key(meta.body)))
+        existing.append(
+            ExistingArticle(rel, meta.title, original_day(meta), source, body_key(meta.body))
+        )
         pages.setdefault(SiteLayout.of(config).entry_folder(meta), rel)
         for tag in dict.fromkeys(t for t, _line in meta.tags):
             counts[tag_key(tag)][tag] += 1
@@ -89,33 +93,43 @@ def index_site(config: SiteConfig) -> SiteIndex:
     )
 
 
-def plan(item: Input, options: ImportOptions, config: SiteConfig, site: SiteIndex,
-         earlier: list[Planned]) -> Planned:
+def plan(
+    item: Input, options: ImportOptions, config: SiteConfig, site: SiteIndex, earlier: list[Planned]
+) -> Planned:
     """Convert one input and refuse anything that would overwrite or duplicate."""
-    article = convert(item.path, item.data,
-                      replace(options, fetched_from=item.url, charset=item.charset))
+    article = convert(
+        item.path, item.data, replace(options, fetched_from=item.url, charset=item.charset)
+    )
     size = len(article.text.encode("utf-8"))
     if size > discover.MAX_BYTES:  # the build's own limit: it would refuse the file
-        raise ImportFailure(f"the article would be {size:,} bytes, over the "
-                            f"{discover.MAX_BYTES // 2**20} MB limit of an article file",
-                            hint="split it into several articles, or import only the part "
-                                 "that is the article")
+        raise ImportFailure(
+            f"the article would be {size:,} bytes, over the "
+            f"{discover.MAX_BYTES // 2**20} MB limit of an article file",
+            hint="split it into several articles, or import only the part that is the article",
+        )
     meta = _as_built(article, config)
     page = SiteLayout.of(config).entry_folder(meta)
     rel = article.rel_path
     if (config.root / rel).exists() or (config.root / rel).is_symlink():
         raise ImportFailure(f"{rel} already exists", hint=_SLUG_HINT.format("that article"))
     if page in site.pages:
-        raise ImportFailure(f"{site.pages[page]} is already published at /{page}",
-                            hint=_SLUG_HINT.format("the existing article"))
+        raise ImportFailure(
+            f"{site.pages[page]} is already published at /{page}",
+            hint=_SLUG_HINT.format("the existing article"),
+        )
     for tag, _line in meta.tags:
         other = site.tag_slugs.get(slugify(tag), tag)
         if tag_key(other) != tag_key(tag):
-            raise ImportFailure(f"tag `{tag}` would have the same URL as the site's tag "
-                                f"`{other}`", hint=f"use `{other}`, or another tag")
+            raise ImportFailure(
+                f"tag `{tag}` would have the same URL as the site's tag `{other}`",
+                hint=f"use `{other}`, or another tag",
+            )
     for prev in earlier:
-        if meta.source and prev.meta.source and meta.source.url and (
-            normalise_url(meta.source.url) == normalise_url(prev.meta.source.url)
+        if (
+            meta.source
+            and prev.meta.source
+            and meta.source.url
+            and (normalise_url(meta.source.url) == normalise_url(prev.meta.source.url))
         ):
             same = "source URL"
         elif title_key(meta.title) == title_key(prev.meta.title) and (
@@ -128,8 +142,9 @@ def plan(item: Input, options: ImportOptions, config: SiteConfig, site: SiteInde
             same = f"target {rel}"
         else:
             continue
-        raise ImportFailure(f"same {same} as {prev.shown}, also in this import",
-                            hint=_DUPLICATE_HINT)
+        raise ImportFailure(
+            f"same {same} as {prev.shown}, also in this import", hint=_DUPLICATE_HINT
+        )
     return Planned(item.shown, article, meta, page)
 
 
@@ -152,6 +167,8 @@ def _as_built(article: ImportedArticle, config: SiteConfig) -> ArticleMeta:
     if not isinstance(meta, ArticleMeta) or errors:
         first = errors[0] if errors else None
         message = first.message if first else "its front matter cannot be read"
-        raise ImportFailure(f"the converted article would not build: {message}",
-                            hint=(first.hint if first else None) or "report this as a bug")
+        raise ImportFailure(
+            f"the converted article would not build: {message}",
+            hint=(first.hint if first else None) or "report this as a bug",
+        )
     return meta

@@ -22,8 +22,9 @@ def _cut(text: str) -> str:
     return text if len(text) <= SHOWN else text[: SHOWN - 1].rstrip() + "…"
 
 
-def report_lines(name: str, removals: Sequence[Removal], converted_from: str | None = None
-                 ) -> list[str]:
+def report_lines(
+    name: str, removals: Sequence[Removal], converted_from: str | None = None
+) -> list[str]:
     """The report as lines, input order; the encoding first when the input was converted."""
     lines = [f"{name}: converted from {converted_from} to UTF-8"] if converted_from else []
     for r in sorted(removals, key=lambda r: r.line):

@@ -65,8 +65,10 @@ _STOP = words(
     "been being does did done make made take took like well even still back"
 )
 _DEMONYM = "(?:n|an|ian|ean|ese|i|ish|ic)"
-_CAPS = re.compile(r"(?<![\w.])(?:[A-Z][a-z'’]+(?:\s+(?:of|for|and|the|de)\s+|\s+)){1,3}"
-                   r"[A-Z][a-z'’]+(?![\w])")
+_CAPS = re.compile(
+    r"(?<![\w.])(?:[A-Z][a-z'’]+(?:\s+(?:of|for|and|the|de)\s+|\s+)){1,3}"
+    r"[A-Z][a-z'’]+(?![\w])"
+)
 _ACRONYM = re.compile(r"(?<![\w.])[A-Z][A-Z0-9&]{1,5}(?![\w])")
 
 

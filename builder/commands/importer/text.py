@@ -36,8 +36,10 @@ from builder.commands.importer.model import (
 )
 
 HEAD_LINES = 8  # the dateline, headline and byline are looked for in the first lines
-_DATE_HINT = ("the first lines should hold a dateline such as 'Sunday, June 23, 2024', "
-              "'June 3, 2024, 10:15 a.m. ET' or '2024-06-23'")
+_DATE_HINT = (
+    "the first lines should hold a dateline such as 'Sunday, June 23, 2024', "
+    "'June 3, 2024, 10:15 a.m. ET' or '2024-06-23'"
+)
 _CAPTION = re.compile(
     r"(?:(?:file |top |main )?(?:photo|picture|image|illustration|graphic|video|caption)s?"
     r"(?: credit)?\s*[:|]|\(?(?:photo|picture|image)s? (?:by|courtesy of)\b|credit\s*:|"
@@ -67,8 +69,11 @@ def _dateline(n: int, line: str, zone: datetime.tzinfo) -> tuple[Date, bool, str
     try:
         dates = find_dates(line, zone)
     except BadDate as exc:
-        raise ImportFailure(f"{line[:60]!r} is not a real date ({exc})", line=n,
-                            hint="correct the dateline to the date the page shows") from None
+        raise ImportFailure(
+            f"{line[:60]!r} is not a real date ({exc})",
+            line=n,
+            hint="correct the dateline to the date the page shows",
+        ) from None
     if not dates:
         return None
     rest = rest_of_line(line, dates)
@@ -113,11 +118,14 @@ def _head(filled: list[tuple[int, str]], zone: datetime.tzinfo) -> _Head:
     if date is None:
         if relative:
             raise ImportFailure(
-                f"{relative[1]!r} is a relative date: it does not say which day", line=relative[0],
-                hint="replace it with the date the page shows, e.g. 'June 3, 2024'")
+                f"{relative[1]!r} is a relative date: it does not say which day",
+                line=relative[0],
+                hint="replace it with the date the page shows, e.g. 'June 3, 2024'",
+            )
         shown = next((line for _n, line in head), "")[:60]
-        raise ImportFailure(f"no dateline in the first {HEAD_LINES} lines (the first is "
-                            f"{shown!r})", hint=_DATE_HINT)
+        raise ImportFailure(
+            f"no dateline in the first {HEAD_LINES} lines (the first is {shown!r})", hint=_DATE_HINT
+        )
     for n, line in head:
         if n in used:
             continue
@@ -141,21 +149,29 @@ def _head(filled: list[tuple[int, str]], zone: datetime.tzinfo) -> _Head:
             continue
         after = [text for m, text in plain if m > n]
         nxt = after[0] if after else ""
-        if (len(line.split()) <= 3 and not re.search(r"[.!?]$", line) and nxt
-                and not re.search(r"[.!?]$", nxt) and not block_reads_as_body(_p(nxt))
-                and len(nxt.split()) > len(line.split())):
+        if (
+            len(line.split()) <= 3
+            and not re.search(r"[.!?]$", line)
+            and nxt
+            and not re.search(r"[.!?]$", nxt)
+            and not block_reads_as_body(_p(nxt))
+            and len(nxt.split()) > len(line.split())
+        ):
             removals.append(Removal(n, line, "section label before the headline", guess=True))
             used.add(n)
             continue
         title_at = (n, line)
         break
     if title_at is None or len(title_at[1]) > 300:
-        raise ImportFailure("no headline found in the first lines",
-                            hint="put the headline on its own line near the dateline")
+        raise ImportFailure(
+            "no headline found in the first lines",
+            hint="put the headline on its own line near the dateline",
+        )
     removals.append(Removal(title_at[0], title_at[1], "headline", kept_as="title"))
     used.add(title_at[0])
-    return _Head(collapse(title_at[1]), title_at[0], date, author, tags, frozenset(used),
-                 tuple(removals))
+    return _Head(
+        collapse(title_at[1]), title_at[0], date, author, tags, frozenset(used), tuple(removals)
+    )
 
 
 def _not_headline(line: str) -> str | None:
@@ -193,10 +209,15 @@ def read_text(text: str, zone: datetime.tzinfo) -> Draft:
             body.append((n, ""))
         else:
             body.append((n, line))
-    return Draft(head.title, head.date, _blocks(body), tuple(removals),
-                 author=head.author.author if head.author else None,
-                 site_name=head.author.agency if head.author else None,
-                 tags=tuple(dict.fromkeys(tags)))
+    return Draft(
+        head.title,
+        head.date,
+        _blocks(body),
+        tuple(removals),
+        author=head.author.author if head.author else None,
+        site_name=head.author.agency if head.author else None,
+        tags=tuple(dict.fromkeys(tags)),
+    )
 
 
 def _blocks(body: list[tuple[int, str]]) -> tuple[Block, ...]:
@@ -245,9 +266,16 @@ def subheads(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     out = list(blocks)
     for i, block in enumerate(out):
         text = block_text(block)
-        if (block.kind == "p" and 0 < i < len(out) - 1 and len(text.split()) <= 8
-                and len(text) <= 60 and text[:1].isupper() and not re.search(r"[.,;:!?…]$", text)
-                and not _ITEM_START.match(text) and out[i + 1].kind == "p"
-                and block_reads_as_body(out[i + 1])):
+        if (
+            block.kind == "p"
+            and 0 < i < len(out) - 1
+            and len(text.split()) <= 8
+            and len(text) <= 60
+            and text[:1].isupper()
+            and not re.search(r"[.,;:!?…]$", text)
+            and not _ITEM_START.match(text)
+            and out[i + 1].kind == "p"
+            and block_reads_as_body(out[i + 1])
+        ):
             out[i] = Block("h2", block.items, block.line, block.group)
     return tuple(out)

@@ -16,8 +16,10 @@ PICK = "pick a folder of its own, such as .broadsheet-cache/ beside site.yaml (t
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"<dir>"
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"<dir>"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 @pytest.fixture
@@ -58,17 +60,21 @@ REFUSED = [
 @pytest.mark.parametrize("command", ["build", "serve"])
 @pytest.mark.parametrize(("folder", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_a_cache_folder_that_would_be_published_or_replaced_is_refused(
-        site: Path, cli: Callable[..., tuple[int, str]], command: str, folder: str,
-        reason: str) -> None:
+    site: Path, cli: Callable[..., tuple[int, str]], command: str, folder: str, reason: str
+) -> None:
     before = tree(site)
     code, err = cli(command, "--cache-dir", folder)
-    assert (code, err) == (2, f"broadsheet: error: refusing to use {site / folder} as the "
-                              f"cache folder\n  hint: {reason}; {PICK}\n")
+    assert (code, err) == (
+        2,
+        f"broadsheet: error: refusing to use {site / folder} as the "
+        f"cache folder\n  hint: {reason}; {PICK}\n",
+    )
     assert tree(site) == before  # nothing written: no cache, no lock, no output
 
 
 def test_the_output_folder_named_by_output_counts_too(
-        site: Path, cli: Callable[..., tuple[int, str]]) -> None:
+    site: Path, cli: Callable[..., tuple[int, str]]
+) -> None:
     code, err = cli("build", "--output", "public", "--cache-dir", "public/c")
     assert code == 2
     assert err.startswith(f"broadsheet: error: refusing to use {site / 'public' / 'c'} as")

@@ -140,9 +140,16 @@ def _articles(root: Path) -> list[str]:
 def test_import_writes_the_file_prints_its_path_and_the_site_builds_cleanly(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(capsys, RAIL, "--url",
-                          "https://transit-wire.test/world/rail-accord?utm_source=mail",
-                          "--source-name", "Transit Wire", "--tags", "Rail")
+    code, out, err = _run(
+        capsys,
+        RAIL,
+        "--url",
+        "https://transit-wire.test/world/rail-accord?utm_source=mail",
+        "--source-name",
+        "Transit Wire",
+        "--tags",
+        "Rail",
+    )
     assert (code, out, err) == (0, RAIL_REL + "\n", SUMMARY.format(1, "", 10))
     # Tags: --tags first, then the site's vocabulary found in the text, in its spelling;
     # `Trade` and `Climate` are on the site but not in this article.
@@ -151,8 +158,9 @@ def test_import_writes_the_file_prints_its_path_and_the_site_builds_cleanly(
     err = capsys.readouterr().err
     assert err.startswith("built 3 articles, 0 pages, 6 tags, ")
     assert "warning" not in err
-    html = (site / "output/2024/06/iran-and-belarus-sign-rail-freight-accord-a-corridor-for"
-            "/index.html").read_text("utf-8")
+    html = (
+        site / "output/2024/06/iran-and-belarus-sign-rail-freight-accord-a-corridor-for/index.html"
+    ).read_text("utf-8")
     assert "<em>" not in html and "*dairy*" in html and "&lt;b&gt;tags&lt;/b&gt;" in html
 
 
@@ -162,12 +170,16 @@ def test_several_files_are_written_in_order_and_build(
     code, out, err = _run(capsys, HARBOUR, GLACIER, "--tags", "Climate")
     assert (code, out, err) == (0, f"{HARBOUR_REL}\n{GLACIER_REL}\n", SUMMARY.format(2, "s", 19))
     harbour = (site / HARBOUR_REL).read_text("utf-8")
-    assert "\nsource:\n  author: Ana Lucía Ferreira\n  date: 2024-06-23\ntags:\n- Climate\n---\n" \
+    assert (
+        "\nsource:\n  author: Ana Lucía Ferreira\n  date: 2024-06-23\ntags:\n- Climate\n---\n"
         in harbour
+    )
     glacier = (site / GLACIER_REL).read_text("utf-8")
-    assert "source:\n  url: https://www.alpine-observer.example/science/glacier-retreat/\n" \
-        "  name: Alpine Observer\n  author: Marta Keller\n  date: 2024-06-23\ntags:\n- Climate\n" \
+    assert (
+        "source:\n  url: https://www.alpine-observer.example/science/glacier-retreat/\n"
+        "  name: Alpine Observer\n  author: Marta Keller\n  date: 2024-06-23\ntags:\n- Climate\n"
         "---\n" in glacier
+    )
     assert main(["build", "--no-cache"]) == 0
     assert "warning" not in capsys.readouterr().err
 
@@ -175,8 +187,17 @@ def test_several_files_are_written_in_order_and_build(
 def test_dry_run_prints_the_file_and_writes_nothing(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(capsys, RAIL, "--dry-run", "--tags", "Rail", "--source-name",
-                          "Transit Wire", "--url", "https://transit-wire.test/world/rail-accord")
+    code, out, err = _run(
+        capsys,
+        RAIL,
+        "--dry-run",
+        "--tags",
+        "Rail",
+        "--source-name",
+        "Transit Wire",
+        "--url",
+        "https://transit-wire.test/world/rail-accord",
+    )
     assert code == 0
     assert out == RAIL_TEXT
     assert err == f"dry run: would write {RAIL_REL}\n" + RAIL_REPORT.format(RAIL)
@@ -190,16 +211,21 @@ def test_tags_take_the_sites_spelling(site: Path, capsys: pytest.CaptureFixture[
 
 
 def test_a_broken_article_elsewhere_is_noted_but_does_not_stop_the_import(
-    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    broken = {"content/2024/05/broken.md": "---\ntitle: [unclosed\n---\n",
-              "content/2024/05/nodate.md": "---\ntitle: No date\n---\n"}
+    broken = {
+        "content/2024/05/broken.md": "---\ntitle: [unclosed\n---\n",
+        "content/2024/05/nodate.md": "---\ntitle: No date\n---\n",
+    }
     monkeypatch.chdir(make_site({**EXISTING, **broken}))
     code, out, err = _run(capsys, HARBOUR)
     assert (code, out) == (0, HARBOUR_REL + "\n")
-    assert err == ("note: 2 files in content/ have errors and were not checked for "
-                   "duplicates; `broadsheet build` shows them\n" + SUMMARY.format(1, "", 13))
+    assert err == (
+        "note: 2 files in content/ have errors and were not checked for "
+        "duplicates; `broadsheet build` shows them\n" + SUMMARY.format(1, "", 13)
+    )
 
 
 # --- refusals: nothing is written -----------------------------------------------------
@@ -208,17 +234,20 @@ def test_a_broken_article_elsewhere_is_noted_but_does_not_stop_the_import(
 def test_same_source_url_as_an_existing_article_is_refused_naming_it(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(capsys, RAIL, "--url",
-                          "https://transit-wire.test/world/rail-talks/?utm_medium=email")
+    code, out, err = _run(
+        capsys, RAIL, "--url", "https://transit-wire.test/world/rail-talks/?utm_medium=email"
+    )
     assert (code, out) == (1, "")
     assert err == (
         f"{RAIL}: error: already imported as content/2024/05/rail-talks.md (same source URL)\n"
-        "  hint: edit the existing article instead of importing it again\n" + NOTHING)
+        "  hint: edit the existing article instead of importing it again\n" + NOTHING
+    )
     assert _articles(site) == sorted(EXISTING)
 
 
 def test_same_title_and_date_as_an_existing_article_is_refused_naming_it(
-    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     ferry = "---\ntitle: Harbour Town Votes To Keep Its Last Ferry\ndate: 2024-06-23\n---\n\nx\n"
@@ -228,7 +257,8 @@ def test_same_title_and_date_as_an_existing_article_is_refused_naming_it(
     assert (code, out) == (1, "")
     assert err == (
         f"{HARBOUR}: error: already imported as content/2024/06/ferry.md (same title and date)\n"
-        "  hint: edit the existing article instead of importing it again\n" + NOTHING)
+        "  hint: edit the existing article instead of importing it again\n" + NOTHING
+    )
 
 
 def test_an_existing_file_at_the_target_path_is_never_overwritten(
@@ -242,7 +272,8 @@ def test_an_existing_file_at_the_target_path_is_never_overwritten(
     assert err == (
         f"{HARBOUR}: error: {HARBOUR_REL} already exists\n"
         "  hint: the slug comes from the headline: change the headline in the file, "
-        "or edit that article\n" + NOTHING)
+        "or edit that article\n" + NOTHING
+    )
     assert (site / HARBOUR_REL).read_text("utf-8") == mine
 
 
@@ -257,20 +288,24 @@ def test_an_article_that_would_publish_at_the_same_url_is_refused(
     assert code == 1
     assert err.startswith(
         f"{HARBOUR}: error: {dated} is already published at "
-        "/2024/06/harbour-town-votes-to-keep-its-last-ferry/\n")
+        "/2024/06/harbour-town-votes-to-keep-its-last-ferry/\n"
+    )
     assert _articles(site) == sorted([*EXISTING, dated])
 
 
 def test_a_tag_whose_url_clashes_with_a_site_tag_is_refused(
-    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     lang = "---\ntitle: Compilers\ndate: 2024-05-01\ntags: [C++]\n---\n\nText.\n"
     monkeypatch.chdir(make_site({"content/2024/05/compilers.md": lang}))
     code, _out, err = _run(capsys, HARBOUR, "--tags", "C")
     assert code == 1
-    assert err == (f"{HARBOUR}: error: tag `C` would have the same URL as the site's tag `C++`\n"
-                   "  hint: use `C++`, or another tag\n" + NOTHING)
+    assert err == (
+        f"{HARBOUR}: error: tag `C` would have the same URL as the site's tag `C++`\n"
+        "  hint: use `C++`, or another tag\n" + NOTHING
+    )
 
 
 def test_unreadable_inputs_are_all_reported_and_the_good_file_is_not_written(
@@ -295,7 +330,8 @@ def test_unreadable_inputs_are_all_reported_and_the_good_file_is_not_written(
         "  hint: save the article as text (dateline, headline, paragraphs) or as an HTML page\n"
         f"{empty}: error: the file is empty\n"
         "  hint: save the article as text (dateline, headline, paragraphs) or as an HTML page\n"
-        "nothing written: 4 of 5 files could not be imported\n")
+        "nothing written: 4 of 5 files could not be imported\n"
+    )
     assert _articles(site) == sorted(EXISTING)
 
 
@@ -305,22 +341,32 @@ def test_a_folder_is_imported_in_name_order_and_other_encodings_are_converted(
     folder = tmp_path / "received"
     (folder / "later").mkdir(parents=True)
     (folder / "b-cafe.txt").write_bytes(
-        "June 23, 2024\nCafé owners protest\n\nThe “tax” is €5 a cup, owners said.\n"
-        .encode("cp1252"))
+        "June 23, 2024\nCafé owners protest\n\nThe “tax” is €5 a cup, owners said.\n".encode(
+            "cp1252"
+        )
+    )
     (folder / "a-ferry.txt").write_bytes(HARBOUR.read_bytes())
     (folder / "later" / "glacier.html").write_bytes(GLACIER.read_bytes())
     (folder / "notes.md").write_text("# not an input\n", "utf-8")
     code, out, err = _run(capsys, folder)
     cafe = "content/2024/06/café-owners-protest.md"
     assert (code, out) == (0, f"{HARBOUR_REL}\n{cafe}\n{GLACIER_REL}\n")
-    assert err == ("imported 3 articles, leaving out 20 pieces of site furniture (--dry-run "
-                   "lists them); 1 converted to UTF-8\n")
-    assert (site / cafe).read_bytes().decode("utf-8").endswith(
-        "\nThe “tax” is €5 a cup, owners said.\n")
+    assert err == (
+        "imported 3 articles, leaving out 20 pieces of site furniture (--dry-run "
+        "lists them); 1 converted to UTF-8\n"
+    )
+    assert (
+        (site / cafe)
+        .read_bytes()
+        .decode("utf-8")
+        .endswith("\nThe “tax” is €5 a cup, owners said.\n")
+    )
     code, _out, err = _run(capsys, folder / "b-cafe.txt", "--dry-run")
     assert code == 1
-    assert err == (f"{folder / 'b-cafe.txt'}: error: already imported as {cafe} (same text)\n"
-                   "  hint: edit the existing article instead of importing it again\n" + NOTHING)
+    assert err == (
+        f"{folder / 'b-cafe.txt'}: error: already imported as {cafe} (same text)\n"
+        "  hint: edit the existing article instead of importing it again\n" + NOTHING
+    )
 
 
 def test_not_an_article(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -331,15 +377,20 @@ def test_not_an_article(site: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert err == (
         f"{notes}: error: no dateline in the first 8 lines (the first is 'Remember to call the "
         "desk.')\n  hint: the first lines should hold a dateline such as 'Sunday, June 23, 2024', "
-        "'June 3, 2024, 10:15 a.m. ET' or '2024-06-23'\n" + NOTHING)
+        "'June 3, 2024, 10:15 a.m. ET' or '2024-06-23'\n" + NOTHING
+    )
 
 
 def test_the_same_article_twice_in_one_run_is_refused(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     retitled = tmp_path / "glacier-copy.html"
-    retitled.write_text(GLACIER.read_text("utf-8").replace(
-        "Glacier retreat doubles in a decade", "Glaciers shrink twice as fast"), "utf-8")
+    retitled.write_text(
+        GLACIER.read_text("utf-8").replace(
+            "Glacier retreat doubles in a decade", "Glaciers shrink twice as fast"
+        ),
+        "utf-8",
+    )
     code, out, err = _run(capsys, GLACIER, retitled, HARBOUR, HARBOUR)
     assert (code, out) == (1, "")
     assert err == (
@@ -347,7 +398,8 @@ def test_the_same_article_twice_in_one_run_is_refused(
         "  hint: import only one of the two files\n"
         f"{HARBOUR}: error: same title and date as {HARBOUR}, also in this import\n"
         "  hint: import only one of the two files\n"
-        "nothing written: 2 of 4 files could not be imported\n")
+        "nothing written: 2 of 4 files could not be imported\n"
+    )
     assert _articles(site) == sorted(EXISTING)
 
 
@@ -356,14 +408,18 @@ def test_source_name_without_a_url_credits_the_publication_and_builds(
 ) -> None:
     code, out, _err = _run(capsys, HARBOUR, "--source-name", "Estuary Courier")
     assert (code, out) == (0, HARBOUR_REL + "\n")
-    assert "\nsource:\n  name: Estuary Courier\n  author: Ana Lucía Ferreira\n" \
+    assert (
+        "\nsource:\n  name: Estuary Courier\n  author: Ana Lucía Ferreira\n"
         "  date: 2024-06-23\n---\n" in (site / HARBOUR_REL).read_text("utf-8")
+    )
     assert main(["build", "--no-cache"]) == 0
-    page = (site / "output/2024/06/harbour-town-votes-to-keep-its-last-ferry/index.html")
+    page = site / "output/2024/06/harbour-town-votes-to-keep-its-last-ferry/index.html"
     # The credit names the publication, its writer and date, and links nowhere: no URL.
-    assert ('<p class="credit"><bdi class="publication">Estuary Courier</bdi> · '
-            '<span class="writer">by <bdi>Ana Lucía Ferreira</bdi></span> · '
-            '<time datetime="2024-06-23">') in page.read_text("utf-8")
+    assert (
+        '<p class="credit"><bdi class="publication">Estuary Courier</bdi> · '
+        '<span class="writer">by <bdi>Ana Lucía Ferreira</bdi></span> · '
+        '<time datetime="2024-06-23">'
+    ) in page.read_text("utf-8")
     assert "Read the original" not in page.read_text("utf-8")
     assert main(["check"]) == 0  # no empty link in the page or the feeds
 
@@ -433,9 +489,11 @@ def test_a_file_appearing_after_the_checks_is_not_replaced(
     assert create.write([first, second], config) == 1
     out, err = capsys.readouterr()
     assert out == RAIL_REL + "\n"
-    assert err == (f"{HARBOUR_REL}: error: appeared while importing; it was left as it is\n"
-                   "  hint: run the import again for the files not written\n"
-                   f"not written: {HARBOUR}\n")
+    assert err == (
+        f"{HARBOUR_REL}: error: appeared while importing; it was left as it is\n"
+        "  hint: run the import again for the files not written\n"
+        f"not written: {HARBOUR}\n"
+    )
     assert (site / HARBOUR_REL).read_text("utf-8") == "someone else's work\n"
 
 
@@ -454,10 +512,12 @@ def test_removed_text_that_reads_like_the_article_is_a_warning(
     assert err == (
         f"{COMMENTS}:11: warning: removed text that reads like the article (comments, after "
         "“3 Comments”): “Jo Marsh September 9, 2024 at 6:12 pm About time, the bridge is "
-        "beautiful and nobody can see it after dark.”\n" + hint +
-        f"{COMMENTS}:16: warning: removed text that reads like the article (comments, after "
+        "beautiful and nobody can see it after dark.”\n"
+        + hint
+        + f"{COMMENTS}:16: warning: removed text that reads like the article (comments, after "
         "“3 Comments”): “Pete Lang September 10, 2024 at 8:40 am What about the bats under "
-        "the arches?”\n" + hint + SUMMARY.format(1, "", 6))
+        "the arches?”\n" + hint + SUMMARY.format(1, "", 6)
+    )
 
 
 def test_a_file_over_the_size_limit_is_refused(
@@ -468,13 +528,15 @@ def test_a_file_over_the_size_limit_is_refused(
     big.write_bytes(b"<p>" + b"x" * (1024 * 1024))
     code, _out, err = _run(capsys, big)
     assert code == 1
-    assert err == (f"{big}: error: file is 1,048,579 bytes, over the 1 MB limit\n"
-                   "  hint: save only the article (text, or the page without its media)\n"
-                   + NOTHING)
+    assert err == (
+        f"{big}: error: file is 1,048,579 bytes, over the 1 MB limit\n"
+        "  hint: save only the article (text, or the page without its media)\n" + NOTHING
+    )
 
 
 def test_a_fresh_site_gets_the_countries_of_the_headline_as_tags(
-    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    make_site: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(make_site({}))
@@ -502,7 +564,9 @@ def test_an_article_over_the_builds_size_limit_is_not_written(
     before = _articles(site)
     code, out, err = _run(capsys, HARBOUR)
     assert (code, out) == (1, "")
-    assert err == (f"{HARBOUR}: error: the article would be {sizes[0]:,} bytes, over the 2 MB "
-                   "limit of an article file\n  hint: split it into several articles, or "
-                   "import only the part that is the article\n" + NOTHING)
+    assert err == (
+        f"{HARBOUR}: error: the article would be {sizes[0]:,} bytes, over the 2 MB "
+        "limit of an article file\n  hint: split it into several articles, or "
+        "import only the part that is the article\n" + NOTHING
+    )
     assert _articles(site) == before

@@ -40,10 +40,10 @@ def _convert(name: str, **options: object) -> ImportedArticle:
     return convert(path, path.read_bytes(), ImportOptions(**options))  # type: ignore[arg-type]
 
 
-def _text(text: str, name: str = "article.txt", data: bytes = b"", **options: object
-          ) -> ImportedArticle:
-    return convert(Path(name), data or text.encode(),
-                   ImportOptions(**options))  # type: ignore[arg-type]
+def _text(
+    text: str, name: str = "article.txt", data: bytes = b"", **options: object
+) -> ImportedArticle:
+    return convert(Path(name), data or text.encode(), ImportOptions(**options))  # type: ignore[arg-type]
 
 
 def _front(article: ImportedArticle) -> dict[str, object]:
@@ -486,8 +486,10 @@ def test_urls_in_a_page_that_cannot_be_parsed_are_dropped_not_a_traceback() -> N
     article = convert(Path("c.html"), good, ImportOptions(url="https://ex.org/story/"))
     assert article.text.endswith("---\n\nSee one, two and three.\n")
     # The page's date is the original's (issue 12: `date:` is the moment of import).
-    assert _front(article)["source"] == {"url": "https://ex.org/story/",
-                                         "date": dt.date(2024, 6, 23)}
+    assert _front(article)["source"] == {
+        "url": "https://ex.org/story/",
+        "date": dt.date(2024, 6, 23),
+    }
 
 
 # --- summary and slug -----------------------------------------------------------------
@@ -656,14 +658,16 @@ def test_windows_1252_is_converted_and_the_report_says_so() -> None:
 
 def test_a_binary_file_is_refused() -> None:
     assert _failure(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff").message == (
-        "this is a binary file, not text or HTML")
+        "this is a binary file, not text or HTML"
+    )
 
 
 def test_no_date() -> None:
     failure = _failure(b"A headline first\nThen some text.\n")
     assert failure.message == "no dateline in the first 8 lines (the first is 'A headline first')"
     assert _failure(b"February 30, 2024\nHeadline\nText.\n").message == (
-        "'February 30, 2024' is not a real date (day is out of range for month)")
+        "'February 30, 2024' is not a real date (day is out of range for month)"
+    )
 
 
 def test_no_headline() -> None:
@@ -698,11 +702,17 @@ def test_unknown_timezone() -> None:
 def test_source_name_without_a_url_credits_the_publication_and_the_writer() -> None:
     data = (FIXTURES / "plain_harbour_wrapped.txt").read_bytes()
     front = _front(_text(data.decode(), source_name="Estuary Courier"))
-    assert front["source"] == {"name": "Estuary Courier", "author": "Ana Lucía Ferreira",
-                               "date": datetime.date(2024, 6, 23)}
+    assert front["source"] == {
+        "name": "Estuary Courier",
+        "author": "Ana Lucía Ferreira",
+        "date": datetime.date(2024, 6, 23),
+    }
     front = _front(_text(data.decode(), url="https://courier.example/ferry"))
-    assert front["source"] == {"url": "https://courier.example/ferry",
-                               "author": "Ana Lucía Ferreira", "date": datetime.date(2024, 6, 23)}
+    assert front["source"] == {
+        "url": "https://courier.example/ferry",
+        "author": "Ana Lucía Ferreira",
+        "date": datetime.date(2024, 6, 23),
+    }
     assert "author" not in front
 
 

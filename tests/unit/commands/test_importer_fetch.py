@@ -22,8 +22,9 @@ from builder.commands.importer import cli as importer_cli
 from builder.commands.importer import fetch as fetcher
 from builder.commands.importer.model import ImportFailure
 
-PAGE = (Path(__file__).resolve().parents[2] / "fixtures" / "import" / "pages"
-        / "news_site.html").read_bytes()
+PAGE = (
+    Path(__file__).resolve().parents[2] / "fixtures" / "import" / "pages" / "news_site.html"
+).read_bytes()
 NOW = datetime.datetime(2025, 6, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 REL = "content/2025/06/rwanda-opens-drone-delivery-route-for-blood-supplies.md"
 
@@ -124,8 +125,9 @@ def test_a_page_is_fetched_with_its_final_address_and_charset(server: str) -> No
          "  hint: the site is busy or failing: try again later, or save the page from a browser"),
     ],
 )  # fmt: skip
-def test_each_failure_says_why(server: str, path: str, limits: dict[str, float],
-                               expected: str) -> None:
+def test_each_failure_says_why(
+    server: str, path: str, limits: dict[str, float], expected: str
+) -> None:
     assert _failure(server + path, **limits) == expected.format(server=server)
 
 
@@ -134,7 +136,8 @@ def test_connection_refused() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     assert _failure(f"http://127.0.0.1:{port}/x") == (
-        "127.0.0.1 refused the connection\n  hint: check the address; the site may be down")
+        "127.0.0.1 refused the connection\n  hint: check the address; the site may be down"
+    )
 
 
 def test_unknown_host(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,13 +147,16 @@ def test_unknown_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # no lookup leaves the machine
     assert _failure("https://no-such-paper.invalid/story") == (
         "cannot find the server no-such-paper.invalid\n"
-        "  hint: check the address, and that this computer is online")
+        "  hint: check the address, and that this computer is online"
+    )
 
 
 @pytest.mark.parametrize("url", ["http://", "https:// spaces.example/a b", "ftp://x.example/"])
 def test_not_a_web_address(url: str) -> None:
-    assert _failure(url) == ("not a web page address\n"
-                             "  hint: give an http:// or https:// address, as the browser shows it")
+    assert _failure(url) == (
+        "not a web page address\n"
+        "  hint: give an http:// or https:// address, as the browser shows it"
+    )
 
 
 # --- through the command --------------------------------------------------------------
@@ -178,15 +184,21 @@ def test_import_url_writes_the_article_and_credits_the_page(
     code, out, _err = _run(capsys, f"{server}/hop/2")
     assert (code, out) == (0, REL + "\n")
     text = (site / REL).read_text("utf-8")
-    assert "\nsource:\n  url: https://lakeview-times.example/africa/rwanda-drone-blood/\n" \
+    assert (
+        "\nsource:\n  url: https://lakeview-times.example/africa/rwanda-drone-blood/\n"
         "  name: Lakeview Times\n  author: Grace Uwase\n  date: 2024-09-16\n" in text
-    assert "\n![A delivery drone over hills](https://lakeview-times.example/img/drone.jpg)\n" \
-        in text
+    )
+    assert (
+        "\n![A delivery drone over hills](https://lakeview-times.example/img/drone.jpg)\n" in text
+    )
     code, _out, err = _run(capsys, f"{server}/article", "--dry-run")
-    assert (code, err) == (1, f"{server}/article: error: already imported as {REL} (same "
-                           "source URL)\n  hint: edit the existing article instead of "
-                           "importing it again\nnothing written: 1 of 1 file could not be "
-                           "imported\n")
+    assert (code, err) == (
+        1,
+        f"{server}/article: error: already imported as {REL} (same "
+        "source URL)\n  hint: edit the existing article instead of "
+        "importing it again\nnothing written: 1 of 1 file could not be "
+        "imported\n",
+    )
 
 
 def test_a_page_in_windows_1252_is_converted(
@@ -208,5 +220,6 @@ def test_failed_fetches_are_all_reported_and_nothing_is_written(
         "  hint: check the address; the article may have moved\n"
         f"{server}/pdf: error: the server sent application/pdf, not an HTML page\n"
         "  hint: import articles as web pages; save other files as text first\n"
-        "nothing written: 2 of 3 files could not be imported\n")
+        "nothing written: 2 of 3 files could not be imported\n"
+    )
     assert list(site.rglob("*.md")) == []

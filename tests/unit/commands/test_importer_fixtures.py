@@ -37,8 +37,11 @@ UPDATE = bool(os.environ.get("UPDATE_IMPORT_FIXTURES"))
 
 def _inputs(folder: str) -> list[Path]:
     """NAME.txt / NAME.html, not their companions (NAME.body.txt...)."""
-    return sorted(p for p in (FIXTURES / folder).iterdir()
-                  if p.suffix in (".txt", ".html") and "." not in p.stem)
+    return sorted(
+        p
+        for p in (FIXTURES / folder).iterdir()
+        if p.suffix in (".txt", ".html") and "." not in p.stem
+    )
 
 
 TEXTS, PAGES, REFUSALS = _inputs("texts"), _inputs("pages"), _inputs("refusals")
@@ -106,8 +109,11 @@ def test_every_line_of_a_text_is_in_the_article_or_in_the_report(case: Path) -> 
     text = case.read_bytes().decode("utf-8", errors="replace")
     if article.converted_from:
         text = case.read_bytes().decode("cp1252")
-    lost = [line for line in (" ".join(raw.split()) for raw in text.splitlines())
-            if line and line not in seen and line not in removed]
+    lost = [
+        line
+        for line in (" ".join(raw.split()) for raw in text.splitlines())
+        if line and line not in seen and line not in removed
+    ]
     assert lost == []
 
 
@@ -116,6 +122,10 @@ def test_refusal_diagnostic(case: Path) -> None:
     with pytest.raises(ImportFailure) as info:
         _convert(case)
     failure = info.value
-    shown = Diagnostic(case.name, failure.line, 0, "error", failure.message,
-                       failure.hint or None).format() + "\n"
+    shown = (
+        Diagnostic(
+            case.name, failure.line, 0, "error", failure.message, failure.hint or None
+        ).format()
+        + "\n"
+    )
     _expect(_companion(case, "error.txt"), shown)

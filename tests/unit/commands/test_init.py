@@ -42,8 +42,15 @@ def test_init_creates_a_site_that_builds_and_checks_cleanly(tmp_path, monkeypatc
     files = _files(site)
     articles = [f for f in files if f.startswith("content/")]
     assert len(articles) == 1
-    assert files == sorted([".github/workflows/publish.yml", ".gitignore", "site.yaml",
-                            "requirements.txt", articles[0]])
+    assert files == sorted(
+        [
+            ".github/workflows/publish.yml",
+            ".gitignore",
+            "site.yaml",
+            "requirements.txt",
+            articles[0],
+        ]
+    )
     assert articles[0].endswith("/welcome-to-your-new-digest.md")
     assert out.startswith("created a Broadsheet site in news:\n")
     for name in files:
@@ -54,8 +61,13 @@ def test_init_creates_a_site_that_builds_and_checks_cleanly(tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert "warning" not in err and "error" not in err
     assert "built 1 article, 0 pages" in err
-    slug_page = site / "output" / Path(articles[0]).parent.relative_to("content") \
-        / "welcome-to-your-new-digest" / "index.html"
+    slug_page = (
+        site
+        / "output"
+        / Path(articles[0]).parent.relative_to("content")
+        / "welcome-to-your-new-digest"
+        / "index.html"
+    )
     assert "Welcome to your new digest" in slug_page.read_text()
     assert main(["check"]) == 0
     err = capsys.readouterr().err
@@ -80,8 +92,13 @@ def test_site_yaml_lists_every_option_with_its_default(tmp_path):
     assert set(data["feeds"]) == set(config_table.FEED_NAMES)
     for options in data["feeds"].values():
         assert set(options) == {"enabled", "limit", "full_content"}
-    assert set(data["markdown"]) == {"raw_html", "highlight", "style_light", "style_dark",
-                                     "words_per_minute"}
+    assert set(data["markdown"]) == {
+        "raw_html",
+        "highlight",
+        "style_light",
+        "style_dark",
+        "words_per_minute",
+    }
     assert set(data["editions"]) == {"period", "show_open", "numbering", "sections"}
     assert set(data["links"]) == {"window", "strip_tracking"}
     (tmp_path / "site.yaml").write_text(text)
@@ -124,8 +141,18 @@ def test_written_workflow_is_the_template_and_valid_for_github(tmp_path, monkeyp
     assert written.read_bytes() == (SCAFFOLD / "github" / "workflows" / "publish.yml").read_bytes()
     # check-jsonschema's vendored copy of GitHub's workflow schema: no network needed.
     run = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(written)], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(written),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "pip install -r requirements.txt" in written.read_text()
 
@@ -133,62 +160,100 @@ def test_written_workflow_is_the_template_and_valid_for_github(tmp_path, monkeyp
 # --------------------------------------------------------------------------
 # requirements.txt: the Broadsheet running init, pinned for the workflow
 # --------------------------------------------------------------------------
-HEADER = ("# The Broadsheet that builds this site: the publish workflow installs it\n"
-          "# with  pip install -r requirements.txt.  `broadsheet init` pinned the one it\n"
-          "# ran with (1.2.0), so a new release cannot change the site unasked.\n")
+HEADER = (
+    "# The Broadsheet that builds this site: the publish workflow installs it\n"
+    "# with  pip install -r requirements.txt.  `broadsheet init` pinned the one it\n"
+    "# ran with (1.2.0), so a new release cannot change the site unasked.\n"
+)
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
-@pytest.mark.parametrize(("direct", "requirement"), [
-    (None, "broadsheet==1.2.0"),
-    ({"url": "https://github.com/acme/broadsheet",
-      "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"}},
-     f"broadsheet @ git+https://github.com/acme/broadsheet@{COMMIT}"),
-    ({"url": "https://git.example.org/tools.git", "subdirectory": "broadsheet",
-      "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
-     f"broadsheet @ git+https://git.example.org/tools.git@{COMMIT}#subdirectory=broadsheet"),
-    ({"url": "https://files.example.org/broadsheet-1.2.0.tar.gz",
-      "archive_info": {"hashes": {"sha256": "ab"}}},
-     "broadsheet @ https://files.example.org/broadsheet-1.2.0.tar.gz"),
-])
+@pytest.mark.parametrize(
+    ("direct", "requirement"),
+    [
+        (None, "broadsheet==1.2.0"),
+        (
+            {
+                "url": "https://github.com/acme/broadsheet",
+                "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"},
+            },
+            f"broadsheet @ git+https://github.com/acme/broadsheet@{COMMIT}",
+        ),
+        (
+            {
+                "url": "https://git.example.org/tools.git",
+                "subdirectory": "broadsheet",
+                "vcs_info": {"vcs": "git", "commit_id": COMMIT},
+            },
+            f"broadsheet @ git+https://git.example.org/tools.git@{COMMIT}#subdirectory=broadsheet",
+        ),
+        (
+            {
+                "url": "https://files.example.org/broadsheet-1.2.0.tar.gz",
+                "archive_info": {"hashes": {"sha256": "ab"}},
+            },
+            "broadsheet @ https://files.example.org/broadsheet-1.2.0.tar.gz",
+        ),
+    ],
+)
 def test_a_reachable_install_is_pinned_as_it_was_installed(direct, requirement):
     pin = pin_from(direct, "1.2.0")
     assert pin == Pin(requirement, "1.2.0", None)
     assert requirements(pin) == (HEADER + requirement + "\n", 4)
 
 
-@pytest.mark.parametrize(("direct", "requirement", "why"), [
-    ({"url": "file:///home/ed/broadsheet", "dir_info": {"editable": True}},
-     "broadsheet @ file:///home/ed/broadsheet",
-     "it was installed from a folder on this computer (/home/ed/broadsheet)"),
-    ({"url": "file:///home/ed/broadsheet", "dir_info": {}},
-     "broadsheet @ file:///home/ed/broadsheet",
-     "it was installed from a folder on this computer (/home/ed/broadsheet)"),
-    ({"url": "file:///tmp/b.tar.gz", "archive_info": {}}, "broadsheet @ file:///tmp/b.tar.gz",
-     "it was installed from a file on this computer (/tmp/b.tar.gz)"),
-    ({"url": "file:///srv/git/broadsheet", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
-     f"broadsheet @ git+file:///srv/git/broadsheet@{COMMIT}",
-     "it was installed from a git repository on this computer (/srv/git/broadsheet)"),
-    ({}, "broadsheet==1.2.0",
-     "pip's record of where it came from (direct_url.json) cannot be read"),
-])
-def test_a_local_install_is_written_as_a_comment_naming_the_line_to_edit(direct, requirement,
-                                                                          why):
+@pytest.mark.parametrize(
+    ("direct", "requirement", "why"),
+    [
+        (
+            {"url": "file:///home/ed/broadsheet", "dir_info": {"editable": True}},
+            "broadsheet @ file:///home/ed/broadsheet",
+            "it was installed from a folder on this computer (/home/ed/broadsheet)",
+        ),
+        (
+            {"url": "file:///home/ed/broadsheet", "dir_info": {}},
+            "broadsheet @ file:///home/ed/broadsheet",
+            "it was installed from a folder on this computer (/home/ed/broadsheet)",
+        ),
+        (
+            {"url": "file:///tmp/b.tar.gz", "archive_info": {}},
+            "broadsheet @ file:///tmp/b.tar.gz",
+            "it was installed from a file on this computer (/tmp/b.tar.gz)",
+        ),
+        (
+            {"url": "file:///srv/git/broadsheet", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+            f"broadsheet @ git+file:///srv/git/broadsheet@{COMMIT}",
+            "it was installed from a git repository on this computer (/srv/git/broadsheet)",
+        ),
+        (
+            {},
+            "broadsheet==1.2.0",
+            "pip's record of where it came from (direct_url.json) cannot be read",
+        ),
+    ],
+)
+def test_a_local_install_is_written_as_a_comment_naming_the_line_to_edit(direct, requirement, why):
     pin = pin_from(direct, "1.2.0")
     assert pin == Pin(requirement, "1.2.0", why)
     assert requirements(pin) == (
         HEADER + f"# CI cannot install that one: {why}.\n"
         "# Replace the line below with where CI can get it, e.g.\n"
         "#   broadsheet @ git+https://github.com/OWNER/broadsheet@COMMIT\n"
-        f"# {requirement}\n", 7)
+        f"# {requirement}\n",
+        7,
+    )
 
 
-def test_init_says_which_line_to_edit_when_ci_cannot_install_broadsheet(tmp_path, monkeypatch,
-                                                                        capsys):
+def test_init_says_which_line_to_edit_when_ci_cannot_install_broadsheet(
+    tmp_path, monkeypatch, capsys
+):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    pin = Pin("broadsheet @ file:///home/ed/b", "1.2.0",
-              "it was installed from a folder on this computer (/home/ed/b)")
+    pin = Pin(
+        "broadsheet @ file:///home/ed/b",
+        "1.2.0",
+        "it was installed from a folder on this computer (/home/ed/b)",
+    )
     monkeypatch.setattr(init_mod, "running_pin", lambda: pin)
     assert main(["init", "news"]) == 0
     captured = capsys.readouterr()
@@ -197,7 +262,8 @@ def test_init_says_which_line_to_edit_when_ci_cannot_install_broadsheet(tmp_path
         "news/requirements.txt:7:1: warning: the publish workflow cannot install this "
         "Broadsheet (1.2.0): it was installed from a folder on this computer (/home/ed/b)\n"
         "  hint: replace that line with where CI can get it, e.g.  "
-        "broadsheet @ git+https://github.com/OWNER/broadsheet@COMMIT\n")
+        "broadsheet @ git+https://github.com/OWNER/broadsheet@COMMIT\n"
+    )
     lines = (tmp_path / "news" / "requirements.txt").read_text().splitlines()
     assert lines[6] == "# broadsheet @ file:///home/ed/b"
 
@@ -220,8 +286,9 @@ def test_the_code_running_the_tests_is_a_folder_on_this_computer():
 
 
 def _git(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True, timeout=60).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True, timeout=60
+    ).stdout.strip()
 
 
 def test_init_in_a_fresh_venv_pins_the_commit_it_was_installed_from(tmp_path):
@@ -231,8 +298,13 @@ def test_init_in_a_fresh_venv_pins_the_commit_it_was_installed_from(tmp_path):
     tests the init being changed. Offline: no dependencies, no build isolation, no index.
     """
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS")}
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull,
-               PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_SYSTEM=os.devnull,
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_INPUT="1",
+    )
     clone = tmp_path / "clone"
     clone.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -240,29 +312,66 @@ def test_init_in_a_fresh_venv_pins_the_commit_it_was_installed_from(tmp_path):
     shutil.copytree(PACKAGE, clone / "builder", ignore=shutil.ignore_patterns("__pycache__"))
     _git("init", "-q", cwd=clone, env=env)
     _git("add", "-A", cwd=clone, env=env)
-    _git("-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-q", "-m",
-         "broadsheet", cwd=clone, env=env)
+    _git(
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "broadsheet",
+        cwd=clone,
+        env=env,
+    )
     commit = _git("rev-parse", "HEAD", cwd=clone, env=env)
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
-                    str(venv)], check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+        check=True,
+        timeout=60,
+    )
     python = venv / "bin" / "python"
     url = f"git+{clone.as_uri()}@{commit}"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
-                              "--no-build-isolation", "--no-index", url],
-                             env=env, capture_output=True, text=True, timeout=120)
+    install = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert install.returncode == 0, install.stdout + install.stderr
 
-    run = subprocess.run([str(venv / "bin" / "broadsheet"), "init", "site"], cwd=tmp_path,
-                         env=env, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [str(venv / "bin" / "broadsheet"), "init", "site"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     lines = (tmp_path / "site" / "requirements.txt").read_text().splitlines()
     assert lines[6] == f"# broadsheet @ {url}"  # that clone, at that commit
-    assert lines[3] == ("# CI cannot install that one: it was installed from a git repository "
-                        f"on this computer ({clone}).")
-    assert run.stderr.startswith("site/requirements.txt:7:1: warning: the publish workflow "
-                                 f"cannot install this Broadsheet ({__version__}): ")
+    assert lines[3] == (
+        "# CI cannot install that one: it was installed from a git repository "
+        f"on this computer ({clone})."
+    )
+    assert run.stderr.startswith(
+        "site/requirements.txt:7:1: warning: the publish workflow "
+        f"cannot install this Broadsheet ({__version__}): "
+    )
 
 
 def test_package_data_globs_include_every_scaffold_file():
@@ -283,7 +392,8 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path, monkeypatch, capsys):
     assert main(["init", "site"]) == 2
     assert capsys.readouterr().err == (
         "broadsheet: error: site is not empty (it holds notes.txt)\n"
-        "  hint: init only creates a site in a new or empty folder; pick another folder name\n")
+        "  hint: init only creates a site in a new or empty folder; pick another folder name\n"
+    )
     assert _files(tmp_path / "site") == ["notes.txt"]
 
 
@@ -301,7 +411,8 @@ def test_refuses_a_file(tmp_path, monkeypatch, capsys):
     assert main(["init", "site"]) == 2
     assert capsys.readouterr().err == (
         "broadsheet: error: site is a file, not a folder\n"
-        "  hint: give the name of a new or empty folder\n")
+        "  hint: give the name of a new or empty folder\n"
+    )
 
 
 def test_accepts_an_empty_folder_or_one_holding_only_git(tmp_path, monkeypatch):

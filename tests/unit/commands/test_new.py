@@ -42,8 +42,11 @@ def _write(root: Path, rel: str, front: str, body: str = "Body.\n") -> None:
 def _parse(root: Path, rel: str):
     data = (root / rel).read_bytes()
     diags = Diagnostics()
-    meta = frontmatter.parse(SourceFile(rel, data, hashlib.sha256(data).hexdigest()),
-                             load_config(root / "site.yaml"), diags)
+    meta = frontmatter.parse(
+        SourceFile(rel, data, hashlib.sha256(data).hexdigest()),
+        load_config(root / "site.yaml"),
+        diags,
+    )
     assert diags.items == []
     return meta
 
@@ -53,8 +56,21 @@ def _files(root: Path) -> list[str]:
 
 
 def test_writes_complete_front_matter_and_prints_the_path(site, capsys):
-    assert main(["new", "Rail freight: a new corridor", "--tags", "Trade, Europe",
-                 "--source", "https://example.com/rail?id=7", "--date", "2024-06-23"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "Rail freight: a new corridor",
+                "--tags",
+                "Trade, Europe",
+                "--source",
+                "https://example.com/rail?id=7",
+                "--date",
+                "2024-06-23",
+            ]
+        )
+        == 0
+    )
     rel = "content/2024/06/rail-freight-a-new-corridor.md"
     assert capsys.readouterr().out == rel + "\n"
     assert (site / rel).read_text() == (
@@ -68,7 +84,8 @@ def test_writes_complete_front_matter_and_prints_the_path(site, capsys):
         "delete the line above to publish\n"
         "# summary: one or two sentences for lists and feeds "
         "(without one, the first paragraph is used)\n"
-        "---\n\n")
+        "---\n\n"
+    )
     meta = _parse(site, rel)
     assert meta.title == "Rail freight: a new corridor"
     assert meta.date == dt.datetime(2024, 6, 23, tzinfo=TZ)
@@ -88,15 +105,20 @@ def test_publish_writes_no_draft_line(site, capsys):
         "tags: []\n"
         "# summary: one or two sentences for lists and feeds "
         "(without one, the first paragraph is used)\n"
-        "---\n\n")
+        "---\n\n"
+    )
     data = (site / rel).read_bytes()
     diags = Diagnostics()
-    meta = frontmatter.parse(SourceFile(rel, data, hashlib.sha256(data).hexdigest()),
-                             load_config(site / "site.yaml"), diags)
+    meta = frontmatter.parse(
+        SourceFile(rel, data, hashlib.sha256(data).hexdigest()),
+        load_config(site / "site.yaml"),
+        diags,
+    )
     assert meta.draft is False
     # Published with nothing written yet: the build's front matter check says so.
     assert [(d.line, d.severity, d.message) for d in diags.items] == [
-        (7, "warning", "the article has no text")]
+        (7, "warning", "the article has no text")
+    ]
 
 
 def test_default_date_is_now_in_the_site_time_zone_with_offset(site, capsys):
@@ -113,11 +135,14 @@ def test_default_date_is_now_in_the_site_time_zone_with_offset(site, capsys):
     assert "tags: []\n" in text and "source" not in text
 
 
-@pytest.mark.parametrize(("given", "written", "folder"), [
-    ("2024-06-23T09:30", "2024-06-23T09:30:00+02:00", "2024/06"),
-    ("2024-06-30T23:30:00-05:00", "2024-07-01T06:30:00+02:00", "2024/07"),
-    ("2024-12-31 23:59:59+01:00", "2024-12-31T23:59:59+01:00", "2024/12"),
-])
+@pytest.mark.parametrize(
+    ("given", "written", "folder"),
+    [
+        ("2024-06-23T09:30", "2024-06-23T09:30:00+02:00", "2024/06"),
+        ("2024-06-30T23:30:00-05:00", "2024-07-01T06:30:00+02:00", "2024/07"),
+        ("2024-12-31 23:59:59+01:00", "2024-12-31T23:59:59+01:00", "2024/12"),
+    ],
+)
 def test_date_option_in_the_site_time_zone(site, capsys, given, written, folder):
     assert main(["new", "Dated", "--date", given]) == 0
     rel = capsys.readouterr().out.strip()
@@ -126,24 +151,55 @@ def test_date_option_in_the_site_time_zone(site, capsys, given, written, folder)
     assert _parse(site, rel).date == dt.datetime.fromisoformat(written)
 
 
-@pytest.mark.parametrize("title", [
-    "Yes", "No: the vote", "null", "2024-06-23", "- dash first", "# not a comment",
-    "Quotes 'single' and \"double\"", "Café, naïve – “curly” — ok", "100%", "@handle & co",
-    "[brackets] {braces}", "key: value: more", "Ünïcödé 東京 مرحبا", "Trailing colon:",
-    "a\\b backslash", "emoji 🚆 train", "*stars* and _underscores_", "|pipe >folded",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Yes",
+        "No: the vote",
+        "null",
+        "2024-06-23",
+        "- dash first",
+        "# not a comment",
+        "Quotes 'single' and \"double\"",
+        "Café, naïve – “curly” — ok",
+        "100%",
+        "@handle & co",
+        "[brackets] {braces}",
+        "key: value: more",
+        "Ünïcödé 東京 مرحبا",
+        "Trailing colon:",
+        "a\\b backslash",
+        "emoji 🚆 train",
+        "*stars* and _underscores_",
+        "|pipe >folded",
+    ],
+)
 def test_every_title_round_trips(site, capsys, title):
-    assert main(["new", title, "--date", "2024-06-23", "--slug", "t",
-                 "--tags", f"{title.split()[0].strip('#-:*[]@|')}x"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                title,
+                "--date",
+                "2024-06-23",
+                "--slug",
+                "t",
+                "--tags",
+                f"{title.split()[0].strip('#-:*[]@|')}x",
+            ]
+        )
+        == 0
+    )
     meta = _parse(site, capsys.readouterr().out.strip())
     assert meta.title == title
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80),
-       tag=st.text(st.characters(categories=("L", "N", "Zs", "P")), min_size=1, max_size=20))
-def test_any_title_and_tag_round_trip_through_the_front_matter_reader(tmp_path_factory, title,
-                                                                       tag):
+@given(
+    title=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80),
+    tag=st.text(st.characters(categories=("L", "N", "Zs", "P")), min_size=1, max_size=20),
+)
+def test_any_title_and_tag_round_trip_through_the_front_matter_reader(tmp_path_factory, title, tag):
     try:
         title = clean_title(title)
     except UsageError:
@@ -152,23 +208,31 @@ def test_any_title_and_tag_round_trip_through_the_front_matter_reader(tmp_path_f
     if not root.exists():
         (root / "content").mkdir(parents=True)
         (root / "site.yaml").write_text(SITE_YAML.format(tz="Europe/Berlin"))
-    text = render(title, dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ), [tag],
-                  "https://example.com/a'b\"c")
+    text = render(
+        title, dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ), [tag], "https://example.com/a'b\"c"
+    )
     data = text.encode()
     diags = Diagnostics()
-    meta = frontmatter.parse(SourceFile("content/2024/06/x.md", data,
-                                        hashlib.sha256(data).hexdigest()),
-                             load_config(root / "site.yaml"), diags)
+    meta = frontmatter.parse(
+        SourceFile("content/2024/06/x.md", data, hashlib.sha256(data).hexdigest()),
+        load_config(root / "site.yaml"),
+        diags,
+    )
     errors = [d for d in diags.items if d.severity == "error"]
     if errors:  # only a tag with no letters or digits, `index` or a device name may be
         shown = " ".join(tag.split())  # refused, by the schema
         assert [d.message for d in errors] in (
             [f"tag `{shown}` cannot be a URL: its slug is empty once symbols are removed"],
-            [f"tag `{shown}` cannot be a URL: its slug `{slugify(shown)}` is a device name on "
-             "Windows, where no file or folder can have it"],
+            [
+                f"tag `{shown}` cannot be a URL: its slug `{slugify(shown)}` is a device name on "
+                "Windows, where no file or folder can have it"
+            ],
             # `tags/index/` is the one tag folder hosts redirect (see slug_problem)
-            [f"tag `{shown}` cannot be a URL: its slug `index` is reserved for a page "
-             "Broadsheet generates"]) or not shown, errors
+            [
+                f"tag `{shown}` cannot be a URL: its slug `index` is reserved for a page "
+                "Broadsheet generates"
+            ],
+        ) or not shown, errors
         return
     assert meta.title == title
     assert meta.date == dt.datetime(2024, 6, 23, 9, 30, tzinfo=TZ)
@@ -182,8 +246,7 @@ def test_title_whitespace_is_collapsed(site, capsys):
 
 
 def test_long_title_slug_is_cut_at_a_hyphen(site, capsys):
-    title = ("Ministers from eleven countries agree on a shared timetable for phasing out "
-             "coal power")
+    title = "Ministers from eleven countries agree on a shared timetable for phasing out coal power"
     assert main(["new", title, "--date", "2024-06-23"]) == 0
     rel = capsys.readouterr().out.strip()
     assert rel == "content/2024/06/ministers-from-eleven-countries-agree-on-a-shared-timetable.md"
@@ -198,17 +261,45 @@ def test_shorten():
 
 
 def test_tags_reuse_the_sites_spelling_and_drop_repeats(site, capsys):
-    _write(site, "content/2024/05/old.md", 'title: "Old"\ndate: 2024-05-01\n'
-           'tags: [Climate Policy]\nsummary: "s"\n')
-    assert main(["new", "Fresh", "--date", "2024-06-01",
-                 "--tags", "climate policy, Energy,, energy ,  Grid   Power "]) == 0
+    _write(
+        site,
+        "content/2024/05/old.md",
+        'title: "Old"\ndate: 2024-05-01\ntags: [Climate Policy]\nsummary: "s"\n',
+    )
+    assert (
+        main(
+            [
+                "new",
+                "Fresh",
+                "--date",
+                "2024-06-01",
+                "--tags",
+                "climate policy, Energy,, energy ,  Grid   Power ",
+            ]
+        )
+        == 0
+    )
     rel = capsys.readouterr().out.strip()
     assert "tags: [Climate Policy, Energy, Grid Power]\n" in (site / rel).read_text()
 
 
 def test_link_writes_a_link_item(site, capsys):
-    assert main(["new", "A map of every berth", "--link", "https://maps.example/berths",
-                 "--tags", "Ports", "--date", "2024-06-23", "--publish"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "A map of every berth",
+                "--link",
+                "https://maps.example/berths",
+                "--tags",
+                "Ports",
+                "--date",
+                "2024-06-23",
+                "--publish",
+            ]
+        )
+        == 0
+    )
     rel = "content/2024/06/a-map-of-every-berth.md"
     assert capsys.readouterr().out == rel + "\n"
     assert (site / rel).read_text() == (
@@ -218,25 +309,45 @@ def test_link_writes_a_link_item(site, capsys):
         "date: 2024-06-23\n"
         "tags: [Ports]\n"
         "# a link item: below the front matter, a comment of at most 80 words, or nothing\n"
-        "---\n\n")
+        "---\n\n"
+    )
     meta = _parse(site, rel)  # no "the article has no text": a link item needs none
     assert type(meta).__name__ == "LinkMeta" and meta.link == "https://maps.example/berths"
 
 
 def test_link_is_checked_warned_about_and_not_with_source(site, capsys):
-    _write(site, "content/2024/06/berths.md",
-           "title: Berths\ndate: 2024-06-20\nsource: https://maps.example/berths/\n")
-    assert main(["new", "Berths again", "--link", "https://www.maps.example/berths",
-                 "--date", "2024-06-23"]) == 0
+    _write(
+        site,
+        "content/2024/06/berths.md",
+        "title: Berths\ndate: 2024-06-20\nsource: https://maps.example/berths/\n",
+    )
+    assert (
+        main(
+            [
+                "new",
+                "Berths again",
+                "--link",
+                "https://www.maps.example/berths",
+                "--date",
+                "2024-06-23",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
-    assert captured.err == ("warning: content/2024/06/berths.md already curates "
-                            "https://www.maps.example/berths\n")
+    assert captured.err == (
+        "warning: content/2024/06/berths.md already curates https://www.maps.example/berths\n"
+    )
     for args, message in (
-            (["--link", "maps.example/berths"],
-             "--link must be an http:// or https:// URL, found `maps.example/berths`"),
-            (["--link", "https://a.example/", "--source", "https://b.example/"],
-             "--link and --source cannot go together: a link item's `link` is what it "
-             "curates")):
+        (
+            ["--link", "maps.example/berths"],
+            "--link must be an http:// or https:// URL, found `maps.example/berths`",
+        ),
+        (
+            ["--link", "https://a.example/", "--source", "https://b.example/"],
+            "--link and --source cannot go together: a link item's `link` is what it curates",
+        ),
+    ):
         assert main(["new", "Bad", *args]) == 2
         assert message in capsys.readouterr().err
     assert _files(site) == ["content/2024/06/berths-again.md", "content/2024/06/berths.md"]
@@ -244,9 +355,22 @@ def test_link_is_checked_warned_about_and_not_with_source(site, capsys):
 
 def test_new_article_builds(example_site, monkeypatch, capsys):
     monkeypatch.chdir(example_site)
-    assert main(["new", "Grid operators publish winter outlook", "--tags", "energy,Europe",
-                 "--date", "2026-11-12T08:00", "--source", "https://grid.example/outlook",
-                 "--publish"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "Grid operators publish winter outlook",
+                "--tags",
+                "energy,Europe",
+                "--date",
+                "2026-11-12T08:00",
+                "--source",
+                "https://grid.example/outlook",
+                "--publish",
+            ]
+        )
+        == 0
+    )
     rel = capsys.readouterr().out.strip()
     (example_site / rel).write_text((example_site / rel).read_text() + "The outlook.\n")
     assert main(["build", "--no-cache"]) == 0
@@ -281,7 +405,8 @@ def test_an_empty_published_article_is_a_build_warning(example_site, monkeypatch
     err = capsys.readouterr().err
     assert err.startswith(
         "content/2026/11/nothing-yet.md:7:1: warning: the article has no text\n"
-        "  hint: write the article below the front matter, or set  draft: true\n")
+        "  hint: write the article below the front matter, or set  draft: true\n"
+    )
     assert main(["build", "--no-cache", "--strict"]) == 1
 
 
@@ -300,12 +425,12 @@ sys.exit({code})
 """
 
 
-def _fake_editor(folder: Path, name: str, body: str = "Written in the editor.\n",
-                 code: int = 0) -> tuple[Path, Path]:
+def _fake_editor(
+    folder: Path, name: str, body: str = "Written in the editor.\n", code: int = 0
+) -> tuple[Path, Path]:
     """An executable that logs its arguments and appends `body` to the file it is given."""
     script, log = folder / name, folder / f"{name}.log"
-    script.write_text(FAKE_EDITOR.format(python=sys.executable, log=str(log), body=body,
-                                         code=code))
+    script.write_text(FAKE_EDITOR.format(python=sys.executable, log=str(log), body=body, code=code))
     script.chmod(0o755)
     return script, log
 
@@ -350,17 +475,20 @@ def test_edit_without_an_editor_is_a_usage_error_and_writes_nothing(site, no_edi
     assert main(["new", "Nowhere", "--edit"]) == 2
     assert _error(capsys) == (
         "broadsheet: error: --edit needs an editor, and neither $VISUAL nor $EDITOR is set\n"
-        "  hint: set one, e.g.  export EDITOR=nano  (or leave out --edit)\n")
+        "  hint: set one, e.g.  export EDITOR=nano  (or leave out --edit)\n"
+    )
     assert _files(site) == []
 
 
-def test_edit_with_an_editor_that_is_not_installed_writes_nothing(site, tmp_path, no_editor,
-                                                                 capsys):
+def test_edit_with_an_editor_that_is_not_installed_writes_nothing(
+    site, tmp_path, no_editor, capsys
+):
     no_editor.setenv("EDITOR", str(tmp_path / "no-such-editor") + " -w")
     assert main(["new", "Nowhere", "--edit"]) == 2
     assert _error(capsys) == (
         f"broadsheet: error: $EDITOR names `{tmp_path / 'no-such-editor'}`, which is not an "
-        "installed program\n  hint: set it to an editor you have, e.g.  export EDITOR=nano\n")
+        "installed program\n  hint: set it to an editor you have, e.g.  export EDITOR=nano\n"
+    )
     assert _files(site) == []
 
 
@@ -372,7 +500,8 @@ def test_an_editor_that_fails_leaves_the_file_and_says_so(site, tmp_path, no_edi
     assert captured.out == "content/2024/06/kept.md\n"
     assert captured.err == (
         f"broadsheet: error: the editor `{script}` exited with status 3\n"
-        "  hint: content/2024/06/kept.md was written; open it yourself\n")
+        "  hint: content/2024/06/kept.md was written; open it yourself\n"
+    )
     assert _files(site) == ["content/2024/06/kept.md"]
 
 
@@ -393,62 +522,96 @@ def test_refuses_an_existing_file(site, capsys):
     _write(site, "content/2024/06/taken.md", "not: front matter\n")
     (site / "content/2024/06/taken.md").write_text("an unparseable draft")
     assert main(["new", "Taken", "--date", "2024-06-02"]) == 2
-    assert _error(capsys) == ("broadsheet: error: content/2024/06/taken.md already exists\n"
-                              "  hint: choose another title, or pass --slug\n")
+    assert _error(capsys) == (
+        "broadsheet: error: content/2024/06/taken.md already exists\n"
+        "  hint: choose another title, or pass --slug\n"
+    )
     assert (site / "content/2024/06/taken.md").read_text() == "an unparseable draft"
 
 
 def test_refuses_a_slug_used_anywhere_in_content(site, capsys):
-    _write(site, "content/2023/01/whatever.md",
-           'title: "Old"\ndate: 2023-01-01\nslug: harbour-strike\nsummary: "s"\n')
+    _write(
+        site,
+        "content/2023/01/whatever.md",
+        'title: "Old"\ndate: 2023-01-01\nslug: harbour-strike\nsummary: "s"\n',
+    )
     assert main(["new", "Harbour strike", "--date", "2024-06-02"]) == 2
     assert _error(capsys) == (
         "broadsheet: error: an article with the slug `harbour-strike` already exists: "
-        "content/2023/01/whatever.md\n  hint: choose another title, or pass --slug\n")
+        "content/2023/01/whatever.md\n  hint: choose another title, or pass --slug\n"
+    )
     assert _files(site) == ["content/2023/01/whatever.md"]
 
 
 def test_refuses_a_dated_file_name_slug(site, capsys):
     _write(site, "content/misc/2023-01-05-port-talks.md", 'title: "Talks"\nsummary: "s"\n')
     assert main(["new", "Port talks", "--date", "2024-06-02"]) == 2
-    assert "`port-talks` already exists: content/misc/2023-01-05-port-talks.md" \
-        in _error(capsys)
+    assert "`port-talks` already exists: content/misc/2023-01-05-port-talks.md" in _error(capsys)
 
 
 def test_slug_option_avoids_a_clash(site, capsys):
-    _write(site, "content/2023/01/harbour-strike.md",
-           'title: "Old"\ndate: 2023-01-01\nsummary: "s"\n')
-    assert main(["new", "Harbour strike", "--date", "2024-06-02",
-                 "--slug", "harbour-strike-ends"]) == 0
+    _write(
+        site, "content/2023/01/harbour-strike.md", 'title: "Old"\ndate: 2023-01-01\nsummary: "s"\n'
+    )
+    assert (
+        main(["new", "Harbour strike", "--date", "2024-06-02", "--slug", "harbour-strike-ends"])
+        == 0
+    )
     assert capsys.readouterr().out == "content/2024/06/harbour-strike-ends.md\n"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["   "], "the title is empty\n  hint: write it in quotes: broadsheet new \"Headline\""),
-    (["bell\x07"], "the title contains a control character\n  hint: type the headline again"),
-    (["!!!"], "the slug from the title is empty once symbols are removed\n"
-              "  hint: pass --slug some-words"),
-    (["Archive"], "the slug from the title `archive` is reserved for a page Broadsheet "
-                  "generates\n  hint: pass --slug some-words"),
-    (["T", "--slug", "Bad Slug"], "--slug `Bad Slug` is not in URL form (use `bad-slug`)\n"
-                                  "  hint: use lower-case words joined by hyphens"),
-    (["T", "--date", "23/06/2024"],
-     "--date `23/06/2024` is not a date\n"
-     "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"),
-    (["T", "--date", "2024-02-30"], "--date `2024-02-30` is not a date\n"
-     "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00"),
-    (["T", "--source", "example.com/x"],
-     "--source must be an http:// or https:// URL, found `example.com/x`"),
-    (["T", "--source", "https://[::1/x"],
-     "--source `https://[::1/x` cannot be read as a URL: a `[` in its host is never closed "
-     "(an IPv6 host is written [2001:db8::1])\n"
-     "  hint: copy the address from the browser's address bar"),
-    (["T", "--source", "https://ex.org:99999/x"],
-     "--source `https://ex.org:99999/x` cannot be read as a URL: its port `99999` is out of "
-     "range (0 to 65535)\n  hint: copy the address from the browser's address bar"),
-    (["T", "--tags", "ok, ???"], "tag `???` cannot be a URL: its slug is empty once symbols "
-                                 "are removed\n  hint: use a tag with letters or digits"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["   "], 'the title is empty\n  hint: write it in quotes: broadsheet new "Headline"'),
+        (["bell\x07"], "the title contains a control character\n  hint: type the headline again"),
+        (
+            ["!!!"],
+            "the slug from the title is empty once symbols are removed\n"
+            "  hint: pass --slug some-words",
+        ),
+        (
+            ["Archive"],
+            "the slug from the title `archive` is reserved for a page Broadsheet "
+            "generates\n  hint: pass --slug some-words",
+        ),
+        (
+            ["T", "--slug", "Bad Slug"],
+            "--slug `Bad Slug` is not in URL form (use `bad-slug`)\n"
+            "  hint: use lower-case words joined by hyphens",
+        ),
+        (
+            ["T", "--date", "23/06/2024"],
+            "--date `23/06/2024` is not a date\n"
+            "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00",
+        ),
+        (
+            ["T", "--date", "2024-02-30"],
+            "--date `2024-02-30` is not a date\n"
+            "  hint: write 2024-06-23 or 2024-06-23T09:30 or 2024-06-23T09:30:00+02:00",
+        ),
+        (
+            ["T", "--source", "example.com/x"],
+            "--source must be an http:// or https:// URL, found `example.com/x`",
+        ),
+        (
+            ["T", "--source", "https://[::1/x"],
+            "--source `https://[::1/x` cannot be read as a URL: a `[` in its host is never closed "
+            "(an IPv6 host is written [2001:db8::1])\n"
+            "  hint: copy the address from the browser's address bar",
+        ),
+        (
+            ["T", "--source", "https://ex.org:99999/x"],
+            "--source `https://ex.org:99999/x` cannot be read as a URL: its port `99999` is out of "
+            "range (0 to 65535)\n  hint: copy the address from the browser's address bar",
+        ),
+        (
+            ["T", "--tags", "ok, ???"],
+            "tag `???` cannot be a URL: its slug is empty once symbols "
+            "are removed\n  hint: use a tag with letters or digits",
+        ),
+    ],
+)
 def test_usage_errors_write_nothing(site, capsys, args, message):
     assert main(["new", *args]) == 2
     assert _error(capsys) == f"broadsheet: error: {message}\n"
@@ -456,14 +619,30 @@ def test_usage_errors_write_nothing(site, capsys, args, message):
 
 
 def test_warns_when_the_source_is_already_curated(site, capsys):
-    _write(site, "content/2024/05/first.md", 'title: "First"\ndate: 2024-05-01\n'
-           'summary: "s"\nsource: {url: "https://www.example.com/story/"}\n')
-    assert main(["new", "Second", "--date", "2024-06-01",
-                 "--source", "https://example.com/story?utm_source=x"]) == 0
+    _write(
+        site,
+        "content/2024/05/first.md",
+        'title: "First"\ndate: 2024-05-01\n'
+        'summary: "s"\nsource: {url: "https://www.example.com/story/"}\n',
+    )
+    assert (
+        main(
+            [
+                "new",
+                "Second",
+                "--date",
+                "2024-06-01",
+                "--source",
+                "https://example.com/story?utm_source=x",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert captured.out == "content/2024/06/second.md\n"
-    assert captured.err == ("warning: content/2024/05/first.md already curates "
-                            "https://example.com/story?utm_source=x\n")
+    assert captured.err == (
+        "warning: content/2024/05/first.md already curates https://example.com/story?utm_source=x\n"
+    )
 
 
 def test_missing_site_yaml_is_a_usage_error(tmp_path, monkeypatch, capsys):
@@ -478,5 +657,6 @@ def test_a_windows_device_name_is_no_tag(site, capsys):
     assert _error(capsys) == (
         "broadsheet: error: tag `LPT1` cannot be a URL: its slug `lpt1` is a device name on "
         "Windows, where no file or folder can have it\n"
-        "  hint: use a tag with letters or digits\n")
+        "  hint: use a tag with letters or digits\n"
+    )
     assert _files(site) == []

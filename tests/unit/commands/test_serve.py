@@ -34,8 +34,9 @@ def site(tmp_path: Path) -> Path:
 
 def make_server(site: Path) -> Server:
     cache = site.parent / "cache"
-    return Server(site / "site.yaml", None, lambda c: BuildOptions(jobs=1, cache_dir=cache),
-                  log=io.StringIO())
+    return Server(
+        site / "site.yaml", None, lambda c: BuildOptions(jobs=1, cache_dir=cache), log=io.StringIO()
+    )
 
 
 @pytest.fixture
@@ -60,8 +61,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.stop()
 
 
-def get(server: Server, path: str, host: str | None = None,
-        method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def get(
+    server: Server, path: str, host: str | None = None, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
     """One request with the path sent exactly as given (no client-side normalising)."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
@@ -89,17 +91,20 @@ def edit(site: Path, old: str, new: str, rel: str = ARTICLE) -> None:
 
 
 # -- confinement ----------------------------------------------------------------
-@pytest.mark.parametrize("path", [
-    "/../site.yaml",
-    "/%2e%2e/site.yaml",
-    "/%2E%2E/site.yaml",
-    "/..%2fsite.yaml",
-    "/..%2Fsite.yaml",
-    "/2024/../../site.yaml",
-    "/2024/%2e%2e/%2e%2e/site.yaml",
-    "/..%5csite.yaml",
-    "/index.html%00.svg",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/site.yaml",
+        "/..%2fsite.yaml",
+        "/..%2Fsite.yaml",
+        "/2024/../../site.yaml",
+        "/2024/%2e%2e/%2e%2e/site.yaml",
+        "/..%5csite.yaml",
+        "/index.html%00.svg",
+    ],
+)
 def test_paths_leading_out_of_output_are_refused(shared: Server, path: str) -> None:
     status, _, body = get(shared, path)
     assert status == 403
@@ -181,8 +186,9 @@ def test_files_keep_their_type_and_bytes(shared: Server) -> None:
 
 
 def test_site_under_a_sub_path_is_served_there(site: Path) -> None:
-    edit(site, '"https://harbour.example.net/"', '"https://harbour.example.net/notes/"',
-         "site.yaml")
+    edit(
+        site, '"https://harbour.example.net/"', '"https://harbour.example.net/notes/"', "site.yaml"
+    )
     srv = make_server(site)
     assert srv.rebuild()
     srv.start(watch=False)
@@ -243,7 +249,8 @@ def test_rebuild_that_changes_nothing_does_not_reload(server: Server) -> None:
 
 # -- build errors ----------------------------------------------------------------
 def test_build_error_shows_the_error_page_and_keeps_the_last_good_files(
-        server: Server, site: Path) -> None:
+    server: Server, site: Path
+) -> None:
     before = server.signal.current
     edit(site, 'title: "Ferry timetable changes for the summer"', 'title: "Ferry <b>timetable')
     assert not server.rebuild()
@@ -255,8 +262,10 @@ def test_build_error_shows_the_error_page_and_keeps_the_last_good_files(
         text = body.decode()
         assert "<title>Build failed · Broadsheet</title>" in text
         assert "<h1>Build failed: 1 error</h1>" in text
-        assert (f"<pre>{ARTICLE}:5:11: error: invalid YAML: did not find expected key\n"
-                "  hint: quote the whole value") in text
+        assert (
+            f"<pre>{ARTICLE}:5:11: error: invalid YAML: did not find expected key\n"
+            "  hint: quote the whole value"
+        ) in text
         assert generation_of(body) == server.signal.current  # fixing it will reload
     # Non-HTML files of the last good build are still served, unchanged.
     status, _, body = get(server, "/2024/06/quay-map.svg")
@@ -298,15 +307,16 @@ def page_files(output: Path) -> list[Path]:
 
 def files_of(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     """Every file under `folder`: its bytes, mtime and inode (a rewrite changes them)."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns,
-                                               p.stat().st_ino)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def built_site(folder: Path) -> dict[str, bytes]:
     """The site a folder holds: its files but the build's ownership marker."""
-    return {rel: data for rel, (data, _, _) in files_of(folder).items()
-            if rel != ".broadsheet"}
+    return {rel: data for rel, (data, _, _) in files_of(folder).items() if rel != ".broadsheet"}
 
 
 def test_serve_builds_into_its_own_folder_in_the_cache(server: Server, site: Path) -> None:
@@ -326,8 +336,9 @@ def test_normal_build_output_has_no_reload_snippet(server: Server, site: Path) -
     assert result.ok
     output = site / "output"
     built = page_files(output)
-    assert [p.relative_to(output) for p in built] == \
-        [p.relative_to(folder_of(server)) for p in served]
+    assert [p.relative_to(output) for p in built] == [
+        p.relative_to(folder_of(server)) for p in served
+    ]
     for page in built:
         data = page.read_bytes()
         assert b"data-broadsheet-live" not in data and reload.EVENTS_PATH.encode() not in data
@@ -373,10 +384,14 @@ def test_serve_started_again_on_a_warm_cache_renders_nothing(site: Path) -> None
 
 def test_the_reload_snippet_goes_before_the_last_body_end() -> None:
     script = reload.snippet("g.1").encode()
-    assert reload.inject(b"<html><body><p>&lt;/body&gt;</p></body></html>\n", "g.1") == \
-        b"<html><body><p>&lt;/body&gt;</p>" + script + b"</body></html>\n"
-    assert reload.inject(b"<body><!-- </body> --></BODY >", "g.1") == \
-        b"<body><!-- </body> -->" + script + b"</BODY >"
+    assert (
+        reload.inject(b"<html><body><p>&lt;/body&gt;</p></body></html>\n", "g.1")
+        == b"<html><body><p>&lt;/body&gt;</p>" + script + b"</body></html>\n"
+    )
+    assert (
+        reload.inject(b"<body><!-- </body> --></BODY >", "g.1")
+        == b"<body><!-- </body> -->" + script + b"</BODY >"
+    )
     assert reload.inject(b"<p>no body end</p>", "g.1") == b"<p>no body end</p>" + script
     assert b'data-broadsheet-live="&lt;x&gt;"' in reload.inject(b"", "<x>")
 
@@ -407,8 +422,12 @@ def test_watcher_rebuilds_and_reloads_on_save(site: Path) -> None:
 
         # site.yaml, saved the way many editors do: a new file renamed over the old.
         new_config = site / "site.yaml.tmp"
-        new_config.write_text((site / "site.yaml").read_text(encoding="utf-8").replace(
-            '"Harbour Notes"', '"Harbour Notes Weekly"'), encoding="utf-8")
+        new_config.write_text(
+            (site / "site.yaml")
+            .read_text(encoding="utf-8")
+            .replace('"Harbour Notes"', '"Harbour Notes Weekly"'),
+            encoding="utf-8",
+        )
         new_config.replace(site / "site.yaml")
         later = srv.signal.wait(after, timeout=20)
         assert later != after
@@ -418,7 +437,8 @@ def test_watcher_rebuilds_and_reloads_on_save(site: Path) -> None:
         staged = site.parent / "staged-templates"
         staged.mkdir()
         (staged / "404.html").write_text(
-            "<!DOCTYPE html><html><body><p>Lost at sea</p></body></html>\n", encoding="utf-8")
+            "<!DOCTYPE html><html><body><p>Lost at sea</p></body></html>\n", encoding="utf-8"
+        )
         staged.rename(site / "templates")
         assert srv.signal.wait(later, timeout=20) != later
         status, _, body = get(srv, "/no-such-page/")
@@ -459,15 +479,15 @@ def test_busy_port_is_a_usage_error(site: Path, capsys: pytest.CaptureFixture[st
     assert not (site / "output").exists()
 
 
-def test_port_out_of_range_is_a_usage_error(site: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_port_out_of_range_is_a_usage_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["serve", "--config", str(site / "site.yaml"), "--port", "70000"])
     assert code == 2
     assert "error: --port must be between 0 and 65535, not 70000" in capsys.readouterr().err
 
 
-def test_serve_outside_a_site_is_a_usage_error(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_outside_a_site_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli.main(["serve", "--config", str(tmp_path / "site.yaml"), "--port", "0"])
     assert code == 2
     # The wording is config.py's; what matters here is that serve stops before serving.

@@ -44,8 +44,7 @@ def test_triggers_push_to_main_daily_schedule_and_manual_runs(workflow):
 
 
 def test_permissions_allow_pages_deployment(workflow):
-    assert workflow["permissions"] == {"contents": "read", "pages": "write",
-                                       "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
 
 def test_build_job_steps_in_order(workflow):
@@ -98,22 +97,30 @@ def test_install_step_installs_the_sites_requirements_and_no_package_by_name(wor
 
 @pytest.mark.parametrize("installed", [True, False])
 def test_install_step_fails_with_an_annotation_when_nothing_installs_broadsheet(
-        workflow, tmp_path, installed):
+    workflow, tmp_path, installed
+):
     """requirements.txt holding only comments (CI cannot reach the editor's copy)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name in ("pip", "broadsheet") if installed else ("pip",):
         (bin_dir / name).write_text("#!/bin/sh\nexit 0\n")
         (bin_dir / name).chmod(0o755)
-    run = subprocess.run([shutil.which("bash") or "bash", "-e", "-c",
-                          _install_step(workflow)["run"]], cwd=tmp_path, capture_output=True,
-                         text=True, env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, timeout=30)
+    run = subprocess.run(
+        [shutil.which("bash") or "bash", "-e", "-c", _install_step(workflow)["run"]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+        timeout=30,
+    )
     if installed:
         assert (run.returncode, run.stdout) == (0, "")
     else:
         assert run.returncode == 1
-        assert run.stdout == ("::error file=requirements.txt::requirements.txt installs no "
-                              "Broadsheet: name the one to install (its comments say how)\n")
+        assert run.stdout == (
+            "::error file=requirements.txt::requirements.txt installs no "
+            "Broadsheet: name the one to install (its comments say how)\n"
+        )
 
 
 def test_there_is_one_copy_of_the_template_and_init_ships_it():

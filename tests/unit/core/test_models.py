@@ -11,18 +11,21 @@ from builder.config import load_config
 from builder.core.models import SourceFile
 
 
-@pytest.mark.parametrize(("rel", "kind"), [
-    ("content/a.md", "article"),
-    ("content/2024/06/a.md", "article"),
-    ("content/pages/about.md", "page"),
-    ("content/pages/team/about.md", "article"),  # only the top of pages/ holds pages
-    ("content/news/pages/a.md", "article"),
-    ("content/editions/2024-w25.md", "edition"),
-    ("content/editions/2024/w25.md", "article"),
-    ("content/pages/logo.png", "asset"),
-    ("content/2024/06/chart.svg", "asset"),
-    ("content/notes.markdown", "asset"),
-])
+@pytest.mark.parametrize(
+    ("rel", "kind"),
+    [
+        ("content/a.md", "article"),
+        ("content/2024/06/a.md", "article"),
+        ("content/pages/about.md", "page"),
+        ("content/pages/team/about.md", "article"),  # only the top of pages/ holds pages
+        ("content/news/pages/a.md", "article"),
+        ("content/editions/2024-w25.md", "edition"),
+        ("content/editions/2024/w25.md", "article"),
+        ("content/pages/logo.png", "asset"),
+        ("content/2024/06/chart.svg", "asset"),
+        ("content/notes.markdown", "asset"),
+    ],
+)
 def test_source_kind_follows_where_the_file_sits(rel: str, kind: str) -> None:
     assert SourceFile(rel, b"", "").kind == kind
 

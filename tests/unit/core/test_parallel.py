@@ -72,8 +72,10 @@ def test_the_error_names_the_item_the_dead_worker_was_on() -> None:
     with pytest.raises(WorkerDied) as info:
         list(fork_map(work, list(range(40)), 2, 4, lambda x: f"content/item-{x}.md"))
     assert info.value.filename == "content/item-13.md"
-    assert info.value.strerror == ("a worker process died while working on this file (killed "
-                                   "by SIGKILL: out of memory?); build again, or with --jobs 1")
+    assert info.value.strerror == (
+        "a worker process died while working on this file (killed "
+        "by SIGKILL: out of memory?); build again, or with --jobs 1"
+    )
     assert str(info.value) == f"content/item-13.md: {info.value.strerror}"
     assert parallel._task is None and gc.get_freeze_count() == 0
 
@@ -87,8 +89,10 @@ def test_a_worker_that_exits_is_reported_with_its_exit_code() -> None:
     with pytest.raises(WorkerDied) as info:
         list(fork_map(work, list(range(10)), 2, 1, str))
     assert (info.value.filename, info.value.strerror) == (
-        "2", "a worker process died while working on this file (exit code 3); build again, "
-        "or with --jobs 1")
+        "2",
+        "a worker process died while working on this file (exit code 3); build again, "
+        "or with --jobs 1",
+    )
 
 
 def run_script(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -96,8 +100,13 @@ def run_script(code: str, *args: str, timeout: float = 60) -> subprocess.Complet
     the test (by the timeout) instead of hanging the suite."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     try:
-        return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], env=env,
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"the script hung for {timeout} s")
 
@@ -122,13 +131,16 @@ def test_a_dead_worker_does_not_leave_the_others_blocked_sending_results() -> No
             print(exc)
     """)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == ("3: a worker process died while working on this file (killed by "
-                           "SIGKILL: out of memory?); build again, or with --jobs 1\n")
+    assert done.stdout == (
+        "3: a worker process died while working on this file (killed by "
+        "SIGKILL: out of memory?); build again, or with --jobs 1\n"
+    )
 
 
 def test_stopping_early_kills_workers_busy_with_long_items() -> None:
     """Ctrl-C, or a consumer that fails: the pool does not wait for the running chunks."""
-    done = run_script("""
+    done = run_script(
+        """
         import time
         from builder.core.parallel import fork_map
 
@@ -136,7 +148,9 @@ def test_stopping_early_kills_workers_busy_with_long_items() -> None:
         print(next(results))
         results.close()
         print("stopped")
-    """, timeout=30)
+    """,
+        timeout=30,
+    )
     assert (done.returncode, done.stdout) == (0, "0\nstopped\n"), done.stderr
 
 
@@ -187,8 +201,13 @@ def test_workers_die_with_their_parent(how: str, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     workers: list[int] = []
     with open(tmp_path / "stderr", "w+") as err:
-        proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KILL_ITSELF), how],
-                                env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(KILL_ITSELF), how],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
         assert proc.stdout is not None
         try:
             workers = [int(pid) for pid in proc.stdout.readline().split()]

@@ -32,18 +32,42 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     return make
 
 
-def meta(path: str = "content/2025/03/x.md", kind: str = "article", slug: str = "x",
-         image: str | None = None) -> ArticleMeta | PageMeta:
+def meta(
+    path: str = "content/2025/03/x.md",
+    kind: str = "article",
+    slug: str = "x",
+    image: str | None = None,
+) -> ArticleMeta | PageMeta:
     if kind == "page":
-        return PageMeta(path=path, title="X", date=None, updated=None, summary=None, slug=slug,
-                        draft=False, authors=(), image=image)
-    return ArticleMeta(path=path, title="X", date=dt.datetime(2025, 3, 9, 7, tzinfo=dt.UTC),
-                       updated=None, tags=(), summary=None, slug=slug, draft=False, source=None,
-                       authors=(), image=image)
+        return PageMeta(
+            path=path,
+            title="X",
+            date=None,
+            updated=None,
+            summary=None,
+            slug=slug,
+            draft=False,
+            authors=(),
+            image=image,
+        )
+    return ArticleMeta(
+        path=path,
+        title="X",
+        date=dt.datetime(2025, 3, 9, 7, tzinfo=dt.UTC),
+        updated=None,
+        tags=(),
+        summary=None,
+        slug=slug,
+        draft=False,
+        source=None,
+        authors=(),
+        image=image,
+    )
 
 
-@pytest.mark.parametrize(("base", "prefix"), [("https://example.org/", "/"),
-                                              ("https://example.org/digest/", "/digest/")])
+@pytest.mark.parametrize(
+    ("base", "prefix"), [("https://example.org/", "/"), ("https://example.org/digest/", "/digest/")]
+)
 def test_every_site_path(layout: Layout, base: str, prefix: str) -> None:
     site = layout(base)
     assert site.home == prefix
@@ -64,8 +88,9 @@ def test_every_site_path(layout: Layout, base: str, prefix: str) -> None:
     assert site.site_path("sitemap.xml") == prefix + "sitemap.xml"
 
 
-@pytest.mark.parametrize(("base", "prefix"), [("https://example.org/", "/"),
-                                              ("https://example.org/digest/", "/digest/")])
+@pytest.mark.parametrize(
+    ("base", "prefix"), [("https://example.org/", "/"), ("https://example.org/digest/", "/digest/")]
+)
 def test_output_paths(layout: Layout, base: str, prefix: str) -> None:
     site = layout(base)
     assert site.output(prefix) == "index.html"
@@ -83,16 +108,25 @@ def test_output_paths(layout: Layout, base: str, prefix: str) -> None:
 
 def test_fixed_output_names() -> None:
     assert (SiteLayout.RSS, SiteLayout.ATOM, SiteLayout.JSON_FEED) == (
-        "feed.xml", "atom.xml", "feed.json")
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+    )
     assert (SiteLayout.SITEMAP, SiteLayout.ROBOTS, SiteLayout.NOT_FOUND) == (
-        "sitemap.xml", "robots.txt", "404.html")
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    )
     assert SiteLayout.HIGHLIGHT_CSS == "static/highlight.css"
     assert set(SiteLayout.FEED_FILES) == {"feed.xml", "atom.xml", "feed.json", "sitemap.xml"}
 
 
 def test_permalinks_decide_article_page_tag_and_edition_urls(layout: Layout) -> None:
-    site = layout("https://example.org/sub/", 'permalinks: {article: "{year}/{month}/{day}/'
-                  '{slug}/", page: "p/{slug}/", tag: "topics/{tag}/", edition: "e/{edition}/"}\n')
+    site = layout(
+        "https://example.org/sub/",
+        'permalinks: {article: "{year}/{month}/{day}/'
+        '{slug}/", page: "p/{slug}/", tag: "topics/{tag}/", edition: "e/{edition}/"}\n',
+    )
     assert site.entry(meta()) == "/sub/2025/03/09/x/"
     assert site.entry(meta("content/pages/about.md", "page", "about")) == "/sub/p/about/"
     assert site.tag("water") == "/sub/topics/water/"
@@ -110,8 +144,9 @@ def test_the_folder_of_a_source_file(layout: Layout, tmp_path: Path) -> None:
 
 
 def test_a_new_article_goes_in_its_year_and_month() -> None:
-    assert SiteLayout.new_article(dt.date(2024, 6, 3), "grid-deal") == \
-        "content/2024/06/grid-deal.md"
+    assert (
+        SiteLayout.new_article(dt.date(2024, 6, 3), "grid-deal") == "content/2024/06/grid-deal.md"
+    )
 
 
 def test_one_layout_per_config_and_it_is_frozen(layout: Layout) -> None:
@@ -123,33 +158,63 @@ def test_one_layout_per_config_and_it_is_frozen(layout: Layout) -> None:
 
 
 def test_reserved_names_are_the_generated_top_level_names() -> None:
-    assert set(RESERVED) == {"index", "tags", "page", "archive", "editions", "feed", "feed.xml",
-                             "atom.xml", "feed.json", "sitemap.xml", "robots.txt", "404.html",
-                             "static", "pages", "404", "search", "pagefind", "authors"}
+    assert set(RESERVED) == {
+        "index",
+        "tags",
+        "page",
+        "archive",
+        "editions",
+        "feed",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "static",
+        "pages",
+        "404",
+        "search",
+        "pagefind",
+        "authors",
+    }
 
 
 # --------------------------------------------------------------------------
 # Absolute URLs
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize(("base", "path", "expected"), [
-    ("https://example.org/", "/2025/03/x/", "https://example.org/2025/03/x/"),
-    ("https://example.org/digest/", "/digest/2025/03/x/", "https://example.org/digest/2025/03/x/"),
-    ("https://example.org/digest/", "tags/", "https://example.org/digest/tags/"),
-    ("https://example.org/", "/tags/québec/", "https://example.org/tags/qu%C3%A9bec/"),
-    ("https://example.org/", "https://other.example/a?b=1&c=2", "https://other.example/a?b=1&c=2"),
-    ("https://example.org/", "/a%20b/", "https://example.org/a%20b/"),
-])
+@pytest.mark.parametrize(
+    ("base", "path", "expected"),
+    [
+        ("https://example.org/", "/2025/03/x/", "https://example.org/2025/03/x/"),
+        (
+            "https://example.org/digest/",
+            "/digest/2025/03/x/",
+            "https://example.org/digest/2025/03/x/",
+        ),
+        ("https://example.org/digest/", "tags/", "https://example.org/digest/tags/"),
+        ("https://example.org/", "/tags/québec/", "https://example.org/tags/qu%C3%A9bec/"),
+        (
+            "https://example.org/",
+            "https://other.example/a?b=1&c=2",
+            "https://other.example/a?b=1&c=2",
+        ),
+        ("https://example.org/", "/a%20b/", "https://example.org/a%20b/"),
+    ],
+)
 def test_absolute(layout: Layout, base: str, path: str, expected: str) -> None:
     assert layout(base).absolute(path) == expected
 
 
 def test_absolutize_makes_every_kind_of_link_absolute() -> None:
     page = "https://example.org/digest/2025/03/first/"
-    html = ('<p><a href="#notes">notes</a> <a href="/digest/tags/water/">water</a> '
-            "<a href='../other/'>other</a> <img src=\"chart.png\" alt=\"\"> "
-            '<img srcset="/digest/a.png 1x, b.png 2x" src="/digest/a.png" alt=""> '
-            '<a href="mailto:desk@example.org">mail</a> <a href="https://else.example/">x</a> '
-            '<a href="//cdn.example/x.js">y</a> <a href="?page=2&amp;q=1">q</a></p>')
+    html = (
+        '<p><a href="#notes">notes</a> <a href="/digest/tags/water/">water</a> '
+        '<a href=\'../other/\'>other</a> <img src="chart.png" alt=""> '
+        '<img srcset="/digest/a.png 1x, b.png 2x" src="/digest/a.png" alt=""> '
+        '<a href="mailto:desk@example.org">mail</a> <a href="https://else.example/">x</a> '
+        '<a href="//cdn.example/x.js">y</a> <a href="?page=2&amp;q=1">q</a></p>'
+    )
     assert absolutize(html, page) == (
         '<p><a href="https://example.org/digest/2025/03/first/#notes">notes</a> '
         '<a href="https://example.org/digest/tags/water/">water</a> '
@@ -160,7 +225,8 @@ def test_absolutize_makes_every_kind_of_link_absolute() -> None:
         'src="https://example.org/digest/a.png" alt=""> '
         '<a href="mailto:desk@example.org">mail</a> <a href="https://else.example/">x</a> '
         '<a href="https://cdn.example/x.js">y</a> '
-        '<a href="https://example.org/digest/2025/03/first/?page=2&amp;q=1">q</a></p>')
+        '<a href="https://example.org/digest/2025/03/first/?page=2&amp;q=1">q</a></p>'
+    )
 
 
 def test_absolutize_leaves_text_that_only_looks_like_an_attribute() -> None:
@@ -174,21 +240,26 @@ PAGE = "https://example.org/2025/03/first/"
 def test_absolutize_never_starts_inside_an_attribute_value() -> None:
     """The attack: text inside a sanitised value that a regex read as an attribute, then
     closed the value by re-quoting its rewrite, leaving a live `onmouseover`."""
-    for tag in ("<img alt=\"x href='y' onmouseover='alert(1)'\" src=\"a.png\">",
-                "<a title=\"z href='y' onmouseover='alert(1)'\" href=\"/x\">t</a>",
-                "<p title=\"z src='y' onmouseover='alert(1)'\">p</p>"):
+    for tag in (
+        "<img alt=\"x href='y' onmouseover='alert(1)'\" src=\"a.png\">",
+        "<a title=\"z href='y' onmouseover='alert(1)'\" href=\"/x\">t</a>",
+        "<p title=\"z src='y' onmouseover='alert(1)'\">p</p>",
+    ):
         out = absolutize(tag, PAGE)
         assert "onmouseover='alert(1)'\"" in out  # still inside the value it came in
         element = html5lib.parseFragment(out, namespaceHTMLElements=False)[0]
         assert not [name for name in element.attrib if name.startswith("on")]
-    assert absolutize("<img alt=\"x href='y' onmouseover='alert(1)'\" src=\"a.png\">",
-                      PAGE) == ("<img alt=\"x href='y' onmouseover='alert(1)'\" "
-                                'src="https://example.org/2025/03/first/a.png">')
+    assert absolutize("<img alt=\"x href='y' onmouseover='alert(1)'\" src=\"a.png\">", PAGE) == (
+        "<img alt=\"x href='y' onmouseover='alert(1)'\" "
+        'src="https://example.org/2025/03/first/a.png">'
+    )
 
 
 def test_absolutize_leaves_code_samples_alone() -> None:
-    code = ('<pre><code>&lt;a href="rel/x"&gt;code&lt;/a&gt; href=\'y\'\n</code></pre>'
-            "<p><code>&lt;img src='i.png'&gt;</code> and text src='t' here</p>")
+    code = (
+        "<pre><code>&lt;a href=\"rel/x\"&gt;code&lt;/a&gt; href='y'\n</code></pre>"
+        "<p><code>&lt;img src='i.png'&gt;</code> and text src='t' here</p>"
+    )
     assert absolutize(code, PAGE) == code
 
 
@@ -200,9 +271,29 @@ def test_absolutize_keeps_urls_with_a_scheme_a_browser_would_see() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([*"<>=\"' \n&;:#/.x", "href", "HREF", "src", "srcset",
-                                 "poster", "https:", "mailto:", "&#104;", "<a ", "<img ",
-                                 "\u3000", "\t", "\x01"]), max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *"<>=\"' \n&;:#/.x",
+                "href",
+                "HREF",
+                "src",
+                "srcset",
+                "poster",
+                "https:",
+                "mailto:",
+                "&#104;",
+                "<a ",
+                "<img ",
+                "\u3000",
+                "\t",
+                "\x01",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_absolutize_skips_the_parse_only_when_it_would_change_nothing(html: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(paths, "_maybe_relative", lambda html: True)
@@ -212,8 +303,6 @@ def test_absolutize_skips_the_parse_only_when_it_would_change_nothing(html: str)
 
 def test_image_url_is_relative_to_the_source_folder(layout: Layout) -> None:
     site = layout("https://example.org/digest/")
-    assert site.image_url(meta(image="chart.svg")) == \
-        "https://example.org/digest/2025/03/chart.svg"
-    assert site.image_url(meta(image="https://img.example/a.png")) == \
-        "https://img.example/a.png"
+    assert site.image_url(meta(image="chart.svg")) == "https://example.org/digest/2025/03/chart.svg"
+    assert site.image_url(meta(image="https://img.example/a.png")) == "https://img.example/a.png"
     assert site.image_url(meta()) is None

@@ -31,12 +31,25 @@ def write(root: Path, rel: str, data: bytes | str = b"x") -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "debris"), [
-    (".#a.md", True), ("a.md~", True), (".a.md.swp", True), ("a.md.swo", True),
-    (".DS_Store", True), ("#a.md#", True), ("Thumbs.db", True), ("4913", True),
-    ("a.md.bak", True), ("a.md.orig", True), (".hidden", True),
-    ("a.md", False), ("photo.jpg", False), ("notes#1.md", False),
-])
+@pytest.mark.parametrize(
+    ("name", "debris"),
+    [
+        (".#a.md", True),
+        ("a.md~", True),
+        (".a.md.swp", True),
+        ("a.md.swo", True),
+        (".DS_Store", True),
+        ("#a.md#", True),
+        ("Thumbs.db", True),
+        ("4913", True),
+        ("a.md.bak", True),
+        ("a.md.orig", True),
+        (".hidden", True),
+        ("a.md", False),
+        ("photo.jpg", False),
+        ("notes#1.md", False),
+    ],
+)
 def test_is_debris(name: str, debris: bool) -> None:
     assert is_debris(name) is debris
 
@@ -64,8 +77,10 @@ def test_kinds() -> None:
 
 
 def test_no_content_folder(tmp_path: Path) -> None:
-    assert found(tmp_path) == ([], ["content: error: no content/ folder\n"
-                                    "  hint: create content/ and add articles"])
+    assert found(tmp_path) == (
+        [],
+        ["content: error: no content/ folder\n  hint: create content/ and add articles"],
+    )
 
 
 def test_symlinks(tmp_path: Path) -> None:
@@ -76,8 +91,9 @@ def test_symlinks(tmp_path: Path) -> None:
     (tmp_path / "content/in.md").symlink_to(tmp_path / "content/a.md")
     (tmp_path / "content/broken.md").symlink_to(tmp_path / "content/missing.md")
     (tmp_path / "content/loop").mkdir()
-    (tmp_path / "content/loop/again").symlink_to(tmp_path / "content/loop",
-                                                  target_is_directory=True)
+    (tmp_path / "content/loop/again").symlink_to(
+        tmp_path / "content/loop", target_is_directory=True
+    )
     rels, problems = found(tmp_path)
     assert rels == ["content/a.md", "content/in.md"]
     assert problems == [
@@ -89,8 +105,9 @@ def test_symlinks(tmp_path: Path) -> None:
     ]
 
 
-def test_size_caps_differ_for_markdown_and_assets(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_caps_differ_for_markdown_and_assets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(discover_mod, "MAX_BYTES", 1024 * 1024)
     monkeypatch.setattr(discover_mod, "MAX_ASSET_BYTES", 2 * 1024 * 1024)
     write(tmp_path, "content/big.md", b"x" * (1024 * 1024 + 1))
@@ -125,15 +142,24 @@ def test_bad_file_names_are_reported_not_printed_raw(tmp_path: Path) -> None:
     ]
 
 
-_DEVICE = ("is a device name on Windows, where no file or folder can have it\n"
-           "  hint: rename it: Windows cannot check out or publish a site holding it")
+_DEVICE = (
+    "is a device name on Windows, where no file or folder can have it\n"
+    "  hint: rename it: Windows cannot check out or publish a site holding it"
+)
 
 
-def test_windows_device_names_are_refused_in_any_case_with_any_extension(
-        tmp_path: Path) -> None:
-    for rel in ("content/con.md", "content/NUL", "content/Aux.tar.gz", "content/lpt9.png",
-                "content/prn/a.md", "content/2024/COM1.jpg", "content/console.md",
-                "content/com0.md", "content/conx.png"):
+def test_windows_device_names_are_refused_in_any_case_with_any_extension(tmp_path: Path) -> None:
+    for rel in (
+        "content/con.md",
+        "content/NUL",
+        "content/Aux.tar.gz",
+        "content/lpt9.png",
+        "content/prn/a.md",
+        "content/2024/COM1.jpg",
+        "content/console.md",
+        "content/com0.md",
+        "content/conx.png",
+    ):
         write(tmp_path, rel)
     rels, problems = found(tmp_path)
     assert rels == ["content/com0.md", "content/console.md", "content/conx.png"]
@@ -175,14 +201,27 @@ def test_utf8_file_names_are_read_as_utf8_under_an_ascii_locale(tmp_path: Path) 
         "print(json.dumps([[f.rel for f in files], [d.format() for d in diags.sorted()],\n"
         "                  files[0].content().decode()]))\n"
     )
-    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
-    run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env,
-                         capture_output=True, text=True, timeout=60, check=False)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LANG": "C",
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [
         ["content/café/naïve.md"],
-        ["content/caf\\xe9: error: file name is not valid UTF-8\n  hint: rename the file"], "x"]
+        ["content/caf\\xe9: error: file name is not valid UTF-8\n  hint: rename the file"],
+        "x",
+    ]
 
 
 def test_markdown_with_other_extensions_is_flagged(tmp_path: Path) -> None:
@@ -191,9 +230,14 @@ def test_markdown_with_other_extensions_is_flagged(tmp_path: Path) -> None:
     rels, problems = found(tmp_path)
     assert len(rels) == 5
     assert [p.split(":")[0] for p in problems] == [
-        "content/b.markdown", "content/c.MD", "content/d.mdown"]
-    assert problems[0] == ("content/b.markdown: warning: copied as a plain file, not built as "
-                           "an article\n  hint: articles must end in .md (lower case); rename it")
+        "content/b.markdown",
+        "content/c.MD",
+        "content/d.mdown",
+    ]
+    assert problems[0] == (
+        "content/b.markdown: warning: copied as a plain file, not built as "
+        "an article\n  hint: articles must end in .md (lower case); rename it"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -227,13 +271,16 @@ def test_invalid_utf8_names_line_column_and_byte() -> None:
 def test_column_counts_characters_before_the_bad_byte() -> None:
     _, problems = text_of("é€".encode() + b"\xff")
     assert problems[0].startswith(
-        "content/a.md:1:3: error: byte 0xFF is not valid UTF-8 (byte 6 of the line)")
+        "content/a.md:1:3: error: byte 0xFF is not valid UTF-8 (byte 6 of the line)"
+    )
 
 
 def test_utf16_gets_its_own_hint() -> None:
     _, problems = text_of("hi".encode("utf-16"))
-    assert problems == ["content/a.md:1:1: error: byte 0xFF is not valid UTF-8 (byte 1 of the "
-                        "line)\n  hint: the file is UTF-16; save it as UTF-8"]
+    assert problems == [
+        "content/a.md:1:1: error: byte 0xFF is not valid UTF-8 (byte 1 of the "
+        "line)\n  hint: the file is UTF-16; save it as UTF-8"
+    ]
 
 
 def test_many_bad_lines_are_summarised() -> None:
@@ -242,23 +289,41 @@ def test_many_bad_lines_are_summarised() -> None:
     assert problems[-1] == "content/a.md: error: 5 more lines with bytes that are not UTF-8"
 
 
-@pytest.mark.parametrize(("char", "message", "hint"), [
-    ("\x00", "control character U+0000 (NUL)",
-     "delete it; it is invisible in most editors and breaks feeds"),
-    ("\x1b", "control character U+001B (ESC)",
-     "delete it; it is invisible in most editors and breaks feeds"),
-    ("\x0c", "control character U+000C (FF)",
-     "delete it; it is invisible in most editors and breaks feeds"),
-    ("\x7f", "control character U+007F (DEL)", "delete it; it is invisible in most editors"),
-    ("\x93", "control character U+0093 (a C1 control)",
-     "replace it with `“`: the text was decoded as Latin-1 somewhere"),
-    ("\x81", "control character U+0081 (a C1 control)",
-     "delete it; it is invisible in most editors"),
-    ("\ufffe", "Unicode non-character U+FFFE", "delete it; feeds and browsers reject it"),
-    ("\uffff", "Unicode non-character U+FFFF", "delete it; feeds and browsers reject it"),
-    ("\ufdd0", "Unicode non-character U+FDD0", "delete it; feeds and browsers reject it"),
-    ("\U0010ffff", "Unicode non-character U+10FFFF", "delete it; feeds and browsers reject it"),
-])
+@pytest.mark.parametrize(
+    ("char", "message", "hint"),
+    [
+        (
+            "\x00",
+            "control character U+0000 (NUL)",
+            "delete it; it is invisible in most editors and breaks feeds",
+        ),
+        (
+            "\x1b",
+            "control character U+001B (ESC)",
+            "delete it; it is invisible in most editors and breaks feeds",
+        ),
+        (
+            "\x0c",
+            "control character U+000C (FF)",
+            "delete it; it is invisible in most editors and breaks feeds",
+        ),
+        ("\x7f", "control character U+007F (DEL)", "delete it; it is invisible in most editors"),
+        (
+            "\x93",
+            "control character U+0093 (a C1 control)",
+            "replace it with `“`: the text was decoded as Latin-1 somewhere",
+        ),
+        (
+            "\x81",
+            "control character U+0081 (a C1 control)",
+            "delete it; it is invisible in most editors",
+        ),
+        ("\ufffe", "Unicode non-character U+FFFE", "delete it; feeds and browsers reject it"),
+        ("\uffff", "Unicode non-character U+FFFF", "delete it; feeds and browsers reject it"),
+        ("\ufdd0", "Unicode non-character U+FDD0", "delete it; feeds and browsers reject it"),
+        ("\U0010ffff", "Unicode non-character U+10FFFF", "delete it; feeds and browsers reject it"),
+    ],
+)
 def test_invisible_characters_are_located(char: str, message: str, hint: str) -> None:
     text, problems = text_of(f"---\r\ntitle: x\r\n---\r\nab{char}c\n".encode())
     assert text is None

@@ -62,8 +62,10 @@ def test_footnotes_with_back_links() -> None:
 # Heading ids and the table of contents
 # --------------------------------------------------------------------------
 def test_heading_ids_are_unique_and_the_toc_lists_h2_to_h4() -> None:
-    body = ("# Top\n\n## Top\n\n## Top\n\n### Café & more!\n\n#### Four\n\n##### Five\n\n"
-            "## !!!\n\n## Named {#mine}\n")
+    body = (
+        "# Top\n\n## Top\n\n## Top\n\n### Café & more!\n\n#### Four\n\n##### Five\n\n"
+        "## !!!\n\n## Named {#mine}\n"
+    )
     rendered = render(body, None, "/", SANITIZE)
     assert rendered.html == (
         '<h1 id="top">Top</h1>\n<h2 id="top_1">Top</h2>\n<h2 id="top_2">Top</h2>\n'
@@ -98,10 +100,15 @@ def test_ids_start_afresh_for_each_article() -> None:
 # Summaries
 # --------------------------------------------------------------------------
 def test_front_matter_summary_is_rendered_inline_and_cleaned() -> None:
-    rendered = render("First paragraph.\n", "A *sharp* read <script>x()</script>[link](n.html)",
-                      "/2024/06/", SANITIZE)
+    rendered = render(
+        "First paragraph.\n",
+        "A *sharp* read <script>x()</script>[link](n.html)",
+        "/2024/06/",
+        SANITIZE,
+    )
     assert rendered.summary_html == (
-        '<p>A <em>sharp</em> read <a href="/2024/06/n.html">link</a></p>')
+        '<p>A <em>sharp</em> read <a href="/2024/06/n.html">link</a></p>'
+    )
     assert rendered.html == "<p>First paragraph.</p>"
 
 
@@ -117,8 +124,9 @@ def test_summary_is_otherwise_the_first_paragraph() -> None:
 
 
 def test_footnote_references_are_stripped_from_the_summary() -> None:
-    above_more = render("Claim[^1] here.\n\n<!-- more -->\n\nRest.\n\n[^1]: Note.\n",
-                        None, "/", SANITIZE)
+    above_more = render(
+        "Claim[^1] here.\n\n<!-- more -->\n\nRest.\n\n[^1]: Note.\n", None, "/", SANITIZE
+    )
     assert above_more.summary_html == "<p>Claim here.</p>"
     first = render("Claim[^1] here.\n\nRest.\n\n[^1]: Note.\n", None, "/", SANITIZE)
     assert first.summary_html == "<p>Claim here.</p>"
@@ -136,8 +144,10 @@ def test_render_inline() -> None:
 # Links, words, reading time
 # --------------------------------------------------------------------------
 def test_relative_links_and_images_become_site_absolute() -> None:
-    body = ("![chart](img/c.png) [a](./other.html) [b](/abs/) [c](https://e.org/x) "
-            "[d](#top) [e](mailto:ed@example.org)\n")
+    body = (
+        "![chart](img/c.png) [a](./other.html) [b](/abs/) [c](https://e.org/x) "
+        "[d](#top) [e](mailto:ed@example.org)\n"
+    )
     assert html_of(body, folder="/sub/2024/06/") == (
         '<p><img alt="chart" src="/sub/2024/06/img/c.png"> '
         '<a href="/sub/2024/06/other.html">a</a> <a href="/abs/">b</a> '
@@ -158,23 +168,27 @@ ATTACK = "z href='y' onmouseover='alert(1)'"
 def test_attribute_text_inside_a_value_is_not_a_link(config: MarkdownConfig) -> None:
     """attr_list sets values under every policy, `escape` included; a value holding
     ` src=` or ` href='…'` stays one value, and only the real link is made absolute."""
-    body = (f'[a](rel/a){{: title="{ATTACK}" }}\n\nPara\n{{: title="x src=" }}\n\n'
-            f'![i](i.png){{: title="{ATTACK}" }}\n')
+    body = (
+        f'[a](rel/a){{: title="{ATTACK}" }}\n\nPara\n{{: title="x src=" }}\n\n'
+        f'![i](i.png){{: title="{ATTACK}" }}\n'
+    )
     assert html_of(body, config, folder="/2024/06/") == (
         f'<p><a href="/2024/06/rel/a" title="{ATTACK}">a</a></p>\n'
         '<p title="x src=">Para</p>\n'
         # An image with a title, alone in its paragraph, is a figure: the title is its
         # caption, text and nothing else.
-        f'<figure><img alt="i" src="/2024/06/i.png"><figcaption>{ATTACK}</figcaption></figure>')
+        f'<figure><img alt="i" src="/2024/06/i.png"><figcaption>{ATTACK}</figcaption></figure>'
+    )
 
 
 @pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=lambda c: c.raw_html)
 def test_links_shown_in_code_are_not_rewritten(config: MarkdownConfig) -> None:
-    body = ('```\n<a href="rel/x">code</a> <img src="i.png">\n```\n\n'
-            "Inline `<a href='rel/y'>` too.\n")
+    body = (
+        '```\n<a href="rel/x">code</a> <img src="i.png">\n```\n\nInline `<a href=\'rel/y\'>` too.\n'
+    )
     html = html_of(body, config, folder="/2024/06/")
     text = html.replace("&quot;", '"')  # how codehilite writes a quote, before the sanitiser
-    assert "&lt;a href=\"rel/x\"&gt;" in text and "&lt;img src=\"i.png\"&gt;" in text
+    assert '&lt;a href="rel/x"&gt;' in text and '&lt;img src="i.png"&gt;' in text
     assert "<code>&lt;a href='rel/y'&gt;</code>" in html
     assert "/2024/06/" not in html
 
@@ -182,9 +196,11 @@ def test_links_shown_in_code_are_not_rewritten(config: MarkdownConfig) -> None:
 def test_raw_links_are_made_site_absolute_under_allow_and_sanitize() -> None:
     body = "<a href='rel/x' title=\"it's\">x</a> <IMG SRC=i.png>\n"
     assert html_of(body, ALLOW, folder="/2024/06/") == (
-        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>')
+        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>'
+    )
     assert html_of(body, SANITIZE, folder="/2024/06/") == (
-        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>')
+        '<p><a href="/2024/06/rel/x" title="it\'s">x</a> <img src="/2024/06/i.png"></p>'
+    )
 
 
 def test_word_count_and_reading_minutes() -> None:
@@ -207,15 +223,15 @@ def test_entities_count_as_text_not_markup() -> None:
 # --------------------------------------------------------------------------
 # Raw HTML policies
 # --------------------------------------------------------------------------
-DIRTY = ('Text <b onclick="x()">bold</b> <script>alert(1)</script> '
-         '<a href="javascript:alert(1)">js</a> <img src="data:image/png;base64,AAA" alt="d"> '
-         '<em>open\n')
+DIRTY = (
+    'Text <b onclick="x()">bold</b> <script>alert(1)</script> '
+    '<a href="javascript:alert(1)">js</a> <img src="data:image/png;base64,AAA" alt="d"> '
+    "<em>open\n"
+)
 
 
 def test_sanitize_strips_scripts_handlers_and_dangerous_urls() -> None:
-    assert html_of(DIRTY) == (
-        '<p>Text <b>bold</b>  <a>js</a> <img alt="d"> <em>open</em></p>'
-    )
+    assert html_of(DIRTY) == ('<p>Text <b>bold</b>  <a>js</a> <img alt="d"> <em>open</em></p>')
 
 
 def test_sanitize_closes_unbalanced_tags() -> None:
@@ -245,9 +261,11 @@ def test_a_fence_info_string_cannot_inject_markup(highlight: bool, raw_html: str
 def test_fence_attributes_are_escaped() -> None:
     body = "```{ .python data-x='\"><script>alert(1)</script>' }\ny = 1\n```\n"
     html = html_of(body, MarkdownConfig(raw_html="allow", highlight=False))
-    assert html == ('<pre><code class="language-python" '
-                    'data-x="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">y = 1\n'
-                    "</code></pre>")
+    assert html == (
+        '<pre><code class="language-python" '
+        'data-x="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">y = 1\n'
+        "</code></pre>"
+    )
 
 
 def test_allow_keeps_raw_html_as_written() -> None:
@@ -298,8 +316,9 @@ def test_punctuation_after_markup_is_not_a_word() -> None:
 # Languages and typography
 # --------------------------------------------------------------------------
 def test_non_latin_headings_get_readable_ids() -> None:
-    rendered = render("## 市场动态\n\n## يوقّع الاتفاق\n\n## 市场动态\n\nText.\n", None,
-                             "/", MarkdownConfig())
+    rendered = render(
+        "## 市场动态\n\n## يوقّع الاتفاق\n\n## 市场动态\n\nText.\n", None, "/", MarkdownConfig()
+    )
     assert [entry.id for entry in rendered.toc] == ["市场动态", "يوقّع-الاتفاق", "市场动态_1"]
 
 
@@ -315,19 +334,23 @@ def test_cjk_text_is_read_by_the_character() -> None:
 def test_quotes_and_dashes_are_typographic_except_where_html_is_shown_as_text() -> None:
     text = "\"Fares\" rise -- it's 10 % --- say 'most'...\n"
     assert render(text, None, "/", MarkdownConfig()).html == (
-        "<p>“Fares” rise – it’s 10 % — say ‘most’…</p>")
+        "<p>“Fares” rise – it’s 10 % — say ‘most’…</p>"
+    )
     shown = render(text, None, "/", MarkdownConfig(raw_html="escape")).html
     assert shown == "<p>\"Fares\" rise -- it's 10 % --- say 'most'...</p>"
 
 
 def test_an_image_with_a_title_alone_in_its_paragraph_is_a_figure() -> None:
-    text = ("![The night map](map.png \"Nine routes run all night\")\n\n"
-            "Inline ![icon](i.png \"An icon\") stays.\n\n![No title](n.png)\n")
+    text = (
+        '![The night map](map.png "Nine routes run all night")\n\n'
+        'Inline ![icon](i.png "An icon") stays.\n\n![No title](n.png)\n'
+    )
     assert render(text, None, "/2025/03/", MarkdownConfig()).html == (
         '<figure><img alt="The night map" src="/2025/03/map.png">'
         "<figcaption>Nine routes run all night</figcaption></figure>\n"
         '<p>Inline <img alt="icon" src="/2025/03/i.png" title="An icon"> stays.</p>\n'
-        '<p><img alt="No title" src="/2025/03/n.png"></p>')
+        '<p><img alt="No title" src="/2025/03/n.png"></p>'
+    )
 
 
 # URLs that cannot be parsed; scripts in URLs (issue 10)
@@ -337,19 +360,33 @@ _URL_HINT = "  hint: correct the address: copy it again from the browser's addre
 
 
 def _article(body: str, summary: str | None = None) -> ArticleMeta:
-    return ArticleMeta(path="content/a.md", title="A", date=dt.datetime(2024, 6, 23, tzinfo=dt.UTC),
-                       updated=None, tags=(), summary=summary, slug="a", draft=False,
-                       source=None, authors=(), image=None, body=body, body_line=5)
+    return ArticleMeta(
+        path="content/a.md",
+        title="A",
+        date=dt.datetime(2024, 6, 23, tzinfo=dt.UTC),
+        updated=None,
+        tags=(),
+        summary=summary,
+        slug="a",
+        draft=False,
+        source=None,
+        authors=(),
+        image=None,
+        body=body,
+        body_line=5,
+    )
 
 
 @pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=["sanitize", "escape", "allow"])
 def test_a_url_that_cannot_be_parsed_is_a_located_error_and_is_dropped(
-        config: MarkdownConfig) -> None:
-    body = ("Intro.\n\nSee [one](https://[::1/x) and ![two](//[::1/y.png).\n\n"
-            "[three][r]\n\n[r]: https://ex.org:abc/\n")
+    config: MarkdownConfig,
+) -> None:
+    body = (
+        "Intro.\n\nSee [one](https://[::1/x) and ![two](//[::1/y.png).\n\n"
+        "[three][r]\n\n[r]: https://ex.org:abc/\n"
+    )
     diags = Diagnostics()
-    rendered = render_article(_article(body, summary="[four](//[::1/z)"), "/2024/", config,
-                              diags)
+    rendered = render_article(_article(body, summary="[four](//[::1/z)"), "/2024/", config, diags)
     assert [d.format() for d in diags.sorted()] == [
         f"content/a.md: error: link `//[::1/z` cannot be read as a URL: {_NEVER_CLOSED}\n"
         f"{_URL_HINT}",
@@ -360,33 +397,44 @@ def test_a_url_that_cannot_be_parsed_is_a_located_error_and_is_dropped(
         "content/a.md:11:6: error: link `https://ex.org:abc/` cannot be read as a URL: its port "
         f"`abc` is not a number\n{_URL_HINT}",
     ]
-    assert rendered.html == ('<p>Intro.</p>\n<p>See <a>one</a> and <img alt="two">.</p>\n'
-                             "<p><a>three</a></p>")
+    assert rendered.html == (
+        '<p>Intro.</p>\n<p>See <a>one</a> and <img alt="two">.</p>\n<p><a>three</a></p>'
+    )
     assert rendered.summary_html == "<p><a>four</a></p>"
 
 
 @pytest.mark.parametrize("config", [SANITIZE, ALLOW], ids=["sanitize", "allow"])
 def test_raw_html_with_a_url_that_cannot_be_parsed_loses_the_attribute(
-        config: MarkdownConfig) -> None:
+    config: MarkdownConfig,
+) -> None:
     problems: list[tuple[str, str, str]] = []
-    html = render('<a href="//[::1/x">x</a> <img src="//[::1/y" alt="y">\n', None, "/",
-                  config, problems).html
+    html = render(
+        '<a href="//[::1/x">x</a> <img src="//[::1/y" alt="y">\n', None, "/", config, problems
+    ).html
     assert html == '<p><a>x</a> <img alt="y"></p>'
     assert problems == [
         ("//[::1/x", f"link `//[::1/x` cannot be read as a URL: {_NEVER_CLOSED}", _URL_HINT[8:]),
-        ("//[::1/y", f"image `//[::1/y` cannot be read as a URL: {_NEVER_CLOSED}",
-         _URL_HINT[8:])]
+        ("//[::1/y", f"image `//[::1/y` cannot be read as a URL: {_NEVER_CLOSED}", _URL_HINT[8:]),
+    ]
 
 
-SCRIPT_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
-               "java&#x09;script:alert(1)", "&#106;avascript:alert(1)", "vbscript:msgbox(1)",
-               "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"]
+SCRIPT_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java&#x09;script:alert(1)",
+    "&#106;avascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "file:///etc/passwd",
+]
 
 
 @pytest.mark.parametrize("url", [u for u in SCRIPT_URLS if not u.startswith(" ")])
 @pytest.mark.parametrize("config", [SANITIZE, ESCAPE], ids=["sanitize", "escape"])
-def test_script_urls_in_markdown_links_never_reach_the_page(url: str,
-                                                            config: MarkdownConfig) -> None:
+def test_script_urls_in_markdown_links_never_reach_the_page(
+    url: str, config: MarkdownConfig
+) -> None:
     html = html_of(f"[a](<{url}>) ![b](<{url}>) [c][r]\n\n[r]: <{url}>\n", config)
     assert html == '<p><a>a</a> <img alt="b"> <a>c</a></p>'
 
@@ -401,12 +449,14 @@ def test_script_urls_in_raw_html_are_dropped_or_shown_as_text(url: str) -> None:
 def test_allow_keeps_script_urls_as_documented_in_security_md() -> None:
     """`allow` is for trusted authors only: docs/security.md says it publishes scripts."""
     assert html_of("[a](javascript:alert(1))\n", ALLOW) == (
-        '<p><a href="javascript:alert(1)">a</a></p>')
+        '<p><a href="javascript:alert(1)">a</a></p>'
+    )
 
 
 @pytest.mark.parametrize("config", [SANITIZE, ESCAPE, ALLOW], ids=["sanitize", "escape", "allow"])
 def test_character_references_to_invisible_characters_are_located_errors(
-        config: MarkdownConfig) -> None:
+    config: MarkdownConfig,
+) -> None:
     body = "Fine &#233; &#9;.\n\nBad&#27;[2J &#xFFFE; &#128; &#0;\n\n`&#27;` is code.\n"
     diags = Diagnostics()
     rendered = render_article(_article(body), "/", config, diags)
@@ -429,7 +479,8 @@ def test_character_references_to_invisible_characters_are_located_errors(
 def test_a_plain_summary_is_its_own_paragraph_and_markup_still_renders() -> None:
     # Taken as it is: letters, digits, typographic quotes and dashes, single dots.
     assert render_inline(" Über 2% — “sharp” ’26 rise. ", SANITIZE) == (
-        "<p>Über 2% — “sharp” ’26 rise.</p>")
+        "<p>Über 2% — “sharp” ’26 rise.</p>"
+    )
     # Each of these changes through smarty or Markdown, so it takes the long way.
     assert render_inline("It's -- up...", SANITIZE) == "<p>It’s – up…</p>"
     assert render_inline("Big *news*", SANITIZE) == "<p>Big <em>news</em></p>"

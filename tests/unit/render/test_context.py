@@ -28,8 +28,10 @@ def test_plain_cuts_at_a_word_boundary() -> None:
 
 
 def test_plain_keeps_words_whole_at_inline_tags() -> None:
-    assert context.plain("<p>Prices rose <em>sharply</em>, then fell.</p>") == \
-        "Prices rose sharply, then fell."
+    assert (
+        context.plain("<p>Prices rose <em>sharply</em>, then fell.</p>")
+        == "Prices rose sharply, then fell."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -40,17 +42,23 @@ def test_edition_groups_by_first_tag_then_newest_first(basic_site: Any) -> None:
     week12 = next(e for e in site.editions if e.id == "2025-w12")
     groups = context.edition_groups(week12, site)
     assert [(g.name, g.slug, g.url) for g in groups] == [
-        ("Cities", "cities", "/tags/cities/"), ("Transport", "transport", "/tags/transport/")]
+        ("Cities", "cities", "/tags/cities/"),
+        ("Transport", "transport", "/tags/transport/"),
+    ]
     assert _titles(groups[0].articles) == ["King Street bike lanes: the construction schedule"]
 
 
 def test_edition_title_includes_the_note_title(basic_site: Any) -> None:
     site = basic_site.result.site
     assert [context.edition_title(e) for e in site.editions] == [
-        "Week 12, 2025", "Week 11, 2025: Thaw, turnstiles and the night bus", "Week 10, 2025"]
+        "Week 12, 2025",
+        "Week 11, 2025: Thaw, turnstiles and the night bus",
+        "Week 10, 2025",
+    ]
     numbered = replace(site.editions[1], title="No. 128", number=128)
     assert context.edition_title(numbered) == (
-        "No. 128 · 10–16 March 2025: Thaw, turnstiles and the night bus")
+        "No. 128 · 10–16 March 2025: Thaw, turnstiles and the night bus"
+    )
 
 
 def test_thanks_line_names_each_credit() -> None:
@@ -66,8 +74,12 @@ def test_site_info_navigation(basic_site_subpath: Any) -> None:
     site = basic_site_subpath.result.site
     info = context.site_info(site, SiteLayout.of(site.config), ())
     assert [(link.title, link.url) for link in info.nav] == [
-        ("Latest", "/digest/"), ("Editions", "/digest/editions/"), ("Archive", "/digest/archive/"),
-        ("Tags", "/digest/tags/"), ("About this briefing", "/digest/about/")]
+        ("Latest", "/digest/"),
+        ("Editions", "/digest/editions/"),
+        ("Archive", "/digest/archive/"),
+        ("Tags", "/digest/tags/"),
+        ("About this briefing", "/digest/about/"),
+    ]
     assert info.base_path == "/digest/"
 
 

@@ -34,8 +34,9 @@ def job_of(site: Any) -> Job:
 # The table
 # --------------------------------------------------------------------------
 def test_one_row_per_feed_section_of_site_yaml() -> None:
-    assert [feed.name for feed in feeds.FEEDS] == \
-        [field.name for field in dataclasses.fields(FeedsConfig)]
+    assert [feed.name for feed in feeds.FEEDS] == [
+        field.name for field in dataclasses.fields(FeedsConfig)
+    ]
 
 
 def test_the_table_gives_every_feed_file(basic_site: Any) -> None:
@@ -55,18 +56,22 @@ def test_the_table_gives_every_alternate_link(basic_site: Any) -> None:
     assert linked[layout.home] == (
         FeedLink("Northwind Briefing (RSS)", BASE + "feed.xml", RSS),
         FeedLink("Northwind Briefing (Atom)", BASE + "atom.xml", ATOM),
-        FeedLink("Northwind Briefing (JSON Feed)", BASE + "feed.json", JSON))
+        FeedLink("Northwind Briefing (JSON Feed)", BASE + "feed.json", JSON),
+    )
     assert linked["/tags/québec/"] == (
-        FeedLink("Northwind Briefing: Québec", BASE + "tags/qu%C3%A9bec/feed.xml", RSS),)
+        FeedLink("Northwind Briefing: Québec", BASE + "tags/qu%C3%A9bec/feed.xml", RSS),
+    )
     assert linked[layout.editions_index] == (
-        FeedLink("Northwind Briefing: editions", BASE + "editions/feed.xml", RSS),)
+        FeedLink("Northwind Briefing: editions", BASE + "editions/feed.xml", RSS),
+    )
     assert set(linked) == {layout.home, layout.editions_index} | {t.url for t in site.tags}
 
 
 def test_adding_a_feed_is_one_row(basic_site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     site = basic_site.result.site
-    row = feeds.Feed("tags", feeds._each_tag, SiteLayout.ATOM, formats.atom, formats.ATOM_TYPE,
-                     "{title} (Atom)")
+    row = feeds.Feed(
+        "tags", feeds._each_tag, SiteLayout.ATOM, formats.atom, formats.ATOM_TYPE, "{title} (Atom)"
+    )
     monkeypatch.setattr(feeds, "FEEDS", (*feeds.FEEDS, row))
     made = {spec.out_path: spec for spec in feeds.specs(job_of(site))}
     parsed = feedparser.parse(made["tags/transport/atom.xml"].make())
@@ -74,38 +79,51 @@ def test_adding_a_feed_is_one_row(basic_site: Any, monkeypatch: pytest.MonkeyPat
     assert len(parsed.entries) == 4
     theme = load_theme(site.config, Diagnostics())
     page = next(s for s in outputs.specs(site, theme) if s.out_path == "tags/transport/index.html")
-    assert (f'<link rel="alternate" type="{ATOM}" title="Northwind Briefing: Transport (Atom)" '
-            f'href="{BASE}tags/transport/atom.xml">') in page.make().decode()
+    assert (
+        f'<link rel="alternate" type="{ATOM}" title="Northwind Briefing: Transport (Atom)" '
+        f'href="{BASE}tags/transport/atom.xml">'
+    ) in page.make().decode()
 
 
 # --------------------------------------------------------------------------
 # Items
 # --------------------------------------------------------------------------
-def test_source_line_matches_the_article_page_wording(config: Callable[..., SiteConfig],
-                                                      article: Callable[..., Article]) -> None:
+def test_source_line_matches_the_article_page_wording(
+    config: Callable[..., SiteConfig], article: Callable[..., Article]
+) -> None:
     cfg = config()
-    full = article(cfg, source=Source("https://news.example/a?x=1&y=2", "News & Co",
-                                      "Jo <Reporter>", dt.date(2025, 3, 2)))
+    full = article(
+        cfg,
+        source=Source(
+            "https://news.example/a?x=1&y=2", "News & Co", "Jo <Reporter>", dt.date(2025, 3, 2)
+        ),
+    )
     assert feeds.source_line(full) == (
         '<p class="source">Originally published by Jo &lt;Reporter&gt; in '
-        '<a href="https://news.example/a?x=1&amp;y=2">News &amp; Co</a>, on 2 March 2025.</p>')
+        '<a href="https://news.example/a?x=1&amp;y=2">News &amp; Co</a>, on 2 March 2025.</p>'
+    )
     bare = article(cfg, source=Source("https://news.example/b"))
-    assert feeds.source_line(bare) == ('<p class="source">Originally published at '
-                                       '<a href="https://news.example/b">'
-                                       "https://news.example/b</a>.</p>")
+    assert feeds.source_line(bare) == (
+        '<p class="source">Originally published at '
+        '<a href="https://news.example/b">'
+        "https://news.example/b</a>.</p>"
+    )
     assert feeds.source_line(article(cfg)) == ""
 
 
-def test_article_item(config: Callable[..., SiteConfig],
-                      article: Callable[..., Article]) -> None:
+def test_article_item(config: Callable[..., SiteConfig], article: Callable[..., Article]) -> None:
     cfg = config("https://example.org/digest/")
-    item = feeds.article_item(article(cfg, html='<p><a href="#x">x</a></p>',
-                                      source=Source("https://news.example/a", "News")),
-                              SiteLayout.of(cfg))
+    item = feeds.article_item(
+        article(
+            cfg, html='<p><a href="#x">x</a></p>', source=Source("https://news.example/a", "News")
+        ),
+        SiteLayout.of(cfg),
+    )
     assert item.id == item.url == "https://example.org/digest/2025/03/first/"
     assert item.content_html == (
         '<p><a href="https://example.org/digest/2025/03/first/#x">x</a></p>\n'
-        '<p class="source">Originally published in <a href="https://news.example/a">News</a>.</p>')
+        '<p class="source">Originally published in <a href="https://news.example/a">News</a>.</p>'
+    )
     assert item.summary_html == "<p>Summary.</p>"
     assert item.external_url == "https://news.example/a"
     assert item.tags == ("Science", "Water")
@@ -119,8 +137,7 @@ def test_edition_item(basic_site: Any) -> None:
     assert item.title == "Week 12, 2025"
     assert formats.rfc3339(item.published) == "2025-03-20T08:00:00-04:00"
     # An article of the edition was updated after the newest one was published.
-    assert item.updated is not None and formats.rfc3339(item.updated) == \
-        "2025-03-21T10:30:00-04:00"
+    assert item.updated is not None and formats.rfc3339(item.updated) == "2025-03-21T10:30:00-04:00"
     assert item.summary_html.startswith("<p>Northwind Briefing, 17–23 March 2025: 2 articles.</p>")
     assert item.content_html.count("<h3>") == 2
     assert "<p><small>18 March 2025 · 1 min read</small></p>" in item.content_html
@@ -138,20 +155,29 @@ def _alternates(out: Path, page: str) -> list[str]:
     return [line for line in html.splitlines() if 'rel="alternate"' in line]
 
 
-@pytest.mark.parametrize(("name", "files"), [
-    ("rss", ["feed.xml"]),
-    ("atom", ["atom.xml"]),
-    ("json", ["feed.json"]),
-    ("tags", ["tags/transport/feed.xml", "tags/qu%C3%A9bec/feed.xml"]),
-    ("editions", ["editions/feed.xml"]),
-])
-def test_a_disabled_feed_is_not_written_nor_linked(build_basic: Any, name: str,
-                                                   files: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "files"),
+    [
+        ("rss", ["feed.xml"]),
+        ("atom", ["atom.xml"]),
+        ("json", ["feed.json"]),
+        ("tags", ["tags/transport/feed.xml", "tags/qu%C3%A9bec/feed.xml"]),
+        ("editions", ["editions/feed.xml"]),
+    ],
+)
+def test_a_disabled_feed_is_not_written_nor_linked(
+    build_basic: Any, name: str, files: list[str]
+) -> None:
     on = build_basic()
     off = build_basic(extra_yaml=_yaml(**{name: "enabled: false"}))
     assert off.result.ok
-    pages = ["index.html", "tags/transport/index.html", "tags/québec/index.html",
-             "editions/index.html", "editions/2025-w11/index.html"]
+    pages = [
+        "index.html",
+        "tags/transport/index.html",
+        "tags/québec/index.html",
+        "editions/index.html",
+        "editions/2025-w11/index.html",
+    ]
     for file in files:
         url = "https://briefing.example.net/" + file
         assert (on.out / unquote(file)).exists()
@@ -168,11 +194,17 @@ def test_feed_links_follow_the_switches(build_basic: Any) -> None:
     assert "https://briefing.example.net/feed.xml" not in home
     assert "https://briefing.example.net/atom.xml" in home
     assert "tags/transport/feed.xml" not in "\n".join(
-        _alternates(built.out, "tags/transport/index.html"))
+        _alternates(built.out, "tags/transport/index.html")
+    )
 
 
-FEED_FILES = [("rss", "feed.xml"), ("atom", "atom.xml"), ("json", "feed.json"),
-              ("tags", "tags/transport/feed.xml"), ("editions", "editions/feed.xml")]
+FEED_FILES = [
+    ("rss", "feed.xml"),
+    ("atom", "atom.xml"),
+    ("json", "feed.json"),
+    ("tags", "tags/transport/feed.xml"),
+    ("editions", "editions/feed.xml"),
+]
 SHORT = _yaml(**{name: "limit: 2, full_content: false" for name, _ in FEED_FILES})
 LONG = _yaml(**{name: "limit: 0, full_content: true" for name, _ in FEED_FILES})
 
@@ -196,8 +228,9 @@ def test_limit(build_basic: Any, name: str, file: str) -> None:
 @pytest.mark.parametrize(("name", "file"), FEED_FILES)
 def test_full_content_switch(build_basic: Any, name: str, file: str) -> None:
     # Text from below the summary of one of the two newest items, or an edition's body.
-    deep = {"editions": "Read this edition",
-            "tags": "Night workers had long asked"}.get(name, "Update: the city corrected")
+    deep = {"editions": "Read this edition", "tags": "Night workers had long asked"}.get(
+        name, "Update: the city corrected"
+    )
     full = build_basic(extra_yaml=LONG).out / file
     short = build_basic(extra_yaml=SHORT).out / file
     assert deep in full.read_text("utf-8")

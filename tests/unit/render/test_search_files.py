@@ -12,13 +12,29 @@ def index(values: list[tuple[str, list[int]]], filters: list[str]) -> list[tuple
     tag = _dump(["tag", [[v, pages] for v, pages in values]])
     year = _dump(["year", [["2025", [0, 1]]]])
     hashes = {"tag": "en_aaaaaaa", "year": "en_bbbbbbb"}
-    meta = _dump(["1.5.2", [["en_1234567", 12]], [["a", "z", "en_7654321"]],
-                  [[name, hashes[name]] for name in filters], [], ["title"]])
-    entry = json.dumps({"version": "1.5.2", "languages": {"en": {
-        "hash": "en_ccccccccccccc", "wasm": "en", "page_count": 2}}}).encode()
-    return [("filter/en_aaaaaaa.pf_filter", tag), ("filter/en_bbbbbbb.pf_filter", year),
-            ("pagefind.en_ccccccccccccc.pf_meta", meta), ("pagefind-entry.json", entry),
-            ("fragment/en_1234567.pf_fragment", b"left alone")]
+    meta = _dump(
+        [
+            "1.5.2",
+            [["en_1234567", 12]],
+            [["a", "z", "en_7654321"]],
+            [[name, hashes[name]] for name in filters],
+            [],
+            ["title"],
+        ]
+    )
+    entry = json.dumps(
+        {
+            "version": "1.5.2",
+            "languages": {"en": {"hash": "en_ccccccccccccc", "wasm": "en", "page_count": 2}},
+        }
+    ).encode()
+    return [
+        ("filter/en_aaaaaaa.pf_filter", tag),
+        ("filter/en_bbbbbbb.pf_filter", year),
+        ("pagefind.en_ccccccccccccc.pf_meta", meta),
+        ("pagefind-entry.json", entry),
+        ("fragment/en_1234567.pf_fragment", b"left alone"),
+    ]
 
 
 def test_filter_order_does_not_change_the_bytes_or_the_names() -> None:
@@ -34,8 +50,14 @@ def test_filter_order_does_not_change_the_bytes_or_the_names() -> None:
     tag_file = f"filter/{dict(meta[3])['tag']}.pf_filter"
     assert _load(files[tag_file]) == ["tag", [["Cities", [0, 1]], ["Water", [1]]]]
     assert sorted(files) == sorted(  # every reference points at a file of the index
-        [tag_file, f"filter/{dict(meta[3])['year']}.pf_filter", meta_name,
-         "pagefind-entry.json", "fragment/en_1234567.pf_fragment"])
+        [
+            tag_file,
+            f"filter/{dict(meta[3])['year']}.pf_filter",
+            meta_name,
+            "pagefind-entry.json",
+            "fragment/en_1234567.pf_fragment",
+        ]
+    )
 
 
 def test_cbor_round_trips_what_pagefind_writes() -> None:

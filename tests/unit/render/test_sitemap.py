@@ -13,11 +13,15 @@ BASE = "https://briefing.example.net/"
 
 def test_sitemap_lists_every_page_with_lastmod(basic_site: Any) -> None:
     root = ET.parse(basic_site.out / "sitemap.xml").getroot()
-    entries = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
-               for u in root.iter(f"{SITEMAP}url")}
-    pages = {BASE + p.relative_to(basic_site.out).as_posix().removesuffix("index.html")
-             for p in basic_site.out.rglob("index.html")
-             if "/page/" not in p.as_posix() and "/search/" not in p.as_posix()}
+    entries = {
+        u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
+        for u in root.iter(f"{SITEMAP}url")
+    }
+    pages = {
+        BASE + p.relative_to(basic_site.out).as_posix().removesuffix("index.html")
+        for p in basic_site.out.rglob("index.html")
+        if "/page/" not in p.as_posix() and "/search/" not in p.as_posix()
+    }
     listed = {to_uri(url) for url in pages}
     assert set(entries) == listed
     assert entries[BASE + "2025/03/king-street-construction-schedule/"] == "2025-03-21"
@@ -38,4 +42,5 @@ def test_sitemap_under_a_sub_path(basic_site_subpath: Any) -> None:
 
 def test_robots_points_at_the_sitemap(basic_site_subpath: Any) -> None:
     assert (basic_site_subpath.out / "robots.txt").read_text() == (
-        "User-agent: *\nAllow: /\n\nSitemap: https://briefing.example.net/digest/sitemap.xml\n")
+        "User-agent: *\nAllow: /\n\nSitemap: https://briefing.example.net/digest/sitemap.xml\n"
+    )

@@ -35,8 +35,7 @@ def text(element: Any) -> str:
 
 
 def meta(doc: Any, key: str) -> list[str]:
-    return [m.get("content") for m in doc.iter("meta")
-            if key in (m.get("name"), m.get("property"))]
+    return [m.get("content") for m in doc.iter("meta") if key in (m.get("name"), m.get("property"))]
 
 
 def links(doc: Any, rel: str) -> list[Any]:
@@ -45,8 +44,9 @@ def links(doc: Any, rel: str) -> list[Any]:
 
 def pages(out: Path) -> list[str]:
     """The site's pages: the editions' email files are not (tests/e2e/test_editions_week.py)."""
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
-                  if p.name != "email.html")
+    return sorted(
+        p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "email.html"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -57,7 +57,12 @@ def test_every_page_has_navigation_meta_and_feed_links(basic_site: Any) -> None:
         doc = parse(basic_site.out, page)
         nav = doc.find(".//nav[@aria-label='Site']")
         assert [text(a) for a in nav.iter("a")] == [
-            "Latest", "Editions", "Archive", "Tags", "About this briefing"], page
+            "Latest",
+            "Editions",
+            "Archive",
+            "Tags",
+            "About this briefing",
+        ], page
         assert doc.find(".//main[@id='main']") is not None
         assert doc.find(".//a[@class='skip']").get("href") == "#main"
         assert doc.tag == "html" and doc.get("lang") == "en-CA"
@@ -99,7 +104,8 @@ def test_article_page_meta(basic_site: Any) -> None:
     assert meta(doc, "article:tag") == ["Cities", "Transport"]
     assert meta(doc, "description") == [
         "City council voted 14 to 9 to build protected bike lanes along a 3-kilometre "
-        "stretch of King Street, replacing one lane of parking on each side."]
+        "stretch of King Street, replacing one lane of parking on each side."
+    ]
     script = doc.find(".//script[@type='application/ld+json']")
     assert json.loads(script.text)["@type"] == "NewsArticle"
 
@@ -108,16 +114,18 @@ def test_article_page_body(basic_site: Any) -> None:
     doc = parse(basic_site.out, ARTICLE)
     article = doc.find(".//article[@class='article']")
     assert text(article.find(".//h1")) == "Council approves protected bike lanes on King Street"
-    assert text(article.find(".//p[@class='byline']")) == \
-        "5 March 2025 · 1 min read · curated by Northwind desk"
-    assert article.find(".//p[@class='byline']/time").get("datetime") == \
-        "2025-03-05T18:40:00-05:00"
+    assert (
+        text(article.find(".//p[@class='byline']"))
+        == "5 March 2025 · 1 min read · curated by Northwind desk"
+    )
+    assert article.find(".//p[@class='byline']/time").get("datetime") == "2025-03-05T18:40:00-05:00"
     # The original comes first after the headline: publication, writer, date, the way there.
     head = article.find(".//header[@class='article-head']")
     assert [child.get("class") for child in head][1:3] == [None, "original"]
     source = head.find(".//div[@class='original']")
     assert text(source.find("p[@class='credit']")) == (
-        "Lakeshore Ledger · by Priya Raman · 5 March 2025")
+        "Lakeshore Ledger · by Priya Raman · 5 March 2025"
+    )
     link = source.find("p[@class='read-original']/a")
     assert text(link) == "Read the original at Lakeshore Ledger →"
     assert link.get("rel") == "noopener"
@@ -125,14 +133,14 @@ def test_article_page_body(basic_site: Any) -> None:
     edition = article.find(".//p[@class='edition-link']/a")
     assert (edition.get("href"), text(edition)) == ("/editions/2025-w10/", "Week 10, 2025")
     related = doc.find(".//aside[@class='related']")
-    model = next(a for a in basic_site.result.site.articles
-                 if a.out_path == ARTICLE)
+    model = next(a for a in basic_site.result.site.articles if a.out_path == ARTICLE)
     assert [a.get("href") for a in related.iter("a")] == [link.url for link in model.related]
     assert len(model.related) == 3  # site.yaml: related: 3
     nav = doc.find(".//nav[@class='prevnext']")
     assert [(a.get("rel"), text(a)) for a in nav.iter("a")] == [
         ("prev", "← Older Ferry operators trial battery-electric crossings"),
-        ("next", "Newer → Lake records show the spring thaw arriving earlier")]
+        ("next", "Newer → Lake records show the spring thaw arriving earlier"),
+    ]
 
 
 def test_updated_articles_say_so(basic_site: Any) -> None:
@@ -175,8 +183,9 @@ def test_front_page_shows_the_latest_edition_and_paginates(basic_site: Any) -> N
     banner = doc.find(".//aside[@class='edition-banner']")
     assert text(banner) == "Latest edition Week 12, 2025 17–23 March 2025 · 2 articles"
     assert len(doc.findall(".//article[@class='card']")) == 3
-    assert [(a.get("rel"), a.get("href")) for a in doc.find(".//nav[@class='pager']")
-            .iter("a")] == [("next", "/page/2/")]
+    assert [
+        (a.get("rel"), a.get("href")) for a in doc.find(".//nav[@class='pager']").iter("a")
+    ] == [("next", "/page/2/")]
     second = parse(basic_site.out, "page/2/index.html")
     assert second.find(".//aside[@class='edition-banner']") is None
     assert text(second.find(".//nav[@class='pager']")) == "← Newer Page 2 of 2"
@@ -185,26 +194,32 @@ def test_front_page_shows_the_latest_edition_and_paginates(basic_site: Any) -> N
 def test_tag_pages_paginate(basic_site: Any) -> None:
     first = parse(basic_site.out, "tags/transport/index.html")
     assert text(first.find(".//h1")) == "Transport"
-    assert text(first.find(".//p[@class='lede']")) == \
-        "4 articles · page 1 of 2 · feed for this tag"
+    assert text(first.find(".//p[@class='lede']")) == "4 articles · page 1 of 2 · feed for this tag"
     assert [a.get("href") for a in first.find(".//nav[@class='pager']").iter("a")] == [
-        "/tags/transport/page/2/"]
+        "/tags/transport/page/2/"
+    ]
     second = parse(basic_site.out, "tags/transport/page/2/index.html")
     assert [text(h) for h in second.iter("h2") if h.get("class") == "card-title"] == [
-        "Ferry operators trial battery-electric crossings"]
+        "Ferry operators trial battery-electric crossings"
+    ]
     assert links(second, "canonical")[0].get("href") == BASE + "tags/transport/page/2/"
 
 
 def test_tags_index_counts(basic_site: Any) -> None:
     doc = parse(basic_site.out, "tags/index.html")
     assert [text(li) for li in doc.find(".//ul[@class='tag-cloud']")] == [
-        "Cities 3", "Data 1", "Québec 1", "Science 1", "Transport 4", "Water 2"]
+        "Cities 3",
+        "Data 1",
+        "Québec 1",
+        "Science 1",
+        "Transport 4",
+        "Water 2",
+    ]
 
 
 def test_archive_year_and_month_pages(basic_site: Any) -> None:
     archive = parse(basic_site.out, "archive/index.html")
-    assert text(archive.find(".//section[@class='archive-year']")) == \
-        "2025 6 articles March 2025 6"
+    assert text(archive.find(".//section[@class='archive-year']")) == "2025 6 articles March 2025 6"
     year = parse(basic_site.out, "2025/index.html")
     assert [text(h) for h in year.iter("h2")] == ["March 2025"]
     month = parse(basic_site.out, "2025/03/index.html")
@@ -216,7 +231,9 @@ def test_archive_year_and_month_pages(basic_site: Any) -> None:
     assert year_rows[0] == rows[0]
     assert len(rows) == 6
     assert [a.get("href") for a in month.find(".//p[@class='kicker']").iter("a")] == [
-        "/archive/", "/2025/"]
+        "/archive/",
+        "/2025/",
+    ]
 
 
 def test_editions_index(basic_site: Any) -> None:
@@ -229,7 +246,8 @@ def test_editions_index(basic_site: Any) -> None:
         "Lake records show the spring thaw arriving earlier Data note: counting riders with "
         "open turnstile data",
         "Week 10, 2025 2 articles 3–9 March 2025 Council approves protected bike lanes on "
-        "King Street Ferry operators trial battery-electric crossings"]
+        "King Street Ferry operators trial battery-electric crossings",
+    ]
     assert items.find(".//time").get("datetime") == "2025-W12"
     assert "one week" in text(doc.find(".//p[@class='lede']"))
     assert BASE + "editions/feed.xml" in {x.get("href") for x in links(doc, "alternate")}
@@ -246,13 +264,18 @@ def test_edition_page(basic_site: Any) -> None:
     assert [a.get("href") for a in jump.iter("a")] == ["#group-science", "#group-transport"]
     groups = [s for s in doc.iter("section") if s.get("class") == "edition-group"]
     assert [(s.get("id"), text(s.find("h2"))) for s in groups] == [
-        ("group-science", "Science"), ("group-transport", "Transport")]
+        ("group-science", "Science"),
+        ("group-transport", "Transport"),
+    ]
     assert [text(h) for h in groups[0].iter("h3")] == [
-        "Lake records show the spring thaw arriving earlier"]
+        "Lake records show the spring thaw arriving earlier"
+    ]
     assert "Field Notes Science Read the original at Field Notes Science →" in text(groups[0])
     nav = doc.find(".//nav[@class='prevnext']")
     assert [(a.get("rel"), a.get("href")) for a in nav.iter("a")] == [
-        ("prev", "/editions/2025-w10/"), ("next", "/editions/2025-w12/")]
+        ("prev", "/editions/2025-w10/"),
+        ("next", "/editions/2025-w12/"),
+    ]
     assert meta(doc, "og:title") == ["Week 11, 2025: Thaw, turnstiles and the night bus"]
 
 
@@ -262,7 +285,8 @@ def test_edition_page(basic_site: Any) -> None:
 def _site(tmp_path: Path, theme: str = "default") -> Path:
     (tmp_path / "content").mkdir()
     (tmp_path / "site.yaml").write_text(
-        f'title: "T"\nbase_url: "https://example.org/"\ntheme: {theme}\n', "utf-8")
+        f'title: "T"\nbase_url: "https://example.org/"\ntheme: {theme}\n', "utf-8"
+    )
     return tmp_path / "site.yaml"
 
 
@@ -286,7 +310,8 @@ def test_a_theme_extends_its_parent_and_default(tmp_path: Path) -> None:
             (folder / "theme.yaml").write_text(f"extends: {parent}\n", "utf-8")
         (folder / "static" / "style.css").write_text(f"/* {name} */\n", "utf-8")
     (tmp_path / "themes/parent/templates/tags.html").write_text(
-        '{% extends "base.html" %}{% block main %}parent tags{% endblock %}', "utf-8")
+        '{% extends "base.html" %}{% block main %}parent tags{% endblock %}', "utf-8"
+    )
     (tmp_path / "themes/parent/static/extra.css").write_text("/* extra */\n", "utf-8")
     diags = Diagnostics()
     theme = load_theme(config, diags)
@@ -304,7 +329,8 @@ def test_unknown_theme_and_loops_are_reported(tmp_path: Path, monkeypatch) -> No
     assert load_theme(load_config(_site(tmp_path, "missing")), diags) is None
     assert [d.format() for d in diags.items] == [
         "site.yaml: error: theme `missing` not found\n"
-        "  hint: create themes/missing/ or use `theme: default`"]
+        "  hint: create themes/missing/ or use `theme: default`"
+    ]
 
 
 @pytest.mark.parametrize("bad", ["{% block main %}", "{{ page.title "])

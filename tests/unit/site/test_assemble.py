@@ -31,8 +31,9 @@ NOW = dt.datetime(2024, 6, 30, 12, tzinfo=BERLIN)
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
     root = tmp_path_factory.mktemp("site")
-    (root / "site.yaml").write_text('title: T\nbase_url: "https://example.org/sub/"\n'
-                                    "timezone: Europe/Berlin\nrelated: 0\n")
+    (root / "site.yaml").write_text(
+        'title: T\nbase_url: "https://example.org/sub/"\ntimezone: Europe/Berlin\nrelated: 0\n'
+    )
     return load_config(root / "site.yaml")
 
 
@@ -41,26 +42,50 @@ def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
-def entry(path: str, day: int, *tags: str, slug: str | None = None, hour: int = 9,
-          kind: str = "article", draft: bool = False, source: str | None = None
-          ) -> Entry[Meta]:
+def entry(
+    path: str,
+    day: int,
+    *tags: str,
+    slug: str | None = None,
+    hour: int = 9,
+    kind: str = "article",
+    draft: bool = False,
+    source: str | None = None,
+) -> Entry[Meta]:
     name = path.rsplit("/", 1)[-1][:-3]
     meta: Meta
     if kind == "page":
-        meta = PageMeta(path=path, title=name.title(), date=None, updated=None, summary=None,
-                        slug=slug or name.lower(), draft=draft, authors=(), image=None,
-                        slug_line=5 if slug else 1)
+        meta = PageMeta(
+            path=path,
+            title=name.title(),
+            date=None,
+            updated=None,
+            summary=None,
+            slug=slug or name.lower(),
+            draft=draft,
+            authors=(),
+            image=None,
+            slug_line=5 if slug else 1,
+        )
     else:
         meta = ArticleMeta(
-            path=path, title=name.title(), date=dt.datetime(2024, 6, day, hour, tzinfo=BERLIN),
-            updated=None, tags=tuple((t, 4) for t in tags), summary=None,
-            slug=slug or name.lower(), draft=draft, source=Source(source) if source else None,
-            authors=(), image=None, slug_line=5 if slug else 1)
+            path=path,
+            title=name.title(),
+            date=dt.datetime(2024, 6, day, hour, tzinfo=BERLIN),
+            updated=None,
+            tags=tuple((t, 4) for t in tags),
+            summary=None,
+            slug=slug or name.lower(),
+            draft=draft,
+            source=Source(source) if source else None,
+            authors=(),
+            image=None,
+            slug_line=5 if slug else 1,
+        )
     return Entry(path, meta, Rendered("<p>x</p>", "<p>x</p>", (), 1, 1))
 
 
-def site_of(config: SiteConfig, entries: list[Entry], **options: object
-            ) -> tuple[Site, list[str]]:
+def site_of(config: SiteConfig, entries: list[Entry], **options: object) -> tuple[Site, list[str]]:
     diags = Diagnostics()
     site = build_site(entries, [], config, BuildOptions(now=NOW, **options), diags)  # type: ignore[arg-type]
     return site, [d.format() for d in diags.sorted()]
@@ -74,12 +99,15 @@ def test_tag_key_ignores_case_spacing_and_punctuation_but_not_symbols() -> None:
 
 
 def test_spellings_of_one_tag_become_one_tag_with_a_warning(config: SiteConfig) -> None:
-    site, problems = site_of(config, [
-        entry("content/a.md", 1, "Energy", "north sea"),
-        entry("content/b.md", 2, "energy"),
-        entry("content/c.md", 3, "Energy", "North-Sea"),
-        entry("content/d.md", 4, "ENERGY ", "Energy"),
-    ])
+    site, problems = site_of(
+        config,
+        [
+            entry("content/a.md", 1, "Energy", "north sea"),
+            entry("content/b.md", 2, "energy"),
+            entry("content/c.md", 3, "Energy", "North-Sea"),
+            entry("content/d.md", 4, "ENERGY ", "Energy"),
+        ],
+    )
     assert problems == [
         "content/b.md:4:1: warning: tag `energy` is treated as `Energy`\n"
         "  hint: use one spelling: `Energy`",
@@ -98,26 +126,36 @@ def test_spellings_of_one_tag_become_one_tag_with_a_warning(config: SiteConfig) 
 
 
 def test_the_oldest_spelling_wins_a_tie(config: SiteConfig) -> None:
-    site, problems = site_of(config, [entry("content/new.md", 9, "trade"),
-                                      entry("content/old.md", 1, "Trade")])
+    site, problems = site_of(
+        config, [entry("content/new.md", 9, "trade"), entry("content/old.md", 1, "Trade")]
+    )
     assert [t.name for t in site.tags] == ["Trade"]
-    assert problems == ["content/new.md:4:1: warning: tag `trade` is treated as `Trade`\n"
-                        "  hint: use one spelling: `Trade`"]
+    assert problems == [
+        "content/new.md:4:1: warning: tag `trade` is treated as `Trade`\n"
+        "  hint: use one spelling: `Trade`"
+    ]
 
 
 def test_tags_whose_slugs_collide_name_both_files(config: SiteConfig) -> None:
-    _, problems = site_of(config, [entry("content/cpp.md", 1, "C++"),
-                                   entry("content/c.md", 2, "C")])
+    _, problems = site_of(
+        config, [entry("content/cpp.md", 1, "C++"), entry("content/c.md", 2, "C")]
+    )
     assert problems == [
         "content/cpp.md:4:1: error: tag `C++` would have the same URL /sub/tags/c/ as tag `C` "
-        "(content/c.md:4)\n  hint: rename one of the two tags so their URLs differ"]
+        "(content/c.md:4)\n  hint: rename one of the two tags so their URLs differ"
+    ]
 
 
 def test_newest_first_with_slug_tie_break_and_neighbours(config: SiteConfig) -> None:
-    site, problems = site_of(config, [
-        entry("content/b.md", 3), entry("content/old.md", 1),
-        entry("content/a.md", 3), entry("content/late.md", 3, hour=18),
-    ])
+    site, problems = site_of(
+        config,
+        [
+            entry("content/b.md", 3),
+            entry("content/old.md", 1),
+            entry("content/a.md", 3),
+            entry("content/late.md", 3, hour=18),
+        ],
+    )
     assert problems == []
     assert [a.meta.slug for a in site.articles] == ["late", "a", "b", "old"]
     assert [a.url for a in site.articles][:2] == ["/sub/2024/06/late/", "/sub/2024/06/a/"]
@@ -125,7 +163,9 @@ def test_newest_first_with_slug_tie_break_and_neighbours(config: SiteConfig) -> 
     first, second, last = site.articles[0], site.articles[1], site.articles[3]
     assert (first.next, first.prev and first.prev.url) == (None, "/sub/2024/06/a/")
     assert (second.next and second.next.url, second.prev and second.prev.url) == (
-        "/sub/2024/06/late/", "/sub/2024/06/b/")
+        "/sub/2024/06/late/",
+        "/sub/2024/06/b/",
+    )
     assert (last.prev, last.next and last.next.title) == (None, "B")
 
 
@@ -133,16 +173,21 @@ def test_order_does_not_depend_on_input_order(config: SiteConfig) -> None:
     entries = [entry(f"content/{c}.md", 3) for c in "dcab"]
     one, _ = site_of(config, entries)
     two, _ = site_of(config, list(reversed(entries)))
-    assert [a.meta.slug for a in one.articles] == [a.meta.slug for a in two.articles] == list(
-        "abcd")
+    assert (
+        [a.meta.slug for a in one.articles] == [a.meta.slug for a in two.articles] == list("abcd")
+    )
 
 
 def test_two_articles_on_one_path(config: SiteConfig) -> None:
-    site, problems = site_of(config, [
-        entry("content/x/first.md", 3, slug="grid-deal"),
-        entry("content/second.md", 20, slug="grid-deal"),
-        entry("content/Hello.md", 5), entry("content/hello.md", 6),
-    ])
+    site, problems = site_of(
+        config,
+        [
+            entry("content/x/first.md", 3, slug="grid-deal"),
+            entry("content/second.md", 20, slug="grid-deal"),
+            entry("content/Hello.md", 5),
+            entry("content/hello.md", 6),
+        ],
+    )
     assert problems == [
         "content/hello.md:1:1: error: content/Hello.md and content/hello.md would both write "
         "/2024/06/hello/index.html\n"
@@ -158,17 +203,22 @@ def test_two_articles_on_one_path(config: SiteConfig) -> None:
 def test_a_page_and_an_article_on_one_path(tmp_path: Path) -> None:
     (tmp_path / "site.yaml").write_text('title: T\npermalinks:\n  article: "{slug}/"\n')
     config = load_config(tmp_path / "site.yaml")
-    _, problems = site_of(config, [entry("content/about.md", 1),
-                                   entry("content/pages/about.md", 0, kind="page")])
+    _, problems = site_of(
+        config, [entry("content/about.md", 1), entry("content/pages/about.md", 0, kind="page")]
+    )
     assert problems == [
         "content/pages/about.md:1:1: error: content/about.md and content/pages/about.md would "
-        "both write /about/index.html\n  hint: give one of them another `slug:`"]
+        "both write /about/index.html\n  hint: give one of them another `slug:`"
+    ]
 
 
 def test_drafts_and_scheduled_articles_are_left_out(config: SiteConfig) -> None:
-    entries = [entry("content/a.md", 1), entry("content/draft.md", 2, draft=True),
-               entry("content/d2.md", 3, draft=True),
-               entry("content/future.md", 30, hour=13)]  # an hour after NOW
+    entries = [
+        entry("content/a.md", 1),
+        entry("content/draft.md", 2, draft=True),
+        entry("content/d2.md", 3, draft=True),
+        entry("content/future.md", 30, hour=13),
+    ]  # an hour after NOW
     site, _ = site_of(config, entries)
     assert [a.meta.slug for a in site.articles] == ["a"]
     assert site.left_out == ("2 drafts", "1 scheduled")
@@ -177,17 +227,21 @@ def test_drafts_and_scheduled_articles_are_left_out(config: SiteConfig) -> None:
 
 
 def test_duplicate_sources_warn(config: SiteConfig) -> None:
-    _, problems = site_of(config, [
-        entry("content/a.md", 1, source="https://www.example.com/story/"),
-        entry("content/b.md", 2, source="http://example.com/story?utm_source=rss")])
+    _, problems = site_of(
+        config,
+        [
+            entry("content/a.md", 1, source="https://www.example.com/story/"),
+            entry("content/b.md", 2, source="http://example.com/story?utm_source=rss"),
+        ],
+    )
     assert problems == [
         "content/b.md:1:1: warning: source http://example.com/story?utm_source=rss is also "
         "curated by content/a.md:1:1\n"
-        "  hint: link the earlier article instead, or drop one of them"]
+        "  hint: link the earlier article instead, or drop one of them"
+    ]
 
 
-def test_build_date_is_never_the_clock(config: SiteConfig,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_date_is_never_the_clock(config: SiteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     site, _ = site_of(config, [entry("content/a.md", 1), entry("content/b.md", 5)])
     assert site.build_date == dt.datetime(2024, 6, 5, 9, tzinfo=BERLIN)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1718000000")

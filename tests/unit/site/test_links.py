@@ -18,20 +18,31 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "editions.md"
 
 def test_tracking_parameters_go_and_every_other_byte_stays() -> None:
     assert strip_tracking("https://a.example/x?utm_source=news&id=7&UTM_Medium=mail#top") == (
-        "https://a.example/x?id=7#top")
+        "https://a.example/x?id=7#top"
+    )
     assert strip_tracking("https://a.example/x?fbclid=abc") == "https://a.example/x"
     assert strip_tracking("https://a.example/x?q=a%20b&gclid=1&mc_cid=2") == (
-        "https://a.example/x?q=a%20b")
-    for kept in ("https://a.example/x?q=a+b&page=2", "https://a.example/x", "mailto:a@b.example",
-                 "/local?utm_source=x", "https://a.example/utm_source"):
+        "https://a.example/x?q=a%20b"
+    )
+    for kept in (
+        "https://a.example/x?q=a+b&page=2",
+        "https://a.example/x",
+        "mailto:a@b.example",
+        "/local?utm_source=x",
+        "https://a.example/utm_source",
+    ):
         assert strip_tracking(kept) == kept
 
 
 def test_only_links_with_tracking_parameters_are_rewritten() -> None:
-    html = ("<p><a href='https://a.example/?utm_source=x&amp;k=1'>a</a> "
-            "<a href='https://b.example/?k=2'>b</a> <img src=\"x.png\"></p>")
-    assert strip_html(html) == ('<p><a href="https://a.example/?k=1">a</a> '
-                                "<a href='https://b.example/?k=2'>b</a> <img src=\"x.png\"></p>")
+    html = (
+        "<p><a href='https://a.example/?utm_source=x&amp;k=1'>a</a> "
+        "<a href='https://b.example/?k=2'>b</a> <img src=\"x.png\"></p>"
+    )
+    assert strip_html(html) == (
+        '<p><a href="https://a.example/?k=1">a</a> '
+        "<a href='https://b.example/?k=2'>b</a> <img src=\"x.png\"></p>"
+    )
     assert strip_html("<p>No query here.</p>") == "<p>No query here.</p>"
 
 
@@ -44,43 +55,65 @@ def test_a_body_left_in_the_cache_is_stripped_when_it_is_read() -> None:
     lazy = stripped(Rendered(StoredHtml(_Store(), "k"), "", (), 1, 1))
     assert isinstance(lazy.body, StoredHtml) and lazy.body.key == "k"
     assert lazy.html == '<p><a href="https://c.example/k">c</a></p>'
-    eager = stripped(Rendered('<a href="https://d.example/?utm_id=3">d</a>',
-                              '<a href="https://d.example/?utm_id=3&x=1">d</a>', (), 1, 1))
-    assert (eager.html, eager.summary_html) == ('<a href="https://d.example/">d</a>',
-                                                '<a href="https://d.example/?x=1">d</a>')
+    eager = stripped(
+        Rendered(
+            '<a href="https://d.example/?utm_id=3">d</a>',
+            '<a href="https://d.example/?utm_id=3&x=1">d</a>',
+            (),
+            1,
+            1,
+        )
+    )
+    assert (eager.html, eager.summary_html) == (
+        '<a href="https://d.example/">d</a>',
+        '<a href="https://d.example/?x=1">d</a>',
+    )
 
 
 def test_the_one_list_of_tracking_parameters_is_the_documented_one() -> None:
     pattern = TRACKING.pattern.removeprefix("^(").removesuffix(")$")
     names = [name.replace("\\w+", "*") for name in pattern.split("|")]
-    documented = re.search(r"<!-- tracking -->\n(.*?)\n<!-- /tracking -->", DOCS.read_text(),
-                           re.S)
+    documented = re.search(r"<!-- tracking -->\n(.*?)\n<!-- /tracking -->", DOCS.read_text(), re.S)
     assert documented, "docs/editions.md lists the tracking parameters between markers"
     assert documented[1] == ", ".join(f"`{name}`" for name in names)
 
 
 def item(slug: str, *links: OutLink) -> Article:
-    meta = ArticleMeta(path=f"content/{slug}.md", title=slug, summary=None, slug=slug,
-                       draft=False, updated=None, authors=(), image=None, source=None,
-                       date=dt.datetime(2026, 11, 10, tzinfo=BERLIN), tags=(), links=links)
-    return Article(meta, Rendered("", "", (), 0, 1), f"/{slug}/", f"{slug}/index.html", (),
-                   slug)
+    meta = ArticleMeta(
+        path=f"content/{slug}.md",
+        title=slug,
+        summary=None,
+        slug=slug,
+        draft=False,
+        updated=None,
+        authors=(),
+        image=None,
+        source=None,
+        date=dt.datetime(2026, 11, 10, tzinfo=BERLIN),
+        tags=(),
+        links=links,
+    )
+    return Article(meta, Rendered("", "", (), 0, 1), f"/{slug}/", f"{slug}/index.html", (), slug)
 
 
-def repeats(items: list[Article], periods: list[tuple[str, tuple[int, ...]]],
-            window: int = 8) -> list[str]:
+def repeats(
+    items: list[Article], periods: list[tuple[str, tuple[int, ...]]], window: int = 8
+) -> list[str]:
     diags = Diagnostics()
     check_repeats(items, periods, window, "meridian.example.org", diags)
     return [d.format() for d in diags.sorted()]
 
 
 def test_a_link_given_in_a_recent_edition_is_a_warning_naming_both_places() -> None:
-    items = [item("new", OutLink("http://www.report.example/p?utm_source=x", 12, 5)),
-             item("old", OutLink("https://report.example/p/", 9, 30))]
+    items = [
+        item("new", OutLink("http://www.report.example/p?utm_source=x", 12, 5)),
+        item("old", OutLink("https://report.example/p/", 9, 30)),
+    ]
     assert repeats(items, [("2026-w45", (1,)), ("2026-w46", (0,))]) == [
         "content/new.md:12:5: warning: http://www.report.example/p?utm_source=x was already "
         "linked in 2026-w45: content/old.md:9:30\n  hint: readers saw it then: drop it, or "
-        "link something new; links.window in site.yaml sets how many editions back this looks"]
+        "link something new; links.window in site.yaml sets how many editions back this looks"
+    ]
 
 
 def test_only_the_window_of_editions_before_counts() -> None:

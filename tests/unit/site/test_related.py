@@ -23,13 +23,22 @@ def make(specs: list[tuple[str, float, tuple[str, ...]]]) -> tuple[list[Article]
     members: dict[str, list[int]] = defaultdict(list)
     for index, (slug, days_ago, tags) in enumerate(specs):
         meta = ArticleMeta(
-            path=f"content/{slug}.md", title=slug.upper(),
-            date=START - dt.timedelta(days=days_ago), updated=None,
-            tags=tuple((t, 1) for t in tags), summary=None, slug=slug, draft=False,
-            source=None, authors=(), image=None)
+            path=f"content/{slug}.md",
+            title=slug.upper(),
+            date=START - dt.timedelta(days=days_ago),
+            updated=None,
+            tags=tuple((t, 1) for t in tags),
+            summary=None,
+            slug=slug,
+            draft=False,
+            source=None,
+            authors=(),
+            image=None,
+        )
         refs = tuple(TagRef(t, t, f"/tags/{t}/") for t in tags)
-        articles.append(Article(meta, Rendered("", "", (), 0, 1), f"/{slug}/",
-                                f"{slug}/index.html", refs, slug))
+        articles.append(
+            Article(meta, Rendered("", "", (), 0, 1), f"/{slug}/", f"{slug}/index.html", refs, slug)
+        )
         for t in tags:
             members[t].append(index)
     tags = tuple(Tag(t, t, f"/tags/{t}/", tuple(ix)) for t, ix in sorted(members.items()))
@@ -41,13 +50,15 @@ def slugs(links: tuple[Link, ...]) -> list[str]:
 
 
 def test_a_rarer_shared_tag_beats_a_common_one() -> None:
-    articles, tags = make([
-        ("common-near", 0, ("common",)),
-        ("me", 1, ("common", "rare")),
-        ("rare-far", 20, ("rare",)),
-        ("c3", 21, ("common",)),
-        ("c4", 22, ("common",)),
-    ])
+    articles, tags = make(
+        [
+            ("common-near", 0, ("common",)),
+            ("me", 1, ("common", "rare")),
+            ("rare-far", 20, ("rare",)),
+            ("c3", 21, ("common",)),
+            ("c4", 22, ("common",)),
+        ]
+    )
     related = related_articles(articles, tags, 5)
     # rare: 2 articles (weight 1/2); common: 4 articles (weight 1/4)
     assert slugs(related[1]) == ["rare-far", "common-near", "c3", "c4"]
@@ -55,24 +66,28 @@ def test_a_rarer_shared_tag_beats_a_common_one() -> None:
 
 
 def test_more_shared_weight_ranks_first() -> None:
-    articles, tags = make([
-        ("a", 0, ("x", "y")),
-        ("b", 1, ("x",)),
-        ("c", 2, ("x", "y")),
-        ("d", 3, ("y",)),
-    ])
+    articles, tags = make(
+        [
+            ("a", 0, ("x", "y")),
+            ("b", 1, ("x",)),
+            ("c", 2, ("x", "y")),
+            ("d", 3, ("y",)),
+        ]
+    )
     assert slugs(related_articles(articles, tags, 5)[0]) == ["c", "b", "d"]
 
 
 def test_equal_scores_go_by_nearness_in_date_either_way_then_slug() -> None:
-    articles, tags = make([
-        ("newer-far", 0, ("t",)),
-        ("newer-near", 8, ("t",)),
-        ("me", 10, ("t",)),
-        ("b-older", 12, ("t",)),
-        ("a-older", 12, ("t",)),
-        ("older-far", 30, ("t",)),
-    ])
+    articles, tags = make(
+        [
+            ("newer-far", 0, ("t",)),
+            ("newer-near", 8, ("t",)),
+            ("me", 10, ("t",)),
+            ("b-older", 12, ("t",)),
+            ("a-older", 12, ("t",)),
+            ("older-far", 30, ("t",)),
+        ]
+    )
     related = related_articles(articles, tags, 5)
     assert slugs(related[2]) == ["a-older", "b-older", "newer-near", "newer-far", "older-far"]
 
@@ -125,11 +140,19 @@ def test_the_window_reaches_exactly_window_places_each_way() -> None:
     """
     specs: list[tuple[str, float, tuple[str, ...]]] = [("me", 0, ("x", "y"))]
     specs += [(f"f{i:02d}", i, ("x",)) for i in range(1, WINDOW)]
-    specs += [("y-before", WINDOW - 0.5, ("y",)), ("edge-in", WINDOW, ("x", "y")),
-              ("y-between", WINDOW + 0.5, ("y",)), ("edge-out", WINDOW + 1, ("x", "y"))]
+    specs += [
+        ("y-before", WINDOW - 0.5, ("y",)),
+        ("edge-in", WINDOW, ("x", "y")),
+        ("y-between", WINDOW + 0.5, ("y",)),
+        ("edge-out", WINDOW + 1, ("x", "y")),
+    ]
     articles, tags = make(specs)
     assert slugs(related_articles(articles, tags, 4)[0]) == [
-        "edge-in", "y-before", "y-between", "edge-out"]
+        "edge-in",
+        "y-before",
+        "y-between",
+        "edge-out",
+    ]
 
 
 def test_a_large_count_widens_the_window() -> None:
