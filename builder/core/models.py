@@ -225,10 +225,18 @@ class LinkItem:
     tags: tuple[TagRef, ...]
     key: str  # digest of everything lists show of it
     edition: Link | None = None
+    anchor: str = ""  # the id of its card on every page showing it, unique in the site
 
     @property
     def title(self) -> str:
         return self.meta.title
+
+    @property
+    def found_at(self) -> str:
+        """Where a reader finds it (its search result): its card on its edition's page, a
+        place that does not move; in no edition, where it points, as its headline does
+        (the front and tag pages it is on shift as items are added)."""
+        return f"{self.edition.url}#{self.anchor}" if self.edition else self.url
 
     @property
     def date(self) -> dt.datetime:

@@ -4,15 +4,18 @@ Pagefind reads rendered HTML, so the theme decides what is found: the
 article template marks the indexed region (`data-pagefind-body`) and the
 filters (`data-pagefind-filter`: tag, edition, year), and each page's
 `<html lang>` picks its index, which gives a site in several languages one
-index per language, each searched from the pages in that language. The
-files come back from Pagefind's Python API as bytes (`get_files`), never
-written by it, so only write.py touches output/.
+index per language, each searched from the pages in that language. A link
+item has no page to read: it goes in as a custom record (`records`) with
+the same filters and the language of its `lang:`, found at its card on its
+edition's page (models.LinkItem.found_at). The files come back from
+Pagefind's Python API as bytes (`get_files`), never written by it, so only
+write.py touches output/.
 
 An index is one whole: Pagefind cannot update it in place, so a change to
 any indexed page means indexing all of them again. Every file of the index
-carries one fingerprint, made of the keys of the indexed pages and the
-number of files, so a build that changed none of them reuses the whole
-index, intact, without starting Pagefind at all.
+carries one fingerprint, made of the keys of the indexed pages and link
+items and the number of files, so a build that changed none of them reuses
+the whole index, intact, without starting Pagefind at all.
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ import concurrent.futures
 import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from builder.core.errors import UsageError
+from builder.core.models import LinkItem, Listed
 from builder.render import pages, search_files
 from builder.render.engine import Job, Spec, fingerprint
 
@@ -44,6 +50,17 @@ BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
 
 
+@dataclass(frozen=True)
+class Record:
+    """A link item as Pagefind's custom record: it has no page of its own to read."""
+
+    url: str  # where a reader finds it (LinkItem.found_at)
+    content: str  # its headline and comment, as text
+    language: str  # the index it goes to: Pagefind's spelling of its language
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+
+
 def specs(job: Job) -> Iterator[Spec]:
     """The files of the index under pagefind/, when the site has search on."""
     site, layout = job.site, job.layout
@@ -54,6 +71,8 @@ def specs(job: Job) -> Iterator[Spec]:
         job.base_fp,
         job.theme.fingerprints.get("article.html", "missing"),
         _pagefind_version(),
+        # Every listed item's key: an article's covers its page, a link item's its record
+        # (text, language, tags, edition, anchor), so a changed link item re-indexes too.
         tuple(a.key for a in site.articles),
     )
     kept = _intact(job, keys)
@@ -61,10 +80,73 @@ def specs(job: Job) -> Iterator[Spec]:
         for path in kept:
             yield Spec(path, job.reusable[path], "generated", _gone(path))
         return
-    files = index([(_page_url(job, spec), spec.make().decode("utf-8")) for spec in made])
+    files = index(
+        [(_page_url(job, spec), spec.make().decode("utf-8")) for spec in made],
+        records(site.articles, site.config.language),
+    )
     fp = f"{keys}-{len(files)}"
     for name, data in files:
         yield Spec(layout.PAGEFIND + name, fp, "generated", _given(data))
+
+
+def records(items: Sequence[Listed], site_language: str) -> list[Record]:
+    """The link items of `items` as records, with the filters an article page marks (tag,
+    edition, year: article.html) and its title, in the index of the item's language."""
+    found = []
+    for item in items:
+        if not isinstance(item, LinkItem):
+            continue
+        filters = {"tag": [t.name for t in item.tags], "year": [str(item.date.year)]}
+        if item.edition:
+            filters["edition"] = [item.edition.title]
+        comment = _text(item.rendered.html)
+        found.append(
+            Record(
+                url=item.found_at,
+                content=f"{item.title}\n{comment}" if comment else item.title,
+                # Pagefind files a page under its <html lang> lower-cased (zh-Hans: zh-hans),
+                # a record under the language as given: lowered here, they share one index.
+                language=(item.meta.lang or site_language).lower(),
+                meta={"title": item.title},
+                filters={name: values for name, values in filters.items() if values},
+            )
+        )
+    return found
+
+
+class _Text(HTMLParser):
+    """The words of an HTML fragment: a block's edge parts words (`a</p><p>b` is two), an
+    inline tag does not (`hydro<em>foil</em>` is one)."""
+
+    # fmt: off
+    BLOCKS = frozenset({
+        "address", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "table", "td",
+        "th", "tr", "ul",
+    })
+    # fmt: on
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append(" ")
+
+
+def _text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def _page_url(job: Job, spec: Spec) -> str:
@@ -98,8 +180,11 @@ def _gone(path: str) -> Callable[[], bytes]:
     return make
 
 
-def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of a Pagefind index of `documents` (site path, HTML), by name.
+def index(
+    documents: Sequence[tuple[str, str]], extra: Sequence[Record] = ()
+) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of a Pagefind index of `documents` (site path, HTML) and the
+    records `extra`, by name.
 
     A missing or broken Pagefind is the installation's problem, not the
     content's: it stops the build with a hint, never with a traceback.
@@ -109,7 +194,7 @@ def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
     )
 
     def run() -> list[tuple[str, bytes]]:
-        return asyncio.run(asyncio.wait_for(_index(documents), TIMEOUT))
+        return asyncio.run(asyncio.wait_for(_index(documents, extra), TIMEOUT))
 
     try:
         try:
@@ -142,7 +227,9 @@ def index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
         raise UsageError(f"the search index could not be built: Pagefind: {exc}", hint) from None
 
 
-async def _index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
+async def _index(
+    documents: Sequence[tuple[str, str]], extra: Sequence[Record]
+) -> list[tuple[str, bytes]]:
     async with _service() as service:
         pagefind = await service.create_index({"keep_index_url": False})
         for start in range(0, len(documents), BATCH):
@@ -150,6 +237,19 @@ async def _index(documents: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]
                 *(
                     pagefind.add_html_file(content=html, url=url)
                     for url, html in documents[start : start + BATCH]
+                )
+            )
+        for start in range(0, len(extra), BATCH):
+            await asyncio.gather(
+                *(
+                    pagefind.add_custom_record(
+                        url=r.url,
+                        content=r.content,
+                        language=r.language,
+                        meta=r.meta,
+                        filters=r.filters,
+                    )
+                    for r in extra[start : start + BATCH]
                 )
             )
         files = await pagefind.get_files()

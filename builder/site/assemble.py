@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
+from markdown.extensions.toc import unique as toc_unique
+
 from builder.core.dates import build_clock, source_date_epoch
 from builder.core.errors import Diagnostics
 from builder.core.models import (
@@ -40,7 +42,6 @@ from builder.core.models import (
 )
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
-from builder.core.urls import normalise_url
 from builder.site import editions as editions_mod
 from builder.site import links
 from builder.site.archives import archives
@@ -92,7 +93,7 @@ def build_site(
     pages = [e for e in pages if id(e) in paths]
 
     tag_refs = _tags(published, layout, diags)
-    _duplicate_sources(published, diags)
+    links.duplicate_sources(published, diags)
     strip = links.stripped if config.links.strip_tracking else None
     # Articles are made in two steps: placed (URL, tags), then completed with
     # what depends on the others (neighbours, related, edition) in one go.
@@ -116,11 +117,12 @@ def build_site(
     edition_of = eds.edition_of
     own = [i for i, item in enumerate(placed) if isinstance(item, Article)]  # with a page
     near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related, memo)
+    anchors = _anchors(placed)
     articles: list[Listed] = []
     for i, item in enumerate(placed):
-        key = _key(item.key, item.url, item.tags, edition_of[i])
+        key = _key(item.key, item.url, item.tags, edition_of[i], anchors.get(i, ""))
         if isinstance(item, LinkItem):
-            articles.append(replace(item, key=key, edition=edition_of[i]))
+            articles.append(replace(item, key=key, edition=edition_of[i], anchor=anchors[i]))
             continue
         at = near.get(i)  # (position among the articles, related links)
         prev = _link(placed, own, at[0] + 1) if at else None
@@ -230,32 +232,6 @@ def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
     return Link(article.title, article.url)
 
 
-def _duplicate_sources(
-    entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], diags: Diagnostics
-) -> None:
-    """Two items curating one URL (a `source:` or a link item's `link:`) are a warning at
-    the later one's URL, naming where the first writes it."""
-    seen: dict[str, str] = {}
-    for entry in sorted(entries, key=lambda e: e.meta.path):
-        meta = entry.meta
-        url = meta.link if isinstance(meta, LinkMeta) else meta.source.url if meta.source else ""
-        if not url:  # a credit without a link curates no URL
-            continue
-        key = normalise_url(url)
-        line, col = next(((o.line, o.col) for o in meta.links if o.curated), (1, 1))
-        if key in seen:
-            what = "link" if isinstance(meta, LinkMeta) else "source"
-            diags.warning(
-                meta.path,
-                line,
-                col,
-                f"{what} {url} is also curated by {seen[key]}",
-                "link the earlier article instead, or drop one of them",
-            )
-        else:
-            seen[key] = f"{meta.path}:{line}:{col}"
-
-
 def _unique_paths(
     entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout, diags: Diagnostics
 ) -> dict[int, str]:
@@ -361,13 +337,27 @@ def _place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
     )
 
 
-def _key(sha256: str, url: str, tags: tuple[TagRef, ...], edition: Link | None) -> str:
+def _anchors(placed: list[Listed]) -> dict[int, str]:
+    """The id of each link item's card, `link-<slug>`, unique in the site (the heading-id
+    rule: `_1`, `_2` after the first). Given oldest first, so a newer item of the same slug
+    never takes an older one's anchor, which search results and shared links point at."""
+    used: set[str] = set()
+    return {
+        i: toc_unique(f"link-{item.meta.slug}", used)
+        for i, item in reversed(list(enumerate(placed)))
+        if isinstance(item, LinkItem)
+    }
+
+
+def _key(
+    sha256: str, url: str, tags: tuple[TagRef, ...], edition: Link | None, anchor: str = ""
+) -> str:
     """A digest of everything list pages and feeds show of an article (a page: its page).
 
     The source hash covers the front matter and body; the rest is what
-    other files decide (the tag spelling in use, the URL, the edition).
+    other files decide (the tag spelling in use, the URL, the edition, a link item's anchor).
     """
-    parts = [sha256, url]
+    parts = [sha256, url, *([anchor] if anchor else [])]
     parts += [f"{t.name}\1{t.url}" for t in tags]
     if edition:
         parts += [edition.title, edition.url]

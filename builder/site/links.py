@@ -7,7 +7,7 @@ dozen contributors. So every link an item gives to another site (its
 parameters do not count) and compared with the links of the previous
 `links.window` editions. A repeat is a warning naming both files and lines;
 `--strict` makes it an error. Two items curating the same URL are the
-duplicate-source warning's (site/assemble.py), so that pair is not
+duplicate-source warning's (duplicate_sources, below), so that pair is not
 reported twice.
 
 Published links lose their tracking parameters (`utm_*`, `fbclid`, ...: the
@@ -21,7 +21,17 @@ from dataclasses import dataclass, replace
 
 from builder.core import urlattrs
 from builder.core.errors import Diagnostics
-from builder.core.models import HtmlStore, Item, Listed, OutLink, Rendered, StoredHtml
+from builder.core.models import (
+    ArticleMeta,
+    Entry,
+    HtmlStore,
+    Item,
+    LinkMeta,
+    Listed,
+    OutLink,
+    Rendered,
+    StoredHtml,
+)
 from builder.core.urls import TRACKING, normalise_url
 
 _WEB = ("http://", "https://")
@@ -131,3 +141,32 @@ def _repeat(
         "readers saw it then: drop it, or link something new; links.window in "
         "site.yaml sets how many editions back this looks",
     )
+
+
+# --------------------------------------------------------------------------
+# One URL curated twice
+# --------------------------------------------------------------------------
+def duplicate_sources(
+    entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], diags: Diagnostics
+) -> None:
+    """Two items curating one URL (a `source:` or a link item's `link:`) are a warning at
+    the later one's URL, naming where the first writes it."""
+    seen: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: e.meta.path):
+        meta = entry.meta
+        url = meta.link if isinstance(meta, LinkMeta) else meta.source.url if meta.source else ""
+        if not url:  # a credit without a link curates no URL
+            continue
+        key = normalise_url(url)
+        line, col = next(((o.line, o.col) for o in meta.links if o.curated), (1, 1))
+        if key in seen:
+            what = "link" if isinstance(meta, LinkMeta) else "source"
+            diags.warning(
+                meta.path,
+                line,
+                col,
+                f"{what} {url} is also curated by {seen[key]}",
+                "link the earlier article instead, or drop one of them",
+            )
+        else:
+            seen[key] = f"{meta.path}:{line}:{col}"

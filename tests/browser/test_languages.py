@@ -1,8 +1,10 @@
-"""A reader in Chromium: search finds the article in its own language, Arabic reads right to
-left, a Chinese page shows its date and reading time the Chinese way.
+"""A reader in Chromium: search finds the article in its own language and a link item at
+its card, Arabic reads right to left, a Chinese page shows its date and reading time the
+Chinese way.
 
 The site is tests/fixtures/site-languages (English, Arabic, Persian and
-Chinese articles), built and served on 127.0.0.1 (tests/browser/conftest.py).
+Chinese articles, and an English link item), built and served on 127.0.0.1
+(tests/browser/conftest.py).
 """
 
 from __future__ import annotations
@@ -65,6 +67,20 @@ def test_search_finds_the_article_in_the_language_of_the_page(
     page.click(".pagefind-ui__result-link")
     page.wait_for_url(f"**/digest/{CHINESE}", timeout=WAIT_MS)
     assert outside == []
+    page.close()
+
+
+def test_search_finds_a_link_item_and_leads_to_its_card(browser: Any, languages_site: Any) -> None:
+    # "hydrofoil" is only in the comment of a link item, which has no page of its own.
+    page = browser.new_page()
+    assert search_from(page, languages_site.url + ENGLISH, "hydrofoil") == [
+        "The harbour authority publishes its spring timetable"
+    ]
+    page.click(".pagefind-ui__result-link")
+    page.wait_for_url("**/digest/editions/2025-w11/#link-spring-timetable", timeout=WAIT_MS)
+    card = page.locator(":target")
+    assert card.get_attribute("class") == "card link-item"
+    assert "hydrofoil sailings" in card.inner_text()
     page.close()
 
 

@@ -122,6 +122,45 @@ def test_the_index_is_reused_until_an_indexed_page_changes(
     assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))
 
 
+TIDES = (
+    "---\ntitle: Tide tables for the summer\ndate: 2025-05-21\ntags: [Water]\nlang: zh-Hans\n"
+    "link: https://tides.example/summer\n---\n\nPrinted <em>weekly</em>, with the neap tides.\n"
+)
+
+
+def test_link_items_are_indexed_at_their_card_in_their_language(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    site = make_site({**FILES, "content/2025/05/tides.md": TIDES}, SITE)
+    cache = tmp_path / "cache"
+    run(site, cache)
+    out = site / "output"
+    (tides,) = [f for f in fragments(out) if "#" in f["url"]]
+    assert tides["url"] == "/news/editions/2025-w21/#link-tides"
+    assert tides["meta"]["title"] == "Tide tables for the summer"
+    assert tides["filters"] == {"tag": ["Water"], "edition": ["Week 21, 2025"], "year": ["2025"]}
+    # Pagefind's Chinese word breaker marks the word ends it finds (U+200B).
+    assert " ".join(tides["content"].replace("\u200b", "").split()) == (
+        "Tide tables for the summer Printed weekly, with the neap tides."
+    )
+    # The URL leads to the card: its id is the anchor, on the edition page.
+    edition = (out / "editions/2025-w21/index.html").read_text("utf-8")
+    assert '<article class="card link-item" id="link-tides">' in edition
+    # A page lang="zh-Hans" and the record share one index, as Pagefind spells it.
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert {k: v["page_count"] for k, v in entry["languages"].items()} == {"en": 2, "zh-hans": 1}
+    # Unchanged, the index is kept; a link item's comment changed, it is made again.
+    index = {rel: t for rel, t in stamps(out).items() if rel.startswith("pagefind/")}
+    run(site, cache)
+    assert {rel: t for rel, t in stamps(out).items() if rel.startswith("pagefind/")} == index
+    (site / "content/2025/05/tides.md").write_text(
+        TIDES.replace("neap tides", "spring tides"), "utf-8"
+    )
+    run(site, cache)
+    (tides,) = [f for f in fragments(out) if "#" in f["url"]]
+    assert "with \u200bthe \u200bspring \u200btides" in tides["content"]
+
+
 def test_a_damaged_index_is_made_again(make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site(FILES, SITE)
     cache = tmp_path / "cache"

@@ -14,6 +14,8 @@ from builder.core.models import (
     ArticleMeta,
     BuildOptions,
     Entry,
+    LinkItem,
+    LinkMeta,
     Meta,
     PageMeta,
     Rendered,
@@ -66,6 +68,18 @@ def entry(
             authors=(),
             image=None,
             slug_line=5 if slug else 1,
+        )
+    elif kind == "link":
+        meta = LinkMeta(
+            path=path,
+            title=name.title(),
+            date=dt.datetime(2024, 6, day, hour, tzinfo=BERLIN),
+            updated=None,
+            tags=tuple((t, 4) for t in tags),
+            summary=None,
+            slug=slug or name.lower(),
+            draft=draft,
+            link=f"https://elsewhere.example/{path}",
         )
     else:
         meta = ArticleMeta(
@@ -248,3 +262,22 @@ def test_build_date_is_never_the_clock(config: SiteConfig, monkeypatch: pytest.M
     site, _ = site_of(config, [entry("content/a.md", 1)])
     assert site.build_date == dt.datetime.fromtimestamp(1718000000, dt.UTC)
     assert site.build_date.tzinfo == BERLIN
+
+
+def test_link_item_anchors_are_unique_and_the_oldest_keeps_its_own(config: SiteConfig) -> None:
+    newer = entry("content/b/tip.md", 18, kind="link")
+    site, problems = site_of(
+        config,
+        [newer, entry("content/a/tip.md", 3, kind="link"), entry("content/a/x.md", 4)],
+    )
+    assert problems == []
+    found = {a.meta.path: (a.anchor, a.found_at) for a in site.articles if isinstance(a, LinkItem)}
+    assert found == {
+        "content/b/tip.md": ("link-tip_1", "/sub/editions/2024-w25/#link-tip_1"),
+        "content/a/tip.md": ("link-tip", "/sub/editions/2024-w23/#link-tip"),
+    }
+    # The anchor is shown on every card, so it is part of the item's key.
+    alone, _ = site_of(config, [newer])
+    (item,) = alone.articles
+    assert isinstance(item, LinkItem) and item.anchor == "link-tip"
+    assert item.key != next(a.key for a in site.articles if a.meta.path == "content/b/tip.md")
