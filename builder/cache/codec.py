@@ -26,6 +26,7 @@ from builder.core.models import (
     StoredHtml,
     TocEntry,
 )
+from builder.core.textfile import has_bad_char
 
 Value = tuple[Meta | None, Rendered | None, list[Diagnostic]]
 
@@ -207,6 +208,7 @@ def load(text: str, html: str, stored: StoredHtml | None = None) -> Value:
             for level, ident, title in toc
         ):
             raise TypeError("a table-of-contents entry or the body is not of its type")
+        _clean_text(*(ident + title for _level, ident, title in toc))
         rendered = Rendered(
             stored if stored is not None else html,
             summary_html,
@@ -231,6 +233,7 @@ def _checked(meta: Meta) -> Meta:
     a value of the wrong type in a tampered cache would otherwise surface as a traceback
     pages later. Strings are escaped by the templates as any front-matter string is."""
     _want(meta.path, str, "path")
+    _clean_text(meta.path, meta.summary, meta.title, getattr(meta, "slug", None))
     _want(meta.summary, _OPTIONAL_STR, "summary")
     _want(meta.body_line, int, "body_line")
     _want(meta.extra, dict, "extra")
@@ -251,8 +254,19 @@ def _checked(meta: Meta) -> Meta:
             _want(line, int, "tag line")
         for link in meta.links:
             _want(link.url, str, "link url")
+        _clean_text(meta.section, meta.via, *(t for t, _ in meta.tags))
     if isinstance(meta, OwnPage):
         _want(meta.image, _OPTIONAL_STR, "image")
         for author in meta.authors:
             _want(author, str, "author")
+        _clean_text(meta.image, *meta.authors)
+    if "/" in getattr(meta, "slug", "") or getattr(meta, "slug", None) in {".", ".."}:
+        raise TypeError("the slug is not a URL segment")  # front matter allows no such slug
     return meta
+
+
+def _clean_text(*texts: str | None) -> None:
+    """Raise TypeError if a text holds a character front matter refuses (a control
+    character, a non-character): a tampered cache would put it in pages and feeds."""
+    if has_bad_char("".join(t for t in texts if t)):
+        raise TypeError("a text holds a control character or a non-character")

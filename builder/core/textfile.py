@@ -149,6 +149,18 @@ def bad_char(text: str) -> str | None:
     return matches[0][0] if matches else None
 
 
+def without_bad_chars(text: str) -> str:
+    """`text` with every character `bad_char` finds replaced by U+FFFD: for text from
+    the build cache, which is untrusted and has no line to report (see read/sanitize.py)."""
+    text = _BAD_CHARS.sub("\ufffd", text)
+    return _BAD_ASTRAL.sub("\ufffd", text) if text and max(text) > "\uffff" else text
+
+
+def has_bad_char(text: str) -> bool:
+    """Whether `bad_char` would find one, without finding which (fast: two searches)."""
+    return _BAD_CHARS.search(text) is not None or _BAD_ASTRAL.search(text) is not None
+
+
 def describe_char(char: str) -> tuple[str, str]:
     """(message, hint) for a character `bad_char` finds."""
     code = ord(char)

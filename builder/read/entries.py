@@ -10,16 +10,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Generator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from builder import cache as cache_mod
 from builder.core import parallel
 from builder.core.errors import Diagnostics
-from builder.core.models import Entry, SiteConfig, SourceFile
+from builder.core.models import (
+    Entry,
+    HtmlStore,
+    MarkdownConfig,
+    SiteConfig,
+    SourceFile,
+    StoredHtml,
+)
 from builder.core.paths import folder_url
 from builder.core.progress import SILENT, Progress
-from builder.read import frontmatter, markup
+from builder.read import frontmatter, markup, sanitize
 
 CHANGED = "the file changed while the build was reading it"  # never cached
 POOL_MIN = 64  # below this many new files a pool costs more than it saves
@@ -41,6 +48,35 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     if meta is not None:
         rendered = markup.render_article(meta, folder_url(config, src.rel), config.markdown, diags)
     return src.rel, cache_mod.dump(meta, rendered, diags.items)
+
+
+@dataclass(frozen=True)
+class _Recleaning:
+    """A cache store whose body HTML goes through the sanitiser again as it is read."""
+
+    store: HtmlStore
+    config: MarkdownConfig
+
+    def read_html(self, key: str) -> str:
+        return sanitize.reclean(self.store.read_html(key), self.config)
+
+
+def _untrusted(value: cache_mod.Value, config: MarkdownConfig) -> cache_mod.Value:
+    """An entry from an earlier build's cache, made fit to publish: its summary cleaned
+    now (small, and on list pages and feeds), its body when a page reads it. The cache
+    checked the types; this keeps what it holds to the raw-HTML policy (sanitize.reclean).
+    Entries made in this build are not passed through again: they come from the sanitiser.
+    """
+    meta, rendered, found = value
+    if rendered is None:
+        return value
+    body = rendered.body
+    if isinstance(body, StoredHtml):
+        body = StoredHtml(_Recleaning(body.store, config), body.key)
+    else:
+        body = sanitize.reclean(body, config)
+    summary = sanitize.reclean(rendered.summary_html, config)
+    return meta, replace(rendered, body=body, summary_html=summary), found
 
 
 def _process_all(
@@ -76,7 +112,10 @@ def load_entries(
     each source as it is done, those from the cache at once.
     """
     keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
-    cached = store.get_many(list(keys.values()), lazy=True)
+    cached = {
+        key: _untrusted(value, config.markdown)
+        for key, value in store.get_many(list(keys.values()), lazy=True).items()
+    }
     todo = [s for s in texts if keys[s.rel] not in cached]
     batch: list[tuple[str, tuple[str, str]]] = []
     progress.advance(len(texts) - len(todo))

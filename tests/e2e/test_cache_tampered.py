@@ -11,6 +11,7 @@ cache makes.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import signal
@@ -131,7 +132,7 @@ def test_paths_outside_output_in_the_saved_file_list_are_never_touched(
 # --------------------------------------------------------------------------
 # Entries whose values have the wrong type
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("spoil", ["title", "tag", "words"])
+@pytest.mark.parametrize("spoil", ["title", "tag", "words", "control", "slug"])
 def test_entries_with_values_of_the_wrong_type_are_recomputed_with_one_warning(
     site: Path, cli: Callable[..., tuple], spoil: str
 ) -> None:
@@ -146,6 +147,10 @@ def test_entries_with_values_of_the_wrong_type_are_recomputed_with_one_warning(
                 continue
             if spoil == "title":
                 data[1][2][0] = 42  # a number where the title's string goes
+            elif spoil == "control":  # an OSC 8 link and a bell, for the terminal of a reader
+                data[1][2][0] = "Fish \x1b]8;;https://evil.example/\x07market"
+            elif spoil == "slug":  # front matter allows no `/` in a slug
+                data[1][2][3] = "../../escaped"
             elif spoil == "tag":
                 data[1][2][10] = [[["nested"], 3]]  # a list where a tag's name goes
             else:
@@ -159,3 +164,55 @@ def test_entries_with_values_of_the_wrong_type_are_recomputed_with_one_warning(
     assert code == 0, err
     warned_once(err)
     assert tree(site / "output") == cold(site)
+
+
+# --------------------------------------------------------------------------
+# Active content written into cached HTML
+# --------------------------------------------------------------------------
+ACTIVE = (
+    '<script>alert("script")</script><img src="x.png" onerror="alert(\'img\')">'
+    "<a href=\"javascript:alert('link')\">go</a>"
+    "<blockquote cite=\"javascript:alert('cite')\">q</blockquote>"
+    '<p style="x" onmouseover="alert(\'p\')">\x1b[2Jhi</p>'
+)
+
+
+@pytest.mark.parametrize("where", ["body", "summary"])
+def test_script_written_into_cached_html_reaches_no_page_or_feed(
+    site: Path, cli: Callable[..., tuple], where: str
+) -> None:
+    """The cache is checked for types, not for what its HTML says: that is the sanitiser's
+    job, so a cached body and summary go through it again before any page uses them."""
+    assert cli()[0] == 0
+    db = database(site)
+    rows = db.execute("SELECT key, meta, html FROM entries").fetchall()
+    with db:
+        for key, text, html in rows:
+            data = json.loads(text)
+            if data[2] is None:
+                continue
+            if where == "summary":
+                data[2][0] += ACTIVE
+            db.execute(
+                "UPDATE entries SET meta = ?, html = ? WHERE key = ?",
+                (json.dumps(data), html + ACTIVE if where == "body" else html, key),
+            )
+    db.close()
+    shutil.rmtree(site / "output")  # every page is made again, from the cache
+    code, err = cli()
+    assert code == 0, err
+    assert "Traceback" not in err
+    published = tree(site / "output")
+    spoiled = []
+    for rel, data in published.items():
+        if data[:2] == b"\x1f\x8b":  # the search index's files are gzipped
+            data = gzip.decompress(data)
+        text = rel.endswith((".html", ".xml", ".json", ".txt"))  # binary may hold 0x1B
+        if b"alert(" in data or b"onerror" in data or text and b"\x1b" in data.lower():
+            spoiled.append(rel)
+        if text and b"\\u001b" in data.lower():
+            spoiled.append(rel)
+    assert spoiled == []
+    assert any(rel.startswith("pagefind/fragment/") for rel in published)  # searched, too
+    # What the sanitiser lets through stays: the entries were used, not recomputed.
+    assert any(b'<img src="x.png">' in data for data in published.values())
