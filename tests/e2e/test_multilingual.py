@@ -11,6 +11,7 @@ tests/browser/test_languages.py.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,22 @@ def test_lang_is_kept_in_its_canonical_case(make_site: Any, run_build: Any) -> N
 def test_the_fixture_is_what_the_tests_say(built: Any) -> None:
     sources = sorted(p.name for p in (FIXTURES / "site-languages/content/2025/03").iterdir())
     assert len(sources) == 6 and Path(ARABIC).parent.name + ".md" in sources
+
+
+def test_edition_pages_speak_the_sites_language(tmp_path: Path) -> None:
+    """The edition templates' own words come from the catalogues too, as every page's do."""
+    source = tmp_path / "fixture"
+    shutil.copytree(FIXTURES / "site-languages", source)
+    config = source / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("language: en", "language: fr"), "utf-8")
+    site = build_fixture_copy(tmp_path / "site", source=source)
+    assert site.result.ok, [d.format() for d in site.result.diagnostics]
+    (edition,) = [p for p in (site.out / "editions").iterdir() if p.is_dir() and "-w" in p.name][:1]
+    doc = html5lib.parse((edition / "index.html").read_bytes(), namespaceHTMLElements=False)
+    labels = [text(p) for p in doc.iter("p") if p.get("class") == "label"]
+    assert "Dans cette édition" in labels
+    assert text(doc.find(".//p[@class='kicker']")).startswith("Éditions")
+    listing = html5lib.parse(
+        (site.out / "editions" / "index.html").read_bytes(), namespaceHTMLElements=False
+    )
+    assert text(listing.find(".//h1")) == "Éditions"
