@@ -176,6 +176,7 @@ class Job:
     # The previous build's outputs still intact (path → fingerprint): an output made of many
     # files whose names come from their content (the search index) reuses them by this.
     reusable: Mapping[str, str] = field(default_factory=dict)
+    jobs: int = 1  # processes the build may use (--jobs): the search index's indexers too
 
     def page(
         self,

@@ -70,18 +70,22 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 )
 
 
-def job_for(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Job:
+def job_for(
+    site: Site, theme: Theme, reusable: Mapping[str, str] | None = None, jobs: int = 1
+) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
     theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
-    return Job(site, layout, theme, info, base_fp, reusable or {})
+    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs)
 
 
-def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
+def specs(
+    site: Site, theme: Theme, reusable: Mapping[str, str] | None = None, jobs: int = 1
+) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, reusable)
+    job = job_for(site, theme, reusable, jobs)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
@@ -90,4 +94,4 @@ def render(
     site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics, jobs: int = 1
 ) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme, reusable), theme, reusable, diags, jobs)
+    return run(specs(site, theme, reusable, jobs), theme, reusable, diags, jobs)

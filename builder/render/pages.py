@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition
-from builder.render import feeds, i18n, shapes
+from builder.render import feeds, i18n, search_shards, shapes
 from builder.render.context import (
     MonthGroup,
     edition_groups,
@@ -30,7 +30,12 @@ def articles(job: Job) -> Iterator[Spec]:
     """Each article's own page."""
     for article in job.site.articles:
         if isinstance(article, Article):  # a link item has no page of its own
-            yield shapes.own_page(job, "article.html", article, article.page_key or article.key)
+            yield article_page(job, article)
+
+
+def article_page(job: Job, article: Article) -> Spec:
+    """One article's own page (the search index reads it too: render/search.py)."""
+    return shapes.own_page(job, "article.html", article, article.page_key or article.key)
 
 
 def pages(job: Job) -> Iterator[Spec]:
@@ -254,6 +259,8 @@ def search(job: Job) -> Iterator[Spec]:
     layout, config = job.layout, job.site.config
     if not config.search:
         return
+    # The index is in parts, searched together: the page names them all, the first first.
+    bundles = search_shards.bundles(job.site.articles, layout.pagefind)
 
     def context() -> dict:
         return {
@@ -263,7 +270,8 @@ def search(job: Job) -> Iterator[Spec]:
                 shapes.translate(job, "Search %(site)s", site=config.title),
                 layout.search,
                 "search",
-            )
+            ),
+            "bundles": bundles,
         }
 
-    yield job.page("search.html", layout.output(layout.search), (), "generated", context)
+    yield job.page("search.html", layout.output(layout.search), bundles, "generated", context)

@@ -11,11 +11,13 @@ edition's page (models.LinkItem.found_at). The files come back from
 Pagefind's Python API as bytes (`get_files`), never written by it, so only
 write.py touches output/.
 
-An index is one whole: Pagefind cannot update it in place, so a change to
-any indexed page means indexing all of them again. Every file of the index
-carries one fingerprint, made of the keys of the indexed pages and link
-items and the number of files, so a build that changed none of them reuses
-the whole index, intact, without starting Pagefind at all.
+Pagefind cannot update an index in place, so a change to any indexed page
+means indexing its bundle again. The index is therefore made in parts of
+about a thousand items (render/search_shards.py), each a whole bundle, and
+the search page merges them. Every file of a part carries one fingerprint,
+made of the keys of the part's pages and link items and its number of
+files, so a build that changed none of them reuses the part, intact,
+without starting Pagefind at all.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import base64
 import concurrent.futures
 import contextlib
 import json
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -32,8 +35,8 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from builder.core.errors import UsageError
-from builder.core.models import LinkItem, Listed
-from builder.render import pages, search_files
+from builder.core.models import Article, LinkItem, Listed
+from builder.render import pages, search_files, search_shards
 from builder.render.engine import Job, Spec, fingerprint
 
 # Pagefind ships other front ends too; the default theme uses pagefind-ui only.
@@ -46,6 +49,8 @@ UNUSED = frozenset(
         "pagefind-component-ui.css",
     }
 )
+# The search interface: in the first part only, which every later part is merged into.
+INTERFACE = frozenset({"pagefind-ui.js", "pagefind-ui.css"})
 BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
 
@@ -62,31 +67,67 @@ class Record:
 
 
 def specs(job: Job) -> Iterator[Spec]:
-    """The files of the index under pagefind/, when the site has search on."""
-    site, layout = job.site, job.layout
+    """The files of the index under pagefind/, in parts (render/search_shards.py), when the
+    site has search on. A part whose items are all as they were is reused as it is."""
+    site = job.site
     if not site.config.search:
         return
-    made = list(pages.articles(job))  # the indexed pages: articles (the template marks them)
-    keys = fingerprint(
+    common = (
         job.base_fp,
-        job.theme.fingerprints.get("article.html", "missing"),
+        job.theme.fingerprints.get("article.html", "missing"),  # it marks what is indexed
         _pagefind_version(),
-        # Every listed item's key: an article's covers its page, a link item's its record
-        # (text, language, tags, edition, anchor), so a changed link item re-indexes too.
-        tuple(a.key for a in site.articles),
     )
-    kept = _intact(job, keys)
-    if kept:
+    pending = []
+    for part in search_shards.shards(site.articles) or [search_shards.Shard("", ())]:
+        # Every item's key: an article's covers its page, a link item's its record (text,
+        # language, tags, edition, anchor), so a changed link item re-indexes its part too.
+        keys = fingerprint(*common, part.folder, tuple(a.key for a in part.items))
+        kept = _intact(job, keys)
+        if not kept:
+            pending.append((part, keys))
         for path in kept:
             yield Spec(path, job.reusable[path], "generated", _gone(path))
-        return
-    files = index(
-        [(_page_url(job, spec), spec.make().decode("utf-8")) for spec in made],
-        records(site.articles, site.config.language),
-    )
+    yield from _indexed(job, pending)
+
+
+def _indexed(job: Job, pending: list[tuple[search_shards.Shard, str]]) -> Iterator[Spec]:
+    """The files of each part in `pending`, indexed afresh.
+
+    Up to `job.jobs` Pagefinds run at once, each from a thread (each holds
+    a part's index in memory: the largest processes of a build), while this
+    thread renders the next part's pages for them.
+    """
+    language = job.site.config.language
+    at_once = max(1, job.jobs)
+    waiting: deque[tuple[search_shards.Shard, str, concurrent.futures.Future]] = deque()
+    pool = concurrent.futures.ThreadPoolExecutor(at_once, thread_name_prefix="pagefind")
+    try:
+        for part, keys in pending:
+            documents = [
+                (_page_url(job, spec), spec.make().decode("utf-8"))
+                for spec in (
+                    pages.article_page(job, a) for a in part.items if isinstance(a, Article)
+                )
+            ]
+            waiting.append(
+                (part, keys, pool.submit(index, documents, records(part.items, language)))
+            )
+            if len(waiting) > at_once:
+                yield from _part_files(job, *waiting.popleft())
+        while waiting:
+            yield from _part_files(job, *waiting.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _part_files(
+    job: Job, part: search_shards.Shard, keys: str, future: concurrent.futures.Future
+) -> Iterator[Spec]:
+    """A part's files as Specs; only the first part carries the search interface's own."""
+    files = [(n, d) for n, d in future.result() if not part.folder or n not in INTERFACE]
     fp = f"{keys}-{len(files)}"
     for name, data in files:
-        yield Spec(layout.PAGEFIND + name, fp, "generated", _given(data))
+        yield Spec(job.layout.PAGEFIND + part.folder + name, fp, "generated", _given(data))
 
 
 def records(items: Sequence[Listed], site_language: str) -> list[Record]:

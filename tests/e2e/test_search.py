@@ -212,3 +212,65 @@ def test_an_indexer_that_dies_is_an_error_not_a_hang_or_a_traceback(
         "  hint: reinstall it with  pip install 'pagefind[extended]', or set  search: false  in "
         "site.yaml\n"
     )
+
+
+MONTHS = {
+    f"content/2025/0{m}/{name}.md": (
+        f"---\ntitle: {name.title()} news\ndate: 2025-0{m}-{d:02d}\ntags: [Water]\n---\n\n{body}\n"
+    )
+    for m, d, name, body in [
+        (2, 3, "canal", "The canal reopens to barges."),
+        (2, 17, "harbour", "The harbour dredging ends."),
+        (3, 9, "weir", "A new weir slows the floods."),
+        (4, 2, "locks", "The locks get electric gates."),
+        (4, 20, "quay", "The quay is repaved in granite."),
+    ]
+}
+
+
+def test_the_index_is_in_parts_and_an_edit_remakes_only_its_own(
+    make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder.render import search_shards
+
+    monkeypatch.setattr(search_shards, "SHARD", 2)  # parts of two: three parts of five
+    site = make_site(MONTHS, SITE)
+    cache = tmp_path / "cache"
+    run(site, cache)
+    out = site / "output"
+    entries = sorted(p.relative_to(out).as_posix() for p in out.rglob("pagefind-entry.json"))
+    assert entries == [
+        "pagefind/2025-03/pagefind-entry.json",
+        "pagefind/pagefind-entry.json",
+    ]
+    # February's two are the first part; March and April the second (a part is full at two
+    # or more, and a month is never split).
+    first = json.loads((out / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    second = json.loads((out / "pagefind/2025-03/pagefind-entry.json").read_text("utf-8"))
+    assert first["languages"]["en"]["page_count"] == 2
+    assert second["languages"]["en"]["page_count"] == 3
+    # The interface is once, in the first part; each part has Pagefind's own script.
+    assert (out / "pagefind/pagefind-ui.js").is_file()
+    assert not (out / "pagefind/2025-03/pagefind-ui.js").exists()
+    assert (out / "pagefind/2025-03/pagefind.js").is_file()
+    search = (out / "search/index.html").read_text("utf-8")
+    assert 'data-bundles="/news/pagefind/ /news/pagefind/2025-03/"' in search
+    # An edit in April remakes the second part; the first keeps every file as it was.
+    before = {rel: t for rel, t in stamps(out).items() if rel.startswith("pagefind/")}
+    quay = site / "content/2025/04/quay.md"
+    quay.write_text(quay.read_text("utf-8") + "\nThe granite came by barge.\n", "utf-8")
+    run(site, cache)
+    after = {rel: t for rel, t in stamps(out).items() if rel.startswith("pagefind/")}
+    kept = {rel for rel in before if not rel.startswith("pagefind/2025-03/")}
+    assert {rel: after[rel] for rel in kept} == {rel: before[rel] for rel in kept}
+    remade = {rel for rel in after if rel.startswith("pagefind/2025-03/")}
+    # The edited page's fragment is new (its name is its content's); the others are the same
+    # bytes, which the writer leaves in place.
+    assert [rel for rel in remade - set(before) if "/fragment/" in rel]
+    parts = [out / "pagefind/fragment", out / "pagefind/2025-03/fragment"]
+    texts = [
+        json.loads(gzip.decompress(p.read_bytes())[12:])["content"]
+        for d in parts
+        for p in d.iterdir()
+    ]
+    assert sum("granite came by barge" in t for t in texts) == 1

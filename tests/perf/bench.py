@@ -126,7 +126,11 @@ def ci_warm(site: Path, runs: int, workdir: Path) -> BuildRun:
             files = sites.articles(content)
             sites.add_article(content, f"ci-added-{k}", sites.newest(content), f"ci-added-{k}")
             sites.edit(files[len(files) // 5], f"A CI correction, number {k}.")
-            timed.append(run_build(site, *step.build_args))
+            # The synthetic corpus repeats links within links.window, which --strict
+            # turns into errors; the build does the same work either way, so the bench
+            # measures the workflow's build without it rather than a refusal.
+            args = [a for a in step.build_args if a != "--strict"]
+            timed.append(run_build(site, *args))
     finally:
         shutil.rmtree(previous, ignore_errors=True)
     return median(timed)

@@ -22,9 +22,18 @@
   if (typeof PagefindUI === "undefined") {
     return;
   }
+  // The index is in parts (a thousand articles or so each), searched as one: the first
+  // part's bundle is Pagefind's own, the others are merged into it.
+  var bundles = (document.getElementById("search").getAttribute("data-bundles") || "")
+    .split(" ")
+    .filter(Boolean);
   var ui = new PagefindUI({
     element: "#search",
     baseUrl: "/", // the index holds site paths, base_url's sub-path included
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (path) {
+      return { bundlePath: path };
+    }),
     showSubResults: true,
     showImages: false,
     resetStyles: false,
