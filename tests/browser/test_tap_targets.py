@@ -16,6 +16,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -26,6 +27,7 @@ TAP = 44  # CSS px, WCAG 2.5.5
 PHONE = {"width": 390, "height": 900}
 PAGES = {  # page → path below the site's base URL
     "article": "2025/03/lumen-ferry-enters-service/",
+    "article (Arabic, right to left)": quote("2025/03/يوقّع-اتفاق-العبّارات/"),
     "front page": "",
     "front page 2": "page/2/",
     "tag page": "tags/ferries/",
@@ -34,7 +36,7 @@ PAGES = {  # page → path below the site's base URL
 # What the theme itself draws for a finger; not inline links of running text.
 TARGETS = (
     ".site-nav a",
-    ".site-search input",
+    ".site-search input:not([type=hidden])",  # a hidden one carries the page's language
     ".site-search button",
     ".tags a",
     ".tag-cloud a",
