@@ -72,6 +72,8 @@ def run(
             yield OutputFile(spec.out_path, None, spec.fingerprint)
         else:
             todo.append(spec)
+    clashing = _folder_clashes(seen, diags)
+    todo = [spec for spec in todo if spec.out_path not in clashing]
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         yield from _render_parallel(todo, theme, diags, jobs)
         return
@@ -124,6 +126,32 @@ def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
         f"would write /{spec.out_path}, which {what} writes too",
         "change the slug or the permalink pattern so the paths differ",
     )
+
+
+def _folder_clashes(seen: dict[str, str], diags: Diagnostics) -> set[str]:
+    """The outputs that are a file where another output needs a folder (an asset named
+    `2025/01/hello` beside the article published at `2025/01/hello/index.html`): an error
+    at the source that can be renamed, never the disk's "Is a directory" later."""
+    folders: dict[str, str] = {}  # a folder some output is in → that output
+    for path in seen:
+        parts = path.split("/")
+        for end in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:end]), path)
+    clashing = {path for path in seen if path in folders}
+    for path in sorted(clashing):
+        inner = folders[path]
+        file_origin, inner_origin = seen[path], seen[inner]
+        what = "a page Broadsheet generates" if inner_origin == "generated" else inner_origin
+        where = file_origin if file_origin != "generated" else inner_origin
+        diags.error(
+            where,
+            0,
+            0,
+            f"would write /{path} as a file, but /{inner}, from {what}, needs a folder there",
+            "rename the file, or change the slug or the permalink pattern, so a file and a "
+            "folder do not share a name",
+        )
+    return clashing
 
 
 def _template_error(
