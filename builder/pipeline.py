@@ -77,7 +77,9 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = SILENT
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
-            made = outputs.render(model, chosen, run.reuse, run.diags, run.jobs)
+            made = outputs.render(
+                model, chosen, run.reuse, run.diags, run.jobs, options.search_later
+            )
             stats = run.write(made)  # staged, then put in place: None if rendering failed
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
@@ -331,6 +333,7 @@ def _signature(
         theme_digest,
         options.drafts,
         options.future,
+        options.search_later,  # a build with it off is not "nothing changed" after one with it
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     ):
         digest.update(repr(part).encode() + b"\0")

@@ -46,6 +46,7 @@ from builder.pipeline import BuildResult, build
 HOST = "127.0.0.1"
 WATCHED_DIRS = ("content", "themes", "templates")
 FOLDER = "serve"  # serve's own build, inside the cache folder
+CATCH_UP = 3.0  # seconds without an edit before serve brings the search index up to date
 
 
 def build_folder(config: SiteConfig, options: BuildOptions) -> Path:
@@ -82,6 +83,7 @@ class Server:
         self._stop = threading.Event()
         self._watch_ready = threading.Event()
         self._build_lock = threading.Lock()
+        self._catch_up: threading.Timer | None = None  # the search index, once edits stop
         self.last_result: BuildResult | None = None  # of the last build that ran
 
     # -- lifecycle ---------------------------------------------------------
@@ -138,6 +140,10 @@ class Server:
     def stop(self) -> None:
         """End the event streams, the watcher and the HTTP server, and wait for them."""
         self._stop.set()
+        if self._catch_up is not None:
+            self._catch_up.cancel()  # not yet started: never starts; started: waited for
+            if self._catch_up.is_alive():
+                self._catch_up.join(60)
         self.signal.close()
         if self._httpd is not None:
             if any(t.name == "broadsheet-http" for t in self._threads):
@@ -154,8 +160,14 @@ class Server:
         self.stop()
 
     # -- building ----------------------------------------------------------
-    def rebuild(self, jobs: int | None = None) -> bool:
-        """Load site.yaml and build; publish the outcome and reload pages if it changed."""
+    def rebuild(
+        self, jobs: int | None = None, search_later: bool = False, reload_pages: bool = True
+    ) -> bool:
+        """Load site.yaml and build; publish the outcome and reload pages if it changed.
+
+        `search_later` keeps out-of-date parts of the search index (BuildOptions);
+        without `reload_pages` open pages are not told (only the index changed).
+        """
         out = self._log or sys.stderr
         with self._build_lock:
             previous = self.snapshot
@@ -168,6 +180,7 @@ class Server:
                 write.check_output_dir(config)
                 if jobs is not None:
                     options = replace(options, jobs=jobs)
+                options = replace(options, search_later=search_later)
                 result = build(config, options)
                 self.last_result = result
                 ok, problems = result.ok, tuple(result.diagnostics)
@@ -194,9 +207,21 @@ class Server:
                     file=out,
                 )
             self.snapshot = snapshot
-            if changed:
+            if changed and reload_pages:
                 self.signal.bump()
             return ok
+
+    def _schedule_catch_up(self) -> None:
+        """Bring the search index up to date CATCH_UP seconds after the last edit: Pagefind
+        takes seconds a part, which an edit's page should not wait for."""
+        if self._catch_up is not None:
+            self._catch_up.cancel()
+        if self._stop.is_set():
+            return
+        self._catch_up = threading.Timer(CATCH_UP, lambda: self.rebuild(jobs=1, reload_pages=False))
+        self._catch_up.daemon = True
+        self._catch_up.name = "broadsheet-search-catch-up"
+        self._catch_up.start()
 
     # -- watching ----------------------------------------------------------
     def watched(self, path: str) -> bool:
@@ -217,7 +242,9 @@ class Server:
             print(f"changed: {', '.join(names[:3])}{more}", file=out)
             # One process: forking a pool from a threaded server risks deadlocks,
             # and a rebuild after an edit re-renders only a few files anyway.
-            self.rebuild(jobs=1)
+            # The page first; its part of the search index once the edits stop.
+            self.rebuild(jobs=1, search_later=True)
+            self._schedule_catch_up()
 
         try:
             reload.watch_site(

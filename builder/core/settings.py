@@ -143,6 +143,10 @@ class BuildOptions:
     jobs: int = 0  # 0 = every core
     cache_dir: Path | None = None  # None = no cache
     now: dt.datetime | None = None  # for "future" checks; None = wall clock
+    # serve, after an edit: keep the last build's search index parts where they are out of
+    # date, so the page is served without waiting for Pagefind; a build without it (serve's
+    # catch-up once the edits stop) brings them up to date. Never for a published build.
+    search_later: bool = False
 
 
 def config_fingerprint(config: SiteConfig) -> str:

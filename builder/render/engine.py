@@ -205,6 +205,7 @@ class Job:
     # files whose names come from their content (the search index) reuses them by this.
     reusable: Mapping[str, str] = field(default_factory=dict)
     jobs: int = 1  # processes the build may use (--jobs): the search index's indexers too
+    search_later: bool = False  # keep out-of-date index parts (BuildOptions.search_later)
 
     def page(
         self,

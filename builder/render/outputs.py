@@ -71,27 +71,41 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
 
 
 def job_for(
-    site: Site, theme: Theme, reusable: Mapping[str, str] | None = None, jobs: int = 1
+    site: Site,
+    theme: Theme,
+    reusable: Mapping[str, str] | None = None,
+    jobs: int = 1,
+    search_later: bool = False,
 ) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
     theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
-    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs)
+    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs, search_later)
 
 
 def specs(
-    site: Site, theme: Theme, reusable: Mapping[str, str] | None = None, jobs: int = 1
+    site: Site,
+    theme: Theme,
+    reusable: Mapping[str, str] | None = None,
+    jobs: int = 1,
+    search_later: bool = False,
 ) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, reusable, jobs)
+    job = job_for(site, theme, reusable, jobs, search_later)
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
 
 def render(
-    site: Site, theme: Theme, reusable: dict[str, str], diags: Diagnostics, jobs: int = 1
+    site: Site,
+    theme: Theme,
+    reusable: dict[str, str],
+    diags: Diagnostics,
+    jobs: int = 1,
+    search_later: bool = False,
 ) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    return run(specs(site, theme, reusable, jobs), theme, reusable, diags, jobs)
+    made = specs(site, theme, reusable, jobs, search_later)
+    return run(made, theme, reusable, diags, jobs)

@@ -27,6 +27,7 @@ import base64
 import concurrent.futures
 import contextlib
 import json
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ UNUSED = frozenset(
 )
 # The search interface: in the first part only, which every later part is merged into.
 INTERFACE = frozenset({"pagefind-ui.js", "pagefind-ui.css"})
+_PART_FOLDER = re.compile(r"\d{4}-\d{2}/")  # a later part's folder (search_shards)
 BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
 
@@ -82,7 +84,7 @@ def specs(job: Job) -> Iterator[Spec]:
         # Every item's key: an article's covers its page, a link item's its record (text,
         # language, tags, edition, anchor), so a changed link item re-indexes its part too.
         keys = fingerprint(*common, part.folder, tuple(a.key for a in part.items))
-        kept = _intact(job, keys)
+        kept = _intact(job, keys) or (_previous(job, part.folder) if job.search_later else [])
         if not kept:
             pending.append((part, keys))
         for path in kept:
@@ -206,6 +208,20 @@ def _intact(job: Job, keys: str) -> list[str]:
     if not kept or str(len(kept)) != job.reusable[kept[0]].removeprefix(prefix):
         return []
     return kept
+
+
+def _previous(job: Job, folder: str) -> list[str]:
+    """The last build's files of the part at `folder`, whole, whatever it indexed then: an
+    out-of-date part that serve keeps until the edits stop (BuildOptions.search_later)."""
+    prefix = job.layout.PAGEFIND + folder
+    groups: dict[str, list[str]] = {}
+    for path, fp in job.reusable.items():
+        if path.startswith(prefix) and not _PART_FOLDER.match(path, len(prefix)):
+            groups.setdefault(fp, []).append(path)
+    for fp, paths in sorted(groups.items()):
+        if fp.rsplit("-", 1)[-1] == str(len(paths)):  # every file of it is still there
+            return sorted(paths)
+    return []
 
 
 def _given(data: bytes) -> Callable[[], bytes]:

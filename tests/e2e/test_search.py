@@ -10,6 +10,7 @@ import datetime as dt
 import gzip
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,28 @@ def test_the_index_is_in_parts_and_an_edit_remakes_only_its_own(
         for p in d.iterdir()
     ]
     assert sum("granite came by barge" in t for t in texts) == 1
+
+
+def test_search_later_keeps_the_out_of_date_index_until_a_build_without_it(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """serve's edit loop: the page at once, the index when the edits stop."""
+    site = make_site(FILES, SITE)
+    cache = tmp_path / "cache"
+    config = load_config(site / "site.yaml", site / "output")
+    options = BuildOptions(now=NOW, jobs=1, cache_dir=cache)
+    assert build(config, options).ok
+    out = site / "output"
+    index = {rel: t for rel, t in stamps(out).items() if rel.startswith("pagefind/")}
+    ferries = site / "content/2025/05/ferries.md"
+    ferries.write_text(ferries.read_text("utf-8") + "\nFares rise by a tenth.\n", "utf-8")
+    later = build(config, replace(options, search_later=True))
+    assert later.ok, [d.format() for d in later.diagnostics]
+    page = next(p for p in out.rglob("index.html") if "ferr" in p.parent.name).read_text("utf-8")
+    assert "Fares rise by a tenth." in page  # the page is new ...
+    assert {rel: t for rel, t in stamps(out).items() if rel.startswith("pagefind/")} == index
+    assert "Fares rise by a tenth." not in "".join(f["content"] for f in fragments(out))
+    # ... and a build without it (nothing else changed) makes the index again.
+    caught_up = build(config, options)
+    assert caught_up.ok and caught_up.stats is not None and caught_up.stats.written
+    assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -443,6 +444,45 @@ def test_watcher_rebuilds_and_reloads_on_save(site: Path) -> None:
         assert srv.signal.wait(later, timeout=20) != later
         status, _, body = get(srv, "/no-such-page/")
         assert status == 404 and b"Lost at sea" in body and b"data-broadsheet-live" in body
+    finally:
+        srv.stop()
+    assert not [t for t in srv._threads if t.is_alive()]
+
+
+def indexed_text(folder: Path) -> str:
+    """Every indexed page's text, as Pagefind stores it in the served folder."""
+    import gzip
+
+    return "".join(
+        gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+        for p in (folder / "pagefind").rglob("*.pf_fragment")
+    )
+
+
+def test_an_edit_is_served_before_the_search_index_catches_up(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page does not wait for Pagefind; the index follows once the edits stop, and
+    open pages are not reloaded for it."""
+    from builder.commands import serve
+
+    monkeypatch.setattr(serve, "CATCH_UP", 1.0)
+    srv = make_server(site)
+    assert srv.rebuild()
+    srv.start(watch=True)
+    try:
+        before = srv.signal.current
+        edit(site, "two evening crossings", "four evening crossings")
+        after = srv.signal.wait(before, timeout=20)
+        assert b"four evening crossings" in get(srv, ARTICLE_URL)[2]
+        folder = folder_of(srv)
+        assert "two evening crossings" in indexed_text(folder)  # the index as it was
+        deadline = time.monotonic() + 30
+        while "four evening crossings" not in indexed_text(folder):
+            assert time.monotonic() < deadline, "the search index never caught up"
+            time.sleep(0.1)
+        assert "two evening crossings" not in indexed_text(folder)
+        assert srv.signal.current == after  # no reload for the index alone
     finally:
         srv.stop()
     assert not [t for t in srv._threads if t.is_alive()]
