@@ -11,6 +11,7 @@ caller turns into a located diagnostic or a usage error.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -128,8 +129,12 @@ def _problem(text: str, error: str) -> str:
     return error  # pragma: no cover - urllib has no other ValueError for a string
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def normalise_url(url: str) -> str:
     """The form of a URL used to spot two articles curating the same source.
+
+    Remembered (a pure function of the text): every build compares every
+    link of every item, and serve rebuilds in one process after each edit.
 
     Scheme, `www.`, letter case of the host, user info, a default port, a
     trailing slash, the fragment, the order of query parameters and tracking

@@ -110,8 +110,7 @@ def check_repeats(
         recent = seen[-window:][::-1]  # the newest first: a repeat names its last use
         for i in indexes:
             meta = items[i].meta
-            for link in _outbound(meta, own_host):
-                key = normalise_url(link.url)
+            for key, link in _outbound(meta, own_host).items():
                 earlier = next(((e_id, e[key]) for e_id, e in recent if key in e), None)
                 if earlier and not (earlier[1][0].curated and link.curated):
                     _repeat(meta.path, link, earlier[1], earlier[0], diags)
@@ -119,14 +118,15 @@ def check_repeats(
         seen.append((name, here))
 
 
-def _outbound(meta: Item, own_host: str) -> list[OutLink]:
-    """Each distinct link of an item to another site, in the order written."""
+def _outbound(meta: Item, own_host: str) -> dict[str, OutLink]:
+    """Each distinct link of an item to another site by its normalised URL, in the order
+    written."""
     found: dict[str, OutLink] = {}
     for link in meta.links:
         host = link.url.split("://", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
         if host != own_host:
             found.setdefault(normalise_url(link.url), link)
-    return list(found.values())
+    return found
 
 
 def _repeat(
