@@ -19,6 +19,7 @@ from types import ModuleType
 from builder import __version__, write
 from builder.commands import build, check, init, new, serve
 from builder.commands.importer import cli as importer
+from builder.core import interrupts
 from builder.core.errors import (
     EXIT_CONTENT,
     EXIT_INTERRUPTED,
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().print_help(sys.stderr)
         return EXIT_USAGE
     signal.signal(signal.SIGTERM, _terminate)
+    interrupts.install()  # one that lands in a finaliser is kept, not printed and lost
     commits = write.commits()
     try:
         result: int = COMMANDS[args.command].run(args)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from builder import cache as cache_mod
 from builder import write
-from builder.core import parallel
+from builder.core import interrupts, parallel
 from builder.core.dates import build_clock
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
@@ -199,6 +199,7 @@ class _Run:
         now = time.perf_counter()
         self.laps.append((name, now - self.clock))
         self.clock = now
+        interrupts.deliver()  # a Ctrl-C Python could not raise mid-stage stops it here
 
     def discover(self) -> list[SourceFile]:
         """Every source under content/, trusting the stat of files hashed last time."""

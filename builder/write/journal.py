@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.core import interrupts
 from builder.core.errors import display_path
 from builder.write.confine import MARKER, TMP_PREFIX, confined
 
@@ -214,6 +215,7 @@ def signals_held() -> Iterator[None]:
     Delivered as KeyboardInterrupt once the block is done, whether it put the
     new site in place or rolled back (see commits()).
     """
+    interrupts.deliver()  # one Python swallowed earlier: stop before output/ changes
     received: list[int] = []
 
     def hold(signum: int, frame: object) -> None:
