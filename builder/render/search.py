@@ -27,7 +27,6 @@ import base64
 import concurrent.futures
 import contextlib
 import json
-import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,7 +51,6 @@ UNUSED = frozenset(
 )
 # The search interface: in the first part only, which every later part is merged into.
 INTERFACE = frozenset({"pagefind-ui.js", "pagefind-ui.css"})
-_PART_FOLDER = re.compile(r"\d{4}-\d{2}/")  # a later part's folder (search_shards)
 BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
 
@@ -79,12 +77,15 @@ def specs(job: Job) -> Iterator[Spec]:
         job.theme.fingerprints.get("article.html", "missing"),  # it marks what is indexed
         _pagefind_version(),
     )
+    last = _last_parts(job)
+    # serve, after an edit: a part whose items changed keeps its last files for now.
+    stale = {kept.folder: kept.paths for kept in last.values()} if job.search_later else {}
     pending = []
     for part in search_shards.shards(site.articles) or [search_shards.Shard("", ())]:
         # Every item's key: an article's covers its page, a link item's its record (text,
         # language, tags, edition, anchor), so a changed link item re-indexes its part too.
         keys = fingerprint(*common, part.folder, tuple(a.key for a in part.items))
-        kept = _intact(job, keys) or (_previous(job, part.folder) if job.search_later else [])
+        kept = last[keys].paths if keys in last else stale.get(part.folder, ())
         if not kept:
             pending.append((part, keys))
         for path in kept:
@@ -197,31 +198,31 @@ def _page_url(job: Job, spec: Spec) -> str:
     return job.layout.served_at(spec.out_path)
 
 
-def _intact(job: Job, keys: str) -> list[str]:
-    """The previous build's index files if it indexed the same pages and all are untouched."""
-    prefix = f"{keys}-"
-    kept = sorted(
-        path
-        for path, fp in job.reusable.items()
-        if path.startswith(job.layout.PAGEFIND) and fp.startswith(prefix)
-    )
-    if not kept or str(len(kept)) != job.reusable[kept[0]].removeprefix(prefix):
-        return []
-    return kept
+@dataclass(frozen=True)
+class _Kept:
+    """A part of the last build's index whose files are all still in place."""
+
+    folder: str  # where it is under pagefind/ (search_shards.Shard.folder)
+    paths: tuple[str, ...]
 
 
-def _previous(job: Job, folder: str) -> list[str]:
-    """The last build's files of the part at `folder`, whole, whatever it indexed then: an
-    out-of-date part that serve keeps until the edits stop (BuildOptions.search_later)."""
-    prefix = job.layout.PAGEFIND + folder
-    groups: dict[str, list[str]] = {}
+def _last_parts(job: Job) -> dict[str, _Kept]:
+    """The last build's index parts still whole, by the keys they were made from.
+
+    Every file of a part carries the fingerprint `<keys>-<number of files>`
+    (_part_files), so a part is whole when that many files still carry it.
+    """
+    by_fp: dict[str, list[str]] = {}
     for path, fp in job.reusable.items():
-        if path.startswith(prefix) and not _PART_FOLDER.match(path, len(prefix)):
-            groups.setdefault(fp, []).append(path)
-    for fp, paths in sorted(groups.items()):
-        if fp.rsplit("-", 1)[-1] == str(len(paths)):  # every file of it is still there
-            return sorted(paths)
-    return []
+        if path.startswith(job.layout.PAGEFIND):
+            by_fp.setdefault(fp, []).append(path)
+    whole = {}
+    for fp, paths in by_fp.items():
+        keys, _, count = fp.rpartition("-")
+        if count == str(len(paths)):
+            folder = search_shards.folder_of(paths[0].removeprefix(job.layout.PAGEFIND))
+            whole[keys] = _Kept(folder, tuple(sorted(paths)))
+    return whole
 
 
 def _given(data: bytes) -> Callable[[], bytes]:

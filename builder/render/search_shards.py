@@ -21,6 +21,7 @@ SHARD items has one part, at pagefind/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from builder.core.models import Listed
 # Items per part: a bigger part costs more to re-index after an edit and more indexer
 # memory; a smaller one means more parts for a reader's browser to load and merge.
 SHARD = 1000
+_LATER = re.compile(r"\d{4}-\d{2}/")  # a later part's folder, as shards() names it
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,18 @@ def shards(items: Sequence[Listed], size: int = 0) -> list[Shard]:
         parts[-1][1].extend(months[month])
     return [
         Shard(
-            "" if n == 0 else f"{first[0]:04d}-{first[1]:02d}/",
+            "" if n == 0 else f"{first[0]:04d}-{first[1]:02d}/",  # as _LATER reads it
             tuple(items[i] for i in sorted(indexes)),
         )
         for n, (first, indexes) in enumerate(parts)
     ]
+
+
+def folder_of(path: str) -> str:
+    """The part a file of the index is in, from its path under pagefind/: "" for the first
+    part, "2024-03/" for a later one."""
+    later = _LATER.match(path)
+    return later.group() if later else ""
 
 
 def bundles(items: Sequence[Listed], pagefind: str) -> tuple[str, ...]:

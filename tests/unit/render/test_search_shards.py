@@ -65,3 +65,10 @@ def test_the_size_is_read_when_parts_are_made(monkeypatch: Any) -> None:
     monkeypatch.setattr(search_shards, "SHARD", 1)
     site = items("2024-01", "2024-02")
     assert bundles(site, "/pagefind/") == ("/pagefind/", "/pagefind/2024-02/")
+
+
+def test_a_file_of_the_index_is_in_the_part_its_folder_names() -> None:
+    assert search_shards.folder_of("2024-03/fragment/en_1a2b.pf_fragment") == "2024-03/"
+    assert search_shards.folder_of("2024-03/pagefind-entry.json") == "2024-03/"
+    assert search_shards.folder_of("fragment/en_1a2b.pf_fragment") == ""
+    assert search_shards.folder_of("pagefind-ui.js") == ""
