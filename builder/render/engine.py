@@ -118,7 +118,7 @@ def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
     first, second = sorted([spec.origin, other])
     if first == "generated":
         first, second = second, first
-    what = "a page Broadsheet generates" if second == "generated" else second
+    what = _named(second)
     diags.error(
         first,
         0,
@@ -126,6 +126,11 @@ def _collision(spec: Spec, other: str, diags: Diagnostics) -> None:
         f"would write /{spec.out_path}, which {what} writes too",
         "change the slug or the permalink pattern so the paths differ",
     )
+
+
+def _named(origin: str) -> str:
+    """An output's source as a message names it: its file, or what Broadsheet generates."""
+    return "a page Broadsheet generates" if origin == "generated" else origin
 
 
 def _folder_clashes(seen: dict[str, str], diags: Diagnostics) -> set[str]:
@@ -141,7 +146,7 @@ def _folder_clashes(seen: dict[str, str], diags: Diagnostics) -> set[str]:
     for path in sorted(clashing):
         inner = folders[path]
         file_origin, inner_origin = seen[path], seen[inner]
-        what = "a page Broadsheet generates" if inner_origin == "generated" else inner_origin
+        what = _named(inner_origin)
         where = file_origin if file_origin != "generated" else inner_origin
         diags.error(
             where,

@@ -85,15 +85,12 @@ def job_for(
     return Job(site, layout, theme, info, base_fp, reusable or {}, jobs, search_later)
 
 
-def specs(
-    site: Site,
-    theme: Theme,
-    reusable: Mapping[str, str] | None = None,
-    jobs: int = 1,
-    search_later: bool = False,
-) -> Iterator[Spec]:
+def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
     """Every output of the site, in the catalogue's order."""
-    job = job_for(site, theme, reusable, jobs, search_later)
+    return _catalogue(job_for(site, theme, reusable))
+
+
+def _catalogue(job: Job) -> Iterator[Spec]:
     for _name, outputs in CATALOGUE:
         yield from outputs(job)
 
@@ -107,5 +104,5 @@ def render(
     search_later: bool = False,
 ) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine."""
-    made = specs(site, theme, reusable, jobs, search_later)
-    return run(made, theme, reusable, diags, jobs)
+    job = job_for(site, theme, reusable, jobs, search_later)
+    return run(_catalogue(job), theme, reusable, diags, jobs)
