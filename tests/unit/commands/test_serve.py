@@ -410,43 +410,54 @@ def test_watched_paths(shared: Server) -> None:
     assert not shared.watched(str(root / "README.md"))
 
 
-def test_watcher_rebuilds_and_reloads_on_save(site: Path) -> None:
+@pytest.fixture
+def watching(site: Path) -> Iterator[Server]:
+    """A server watching the site; stopped after the test, with none of its threads left."""
     srv = make_server(site)
     assert srv.rebuild()
     srv.start(watch=True)
-    try:
-        before = srv.signal.current
-        edit(site, "two evening crossings", "four evening crossings")
-        after = srv.signal.wait(before, timeout=20)
-        assert after != before
-        assert b"four evening crossings" in get(srv, ARTICLE_URL)[2]
-
-        # site.yaml, saved the way many editors do: a new file renamed over the old.
-        new_config = site / "site.yaml.tmp"
-        new_config.write_text(
-            (site / "site.yaml")
-            .read_text(encoding="utf-8")
-            .replace('"Harbour Notes"', '"Harbour Notes Weekly"'),
-            encoding="utf-8",
-        )
-        new_config.replace(site / "site.yaml")
-        later = srv.signal.wait(after, timeout=20)
-        assert later != after
-        assert b"Harbour Notes Weekly" in get(srv, ARTICLE_URL)[2]
-
-        # A templates/ folder that did not exist when serving began.
-        staged = site.parent / "staged-templates"
-        staged.mkdir()
-        (staged / "404.html").write_text(
-            "<!DOCTYPE html><html><body><p>Lost at sea</p></body></html>\n", encoding="utf-8"
-        )
-        staged.rename(site / "templates")
-        assert srv.signal.wait(later, timeout=20) != later
-        status, _, body = get(srv, "/no-such-page/")
-        assert status == 404 and b"Lost at sea" in body and b"data-broadsheet-live" in body
-    finally:
-        srv.stop()
+    yield srv
+    srv.stop()
     assert not [t for t in srv._threads if t.is_alive()]
+
+
+def saved_edit(srv: Server, site: Path) -> str:
+    """Edit the article as an editor saves it; the reload signal the rebuild sends."""
+    before = srv.signal.current
+    edit(site, "two evening crossings", "four evening crossings")
+    after = srv.signal.wait(before, timeout=20)
+    assert after != before
+    assert b"four evening crossings" in get(srv, ARTICLE_URL)[2]
+    return after
+
+
+def test_watcher_rebuilds_and_reloads_on_save(watching: Server, site: Path) -> None:
+    srv = watching
+    after = saved_edit(srv, site)
+
+    # site.yaml, saved the way many editors do: a new file renamed over the old.
+    new_config = site / "site.yaml.tmp"
+    new_config.write_text(
+        (site / "site.yaml")
+        .read_text(encoding="utf-8")
+        .replace('"Harbour Notes"', '"Harbour Notes Weekly"'),
+        encoding="utf-8",
+    )
+    new_config.replace(site / "site.yaml")
+    later = srv.signal.wait(after, timeout=20)
+    assert later != after
+    assert b"Harbour Notes Weekly" in get(srv, ARTICLE_URL)[2]
+
+    # A templates/ folder that did not exist when serving began.
+    staged = site.parent / "staged-templates"
+    staged.mkdir()
+    (staged / "404.html").write_text(
+        "<!DOCTYPE html><html><body><p>Lost at sea</p></body></html>\n", encoding="utf-8"
+    )
+    staged.rename(site / "templates")
+    assert srv.signal.wait(later, timeout=20) != later
+    status, _, body = get(srv, "/no-such-page/")
+    assert status == 404 and b"Lost at sea" in body and b"data-broadsheet-live" in body
 
 
 def indexed_text(folder: Path) -> str:
@@ -460,32 +471,23 @@ def indexed_text(folder: Path) -> str:
 
 
 def test_an_edit_is_served_before_the_search_index_catches_up(
-    site: Path, monkeypatch: pytest.MonkeyPatch
+    watching: Server, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page does not wait for Pagefind; the index follows once the edits stop, and
     open pages are not reloaded for it."""
     from builder.commands import serve
 
-    monkeypatch.setattr(serve, "CATCH_UP", 1.0)
-    srv = make_server(site)
-    assert srv.rebuild()
-    srv.start(watch=True)
-    try:
-        before = srv.signal.current
-        edit(site, "two evening crossings", "four evening crossings")
-        after = srv.signal.wait(before, timeout=20)
-        assert b"four evening crossings" in get(srv, ARTICLE_URL)[2]
-        folder = folder_of(srv)
-        assert "two evening crossings" in indexed_text(folder)  # the index as it was
-        deadline = time.monotonic() + 30
-        while "four evening crossings" not in indexed_text(folder):
-            assert time.monotonic() < deadline, "the search index never caught up"
-            time.sleep(0.1)
-        assert "two evening crossings" not in indexed_text(folder)
-        assert srv.signal.current == after  # no reload for the index alone
-    finally:
-        srv.stop()
-    assert not [t for t in srv._threads if t.is_alive()]
+    monkeypatch.setattr(serve, "CATCH_UP", 1.0)  # read when the catch-up is scheduled
+    srv = watching
+    after = saved_edit(srv, site)
+    folder = folder_of(srv)
+    assert "two evening crossings" in indexed_text(folder)  # the index as it was
+    deadline = time.monotonic() + 30
+    while "four evening crossings" not in indexed_text(folder):
+        assert time.monotonic() < deadline, "the search index never caught up"
+        time.sleep(0.1)
+    assert "two evening crossings" not in indexed_text(folder)
+    assert srv.signal.current == after  # no reload for the index alone
 
 
 def test_site_broken_from_the_start_shows_the_error_page(site: Path) -> None:
