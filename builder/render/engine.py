@@ -137,11 +137,12 @@ def _folder_clashes(seen: dict[str, str], diags: Diagnostics) -> set[str]:
     """The outputs that are a file where another output needs a folder (an asset named
     `2025/01/hello` beside the article published at `2025/01/hello/index.html`): an error
     at the source that can be renamed, never the disk's "Is a directory" later."""
-    folders: dict[str, str] = {}  # a folder some output is in → that output
+    folders: dict[str, str] = {}  # a folder some output is in → the first such output
     for path in seen:
-        parts = path.split("/")
-        for end in range(1, len(parts)):
-            folders.setdefault("/".join(parts[:end]), path)
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:  # a known folder's parents are known too
+            folders[folder] = path
+            folder = folder.rpartition("/")[0]
     clashing = {path for path in seen if path in folders}
     for path in sorted(clashing):
         inner = folders[path]
