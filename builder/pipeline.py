@@ -61,13 +61,20 @@ class BuildResult:
     summary: str = ""  # "12 articles, 1 page, …", for the closing line
 
 
-def build(config: SiteConfig, options: BuildOptions, progress: Progress = SILENT) -> BuildResult:
+def build(
+    config: SiteConfig,
+    options: BuildOptions,
+    progress: Progress = SILENT,
+    stop: interrupts.Stop | None = None,
+) -> BuildResult:
     """Build the site; on any error the previous output/ is left as it was.
 
-    `progress` hears of each stage as it begins (see core.progress).
+    `progress` hears of each stage as it begins (see core.progress). A
+    `stop` requested from another thread ends the build with
+    interrupts.Cancelled at its next safe point, before output/ changes.
     """
     write.check_output_dir(config)  # config: an output folder it may replace
-    with _Run(config, options, progress) as run:  # the lock, the cache, what the last build left
+    with _Run(config, options, progress, stop) as run:  # the lock, cache, what the last build left
         sources = run.discover()  # read: every file, hashed unless its stat is known
         if run.nothing_changed():
             return run.replay()  # same inputs, output/ intact: nothing to do
@@ -78,7 +85,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = SILENT
         stats = None
         if chosen is not None and not run.failed():
             made = outputs.render(
-                model, chosen, run.reuse, run.diags, run.jobs, options.search_later
+                model, chosen, run.reuse, run.diags, run.jobs, options.search_later, stop
             )
             stats = run.write(made)  # staged, then put in place: None if rendering failed
         if stats is not None:
@@ -157,10 +164,17 @@ class _Run:
     incremental build's time), so meanwhile it runs far less often.
     """
 
-    def __init__(self, config: SiteConfig, options: BuildOptions, progress: Progress) -> None:
+    def __init__(
+        self,
+        config: SiteConfig,
+        options: BuildOptions,
+        progress: Progress,
+        stop: interrupts.Stop | None = None,
+    ) -> None:
         self.config = config
         self.options = options
         self.progress = progress
+        self.stop = stop
         self.jobs = options.jobs or parallel.cores()
         self.diags = Diagnostics()  # about the content: what a no-change build replays
         self.cache_diags = Diagnostics()  # about the cache itself: never replayed
@@ -200,6 +214,7 @@ class _Run:
         self.laps.append((name, now - self.clock))
         self.clock = now
         interrupts.deliver()  # a Ctrl-C Python could not raise mid-stage stops it here
+        interrupts.check(self.stop)  # and so does a stop another thread asked for
 
     def discover(self) -> list[SourceFile]:
         """Every source under content/, trusting the stat of files hashed last time."""

@@ -39,6 +39,7 @@ from builder.commands.common import (
 )
 from builder.commands.serve_http import Handler, HTTPServer, Snapshot
 from builder.config import load_config
+from builder.core import interrupts
 from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
 from builder.pipeline import BuildResult, build
@@ -84,6 +85,7 @@ class Server:
         self._watch_ready = threading.Event()
         self._build_lock = threading.Lock()
         self._catch_up: threading.Timer | None = None  # the search index, once edits stop
+        self._catch_up_stop: interrupts.Stop | None = None  # asks a running catch-up to stop
         self.last_result: BuildResult | None = None  # of the last build that ran
 
     # -- lifecycle ---------------------------------------------------------
@@ -141,7 +143,7 @@ class Server:
         """End the event streams, the watcher and the HTTP server, and wait for them."""
         self._stop.set()
         if self._catch_up is not None:
-            self._catch_up.cancel()  # not yet started: never starts; started: waited for
+            self._give_way()  # not yet started: never starts; started: stops, waited for
             if self._catch_up.is_alive():
                 self._catch_up.join(60)
         self.signal.close()
@@ -161,12 +163,17 @@ class Server:
 
     # -- building ----------------------------------------------------------
     def rebuild(
-        self, jobs: int | None = None, search_later: bool = False, reload_pages: bool = True
+        self,
+        jobs: int | None = None,
+        search_later: bool = False,
+        reload_pages: bool = True,
+        stop: interrupts.Stop | None = None,
     ) -> bool:
         """Load site.yaml and build; publish the outcome and reload pages if it changed.
 
         `search_later` keeps out-of-date parts of the search index (BuildOptions);
         without `reload_pages` open pages are not told (only the index changed).
+        A build that gives way to `stop` changes nothing, not even what is shown.
         """
         out = self._log or sys.stderr
         with self._build_lock:
@@ -181,11 +188,14 @@ class Server:
                 if jobs is not None:
                     options = replace(options, jobs=jobs)
                 options = replace(options, search_later=search_later)
-                result = build(config, options)
+                result = build(config, options, stop=stop)
                 self.last_result = result
                 ok, problems = result.ok, tuple(result.diagnostics)
                 if ok and result.stats is not None:
                     changed = bool(result.stats.written or result.stats.removed)
+            except interrupts.Cancelled:
+                print("search index: catch-up called off; it runs again once the edits stop", file=out)
+                return False
             except Exception as exc:  # site.yaml, the disk, even a bug: the server outlives it
                 ok, problems = False, tuple(to_diagnostics(exc))
             emit(list(problems), out)
@@ -214,14 +224,24 @@ class Server:
     def _schedule_catch_up(self) -> None:
         """Bring the search index up to date CATCH_UP seconds after the last edit: Pagefind
         takes seconds a part, which an edit's page should not wait for."""
-        if self._catch_up is not None:
-            self._catch_up.cancel()
+        self._give_way()
         if self._stop.is_set():
             return
-        self._catch_up = threading.Timer(CATCH_UP, lambda: self.rebuild(jobs=1, reload_pages=False))
+        stop = self._catch_up_stop = interrupts.Stop()
+        self._catch_up = threading.Timer(
+            CATCH_UP, lambda: self.rebuild(jobs=1, reload_pages=False, stop=stop)
+        )
         self._catch_up.daemon = True
         self._catch_up.name = "broadsheet-search-catch-up"
         self._catch_up.start()
+
+    def _give_way(self) -> None:
+        """Call off the catch-up: one waiting never starts, one running stops at its next
+        safe point (it changes nothing), so an edit never waits for Pagefind."""
+        if self._catch_up is not None:
+            self._catch_up.cancel()
+        if self._catch_up_stop is not None:
+            self._catch_up_stop.request()
 
     # -- watching ----------------------------------------------------------
     def watched(self, path: str) -> bool:
@@ -243,6 +263,7 @@ class Server:
             # One process: forking a pool from a threaded server risks deadlocks,
             # and a rebuild after an edit re-renders only a few files anyway.
             # The page first; its part of the search index once the edits stop.
+            self._give_way()
             self.rebuild(jobs=1, search_later=True)
             self._schedule_catch_up()
 

@@ -8,11 +8,16 @@ threads about), Python cannot raise it: it prints "Exception ignored in
 to stop. The hook installed here keeps such an interrupt instead, without a
 word, and `deliver()` raises it where the build can still stop cleanly: at
 the next stage, and before output/ is changed (write/journal.py).
+
+A build can also be asked to stop by another thread of its own process:
+serve's search-index catch-up gives way to an edit that arrives while it
+runs (`Stop`), so the edit's page never waits for Pagefind.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any
 
 _lost = False  # an interrupt Python could not raise, waiting for deliver()
@@ -37,3 +42,37 @@ def deliver() -> None:
     if _lost:
         _lost = False
         raise KeyboardInterrupt
+
+
+class Cancelled(Exception):
+    """The build stopped because it was asked to (`Stop`); output/ is as it was."""
+
+
+class Stop:
+    """A request, made from another thread, that a build stop at its next safe point.
+
+    The build checks it between stages and, in the search index, between
+    pages and while Pagefind works; it stops by raising Cancelled before
+    output/ is changed, so what was there stays.
+    """
+
+    def __init__(self) -> None:
+        self._asked = threading.Event()
+
+    def request(self) -> None:
+        self._asked.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._asked.is_set()
+
+    def check(self) -> None:
+        """Raise Cancelled if the stop was requested."""
+        if self._asked.is_set():
+            raise Cancelled
+
+
+def check(stop: Stop | None) -> None:
+    """`stop.check()`, for the callers that may have no Stop at all."""
+    if stop is not None:
+        stop.check()

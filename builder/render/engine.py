@@ -19,6 +19,7 @@ from functools import partial
 
 import jinja2
 
+from builder.core import interrupts
 from builder.core import parallel as workers
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import OutputFile, Site
@@ -212,6 +213,7 @@ class Job:
     reusable: Mapping[str, str] = field(default_factory=dict)
     jobs: int = 1  # processes the build may use (--jobs): the search index's indexers too
     search_later: bool = False  # keep out-of-date index parts (BuildOptions.search_later)
+    stop: interrupts.Stop | None = None  # asked from another thread: stop (serve's catch-up)
 
     def page(
         self,

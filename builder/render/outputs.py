@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
 from builder import code_digest
+from builder.core import interrupts
 from builder.core.errors import Diagnostics
 from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
@@ -76,13 +77,14 @@ def job_for(
     reusable: Mapping[str, str] | None = None,
     jobs: int = 1,
     search_later: bool = False,
+    stop: interrupts.Stop | None = None,
 ) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
     theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
-    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs, search_later)
+    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs, search_later, stop)
 
 
 def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
@@ -102,7 +104,9 @@ def render(
     diags: Diagnostics,
     jobs: int = 1,
     search_later: bool = False,
+    stop: interrupts.Stop | None = None,
 ) -> Generator[OutputFile, None, None]:
-    """Every output of the site, made (or reused by fingerprint) by the engine."""
-    job = job_for(site, theme, reusable, jobs, search_later)
+    """Every output of the site, made (or reused by fingerprint) by the engine; a requested
+    `stop` ends it with interrupts.Cancelled (the search index checks it as it goes)."""
+    job = job_for(site, theme, reusable, jobs, search_later, stop)
     return run(_catalogue(job), theme, reusable, diags, jobs)

@@ -34,6 +34,7 @@ from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from builder.core import interrupts
 from builder.core.errors import UsageError
 from builder.core.models import Article, LinkItem, Listed
 from builder.render import pages, search_files, search_shards
@@ -53,6 +54,7 @@ UNUSED = frozenset(
 INTERFACE = frozenset({"pagefind-ui.js", "pagefind-ui.css"})
 BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
+STOP_POLL = 0.05  # seconds between looks at a requested stop while Pagefind works
 
 
 @dataclass(frozen=True)
@@ -98,20 +100,21 @@ def _indexed(job: Job, pending: list[tuple[search_shards.Shard, str]]) -> Iterat
 
     Up to `job.jobs` Pagefinds run at once, each from a thread (each holds
     a part's index in memory: the largest processes of a build), while this
-    thread renders the next part's pages for them.
+    thread renders the next part's pages for them. A `job.stop` requested
+    meanwhile is seen between pages and while waiting for Pagefind: the
+    build stops at once, and a Pagefind still running finishes unheard.
     """
     language = job.site.config.language
     at_once = max(1, job.jobs)
     waiting: deque[tuple[search_shards.Shard, str, concurrent.futures.Future]] = deque()
     pool = concurrent.futures.ThreadPoolExecutor(at_once, thread_name_prefix="pagefind")
+    stopped = False
     try:
         for part, keys in pending:
-            documents = [
-                (_page_url(job, spec), spec.make().decode("utf-8"))
-                for spec in (
-                    pages.article_page(job, a) for a in part.items if isinstance(a, Article)
-                )
-            ]
+            documents = []
+            for spec in (pages.article_page(job, a) for a in part.items if isinstance(a, Article)):
+                interrupts.check(job.stop)
+                documents.append((_page_url(job, spec), spec.make().decode("utf-8")))
             waiting.append(
                 (part, keys, pool.submit(index, documents, records(part.items, language)))
             )
@@ -119,14 +122,20 @@ def _indexed(job: Job, pending: list[tuple[search_shards.Shard, str]]) -> Iterat
                 yield from _part_files(job, *waiting.popleft())
         while waiting:
             yield from _part_files(job, *waiting.popleft())
+    except interrupts.Cancelled:
+        stopped = True
+        raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not stopped, cancel_futures=True)
 
 
 def _part_files(
     job: Job, part: search_shards.Shard, keys: str, future: concurrent.futures.Future
 ) -> Iterator[Spec]:
     """A part's files as Specs; only the first part carries the search interface's own."""
+    while job.stop is not None and not future.done():  # else: result() waits, unstoppable
+        job.stop.check()
+        concurrent.futures.wait([future], timeout=STOP_POLL)
     files = [(n, d) for n, d in future.result() if not part.folder or n not in INTERFACE]
     fp = f"{keys}-{len(files)}"
     for name, data in files:

@@ -300,3 +300,46 @@ def test_search_later_keeps_the_out_of_date_index_until_a_build_without_it(
     caught_up = build(config, options)
     assert caught_up.ok and caught_up.stats is not None and caught_up.stats.written
     assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))
+
+
+def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothing(
+    make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve's catch-up gives way to an edit: the build stops while Pagefind is still at
+    work (not once it is done), and output/ is as it was."""
+    import threading
+
+    from builder.core import interrupts
+    from builder.render import search
+
+    site = make_site(FILES, SITE)
+    config = load_config(site / "site.yaml", site / "output")
+    options = BuildOptions(now=NOW, jobs=1, cache_dir=tmp_path / "cache")
+    assert build(config, options).ok
+    out = site / "output"
+    before = stamps(out)
+    ferries = site / "content/2025/05/ferries.md"
+    ferries.write_text(ferries.read_text("utf-8") + "\nFares rise by a tenth.\n", "utf-8")
+
+    stop, release = interrupts.Stop(), threading.Event()
+    waited_out = []
+    real_index = search.index
+
+    def slow_index(*args: object, **kwargs: object) -> list[tuple[str, bytes]]:
+        stop.request()  # the edit arrives while this part is being indexed
+        if not release.wait(30):
+            waited_out.append(True)  # the build sat out the whole index: it did not stop
+        return real_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "index", slow_index)
+    try:
+        with pytest.raises(interrupts.Cancelled):
+            build(config, options, stop=stop)
+    finally:
+        release.set()
+    assert not waited_out
+    assert stamps(out) == before
+    assert not list(site.glob("**/.broadsheet-tmp-*"))
+    monkeypatch.setattr(search, "index", real_index)
+    assert build(config, options).ok  # the next build is whole, index and all
+    assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))

@@ -415,3 +415,21 @@ def test_read_model_without_markdown_reads_only_front_matter_of_articles(
         "content/second.md": "Second",
     }  # no page, no asset
     assert [d.path for d in diags.items if d.severity == "error"] == ["content/broken.md"]
+
+
+def test_a_requested_stop_ends_the_build_at_its_next_stage_leaving_output(site: Path) -> None:
+    from builder.core import interrupts
+
+    assert run(site).ok
+    before = snapshot(site / "output")
+    (site / "content" / "late.md").write_text(
+        '---\ntitle: "Late"\ndate: 2024-06-12\n---\nA late item.\n', encoding="utf-8"
+    )
+    stop = interrupts.Stop()
+    stop.request()
+    config = config_of(site)
+    options = BuildOptions(cache_dir=site.parent / "cache", jobs=1, now=NOW)
+    with pytest.raises(interrupts.Cancelled):
+        build(config, options, stop=stop)
+    assert snapshot(site / "output") == before
+    assert build(config, options).ok and snapshot(site / "output") != before

@@ -490,6 +490,48 @@ def test_an_edit_is_served_before_the_search_index_catches_up(
     assert srv.signal.current == after  # no reload for the index alone
 
 
+def test_an_edit_during_the_search_catch_up_is_not_kept_waiting(
+    watching: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catch-up gives way: an edit saved while Pagefind works is served without waiting
+    for it, and the index catches up with that edit afterwards."""
+    import threading
+
+    from builder.commands import serve
+    from builder.render import search
+
+    monkeypatch.setattr(serve, "CATCH_UP", 0.2)
+    entered, release = threading.Event(), threading.Event()
+    calls: list[bool] = []
+    real_index = search.index
+
+    def slow_first(*args: object, **kwargs: object) -> list[tuple[str, bytes]]:
+        calls.append(True)
+        if len(calls) == 1:  # the first catch-up: Pagefind as slow as at 10,000 articles
+            entered.set()
+            if not release.wait(30):
+                calls.append(False)  # it was never called off
+        return real_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "index", slow_first)
+    srv = watching
+    after = saved_edit(srv, site)
+    assert entered.wait(20), "the catch-up never started"
+    try:
+        edit(site, "four evening crossings", "five evening crossings")
+        assert srv.signal.wait(after, timeout=20) != after
+        assert b"five evening crossings" in get(srv, ARTICLE_URL)[2]
+    finally:
+        release.set()
+    folder = folder_of(srv)
+    deadline = time.monotonic() + 30
+    while "five evening crossings" not in indexed_text(folder):
+        assert time.monotonic() < deadline, "the search index never caught up"
+        time.sleep(0.1)
+    assert False not in calls
+    assert "catch-up called off" in srv._log.getvalue()  # type: ignore[union-attr]
+
+
 def test_site_broken_from_the_start_shows_the_error_page(site: Path) -> None:
     edit(site, 'title: "Ferry timetable changes for the summer"', "title: [unclosed")
     srv = make_server(site)

@@ -1,4 +1,5 @@
-"""A Ctrl-C that lands in a finaliser is kept and delivered, never printed and lost."""
+"""A Ctrl-C that lands in a finaliser is kept and delivered, never printed and lost; a
+requested stop ends a build at its next safe point."""
 
 from __future__ import annotations
 
@@ -37,3 +38,16 @@ def test_other_exceptions_in_finalisers_are_still_reported(
     _RaisesOnDelete(ValueError("a real bug"))
     assert "ValueError: a real bug" in capsys.readouterr().err
     interrupts.deliver()  # and it is not taken for an interrupt
+
+
+def test_a_stop_is_raised_only_once_requested_and_then_every_time() -> None:
+    stop = interrupts.Stop()
+    stop.check()  # nothing asked: the build goes on
+    interrupts.check(stop)
+    interrupts.check(None)  # a build with no Stop at all
+    assert not stop.requested
+    stop.request()
+    assert stop.requested
+    for _ in range(2):  # every safe point after the request stops the build
+        with pytest.raises(interrupts.Cancelled):
+            interrupts.check(stop)
