@@ -66,21 +66,26 @@ def build(
     options: BuildOptions,
     progress: Progress = SILENT,
     stop: interrupts.Stop | None = None,
+    warm: Warm | None = None,
 ) -> BuildResult:
     """Build the site; on any error the previous output/ is left as it was.
 
     `progress` hears of each stage as it begins (see core.progress). A
     `stop` requested from another thread ends the build with
     interrupts.Cancelled at its next safe point, before output/ changes.
+    `warm` is what a process that builds again and again (serve) keeps
+    between its builds.
     """
     write.check_output_dir(config)  # config: an output folder it may replace
-    with _Run(config, options, progress, stop) as run:  # the lock, cache, what the last build left
+    with _Run(config, options, progress, stop, warm) as run:  # lock, cache, the last build
         sources = run.discover()  # read: every file, hashed unless its stat is known
         if run.nothing_changed():
             return run.replay()  # same inputs, output/ intact: nothing to do
         entries, assets = run.read(sources)  # front matter + Markdown, cached or made now
         model = site.build_site(entries, assets, config, options, run.diags, run.related_memo)
-        chosen = theme.load_theme(config, run.diags, run.theme_memo, run.theme_digest)
+        chosen = theme.load_theme(
+            config, run.diags, run.theme_memo, run.theme_digest, run.warm.templates
+        )
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
@@ -91,6 +96,35 @@ def build(
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
         return run.result(model, stats)
+
+
+class Warm:
+    """What serve keeps from one build to the next in its process, so that a rebuild after
+    an edit redoes only what the edit changed: every source's entry by cache key (see
+    read.entries) and the compiled templates (render.theme.Compiled).
+
+    The entries' bodies are read from the cache file when a page needs them,
+    so they are kept only while that file is the same one (deleted and made
+    again, it may not hold them).
+    """
+
+    def __init__(self) -> None:
+        self.templates = theme.Compiled()
+        self._entries: dict[str, cache_mod.Value] = {}
+        self._file: tuple[int, int] | None = None  # the cache file's device and inode
+
+    def entries(self, cache_dir: Path | None) -> dict[str, cache_mod.Value] | None:
+        """The entries memo, emptied if the cache file is not the one they came from; None
+        (nothing kept) without a cache file."""
+        try:
+            found = (cache_dir / "cache.sqlite").stat() if cache_dir else None
+        except OSError:
+            found = None
+        now = (found.st_dev, found.st_ino) if found else None
+        if now != self._file:
+            self._entries.clear()
+            self._file = now
+        return self._entries if now else None
 
 
 @dataclass(frozen=True)
@@ -170,11 +204,13 @@ class _Run:
         options: BuildOptions,
         progress: Progress,
         stop: interrupts.Stop | None = None,
+        warm: Warm | None = None,
     ) -> None:
         self.config = config
         self.options = options
         self.progress = progress
         self.stop = stop
+        self.warm = warm or Warm()  # one build only: kept by nobody
         self.jobs = options.jobs or parallel.cores()
         self.diags = Diagnostics()  # about the content: what a no-change build replays
         self.cache_diags = Diagnostics()  # about the cache itself: never replayed
@@ -260,7 +296,13 @@ class _Run:
         texts = [s for s in sources if s.kind != "asset"]
         self.progress.stage("markdown", len(texts))
         entries, self.parsed = load_entries(
-            texts, self.config, self.store, self.jobs, self.diags, progress=self.progress
+            texts,
+            self.config,
+            self.store,
+            self.jobs,
+            self.diags,
+            progress=self.progress,
+            memo=self.warm.entries(self.options.cache_dir),
         )
         self.live_keys = {self.store.key(t.rel, t.sha256) for t in texts}
         self.lap("markdown")

@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from builder import code_digest
@@ -24,26 +26,29 @@ __all__ = ["FORMAT", "Cache", "HtmlReader", "Value", "dump", "load", "salt"]
 from builder.core.errors import Diagnostics
 from builder.core.models import StoredHtml
 
+FEW = 200  # keys looked up one by one; more, and reading every entry once is quicker
 FORMAT = "broadsheet-cache-6"  # 5: link items; the fields editions are run with; 6: lang
 
 
 class HtmlReader:
     """Reads one entry's body HTML on demand (a StoredHtml's store), with a connection
-    per process.
+    per process and thread.
 
     SQLite connections must not cross fork(); the render workers are forked,
-    so each opens its own, read-only.
+    so each opens its own, read-only. Nor may one be used from another
+    thread: serve keeps entries between builds (pipeline.Warm), and builds
+    after an edit run in its watcher's thread.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.pid = 0
+        self.owner = (0, 0)  # the process and thread the connection belongs to
         self.db: sqlite3.Connection | None = None
 
     def read_html(self, key: str) -> str:
-        if self.pid != os.getpid():
+        if self.owner != (os.getpid(), threading.get_ident()):
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            self.pid = os.getpid()
+            self.owner = (os.getpid(), threading.get_ident())
         assert self.db is not None
         row = self.db.execute("SELECT html FROM entries WHERE key = ?", (key,)).fetchone()
         if row is None:
@@ -153,9 +158,18 @@ class Cache:
         query = (
             "SELECT key, meta, '' FROM entries" if lazy else "SELECT key, meta, html FROM entries"
         )
+        rows: Iterable[tuple[str, str, str]]
         try:
             wanted = set(keys)
-            for key, text, html in self.db.execute(query):
+            if len(wanted) <= FEW:  # a rebuild after an edit: look them up, not read them all
+                rows = [
+                    row
+                    for key in sorted(wanted)
+                    for row in self.db.execute(query + " WHERE key = ?", (key,))
+                ]
+            else:
+                rows = self.db.execute(query)
+            for key, text, html in rows:
                 self.count += 1
                 if key in wanted:
                     try:
@@ -166,6 +180,8 @@ class Cache:
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache ignored: {exc}")
             return {}
+        if len(wanted) <= FEW:
+            self.count = -1  # not every entry was counted: save() looks for stale ones
         return found
 
     def put(self, key: str, value: tuple[str, str]) -> None:

@@ -42,7 +42,7 @@ from builder.config import load_config
 from builder.core import interrupts
 from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
-from builder.pipeline import BuildResult, build
+from builder.pipeline import BuildResult, Warm, build
 
 HOST = "127.0.0.1"
 WATCHED_DIRS = ("content", "themes", "templates")
@@ -87,6 +87,7 @@ class Server:
         self._catch_up: threading.Timer | None = None  # the search index, once edits stop
         self._catch_up_stop: interrupts.Stop | None = None  # asks a running catch-up to stop
         self.last_result: BuildResult | None = None  # of the last build that ran
+        self.warm = Warm()  # what each build leaves the next: only an edit is read again
 
     # -- lifecycle ---------------------------------------------------------
     def bind(self) -> None:
@@ -188,13 +189,13 @@ class Server:
                 if jobs is not None:
                     options = replace(options, jobs=jobs)
                 options = replace(options, search_later=search_later)
-                result = build(config, options, stop=stop)
+                result = build(config, options, stop=stop, warm=self.warm)
                 self.last_result = result
                 ok, problems = result.ok, tuple(result.diagnostics)
                 if ok and result.stats is not None:
                     changed = bool(result.stats.written or result.stats.removed)
             except interrupts.Cancelled:
-                print("search index: catch-up called off; it runs again once the edits stop", file=out)
+                print("search index: catch-up called off; it runs once the edits stop", file=out)
                 return False
             except Exception as exc:  # site.yaml, the disk, even a bug: the server outlives it
                 ok, problems = False, tuple(to_diagnostics(exc))

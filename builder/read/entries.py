@@ -101,6 +101,7 @@ def load_entries(
     diags: Diagnostics,
     flush: bool = True,
     progress: Progress = SILENT,
+    memo: dict[str, cache_mod.Value] | None = None,
 ) -> tuple[list[Entry], int]:
     """Front matter and Markdown of every text source: from the cache, else made now.
 
@@ -110,13 +111,21 @@ def load_entries(
     a batch of bodies in memory: the rest are read back when a page needs
     them (see Rendered.html). `jobs` 0 means every core. `progress` counts
     each source as it is done, those from the cache at once.
+
+    `memo` (in and out: serve keeps it between builds) holds the values of
+    the last build's sources by cache key, so an unchanged file is neither
+    read from the cache nor checked again; afterwards it holds this build's.
     """
     keys = {s.rel: store.key(s.rel, s.sha256) for s in texts}
-    cached = {
-        key: _untrusted(value, config.markdown)
-        for key, value in store.get_many(list(keys.values()), lazy=True).items()
-    }
+    known = memo or {}
+    cached = {key: known[key] for key in keys.values() if key in known}
+    wanted = [key for key in keys.values() if key not in cached]
+    cached.update(
+        (key, _untrusted(value, config.markdown))
+        for key, value in store.get_many(wanted, lazy=True).items()
+    )
     todo = [s for s in texts if keys[s.rel] not in cached]
+    moving: set[str] = set()  # changed while read: reported this time, remembered never
     batch: list[tuple[str, tuple[str, str]]] = []
     progress.advance(len(texts) - len(todo))
 
@@ -131,6 +140,8 @@ def load_entries(
         for rel, text in results:
             if CHANGED not in text[0]:  # a moving target is reported, not remembered
                 store.put(keys[rel], text)
+            else:
+                moving.add(keys[rel])
             batch.append((rel, text))
             progress.advance()
             if len(batch) >= FLUSH_EVERY:
@@ -143,4 +154,7 @@ def load_entries(
             diags.extend(found)
         if meta is not None and rendered is not None:
             entries.append(Entry(src.sha256, meta, rendered))
+    if memo is not None:
+        memo.clear()
+        memo.update((key, cached[key]) for key in keys.values() if key not in moving)
     return entries, len(todo)

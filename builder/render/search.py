@@ -102,7 +102,7 @@ def _indexed(job: Job, pending: list[tuple[search_shards.Shard, str]]) -> Iterat
     a part's index in memory: the largest processes of a build), while this
     thread renders the next part's pages for them. A `job.stop` requested
     meanwhile is seen between pages and while waiting for Pagefind: the
-    build stops at once, and a Pagefind still running finishes unheard.
+    build stops at once, and each Pagefind running stops at its next batch.
     """
     language = job.site.config.language
     at_once = max(1, job.jobs)
@@ -116,7 +116,7 @@ def _indexed(job: Job, pending: list[tuple[search_shards.Shard, str]]) -> Iterat
                 interrupts.check(job.stop)
                 documents.append((_page_url(job, spec), spec.make().decode("utf-8")))
             waiting.append(
-                (part, keys, pool.submit(index, documents, records(part.items, language)))
+                (part, keys, pool.submit(index, documents, records(part.items, language), job.stop))
             )
             if len(waiting) > at_once:
                 yield from _part_files(job, *waiting.popleft())
@@ -248,20 +248,23 @@ def _gone(path: str) -> Callable[[], bytes]:
 
 
 def index(
-    documents: Sequence[tuple[str, str]], extra: Sequence[Record] = ()
+    documents: Sequence[tuple[str, str]],
+    extra: Sequence[Record] = (),
+    stop: interrupts.Stop | None = None,
 ) -> list[tuple[str, bytes]]:
     """(file name, bytes) of a Pagefind index of `documents` (site path, HTML) and the
     records `extra`, by name.
 
     A missing or broken Pagefind is the installation's problem, not the
-    content's: it stops the build with a hint, never with a traceback.
+    content's: it stops the build with a hint, never with a traceback. A
+    requested `stop` ends Pagefind between batches (interrupts.Cancelled).
     """
     hint = (
         "reinstall it with  pip install 'pagefind[extended]', or set  search: false  in site.yaml"
     )
 
     def run() -> list[tuple[str, bytes]]:
-        return asyncio.run(asyncio.wait_for(_index(documents, extra), TIMEOUT))
+        return asyncio.run(asyncio.wait_for(_index(documents, extra, stop), TIMEOUT))
 
     try:
         try:
@@ -272,6 +275,8 @@ def index(
         # an async host): asyncio.run() cannot nest, so Pagefind is driven from a thread.
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             return pool.submit(run).result()
+    except interrupts.Cancelled:
+        raise  # asked for: not Pagefind's failure
     except ImportError as exc:
         raise UsageError(
             f"search needs Pagefind, which is not installed ({exc})",
@@ -295,11 +300,12 @@ def index(
 
 
 async def _index(
-    documents: Sequence[tuple[str, str]], extra: Sequence[Record]
+    documents: Sequence[tuple[str, str]], extra: Sequence[Record], stop: interrupts.Stop | None
 ) -> list[tuple[str, bytes]]:
     async with _service() as service:
         pagefind = await service.create_index({"keep_index_url": False})
         for start in range(0, len(documents), BATCH):
+            interrupts.check(stop)  # between batches: no answer is left waiting
             await asyncio.gather(
                 *(
                     pagefind.add_html_file(content=html, url=url)
@@ -319,6 +325,7 @@ async def _index(
                     for r in extra[start : start + BATCH]
                 )
             )
+        interrupts.check(stop)
         files = await pagefind.get_files()
     return search_files.canonical(
         [(str(f["path"]), bytes(f["content"])) for f in files if f["path"] not in UNUSED]

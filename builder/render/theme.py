@@ -124,8 +124,31 @@ def _parent(folder: Path, root: Path, diags: Diagnostics) -> str | None:
     return str(value.value) if value is not None and value.kind == "str" else None
 
 
+class Compiled(jinja2.BytecodeCache):
+    """Templates compiled by earlier builds of this process (serve's), in memory.
+
+    Jinja checks each against its template's source before using it, so an
+    edited template is compiled again and never served stale.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 def load_theme(
-    config: SiteConfig, diags: Diagnostics, memo: dict | None = None, digest: str | None = None
+    config: SiteConfig,
+    diags: Diagnostics,
+    memo: dict | None = None,
+    digest: str | None = None,
+    compiled: Compiled | None = None,
 ) -> Theme | None:
     """Build the environment and compile every template; None if any fails.
 
@@ -134,6 +157,7 @@ def load_theme(
     unchanged, templates are compiled only when a page needs them, which is
     most of the cost of an incremental build that renders one page.
     `digest` is `signature(config)` when the caller has already computed it.
+    `compiled` keeps compiled templates between the builds of one process.
     """
     folders = chain(config, diags)
     if not folders:
@@ -148,6 +172,7 @@ def load_theme(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=compiled,
     )
     catalogues = i18n.load(folders)
     i18n.install(env, catalogues)

@@ -104,18 +104,20 @@ def check_repeats(
     """
     if window <= 0:
         return
-    seen: list[tuple[str, Seen]] = []  # the editions so far: (name, their links)
-    for name, indexes in periods:
+    # Each URL's last edition before this one (its number and name) and its first use there:
+    # a repeat names its last use, and one lookup per link finds it, however wide the window.
+    last: dict[str, tuple[int, str, tuple[OutLink, str]]] = {}
+    for number, (name, indexes) in enumerate(periods):
         here: Seen = {}
-        recent = seen[-window:][::-1]  # the newest first: a repeat names its last use
         for i in indexes:
             meta = items[i].meta
             for key, link in _outbound(meta, own_host).items():
-                earlier = next(((e_id, e[key]) for e_id, e in recent if key in e), None)
-                if earlier and not (earlier[1][0].curated and link.curated):
-                    _repeat(meta.path, link, earlier[1], earlier[0], diags)
+                earlier = last.get(key)
+                recent = earlier is not None and number - earlier[0] <= window
+                if earlier and recent and not (earlier[2][0].curated and link.curated):
+                    _repeat(meta.path, link, earlier[2], earlier[1], diags)
                 here.setdefault(key, (link, meta.path))
-        seen.append((name, here))
+        last.update((key, (number, name, used)) for key, used in here.items())
 
 
 def _outbound(meta: Item, own_host: str) -> dict[str, OutLink]:

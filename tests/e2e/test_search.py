@@ -343,3 +343,16 @@ def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothin
     monkeypatch.setattr(search, "index", real_index)
     assert build(config, options).ok  # the next build is whole, index and all
     assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))
+
+
+def test_pagefind_asked_to_stop_gives_way_instead_of_failing_the_build() -> None:
+    """A stop is not Pagefind's failure: it is raised as it is, never as a usage error."""
+    from builder.core import interrupts
+    from builder.render import search
+
+    stop = interrupts.Stop()
+    stop.request()
+    page = '<html lang="en"><body><main data-pagefind-body><p>Ferries</p></main></body></html>'
+    with pytest.raises(interrupts.Cancelled):
+        search.index([("/a/", page)], (), stop)
+    assert search.index([("/a/", page)], ())  # the same documents, not asked to stop

@@ -216,6 +216,32 @@ def test_a_stored_body_is_read_from_the_cache_only_when_asked(tmp_path: Path) ->
     store.close()
 
 
+def test_a_stored_body_can_be_read_from_another_thread_later(tmp_path: Path) -> None:
+    """serve keeps entries between builds, and builds after an edit run in its watcher's
+    thread: a body first read in one thread is read again in another."""
+    import threading
+
+    store = Cache(tmp_path, "salt", Diagnostics())
+    key = store.key("content/a.md", "a")
+    store.put(key, dump(META, RENDERED, []))
+    assert store.flush()
+    _, rendered, _ = store.get_many([key], lazy=True)[key]
+    assert rendered is not None and rendered.html == "<p>Body “html”</p>"
+    store.close()
+    seen: list[object] = []
+
+    def read() -> None:
+        try:
+            seen.append(rendered.html)
+        except Exception as exc:  # what a build in that thread would have failed with
+            seen.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert seen == ["<p>Body “html”</p>"]
+
+
 def test_the_html_is_stored_apart_from_the_rest() -> None:
     text, html = dump(META, RENDERED, [])
     assert html == "<p>Body “html”</p>"

@@ -234,6 +234,80 @@ def test_load_entries_uses_the_cache(site: Path, tmp_path: Path) -> None:
     assert [d.format() for d in again.items] == [d.format() for d in diags.items] == [UNKNOWN_KEY]
 
 
+def sources_of(site: Path) -> list[SourceFile]:
+    texts = []
+    for path in sorted((site / "content").rglob("*.md")):
+        data = path.read_bytes()
+        texts.append(
+            SourceFile(path.relative_to(site).as_posix(), data, hashlib.sha256(data).hexdigest())
+        )
+    return texts
+
+
+def test_the_memo_of_a_warm_process_reads_only_the_changed_file_from_the_cache(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_of(site)
+    salt = cache_mod.salt(config.markdown, config.timezone, config.base_path)
+    store = cache_mod.Cache(tmp_path / "store", salt, Diagnostics())
+    memo: dict = {}
+    entries, parsed = load_entries(sources_of(site), config, store, 1, Diagnostics(), memo=memo)
+    assert parsed == 5 and len(memo) == 5
+    second = site / "content" / "second.md"
+    second.write_text(second.read_text("utf-8") + "\nOne more line.\n", encoding="utf-8")
+    texts = sources_of(site)
+    asked: list[list[str]] = []
+    real = store.get_many
+    monkeypatch.setattr(
+        store, "get_many", lambda keys, lazy=False: asked.append(keys) or real(keys, lazy)
+    )
+    again = Diagnostics()
+    warm, parsed = load_entries(texts, config, store, 1, again, memo=memo)
+    store.close()
+    changed = store.key("content/second.md", next(t.sha256 for t in texts if "second" in t.rel))
+    assert asked == [[changed]] and parsed == 1  # the rest came from the memo
+    assert [e.meta.path for e in warm] == [e.meta.path for e in entries]
+    assert [e.rendered.html for e in warm if "second" not in e.meta.path] == [
+        e.rendered.html for e in entries if "second" not in e.meta.path
+    ]
+    assert "One more line." in next(e.rendered.html for e in warm if "second" in e.meta.path)
+    assert set(memo) == {store.key(t.rel, t.sha256) for t in texts}  # the old version gone
+    assert [d.format() for d in again.items] == [UNKNOWN_KEY]  # still reported, every build
+
+
+def test_a_few_keys_are_looked_up_as_a_full_read_finds_them(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_of(site)
+    texts = sources_of(site)
+    store = cache_mod.Cache(tmp_path / "store", "salt", Diagnostics())
+    load_entries(texts, config, store, 1, Diagnostics())
+    store.save(config.output_dir, {}, {store.key(t.rel, t.sha256) for t in texts})
+    keys = [store.key(t.rel, t.sha256) for t in texts[:3]] + ["no-such-key"]
+    looked_up = store.get_many(keys)
+    monkeypatch.setattr(cache_mod, "FEW", 0)
+    read_through = store.get_many(keys)
+    store.close()
+    assert len(looked_up) == 3 and looked_up == read_through
+
+
+def test_warm_forgets_its_entries_when_the_cache_file_is_another(tmp_path: Path) -> None:
+    from builder.pipeline import Warm
+
+    warm = Warm()
+    assert warm.entries(None) is None and warm.entries(tmp_path / "none") is None
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "cache.sqlite").write_bytes(b"")
+    memo = warm.entries(folder)
+    assert memo == {}
+    memo["k"] = ("meta", "rendered", ())  # type: ignore[assignment]
+    assert warm.entries(folder) == {"k": ("meta", "rendered", ())}
+    (folder / "cache.sqlite").rename(folder / "old.sqlite")  # keeps the old file's inode
+    (folder / "cache.sqlite").write_bytes(b"")
+    assert warm.entries(folder) == {}
+
+
 def test_folder_url(make_site: Callable[..., Path]) -> None:
     root = make_site({}, 'title: T\nbase_url: "https://example.org/news/"\n')
     config = config_of(root)

@@ -300,6 +300,38 @@ def test_site_templates_override_the_theme(tmp_path: Path) -> None:
     assert theme.origins["base.html"] == "<broadsheet>/themes/default/templates/base.html"
 
 
+def test_templates_compiled_in_an_earlier_build_are_reused_until_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from builder.render.theme import Compiled
+
+    config = load_config(_site(tmp_path))
+    (tmp_path / "templates").mkdir()
+    mine = tmp_path / "templates" / "404.html"
+    mine.write_text("first\n", "utf-8")
+    compiled = Compiled()
+    first = load_theme(config, Diagnostics(), compiled=compiled)
+    assert first is not None and first.env.get_template("404.html").render() == "first\n"
+
+    compiles: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiles.append(name or "")
+        return real(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    again = load_theme(config, Diagnostics(), compiled=compiled)
+    assert again is not None and again.env.get_template("404.html").render() == "first\n"
+    assert compiles == []  # every template came from the earlier build's compilation
+    mine.write_text("second\n", "utf-8")
+    edited = load_theme(config, Diagnostics(), compiled=compiled)
+    assert edited is not None and edited.env.get_template("404.html").render() == "second\n"
+    assert compiles == ["404.html"]  # only the edited one compiled again
+
+
 def test_a_theme_extends_its_parent_and_default(tmp_path: Path) -> None:
     config = load_config(_site(tmp_path, "child"))
     for name, parent in (("child", "parent"), ("parent", None)):

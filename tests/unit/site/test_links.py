@@ -125,6 +125,19 @@ def test_only_the_window_of_editions_before_counts() -> None:
     assert repeats(items, periods, window=0) == []
 
 
+def test_a_repeat_names_the_newest_edition_that_linked_it() -> None:
+    link = OutLink("https://report.example/p", 3, 1)
+    items = [item("a", link), item("b", link), item("c", link)]
+    periods = [("2026-w44", (0,)), ("2026-w45", (1,)), ("2026-w46", (2,))]
+    found = repeats(items, periods, window=2)
+    assert [line.split("\n")[0] for line in found] == [
+        "content/b.md:3:1: warning: https://report.example/p was already linked in "
+        "2026-w44: content/a.md:3:1",
+        "content/c.md:3:1: warning: https://report.example/p was already linked in "
+        "2026-w45: content/b.md:3:1",
+    ]
+
+
 def test_repeats_that_are_not_the_hygiene_checks_business() -> None:
     """Links to the site itself, repeats inside one edition, and two curated URLs (the
     duplicate-source warning's) are not reported."""
