@@ -98,6 +98,32 @@ def build(
         return run.result(model, stats)
 
 
+def seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> int:
+    """Start `target`'s output folder, which holds no build yet, as a copy of `source`'s
+    last build, if that is whole: every file its list names is there, untouched (see
+    write/seed.py). Returns the files it now holds; 0 when it was not done.
+
+    serve's first start beside a built output/ then renders nothing: with
+    the file list and state of that build, a build into `target` that would
+    make the same files finds nothing changed.
+    """
+    if options.cache_dir is None or not write.seed_empty(target.output_dir):
+        return 0
+    with write.output_lock(source, recovering=False), write.output_lock(target):
+        if not write.seed_empty(target.output_dir):
+            return 0
+        store = _cache(source, options.cache_dir, Diagnostics())
+        try:
+            files = write.previous_files(source, store.manifest(source.output_dir))
+            if not files or len(write.reusable(source, files)) != len(files):
+                return 0  # no build there, or one touched since: render as usual
+            count = write.seed(source.output_dir, target.output_dir, sorted(files))
+            store.adopt(source.output_dir, target.output_dir)
+        finally:
+            store.close()
+    return count
+
+
 class Warm:
     """What serve keeps from one build to the next in its process, so that a rebuild after
     an edit redoes only what the edit changed: every source's entry by cache key (see

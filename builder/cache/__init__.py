@@ -274,6 +274,21 @@ class Cache:
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
 
+    def adopt(self, source: Path, target: Path) -> None:
+        """Give the output folder `target` the file list and state of `source`'s last build:
+        write.seed has just made `target` a copy of it."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                for name in ("manifest", "state"):
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO info SELECT ?, value FROM info WHERE key = ?",
+                        (f"{name}:{target}", f"{name}:{source}"),
+                    )
+        except sqlite3.Error as exc:
+            self.diags.warning(str(self.folder), 0, 0, f"cache not saved: {exc}")
+
     def save_stats(self, root: Path, stats: state_mod.SourceStats) -> None:
         """Only the file stats (see discover): for a build that had nothing else to save."""
         if self.db is None:

@@ -42,7 +42,7 @@ from builder.config import load_config
 from builder.core import interrupts
 from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
-from builder.pipeline import BuildResult, Warm, build
+from builder.pipeline import BuildResult, Warm, build, seed
 
 HOST = "127.0.0.1"
 WATCHED_DIRS = ("content", "themes", "templates")
@@ -182,10 +182,12 @@ class Server:
             config: SiteConfig | None = None
             changed = True
             try:
-                config = load_config(self.config_path)
-                options = self.make_options(config)
-                config = replace(config, output_dir=self.output or build_folder(config, options))
+                site = load_config(self.config_path)
+                options = self.make_options(site)
+                config = replace(site, output_dir=self.output or build_folder(site, options))
                 write.check_output_dir(config)
+                if previous.output_dir is None and (seeded := seed(site, config, options)):
+                    print(f"started from the build in {site.output_dir}: {seeded} files", file=out)
                 if jobs is not None:
                     options = replace(options, jobs=jobs)
                 options = replace(options, search_later=search_later)

@@ -4,6 +4,7 @@
     folder.py   which folders may be output/; the lock (one build per folder at a time)
     writer.py   the Writer: outputs staged, then put in place in one step
     journal.py  that step for a later build: apply under a journal; idempotent rollback
+    seed.py     a new output folder started as a copy of another's build (serve's first)
 
 New and changed files are first staged in a temporary folder beside
 output/; nothing in output/ is touched until every page has been rendered
@@ -19,6 +20,8 @@ was left as it was.
 from builder.write.confine import LOCK_NAME, MARKER, TMP_PREFIX, confined, safe_rel
 from builder.write.folder import check_output_dir, output_lock
 from builder.write.journal import commits, recover
+from builder.write.seed import empty as seed_empty
+from builder.write.seed import seed
 from builder.write.writer import (
     Manifest,
     Writer,
@@ -45,5 +48,7 @@ __all__ = [
     "recover",
     "reusable",
     "safe_rel",
+    "seed",
+    "seed_empty",
     "valid_entry",
 ]

@@ -65,10 +65,11 @@ def check_output_dir(config: SiteConfig) -> None:
 
 
 @contextlib.contextmanager
-def output_lock(config: SiteConfig) -> Iterator[None]:
+def output_lock(config: SiteConfig, recovering: bool = True) -> Iterator[None]:
     """One build per output folder at a time; a second one waits, and says so.
 
-    Holding it, first undo whatever a killed build left (journal.recover).
+    Holding it, first undo whatever a killed build left (journal.recover),
+    unless only reading the folder (`recovering=False`: write/seed.py's source).
     """
     parent = config.output_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +81,8 @@ def output_lock(config: SiteConfig) -> Iterator[None]:
         except BlockingIOError:
             print(f"waiting for another build of {config.output_dir} to finish…", file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        recover(config.output_dir)
+        if recovering:
+            recover(config.output_dir)
         yield
     finally:
         _held.remove(fd)

@@ -498,3 +498,62 @@ def test_the_lock_of_a_killed_build_is_free(tmp_path: Path) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
     os.waitpid(pid, 0)
     assert lock_is_free(config)
+
+
+# -- seed: a new folder started from another's build ----------------------------
+def seeded_source(tmp_path: Path) -> tuple[Path, list[str]]:
+    source = tmp_path / "output"
+    (source / "a" / "b").mkdir(parents=True)
+    (source / "index.html").write_bytes(b"<p>front</p>")
+    (source / "a" / "b" / "index.html").write_bytes(b"<p>deep</p>")
+    (source / write.MARKER).write_text("built by Broadsheet; build 123\n", "utf-8")
+    os.utime(source / "index.html", ns=(1_000_000_123, 1_000_000_123))
+    return source, ["a/b/index.html", "index.html"]
+
+
+def stats_of(folder: Path, files: list[str]) -> dict[str, tuple[bytes, int, int]]:
+    return {
+        rel: (
+            (folder / rel).read_bytes(),
+            (folder / rel).stat().st_size,
+            (folder / rel).stat().st_mtime_ns,
+        )
+        for rel in [*files, write.MARKER]
+    }
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_seed_holds_the_files_with_their_sizes_and_mtimes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    """Linked, or copied where the disk has no hard links: the file list's stat still holds."""
+    source, files = seeded_source(tmp_path)
+    if not links:
+
+        def no_link(*_: object) -> None:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "link", no_link)
+    target = tmp_path / "cache" / "serve"
+    target.mkdir(parents=True)  # an empty folder may be replaced
+    assert write.seed_empty(target)
+    assert write.seed(source, target, files) == 2
+    assert stats_of(target, files) == stats_of(source, files)
+    assert ((target / "index.html").stat().st_ino == (source / "index.html").stat().st_ino) is links
+    assert [p.name for p in target.parent.iterdir()] == ["serve"]  # no staging left
+
+
+def test_a_seed_that_fails_leaves_no_half_folder(tmp_path: Path) -> None:
+    source, files = seeded_source(tmp_path)
+    target = tmp_path / "serve"
+    with pytest.raises(OSError):
+        write.seed(source, target, [*files, "gone/index.html"])
+    assert not target.exists() and list(tmp_path.iterdir()) == [source]
+
+
+def test_only_an_absent_or_empty_folder_is_seeded(tmp_path: Path) -> None:
+    assert write.seed_empty(tmp_path / "none")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    assert not write.seed_empty(tmp_path / "full")
+    assert not write.seed_empty(tmp_path / "full" / "x")

@@ -383,6 +383,37 @@ def test_serve_started_again_on_a_warm_cache_renders_nothing(site: Path) -> None
     assert isinstance(log, io.StringIO) and log.getvalue().startswith("nothing changed: ")
 
 
+def test_the_first_serve_after_a_build_starts_from_it_and_renders_nothing(site: Path) -> None:
+    cache = site.parent / "cache"
+    config = load_config(site / "site.yaml")
+    assert build(config, BuildOptions(jobs=1, cache_dir=cache)).ok
+    srv = make_server(site)
+    assert srv.rebuild()
+    result = srv.last_result
+    assert result is not None and result.stats is not None
+    assert result.site is None and result.stats.written == 0  # the build there, replayed
+    assert built_site(folder_of(srv)) == built_site(site / "output")
+    log = srv._log.getvalue()  # type: ignore[union-attr]
+    assert log.startswith(f"started from the build in {site / 'output'}: ")
+    assert "nothing changed: " in log
+
+
+def test_a_first_serve_beside_a_touched_output_renders_its_own(site: Path) -> None:
+    """output/ edited by hand since its build is not what the build made: not started from."""
+    cache = site.parent / "cache"
+    config = load_config(site / "site.yaml")
+    assert build(config, BuildOptions(jobs=1, cache_dir=cache)).ok
+    page = site / "output" / ARTICLE_URL.strip("/") / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"two evening crossings", b"hand-edited"))
+    srv = make_server(site)
+    assert srv.rebuild()
+    result = srv.last_result
+    assert result is not None and result.stats is not None and result.stats.written > 10
+    assert "started from" not in srv._log.getvalue()  # type: ignore[union-attr]
+    served = (folder_of(srv) / ARTICLE_URL.strip("/") / "index.html").read_bytes()
+    assert b"two evening crossings" in served and b"hand-edited" not in served
+
+
 def test_the_reload_snippet_goes_before_the_last_body_end() -> None:
     script = reload.snippet("g.1").encode()
     assert (
