@@ -19,7 +19,6 @@ import time
 import zoneinfo
 from collections.abc import Generator
 from dataclasses import dataclass
-from pathlib import Path
 
 from builder import cache as cache_mod
 from builder import write
@@ -44,6 +43,7 @@ from builder.read.entries import load_entries
 from builder.render import outputs, theme
 from builder.site import assemble as site
 from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
+from builder.warm import Warm
 from builder.write import WriteStats
 
 
@@ -98,61 +98,6 @@ def build(
         return run.result(model, stats)
 
 
-def seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> int:
-    """Start `target`'s output folder, which holds no build yet, as a copy of `source`'s
-    last build, if that is whole: every file its list names is there, untouched (see
-    write/seed.py). Returns the files it now holds; 0 when it was not done.
-
-    serve's first start beside a built output/ then renders nothing: with
-    the file list and state of that build, a build into `target` that would
-    make the same files finds nothing changed.
-    """
-    if options.cache_dir is None or not write.seed_empty(target.output_dir):
-        return 0
-    with write.output_lock(source, recovering=False), write.output_lock(target):
-        if not write.seed_empty(target.output_dir):
-            return 0
-        store = _cache(source, options.cache_dir, Diagnostics())
-        try:
-            files = write.previous_files(source, store.manifest(source.output_dir))
-            if not files or len(write.reusable(source, files)) != len(files):
-                return 0  # no build there, or one touched since: render as usual
-            count = write.seed(source.output_dir, target.output_dir, sorted(files))
-            store.adopt(source.output_dir, target.output_dir)
-        finally:
-            store.close()
-    return count
-
-
-class Warm:
-    """What serve keeps from one build to the next in its process, so that a rebuild after
-    an edit redoes only what the edit changed: every source's entry by cache key (see
-    read.entries) and the compiled templates (render.theme.Compiled).
-
-    The entries' bodies are read from the cache file when a page needs them,
-    so they are kept only while that file is the same one (deleted and made
-    again, it may not hold them).
-    """
-
-    def __init__(self) -> None:
-        self.templates = theme.Compiled()
-        self._entries: dict[str, cache_mod.Value] = {}
-        self._file: tuple[int, int] | None = None  # the cache file's device and inode
-
-    def entries(self, cache_dir: Path | None) -> dict[str, cache_mod.Value] | None:
-        """The entries memo, emptied if the cache file is not the one they came from; None
-        (nothing kept) without a cache file."""
-        try:
-            found = (cache_dir / "cache.sqlite").stat() if cache_dir else None
-        except OSError:
-            found = None
-        now = (found.st_dev, found.st_ino) if found else None
-        if now != self._file:
-            self._entries.clear()
-            self._file = now
-        return self._entries if now else None
-
-
 @dataclass(frozen=True)
 class Model:
     """content/ as the front half of a build reads it; reading it wrote nothing."""
@@ -190,7 +135,7 @@ def read_model(
     texts = [s for s in sources if s.kind != "asset"]
     progress.stage("markdown", len(texts))
     folder = options.cache_dir
-    store = _cache(
+    store = cache_mod.for_site(
         config, folder if folder and (folder / "cache.sqlite").is_file() else None, diags
     )
     try:  # new results are put into the store, but it is never saved
@@ -205,13 +150,6 @@ def read_model(
     )
     by_rel = {e.meta.path: e.meta for e in entries}
     return Model(sources, {s.rel: by_rel.get(s.rel) for s in texts}, entries, model)
-
-
-def _cache(config: SiteConfig, folder: Path | None, diags: Diagnostics) -> cache_mod.Cache:
-    """The cache for this site's settings: a parse depends on them as well as on the bytes."""
-    return cache_mod.Cache(
-        folder, cache_mod.salt(config.markdown, config.timezone, config.base_path), diags
-    )
 
 
 class _Run:
@@ -252,7 +190,7 @@ class _Run:
             gc.set_threshold(50_000, 20, 100)
             stack.callback(gc.set_threshold, *thresholds)
             stack.enter_context(write.output_lock(config))
-            self.store = _cache(config, self.options.cache_dir, self.cache_diags)
+            self.store = cache_mod.for_site(config, self.options.cache_dir, self.cache_diags)
             stack.callback(self.store.close)
             self.last_state = self.store.state(config.output_dir, config.root)
             self.last_files = write.previous_files(

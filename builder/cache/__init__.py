@@ -22,9 +22,9 @@ from builder import code_digest
 from builder import state as state_mod
 from builder.cache.codec import Value, dump, load
 
-__all__ = ["FORMAT", "Cache", "HtmlReader", "Value", "dump", "load", "salt"]
+__all__ = ["FORMAT", "Cache", "HtmlReader", "Value", "dump", "for_site", "load", "salt"]
 from builder.core.errors import Diagnostics
-from builder.core.models import StoredHtml
+from builder.core.models import SiteConfig, StoredHtml
 
 FEW = 200  # keys looked up one by one; more, and reading every entry once is quicker
 FORMAT = "broadsheet-cache-6"  # 5: link items; the fields editions are run with; 6: lang
@@ -161,7 +161,8 @@ class Cache:
         rows: Iterable[tuple[str, str, str]]
         try:
             wanted = set(keys)
-            if len(wanted) <= FEW:  # a rebuild after an edit: look them up, not read them all
+            few = len(wanted) <= FEW
+            if few:  # a rebuild after an edit: look them up, not read them all
                 rows = [
                     row
                     for key in sorted(wanted)
@@ -180,7 +181,7 @@ class Cache:
         except sqlite3.Error as exc:
             self.diags.warning(str(self.folder), 0, 0, f"cache ignored: {exc}")
             return {}
-        if len(wanted) <= FEW:
+        if few:
             self.count = -1  # not every entry was counted: save() looks for stale ones
         return found
 
@@ -317,6 +318,11 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def for_site(config: SiteConfig, folder: Path | None, diags: Diagnostics) -> Cache:
+    """The cache for this site's settings: a parse depends on them as well as on the bytes."""
+    return Cache(folder, salt(config.markdown, config.timezone, config.base_path), diags)
 
 
 def salt(*parts: object) -> str:

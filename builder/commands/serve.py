@@ -42,7 +42,8 @@ from builder.config import load_config
 from builder.core import interrupts
 from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
-from builder.pipeline import BuildResult, Warm, build, seed
+from builder.pipeline import BuildResult, build
+from builder.warm import Warm, seed
 
 HOST = "127.0.0.1"
 WATCHED_DIRS = ("content", "themes", "templates")

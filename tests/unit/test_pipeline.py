@@ -292,7 +292,7 @@ def test_a_few_keys_are_looked_up_as_a_full_read_finds_them(
 
 
 def test_warm_forgets_its_entries_when_the_cache_file_is_another(tmp_path: Path) -> None:
-    from builder.pipeline import Warm
+    from builder.warm import Warm
 
     warm = Warm()
     assert warm.entries(None) is None and warm.entries(tmp_path / "none") is None
