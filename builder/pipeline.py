@@ -12,6 +12,7 @@ earlier stage succeeded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import os
@@ -89,8 +90,9 @@ def build(
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
+            kept = functools.partial(write.kept_bytes, config, run.reuse)
             made = outputs.render(
-                model, chosen, run.reuse, run.diags, run.jobs, options.search_later, stop
+                model, chosen, run.reuse, run.diags, run.jobs, options.search_later, stop, kept
             )
             stats = run.write(made)  # staged, then put in place: None if rendering failed
         if stats is not None:

@@ -108,7 +108,7 @@ def dump(meta: Meta | None, rendered: Rendered | None, diags: list[Diagnostic]) 
                     meta.section_at,
                     meta.featured,
                     meta.via,
-                    [[o.url, o.line, o.col, o.curated] for o in meta.links],
+                    [[o.url, o.line, o.col, o.curated, o.key] for o in meta.links],
                 ]
             if isinstance(meta, ArticleMeta):
                 source = meta.source
@@ -254,6 +254,7 @@ def _checked(meta: Meta) -> Meta:
             _want(line, int, "tag line")
         for link in meta.links:
             _want(link.url, str, "link url")
+            _want(link.key, str, "link key")
         _clean_text(meta.section, meta.via, *(t for t, _ in meta.tags))
     if isinstance(meta, OwnPage):
         _want(meta.image, _OPTIONAL_STR, "image")

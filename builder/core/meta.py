@@ -47,6 +47,9 @@ class OutLink:
     line: int
     col: int
     curated: bool = False  # the item's own `source:` or `link:`, not a link in its text
+    # urls.normalise_url(url), computed where the link is read (in the Markdown workers, then
+    # cached) so that the repeat check of every build does not parse every link again.
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)

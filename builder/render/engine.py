@@ -194,6 +194,11 @@ def _template_error(
 # --------------------------------------------------------------------------
 # Pages from templates
 # --------------------------------------------------------------------------
+def nothing_kept(_path: str) -> None:
+    """Job.kept when there is no last build to read from: every page is rendered."""
+    return None
+
+
 @dataclass(frozen=True)
 class Job:
     """What every output function of the catalogue receives: the site, and `page()`.
@@ -214,6 +219,9 @@ class Job:
     jobs: int = 1  # processes the build may use (--jobs): the search index's indexers too
     search_later: bool = False  # keep out-of-date index parts (BuildOptions.search_later)
     stop: interrupts.Stop | None = None  # asked from another thread: stop (serve's catch-up)
+    # The bytes of an output in `reusable`, as the last build wrote it (write.kept_bytes), or
+    # None: the search index gives Pagefind an unchanged page without rendering it again.
+    kept: Callable[[str], bytes | None] = field(default=nothing_kept, compare=False)
 
     def page(
         self,

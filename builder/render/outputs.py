@@ -18,7 +18,7 @@ from builder.core.models import OutputFile, Site, config_fingerprint
 from builder.core.paths import SiteLayout
 from builder.render import email, feeds, pages, search, sitemap
 from builder.render.context import cover_finder, site_info
-from builder.render.engine import Job, Spec, fingerprint, run
+from builder.render.engine import Job, Spec, fingerprint, nothing_kept, run
 from builder.render.styles import highlight_css
 from builder.render.theme import Theme
 
@@ -78,13 +78,15 @@ def job_for(
     jobs: int = 1,
     search_later: bool = False,
     stop: interrupts.Stop | None = None,
+    kept: Callable[[str], bytes | None] | None = None,
 ) -> Job:
     """What every line of the catalogue is given: the site, its layout, `site` for templates."""
     layout = SiteLayout.of(site.config)
     info = site_info(site, layout, feeds.alternates(site, layout).get(layout.home, ()))
     base_fp = fingerprint(code_digest(), config_fingerprint(site.config), info)
     theme.env.filters["cover"] = cover_finder(site, layout)  # sizes read from this site's files
-    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs, search_later, stop)
+    kept = kept or nothing_kept
+    return Job(site, layout, theme, info, base_fp, reusable or {}, jobs, search_later, stop, kept)
 
 
 def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -> Iterator[Spec]:
@@ -105,8 +107,10 @@ def render(
     jobs: int = 1,
     search_later: bool = False,
     stop: interrupts.Stop | None = None,
+    kept: Callable[[str], bytes | None] | None = None,
 ) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine; a requested
-    `stop` ends it with interrupts.Cancelled (the search index checks it as it goes)."""
-    job = job_for(site, theme, reusable, jobs, search_later, stop)
+    `stop` ends it with interrupts.Cancelled (the search index checks it as it goes);
+    `kept` reads an output the last build left in place (Job.kept)."""
+    job = job_for(site, theme, reusable, jobs, search_later, stop, kept)
     return run(_catalogue(job), theme, reusable, diags, jobs)

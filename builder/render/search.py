@@ -114,7 +114,7 @@ def _indexed(job: Job, pending: list[tuple[search_shards.Shard, str]]) -> Iterat
             documents = []
             for spec in (pages.article_page(job, a) for a in part.items if isinstance(a, Article)):
                 interrupts.check(job.stop)
-                documents.append((_page_url(job, spec), spec.make().decode("utf-8")))
+                documents.append((_page_url(job, spec), _page_html(job, spec)))
             waiting.append(
                 (part, keys, pool.submit(index, documents, records(part.items, language), job.stop))
             )
@@ -200,6 +200,14 @@ def _text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return " ".join("".join(parser.parts).split())
+
+
+def _page_html(job: Job, spec: Spec) -> str:
+    """An article page as Pagefind reads it: an unchanged one as the last build wrote it
+    (an edit re-indexes its whole part, and reading ~1,000 pages costs far less than
+    rendering them), any other rendered now."""
+    kept = job.kept(spec.out_path) if job.reusable.get(spec.out_path) == spec.fingerprint else None
+    return (kept if kept is not None else spec.make()).decode("utf-8")
 
 
 def _page_url(job: Job, spec: Spec) -> str:

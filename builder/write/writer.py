@@ -90,6 +90,19 @@ def reusable(config: SiteConfig, files: dict[str, list]) -> dict[str, str]:
     return result
 
 
+def kept_bytes(config: SiteConfig, reuse: dict[str, str], rel: str) -> bytes | None:
+    """The bytes of an output the last build wrote that `reusable()` found untouched, or
+    None: the search index reads an unchanged page from here instead of rendering it
+    again. Only files in `reuse` are read, so a path never leaves output/."""
+    if rel not in reuse:
+        return None
+    try:
+        with open(os.path.join(config.output_dir, rel), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None  # gone since: made again, as it would be without this
+
+
 class Writer:
     """Collects the outputs of a build, then applies them to output/ in one step."""
 

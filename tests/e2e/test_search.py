@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -121,6 +122,30 @@ def test_the_index_is_reused_until_an_indexed_page_changes(
     again = {rel for rel in stamps(out) if rel.startswith("pagefind/")}
     assert again != index
     assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))
+
+
+def test_an_edit_reindexes_the_unchanged_pages_of_its_part_as_they_were_written(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Pagefind gets the last build's bytes of a page that did not change, not a second
+    render of it: a word planted in such a file, its size and mtime kept (as the build's
+    own check of an untouched output reads them), is what the new index finds."""
+    site = make_site(FILES, SITE)
+    cache = tmp_path / "cache"
+    run(site, cache)
+    out = site / "output"
+    lakes = next(p for p in out.rglob("index.html") if "lake" in p.parent.name)
+    st = lakes.stat()
+    planted = lakes.read_bytes().replace(b"melts early", b"thaws early")
+    assert len(planted) == st.st_size and planted != lakes.read_bytes()
+    lakes.write_bytes(planted)
+    os.utime(lakes, ns=(st.st_atime_ns, st.st_mtime_ns))
+    ferries = site / "content/2025/05/ferries.md"
+    ferries.write_text(ferries.read_text("utf-8") + "\nFares rise by a tenth.\n", "utf-8")
+    run(site, cache)
+    content = "".join(f["content"] for f in fragments(out))
+    assert "Fares rise by a tenth." in content  # the edited page, rendered now
+    assert "thaws early" in content and "melts early" not in content
 
 
 TIDES = (

@@ -168,7 +168,7 @@ def test_the_fields_editions_are_run_with_round_trip() -> None:
         via="Ann",
         links=(
             OutLink("https://news.example.com/a", 9, 8, curated=True),
-            OutLink("https://other.example/b?x=1", 14, 22),
+            OutLink("https://other.example/b?x=1", 14, 22, key="https://other.example/b?x=1"),
         ),
     )
     link = LinkMeta(
@@ -202,6 +202,8 @@ def test_the_fields_editions_are_run_with_round_trip() -> None:
         again = load(*dump(meta, RENDERED, []))[0]
         assert type(again) is type(meta)
         assert again == replace(meta, body="")
+        links = getattr(meta, "links", ())
+        assert [o.key for o in getattr(again, "links", ())] == [o.key for o in links]
 
 
 def test_a_stored_body_is_read_from_the_cache_only_when_asked(tmp_path: Path) -> None:

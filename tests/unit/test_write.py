@@ -280,6 +280,20 @@ def test_writer_applies_only_the_difference(tmp_path: Path) -> None:
     assert temp_folders(tmp_path / "site") == []
 
 
+def test_kept_bytes_reads_only_the_untouched_outputs_of_the_last_build(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "site")
+    stats = write_files(config, OLD)
+    reuse = write.reusable(config, {rel: list(entry) for rel, entry in stats.manifest.items()})
+    assert write.kept_bytes(config, reuse, "a/index.html") == OLD["a/index.html"]
+    (config.output_dir / "same.css").write_bytes(b"touched since")
+    touched = write.reusable(config, {rel: list(e) for rel, e in stats.manifest.items()})
+    assert "same.css" not in touched
+    assert write.kept_bytes(config, touched, "same.css") is None  # not reused: not read
+    assert write.kept_bytes(config, reuse, "../site.yaml") is None  # in no build's list
+    (config.output_dir / "a/index.html").unlink()
+    assert write.kept_bytes(config, reuse, "a/index.html") is None  # gone since
+
+
 def test_error_half_way_through_the_apply_is_rolled_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,7 @@ from builder.core.models import (
     SiteConfig,
     SourceFile,
 )
+from builder.core.urls import normalise_url
 from builder.read.curation import LINK_WORDS
 from builder.read.editorial import outbound_links
 from builder.read.frontmatter import parse
@@ -143,4 +144,15 @@ def test_outbound_links_with_their_lines_but_not_in_code() -> None:
         OutLink("https://b.example/x", 8, 54),
         OutLink("https://c.example/?q=1&r=2", 9, 15),
         OutLink("https://ref.example/page", 13, 8),
+    )
+
+
+def test_each_link_carries_its_normalised_url_for_the_repeat_check() -> None:
+    body = "\nSee https://www.Report.example/a?utm_source=x&b=2&a=1 and <http://b.example/x/>.\n"
+    assert [link.key for link in outbound_links(body, 1)] == [
+        normalise_url("https://www.Report.example/a?utm_source=x&b=2&a=1"),
+        normalise_url("http://b.example/x/"),
+    ]
+    assert normalise_url("https://www.Report.example/a?utm_source=x&b=2&a=1") == (
+        normalise_url("https://report.example/a?a=1&b=2")
     )
