@@ -9,6 +9,7 @@ claim: the first (so an article wins over a generated page).
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
 from builder import code_digest
@@ -46,6 +47,7 @@ def _assets(job: Job) -> Iterator[Spec]:
         yield Spec(job.layout.asset_output(asset.rel), asset.sha256, asset.rel, asset.content)
 
 
+SEARCH_INDEX = "search index"  # its line of the catalogue, which --timings names
 CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("article pages", pages.articles),
     ("pages", pages.pages),
@@ -61,7 +63,7 @@ CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("edition emails", email.emails),
     ("404", pages.not_found),
     ("search page", pages.search),
-    ("search index", search.specs),
+    (SEARCH_INDEX, search.specs),
     ("feeds", feeds.specs),
     ("sitemap", sitemap.sitemap),
     ("robots", sitemap.robots),
@@ -94,9 +96,22 @@ def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -
     return _catalogue(job_for(site, theme, reusable))
 
 
-def _catalogue(job: Job) -> Iterator[Spec]:
-    for _name, outputs in CATALOGUE:
-        yield from outputs(job)
+def _catalogue(job: Job, seconds: dict[str, float] | None = None) -> Iterator[Spec]:
+    """Every line's outputs in order; with `seconds`, the time each line took to make its
+    Specs (its own time only, not its consumer's): the search index does its work there."""
+    for name, outputs in CATALOGUE:
+        if seconds is None:
+            yield from outputs(job)
+            continue
+        made, spent = iter(outputs(job)), 0.0
+        while True:
+            start = time.perf_counter()
+            spec = next(made, None)
+            spent += time.perf_counter() - start
+            if spec is None:
+                break
+            yield spec
+        seconds[name] = spent
 
 
 def render(
@@ -108,9 +123,11 @@ def render(
     search_later: bool = False,
     stop: interrupts.Stop | None = None,
     kept: Callable[[str], bytes | None] | None = None,
+    seconds: dict[str, float] | None = None,
 ) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine; a requested
     `stop` ends it with interrupts.Cancelled (the search index checks it as it goes);
-    `kept` reads an output the last build left in place (Job.kept)."""
+    `kept` reads an output the last build left in place (Job.kept); `seconds` is given
+    the time each line of the catalogue took to make its outputs (--timings)."""
     job = job_for(site, theme, reusable, jobs, search_later, stop, kept)
-    return run(_catalogue(job), theme, reusable, diags, jobs)
+    return run(_catalogue(job, seconds), theme, reusable, diags, jobs)

@@ -25,7 +25,7 @@ from sites import REPO
 
 WORKFLOW = REPO / "builder" / "scaffold" / "github" / "workflows" / "publish.yml"
 _WRITTEN = re.compile(r"(\d[\d,]*) (?:files|pages) (?:written|rendered)")
-_STAGE = re.compile(r"^([A-Za-z][\w /+-]*?) (\d+(?:\.\d+)?) s$")
+_STAGE = re.compile(r"^([A-Za-z][\w /+()-]*?) (\d+(?:\.\d+)?) s$")
 
 
 @dataclass(frozen=True)

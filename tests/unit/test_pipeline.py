@@ -110,6 +110,25 @@ def test_first_build_writes_everything(site: Path) -> None:
     assert '<a href="/2024/06/chart.svg">the chart</a>' in page
 
 
+def test_timings_name_each_stage_and_the_search_index_within_render(site: Path) -> None:
+    result = run(site)
+    names = [name for name, _ in result.timings]
+    assert names == [
+        "discover",
+        "markdown",
+        "site",
+        "render",
+        "search index (in render)",
+        "write",
+        "save cache",
+    ]
+    seconds = dict(result.timings)
+    assert 0 < seconds["search index (in render)"] <= seconds["render"]
+    # The build's time is its stages'; the index is counted once, in render.
+    stages = sum(sec for name, sec in result.timings if "(in " not in name)
+    assert result.seconds == pytest.approx(stages)
+
+
 def test_nothing_changed_replays_the_diagnostics(site: Path) -> None:
     first = run(site)
     before = snapshot(site / "output")
