@@ -34,14 +34,34 @@ def seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> int:
             return 0
         store = cache_mod.for_site(source, options.cache_dir, Diagnostics())
         try:
-            files = write.previous_files(source, store.manifest(source.output_dir))
-            if not files or len(write.reusable(source, files)) != len(files):
+            files = _whole(source, store)
+            if not files:
                 return 0  # no build there, or one touched since: render as usual
             count = write.seed(source.output_dir, target.output_dir, sorted(files))
             store.adopt(source.output_dir, target.output_dir)
         finally:
             store.close()
     return count
+
+
+def can_seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> bool:
+    """Whether `seed` would start `target` from `source`'s last build now: serve then shows
+    that build while its own folder is made from it (seconds for a large site)."""
+    if options.cache_dir is None or not write.seed_empty(target.output_dir):
+        return False
+    if not (options.cache_dir / "cache.sqlite").is_file():
+        return False  # nothing to read, and for_site would make the file
+    store = cache_mod.for_site(source, options.cache_dir, Diagnostics())
+    try:
+        return bool(_whole(source, store))
+    finally:
+        store.close()
+
+
+def _whole(source: SiteConfig, store: cache_mod.Cache) -> dict[str, list]:
+    """The file list of `source`'s last build if every file of it is there untouched."""
+    files = write.previous_files(source, store.manifest(source.output_dir))
+    return files if files and len(write.reusable(source, files)) == len(files) else {}
 
 
 class Warm:

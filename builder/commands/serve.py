@@ -43,7 +43,7 @@ from builder.core import interrupts
 from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
 from builder.pipeline import BuildResult, build
-from builder.warm import Warm, seed
+from builder.warm import Warm, can_seed, seed
 
 HOST = "127.0.0.1"
 WATCHED_DIRS = ("content", "themes", "templates")
@@ -187,7 +187,7 @@ class Server:
                 options = self.make_options(site)
                 config = replace(site, output_dir=self.output or build_folder(site, options))
                 write.check_output_dir(config)
-                if previous.output_dir is None and (seeded := seed(site, config, options)):
+                if seeded := seed(site, config, options):  # only while its folder is empty
                     print(f"started from the build in {site.output_dir}: {seeded} files", file=out)
                 if jobs is not None:
                     options = replace(options, jobs=jobs)
@@ -224,6 +224,37 @@ class Server:
             if changed and reload_pages:
                 self.signal.bump()
             return ok
+
+    def show_last_build(self) -> bool:
+        """Before the first build: if serve's folder is empty and output/ holds a whole
+        build (warm.can_seed), show that build now and True; the first rebuild(), which
+        may then run in the background, starts serve's folder from it.
+
+        So the first page does not wait for thousands of files to be linked,
+        and it is the same page: that rebuild finds nothing changed and
+        switches to serve's folder without a reload. Nothing is written to
+        output/; a build run there meanwhile is what the browser then sees.
+        """
+        try:
+            site = load_config(self.config_path)
+            options = self.make_options(site)
+            config = replace(site, output_dir=self.output or build_folder(site, options))
+            if not can_seed(site, config, options):
+                return False
+        except Exception:  # the first build reports it, as it would without this
+            return False
+        self.snapshot = Snapshot(site.output_dir, site.base_path)
+        return True
+
+    def first_build(self) -> None:
+        """The first rebuild(): in the background when the last build is shown meanwhile
+        (show_last_build), else now. stop() waits for it."""
+        if not self.show_last_build():
+            self.rebuild()
+            return
+        first = threading.Thread(target=self.rebuild, name="broadsheet-first-build", daemon=True)
+        first.start()
+        self._threads.append(first)
 
     def _schedule_catch_up(self) -> None:
         """Bring the search index up to date CATCH_UP seconds after the last edit: Pagefind
@@ -337,7 +368,7 @@ def run(args: argparse.Namespace) -> int:
     server = Server(args.config, args.output, lambda c: options_from(args, c), args.port)
     server.bind()
     try:
-        server.rebuild()
+        server.first_build()
         server.start(watch=True)
         print(f"serving {server.url} (Ctrl-C to stop)", flush=True)
         server.wait()  # Ctrl-C raises KeyboardInterrupt here; cli.main turns it into 130

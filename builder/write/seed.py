@@ -33,31 +33,41 @@ def seed(source: Path, target: Path, files: list[str]) -> int:
     They are put together beside `target` and renamed into place in one step,
     so a failure part-way leaves no half-made folder behind.
     """
-    stage = target.parent / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    made: set[str] = set()
+    stage = os.path.join(target.parent, f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}")
+    origin = os.fspath(source)
+    # Folders are made one level at a time, each once: paths stay strings (a Path per file
+    # cost as much as the links), and no folder is looked up before it is made.
+    made = {""}
     link = True
     try:
+        os.mkdir(stage)
         for rel in [*files, MARKER]:
             if rel != MARKER:
                 check_rel(rel)
-            folder = os.path.dirname(rel)
-            if folder not in made:
-                os.makedirs(stage / folder, exist_ok=True)
-                made.add(folder)
+            _folders(stage, os.path.dirname(rel), made)
+            there, here = os.path.join(origin, rel), os.path.join(stage, rel)
             if link:
                 try:
-                    os.link(source / rel, stage / rel)
+                    os.link(there, here)
                     continue
                 except OSError:  # another disk, or no hard links here: copy from now on
                     link = False
-            shutil.copy2(source / rel, stage / rel)
-        os.makedirs(stage, exist_ok=True)
+            shutil.copy2(there, here)
         if target.is_dir():
             target.rmdir()  # empty: checked by the caller, and rmdir() refuses anything else
         os.rename(stage, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return len(files)
+
+
+def _folders(stage: str, folder: str, made: set[str]) -> None:
+    """Make `folder` under `stage`, and its parents, unless made already."""
+    if folder in made:
+        return
+    _folders(stage, os.path.dirname(folder), made)
+    os.mkdir(os.path.join(stage, folder))
+    made.add(folder)
 
 
 def empty(target: Path) -> bool:

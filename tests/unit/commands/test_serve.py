@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -396,6 +397,57 @@ def test_the_first_serve_after_a_build_starts_from_it_and_renders_nothing(site: 
     log = srv._log.getvalue()  # type: ignore[union-attr]
     assert log.startswith(f"started from the build in {site / 'output'}: ")
     assert "nothing changed: " in log
+
+
+def test_the_first_serve_after_a_build_shows_it_while_its_folder_is_started_from_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page does not wait for serve's folder: output/'s build is shown meanwhile,
+    and the switch to serve's folder, the same bytes, reloads no page."""
+    from builder.commands import serve as serve_mod
+
+    config = load_config(site / "site.yaml")
+    assert build(config, BuildOptions(jobs=1, cache_dir=site.parent / "cache")).ok
+    release = threading.Event()
+    real_seed = serve_mod.seed
+
+    def slow_seed(*args: object) -> int:
+        assert release.wait(10)
+        return real_seed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serve_mod, "seed", slow_seed)
+    srv = make_server(site)
+    try:
+        srv.first_build()
+        srv.start(watch=False)
+        assert folder_of(srv) == site / "output"  # shown at once, before any build here
+        status, _, body = get(srv, ARTICLE_URL)
+        assert status == 200 and b"two evening crossings" in body
+        generation = srv.signal.current
+        release.set()
+        first = next(t for t in srv._threads if t.name == "broadsheet-first-build")
+        first.join(10)
+        assert not first.is_alive()
+        assert folder_of(srv) == (site.parent / "cache" / "serve").resolve()
+        result = srv.last_result
+        assert result is not None and result.stats is not None and result.stats.written == 0
+        assert srv.signal.current == generation  # nothing changed: no page reloads
+        assert get(srv, ARTICLE_URL)[2] == body
+        assert not list((site / "output").glob(".broadsheet-tmp*"))
+    finally:
+        release.set()
+        srv.stop()
+
+
+def test_a_first_serve_with_no_build_to_show_builds_before_it_serves(site: Path) -> None:
+    srv = make_server(site)
+    try:
+        srv.first_build()  # nothing in output/: built now, in this thread
+        assert not any(t.name == "broadsheet-first-build" for t in srv._threads)
+        assert folder_of(srv) == (site.parent / "cache" / "serve").resolve()
+        assert srv.last_result is not None and srv.last_result.ok
+    finally:
+        srv.stop()
 
 
 def test_a_first_serve_beside_a_touched_output_renders_its_own(site: Path) -> None:
