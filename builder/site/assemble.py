@@ -14,7 +14,7 @@ import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from markdown.extensions.toc import unique as toc_unique
 
@@ -49,6 +49,28 @@ from builder.site.authors import place_authors
 from builder.site.related import related_articles
 
 
+@dataclass
+class Placed:
+    """What one build_site leaves the next in the same process (serve's, via warm.Warm):
+    each item as placed and as completed, by everything it was made from, so a rebuild
+    after an edit makes again only the items whose inputs changed.
+
+    Only the last build's items are kept (each build replaces both tables),
+    and only for the settings they were made with. An entry is known by its
+    identity as well as its hash and path: warm.Warm gives the same entry
+    object while the cache file it reads bodies from is the same.
+    """
+
+    config: SiteConfig | None = None
+    placed: dict[tuple, tuple[Rendered, Listed]] = field(default_factory=dict)
+    done: dict[tuple, Listed] = field(default_factory=dict)
+
+    def for_config(self, config: SiteConfig) -> Placed:
+        if self.config != config:
+            self.config, self.placed, self.done = config, {}, {}
+        return self
+
+
 def build_site(
     entries: list[Entry[Meta]],
     assets: list[SourceFile],
@@ -56,12 +78,15 @@ def build_site(
     options: BuildOptions,
     diags: Diagnostics,
     memo: dict | None = None,
+    kept: Placed | None = None,
 ) -> Site:
     """Assemble the site model from rendered entries.
 
     `memo` carries the related-articles ranking between builds (see
-    related.py); leave it out and everything is computed afresh.
+    related.py), `kept` the items of the last build in this process
+    (Placed); leave them out and everything is computed afresh.
     """
+    kept = (kept or Placed()).for_config(config)
     tz = zoneinfo.ZoneInfo(config.timezone)
     now = build_clock(options.now, tz)
     published: list[Entry[ArticleMeta] | Entry[LinkMeta]] = []
@@ -97,7 +122,20 @@ def build_site(
     strip = links.stripped if config.links.strip_tracking else None
     # Articles are made in two steps: placed (URL, tags), then completed with
     # what depends on the others (neighbours, related, edition) in one go.
-    placed = [_place(e, paths.get(id(e), ""), layout, tag_refs, strip) for e in published]
+    placed: list[Listed] = []
+    made_from: list[tuple] = []  # what each placed item was made from: its key in `kept`
+    placed_now: dict[tuple, tuple[Rendered, Listed]] = {}
+    for e in published:
+        rel = paths.get(id(e), "")
+        refs = tuple(tag_refs[t] for t, _ in e.meta.tags)
+        source = (id(e.rendered), e.sha256, e.meta.path, rel, refs)
+        known = kept.placed.get(source)
+        item = known[1] if known else _place(e, rel, layout, tag_refs, strip)
+        placed.append(item)
+        made_from.append(source)
+        # The entry's Rendered is kept with its item, so that its id is not another's.
+        placed_now[source] = (e.rendered, item)
+    kept.placed = placed_now
     tag_index: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(placed):
         for ref in article.tags:
@@ -119,26 +157,33 @@ def build_site(
     near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related, memo)
     anchors = _anchors(placed)
     articles: list[Listed] = []
+    done_now: dict[tuple, Listed] = {}
     for i, item in enumerate(placed):
-        key = _key(item.key, item.url, item.tags, edition_of[i], anchors.get(i, ""))
         if isinstance(item, LinkItem):
-            articles.append(replace(item, key=key, edition=edition_of[i], anchor=anchors[i]))
-            continue
-        at = near.get(i)  # (position among the articles, related links)
-        prev = _link(placed, own, at[0] + 1) if at else None
-        nxt = _link(placed, own, at[0] - 1) if at else None
-        related = at[1] if at else ()
-        articles.append(
-            replace(
-                item,
-                key=key,
-                edition=edition_of[i],
-                prev=prev,
-                next=nxt,
-                related=related,
-                page_key=_page_key(key, prev, nxt, related),
-            )
-        )
+            inputs: tuple = (made_from[i], edition_of[i], anchors[i])
+            if (done := kept.done.get(inputs)) is None:
+                key = _key(item.key, item.url, item.tags, edition_of[i], anchors[i])
+                done = replace(item, key=key, edition=edition_of[i], anchor=anchors[i])
+        else:
+            at = near.get(i)  # (position among the articles, related links)
+            prev = _link(placed, own, at[0] + 1) if at else None
+            nxt = _link(placed, own, at[0] - 1) if at else None
+            related = at[1] if at else ()
+            inputs = (made_from[i], edition_of[i], prev, nxt, related)
+            if (done := kept.done.get(inputs)) is None:
+                key = _key(item.key, item.url, item.tags, edition_of[i])
+                done = replace(
+                    item,
+                    key=key,
+                    edition=edition_of[i],
+                    prev=prev,
+                    next=nxt,
+                    related=related,
+                    page_key=_page_key(key, prev, nxt, related),
+                )
+        articles.append(done)
+        done_now[inputs] = done
+    kept.done = done_now
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")

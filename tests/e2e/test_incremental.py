@@ -22,6 +22,7 @@ from builder.config import load_config
 from builder.core.models import BuildOptions
 from builder.core.paths import SiteLayout
 from builder.pipeline import BuildResult, build
+from builder.warm import Warm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "perf"))
 import corpus  # noqa: E402
@@ -43,9 +44,11 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def run(site: Path, out: Path, cache: Path | None, jobs: int = 1) -> BuildResult:
+def run(
+    site: Path, out: Path, cache: Path | None, jobs: int = 1, warm: Warm | None = None
+) -> BuildResult:
     config = load_config(site / "site.yaml", out)
-    result = build(config, BuildOptions(now=NOW, jobs=jobs, cache_dir=cache))
+    result = build(config, BuildOptions(now=NOW, jobs=jobs, cache_dir=cache), warm=warm)
     assert result.ok, [d.format() for d in result.diagnostics]
     return result
 
@@ -127,14 +130,18 @@ def _first_week(site: Path) -> str:
     return f"{year}-w{week:02d}"
 
 
-def test_incremental_builds_match_cold_builds(site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("process", ["a process per build", "one warm process (serve's)"])
+def test_incremental_builds_match_cold_builds(site: Path, tmp_path: Path, process: str) -> None:
+    """Each build in a process of its own (the CLI's), or all in one process that keeps
+    its model warm between them (serve's: pipeline.build's `warm`)."""
+    warm = Warm() if process.startswith("one warm") else None
     out = tmp_path / "incremental"
     cache = tmp_path / "cache"
-    run(site, out, cache)
+    run(site, out, cache, warm=warm)
     for number, (name, change) in enumerate(STEPS):
         before = tree(out)
         change(site)
-        incremental = run(site, out, cache, jobs=2 if number % 4 == 0 else 1)
+        incremental = run(site, out, cache, jobs=2 if number % 4 == 0 else 1, warm=warm)
         cold_out = tmp_path / f"cold-{number}"
         run(site, cold_out, None)
         got, want = tree(out), tree(cold_out)

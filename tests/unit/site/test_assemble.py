@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from builder.core.models import (
     Source,
 )
 from builder.core.slugs import tag_key
-from builder.site.assemble import build_site
+from builder.site.assemble import Placed, build_site
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2024, 6, 30, 12, tzinfo=BERLIN)
@@ -281,3 +282,31 @@ def test_link_item_anchors_are_unique_and_the_oldest_keeps_its_own(config: SiteC
     (item,) = alone.articles
     assert isinstance(item, LinkItem) and item.anchor == "link-tip"
     assert item.key != next(a.key for a in site.articles if a.meta.path == "content/b/tip.md")
+
+
+def test_a_warm_process_keeps_the_items_whose_inputs_did_not_change(config: SiteConfig) -> None:
+    """serve's Placed: the same entries give the same item objects; an edited entry, and
+    the neighbours whose prev/next link shows its title, are made again."""
+    kept = Placed()
+    entries = [entry("content/a.md", 1), entry("content/b.md", 2), entry("content/c.md", 3)]
+
+    def build(these: list[Entry], on: SiteConfig = config) -> Site:
+        return build_site(these, [], on, BuildOptions(now=NOW), Diagnostics(), None, kept)
+
+    first = build(entries)
+    again = build(entries)
+    assert [id(a) for a in again.articles] == [id(a) for a in first.articles]
+    assert again == first  # and equal to a build made afresh:
+    assert again.articles == site_of(config, entries)[0].articles
+    renamed = replace(entries[0].meta, title="A, renamed")
+    edited = [replace(entries[0], sha256="new", meta=renamed), *entries[1:]]
+    third = build(edited)
+    assert third.articles == site_of(config, edited)[0].articles
+    c, b, a = third.articles  # newest first
+    assert a is not first.articles[2] and a.meta.title == "A, renamed"
+    assert b is not first.articles[1] and b.prev is not None and b.prev.title == "A, renamed"
+    assert c is first.articles[0]  # shows neither the edit nor a neighbour that changed
+    other = replace(config, title="Another title")
+    assert all(
+        x is not y for x, y in zip(build(edited, other).articles, third.articles, strict=True)
+    )
