@@ -7,6 +7,7 @@ made, so a new page type (docs/architecture.md) is a few lines there, not a copy
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 from markupsafe import Markup
@@ -70,6 +71,29 @@ def pages_of(items: tuple[int, ...] | list[int], size: int) -> Iterator[tuple[in
         yield number, items[(number - 1) * size : number * size]
 
 
+def as_shown(extra: dict) -> str:
+    """What a list page shows of `extra` (its tag, its author), for its fingerprint.
+
+    Their `articles` are indexes into the site's articles, newest first,
+    which all shift when a newer article is added: named by them, every page
+    of every tag would be made again for one new article. A page shows their
+    number; the articles it lists are in its keys.
+    """
+    shown = {}
+    for name, value in sorted(extra.items()):
+        if dataclasses.is_dataclass(value) and isinstance(getattr(value, "articles", None), tuple):
+            value = (
+                type(value).__name__,
+                *(
+                    len(v) if f.name == "articles" else v
+                    for f in dataclasses.fields(value)
+                    for v in [getattr(value, f.name)]
+                ),
+            )
+        shown[name] = value
+    return repr(shown)
+
+
 def paged(
     job: Job,
     template: str,
@@ -84,6 +108,7 @@ def paged(
     site, layout = job.site, job.layout
     chunks = list(pages_of(items, site.config.paginate))
     total = len(chunks)
+    shown = as_shown(extra)  # once per list
     for number, chunk in chunks:
         url = layout.list_page(first, number)
         pagination = Pagination(
@@ -118,7 +143,7 @@ def paged(
         yield job.page(
             template,
             layout.output(url),
-            (keys, pagination, page_title, repr(extra), linked),
+            (keys, pagination, page_title, shown, linked),
             "generated",
             context,
         )

@@ -193,3 +193,29 @@ def test_one_edit_rewrites_only_the_pages_showing_it(site: Path, tmp_path: Path)
     assert added and all(a.startswith(index) for a in added)
     assert result.stats is not None and result.stats.written == len(changed) + len(added)
     assert result.stats.removed == len(set(stamps) - now)
+
+
+def test_a_new_article_leaves_the_pages_of_other_tags_as_they_were_made(
+    site: Path, tmp_path: Path
+) -> None:
+    """Each tag's pages are fingerprinted by what they show, not by where their articles
+    sit in the site's order, which a newer article shifts: a tag the new article does not
+    carry keeps every page's fingerprint, so none of them is even rendered again."""
+    out = tmp_path / "out"
+    cache = tmp_path / "cache"
+    before = run(site, out, cache).stats
+    (site / "content" / "news" / "zz-newest.md").write_text(
+        '---\ntitle: "The newest of all"\ndate: 2025-05-31T09:00:00+01:00\n'
+        'tags:\n  - "A tag of its own"\n---\n\nOnly here.\n',
+        "utf-8",
+    )
+    after = run(site, out, cache).stats
+    assert before is not None and after is not None
+    tag_pages = {
+        rel: entry[0]
+        for rel, entry in before.manifest.items()
+        if rel.startswith("tags/") and rel != "tags/index.html"
+    }
+    assert len({rel.split("/")[1] for rel in tag_pages}) > 3  # several tags, some paginated
+    assert {rel: after.manifest[rel][0] for rel in tag_pages} == tag_pages
+    assert any(rel.startswith("tags/a-tag-of-its-own/") for rel in after.manifest)
