@@ -151,6 +151,7 @@ def serve_rows(n: int, s: serve_latency.ServeFigures) -> list[Row]:
             s.warm_start,
             s.warm_start_rendered,
         ),
+        Row.of_figure(n, "serve: first start → its first build done (its own folder)", s.ready),
         Row.of_figure(n, f"serve: edit → page served (median of {SERVE_EDITS})", s.edit),
         Row.of_figure(n, "serve: article added → front page, tag page, feed.xml", s.add),
         Row.of_figure(n, "serve: article deleted → front page, tag page, feed.xml", s.delete),
