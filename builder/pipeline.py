@@ -12,13 +12,12 @@ earlier stage succeeded.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 from builder import cache as cache_mod
@@ -92,18 +91,20 @@ def build(
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
-            kept = functools.partial(write.kept_bytes, config, run.reuse)
-            made = outputs.render(
-                model,
-                chosen,
-                run.reuse,
-                run.diags,
-                run.jobs,
-                options.search_later,
-                stop,
-                kept,
-                run.catalogue_seconds,
-            )
+
+            def made(kept: Callable[[str], bytes | None]) -> Generator[OutputFile, None, None]:
+                return outputs.render(
+                    model,
+                    chosen,
+                    run.reuse,
+                    run.diags,
+                    run.jobs,
+                    options.search_later,
+                    stop,
+                    kept,  # the writer's bytes of each output: the search index reads them
+                    run.catalogue_seconds,
+                )
+
             stats = run.write(made)  # staged, then put in place: None if rendering failed
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
@@ -289,12 +290,16 @@ class _Run:
     def failed(self) -> bool:
         return _failed(self._everything(), self.options)
 
-    def write(self, outputs: Generator[OutputFile, None, None]) -> WriteStats | None:
-        """Stage every output, then put them in place; None if rendering found errors."""
+    def write(
+        self, make: Callable[[Callable[[str], bytes | None]], Generator[OutputFile, None, None]]
+    ) -> WriteStats | None:
+        """Stage every output `make` gives (handed the writer's bytes of what it staged or
+        kept), then put them in place; None if rendering found errors."""
         # The last build's file count: as good a guess at this one's as there is.
         self.progress.stage("render", len(self.last_files) or None)
+        writer = write.Writer(self.config, self.last_files)
         # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
-        with write.Writer(self.config, self.last_files) as writer, contextlib.closing(outputs):
+        with writer, contextlib.closing(make(writer.bytes_of)) as outputs:
             for output in outputs:
                 writer.add(output)
                 self.progress.advance()

@@ -50,9 +50,10 @@ CHUNK = 48
 def run(
     specs: Iterable[Spec],
     theme: Theme,
-    reusable: dict[str, str],
+    reusable: Mapping[str, str],
     diags: Diagnostics,
     jobs: int = 1,
+    seen: dict[str, str] | None = None,
 ) -> Generator[OutputFile, None, None]:
     """Make every output; those whose fingerprint is in `reusable` are left as data=None.
 
@@ -60,9 +61,12 @@ def run(
     the whole site never sits in memory at once. With jobs > 1 and many
     pages to make, forked workers render them (the site model is shared
     copy-on-write); the order of the outputs is the same either way. Two
-    outputs with one path are an error, reported against the later one.
+    outputs with one path are an error, reported against the later one;
+    `seen` (path → origin) carries the paths of an earlier run of the same
+    build, so a clash with one of those is found too.
     """
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
+    before = set(seen)
     todo: list[Spec] = []
     for spec in specs:
         if spec.out_path in seen:
@@ -73,7 +77,7 @@ def run(
             yield OutputFile(spec.out_path, None, spec.fingerprint)
         else:
             todo.append(spec)
-    clashing = _folder_clashes(seen, diags)
+    clashing = _folder_clashes(seen, diags, before)
     todo = [spec for spec in todo if spec.out_path not in clashing]
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         yield from _render_parallel(todo, theme, diags, jobs)
@@ -134,17 +138,24 @@ def _named(origin: str) -> str:
     return "a page Broadsheet generates" if origin == "generated" else origin
 
 
-def _folder_clashes(seen: dict[str, str], diags: Diagnostics) -> set[str]:
+def _folder_clashes(
+    seen: dict[str, str], diags: Diagnostics, before: set[str] | frozenset[str] = frozenset()
+) -> set[str]:
     """The outputs that are a file where another output needs a folder (an asset named
     `2025/01/hello` beside the article published at `2025/01/hello/index.html`): an error
-    at the source that can be renamed, never the disk's "Is a directory" later."""
+    at the source that can be renamed, never the disk's "Is a directory" later. A clash
+    of two paths both in `before` was found by an earlier run, and is not reported again."""
     folders: dict[str, str] = {}  # a folder some output is in → the first such output
     for path in seen:
         folder = path.rpartition("/")[0]
         while folder and folder not in folders:  # a known folder's parents are known too
             folders[folder] = path
             folder = folder.rpartition("/")[0]
-    clashing = {path for path in seen if path in folders}
+    clashing = {
+        path
+        for path in seen
+        if path in folders and not (path in before and folders[path] in before)
+    }
     for path in sorted(clashing):
         inner = folders[path]
         file_origin, inner_origin = seen[path], seen[inner]
@@ -195,7 +206,7 @@ def _template_error(
 # Pages from templates
 # --------------------------------------------------------------------------
 def nothing_kept(_path: str) -> None:
-    """Job.kept when there is no last build to read from: every page is rendered."""
+    """Job.kept without a writer (outputs.specs): every page is rendered."""
     return None
 
 
@@ -219,8 +230,8 @@ class Job:
     jobs: int = 1  # processes the build may use (--jobs): the search index's indexers too
     search_later: bool = False  # keep out-of-date index parts (BuildOptions.search_later)
     stop: interrupts.Stop | None = None  # asked from another thread: stop (serve's catch-up)
-    # The bytes of an output in `reusable`, as the last build wrote it (write.kept_bytes), or
-    # None: the search index gives Pagefind an unchanged page without rendering it again.
+    # The bytes this build gives an output already made or kept (the writer's), or None: the
+    # search index, made after the pages (outputs.LATER), reads them instead of rendering.
     kept: Callable[[str], bytes | None] = field(default=nothing_kept, compare=False)
 
     def page(

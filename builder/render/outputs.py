@@ -48,6 +48,8 @@ def _assets(job: Job) -> Iterator[Spec]:
 
 
 SEARCH_INDEX = "search index"  # its line of the catalogue, which --timings names
+# Lines made after all the others: they read the others' bytes (see render()).
+LATER = frozenset({SEARCH_INDEX})
 CATALOGUE: tuple[tuple[str, Callable[[Job], Iterable[Spec]]], ...] = (
     ("article pages", pages.articles),
     ("pages", pages.pages),
@@ -96,10 +98,15 @@ def specs(site: Site, theme: Theme, reusable: Mapping[str, str] | None = None) -
     return _catalogue(job_for(site, theme, reusable))
 
 
-def _catalogue(job: Job, seconds: dict[str, float] | None = None) -> Iterator[Spec]:
-    """Every line's outputs in order; with `seconds`, the time each line took to make its
-    Specs (its own time only, not its consumer's): the search index does its work there."""
+def _catalogue(
+    job: Job, seconds: dict[str, float] | None = None, later: bool | None = None
+) -> Iterator[Spec]:
+    """Every line's outputs in order (with `later`, only the LATER lines or only the others);
+    with `seconds`, the time each line took to make its Specs (its own time only, not its
+    consumer's): the search index does its work there."""
     for name, outputs in CATALOGUE:
+        if later is not None and (name in LATER) != later:
+            continue
         if seconds is None:
             yield from outputs(job)
             continue
@@ -127,7 +134,17 @@ def render(
 ) -> Generator[OutputFile, None, None]:
     """Every output of the site, made (or reused by fingerprint) by the engine; a requested
     `stop` ends it with interrupts.Cancelled (the search index checks it as it goes);
-    `kept` reads an output the last build left in place (Job.kept); `seconds` is given
-    the time each line of the catalogue took to make its outputs (--timings)."""
+    `seconds` is given the time each line of the catalogue took to make its outputs
+    (--timings).
+
+    The LATER lines come last, once every other output has been taken by the
+    caller: `kept` then gives the bytes this build has for an output (the
+    writer's: made now, or kept from the last build), so the search index reads
+    each article page as the render pool made it instead of rendering it again.
+    A build with errors by then writes nothing, so they are not made.
+    """
     job = job_for(site, theme, reusable, jobs, search_later, stop, kept)
-    return run(_catalogue(job, seconds), theme, reusable, diags, jobs)
+    seen: dict[str, str] = {}
+    yield from run(_catalogue(job, seconds, later=False), theme, reusable, diags, jobs, seen)
+    if not diags.has_errors:
+        yield from run(_catalogue(job, seconds, later=True), theme, reusable, diags, jobs, seen)

@@ -203,11 +203,10 @@ def _text(html: str) -> str:
 
 
 def _page_html(job: Job, spec: Spec) -> str:
-    """An article page as Pagefind reads it: an unchanged one as the last build wrote it
-    (an edit re-indexes its whole part, and reading ~1,000 pages costs far less than
-    rendering them), any other rendered now."""
-    kept = job.kept(spec.out_path) if job.reusable.get(spec.out_path) == spec.fingerprint else None
-    return (kept if kept is not None else spec.make()).decode("utf-8")
+    """An article page as Pagefind reads it: as this build made it or kept it from the last
+    (Job.kept: the index is made after the pages), rendered here only without a writer."""
+    made = job.kept(spec.out_path)
+    return (made if made is not None else spec.make()).decode("utf-8")
 
 
 def _page_url(job: Job, spec: Spec) -> str:

@@ -90,19 +90,6 @@ def reusable(config: SiteConfig, files: dict[str, list]) -> dict[str, str]:
     return result
 
 
-def kept_bytes(config: SiteConfig, reuse: dict[str, str], rel: str) -> bytes | None:
-    """The bytes of an output the last build wrote that `reusable()` found untouched, or
-    None: the search index reads an unchanged page from here instead of rendering it
-    again. Only files in `reuse` are read, so a path never leaves output/."""
-    if rel not in reuse:
-        return None
-    try:
-        with open(os.path.join(config.output_dir, rel), "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None  # gone since: made again, as it would be without this
-
-
 class Writer:
     """Collects the outputs of a build, then applies them to output/ in one step."""
 
@@ -114,6 +101,7 @@ class Writer:
         self.old = self.out if (self.out / MARKER).exists() else None
         self.previous = previous if self.old else {}  # see previous_files
         self.staged: list[str] = []
+        self.staged_set: set[str] = set()
         self.manifest: Manifest = {}
         self.kept = 0
         self.made: set[str] = set()  # staging folders made so far; add() makes the first
@@ -154,7 +142,21 @@ class Writer:
         except OSError as exc:  # name the file by where it was going, not the temp folder
             raise OSError(exc.errno, exc.strerror, display_path(self.out / key)) from None
         self.staged.append(key)
+        self.staged_set.add(key)
         self.manifest[key] = (item.fingerprint, len(item.data), 0)
+
+    def bytes_of(self, rel: str) -> bytes | None:
+        """The bytes of an output added already, as this build has it: staged now, or the
+        previous build's file kept; None for one not added (or gone since). The search
+        index reads the article pages so, made once by the render pool."""
+        if rel not in self.manifest:
+            return None
+        folder = self.stage if rel in self.staged_set else self.old
+        try:
+            with open(os.path.join(folder or self.out, rel), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
 
     def commit(self) -> WriteStats:
         """Put the staged files in place; afterwards output/ is the new site."""

@@ -280,18 +280,24 @@ def test_writer_applies_only_the_difference(tmp_path: Path) -> None:
     assert temp_folders(tmp_path / "site") == []
 
 
-def test_kept_bytes_reads_only_the_untouched_outputs_of_the_last_build(tmp_path: Path) -> None:
+def test_bytes_of_gives_what_this_build_has_for_an_output_staged_or_kept(
+    tmp_path: Path,
+) -> None:
     config = make_config(tmp_path / "site")
-    stats = write_files(config, OLD)
-    reuse = write.reusable(config, {rel: list(entry) for rel, entry in stats.manifest.items()})
-    assert write.kept_bytes(config, reuse, "a/index.html") == OLD["a/index.html"]
-    (config.output_dir / "same.css").write_bytes(b"touched since")
-    touched = write.reusable(config, {rel: list(e) for rel, e in stats.manifest.items()})
-    assert "same.css" not in touched
-    assert write.kept_bytes(config, touched, "same.css") is None  # not reused: not read
-    assert write.kept_bytes(config, reuse, "../site.yaml") is None  # in no build's list
-    (config.output_dir / "a/index.html").unlink()
-    assert write.kept_bytes(config, reuse, "a/index.html") is None  # gone since
+    first = write_files(config, OLD)
+    previous = {rel: list(entry) for rel, entry in first.manifest.items()}
+    with write.Writer(config, previous) as writer:
+        assert writer.bytes_of("a/index.html") is None  # not added yet
+        writer.add(OutputFile("a/index.html", None, previous["a/index.html"][0]))  # reused
+        writer.add(OutputFile("same.css", OLD["same.css"], "fp"))  # same bytes: kept
+        writer.add(OutputFile("fresh/page/index.html", b"<p>new</p>", "fp"))  # staged
+        assert writer.bytes_of("a/index.html") == OLD["a/index.html"]
+        assert writer.bytes_of("same.css") == OLD["same.css"]
+        assert writer.bytes_of("fresh/page/index.html") == b"<p>new</p>"
+        assert not (config.output_dir / "fresh").exists()  # read from the staging folder
+        assert writer.bytes_of("../site.yaml") is None  # never added: never read
+        (config.output_dir / "a/index.html").unlink()
+        assert writer.bytes_of("a/index.html") is None  # gone since
 
 
 def test_error_half_way_through_the_apply_is_rolled_back(
