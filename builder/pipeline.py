@@ -17,7 +17,6 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 from builder import cache as cache_mod
@@ -30,7 +29,6 @@ from builder.core.models import (
     Entry,
     LinkItem,
     Meta,
-    OutputFile,
     Site,
     SiteConfig,
     SourceFile,
@@ -41,6 +39,7 @@ from builder.read.assets import check_active
 from builder.read.discover import discover
 from builder.read.entries import load_entries
 from builder.render import outputs, theme
+from builder.render.theme import Theme
 from builder.site import assemble as site
 from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
 from builder.warm import Warm
@@ -91,21 +90,7 @@ def build(
         run.lap("site")
         stats = None
         if chosen is not None and not run.failed():
-
-            def made(kept: Callable[[str], bytes | None]) -> Generator[OutputFile, None, None]:
-                return outputs.render(
-                    model,
-                    chosen,
-                    run.reuse,
-                    run.diags,
-                    run.jobs,
-                    options.search_later,
-                    stop,
-                    kept,  # the writer's bytes of each output: the search index reads them
-                    run.catalogue_seconds,
-                )
-
-            stats = run.write(made)  # staged, then put in place: None if rendering failed
+            stats = run.write(model, chosen)  # rendered, staged, put in place: None if failed
         if stats is not None:
             run.remember(model, stats)  # for the next build: its shortcut and the cache
         return run.result(model, stats)
@@ -290,17 +275,26 @@ class _Run:
     def failed(self) -> bool:
         return _failed(self._everything(), self.options)
 
-    def write(
-        self, make: Callable[[Callable[[str], bytes | None]], Generator[OutputFile, None, None]]
-    ) -> WriteStats | None:
-        """Stage every output `make` gives (handed the writer's bytes of what it staged or
-        kept), then put them in place; None if rendering found errors."""
+    def write(self, model: Site, chosen: Theme) -> WriteStats | None:
+        """Render every output and stage it, then put them in place; None if rendering
+        found errors. The search index, made last, reads the pages from the writer."""
         # The last build's file count: as good a guess at this one's as there is.
         self.progress.stage("render", len(self.last_files) or None)
         writer = write.Writer(self.config, self.last_files)
+        made = outputs.render(
+            model,
+            chosen,
+            self.reuse,
+            self.diags,
+            self.jobs,
+            self.options.search_later,
+            self.stop,
+            writer.bytes_of,
+            self.catalogue_seconds,
+        )
         # closing(): on Ctrl-C or a write error, stop the render pool now, not at exit.
-        with writer, contextlib.closing(make(writer.bytes_of)) as outputs:
-            for output in outputs:
+        with writer, contextlib.closing(made):
+            for output in made:
                 writer.add(output)
                 self.progress.advance()
             self.lap("render")

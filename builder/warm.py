@@ -16,7 +16,7 @@ from builder import write
 from builder.core.errors import Diagnostics
 from builder.core.models import BuildOptions, SiteConfig
 from builder.render import theme
-from builder.site import assemble
+from builder.site import items
 
 
 def seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> int:
@@ -68,7 +68,7 @@ def _whole(source: SiteConfig, store: cache_mod.Cache) -> dict[str, list]:
 class Warm:
     """What serve keeps from one build to the next in its process, so that a rebuild after
     an edit redoes only what the edit changed: every source's entry by cache key (see
-    read.entries), the items of the site model (site.assemble.Placed) and the compiled
+    read.entries), the items of the site model (site.items.Placed) and the compiled
     templates (render.theme.Compiled).
 
     The entries' bodies are read from the cache file when a page needs them,
@@ -78,7 +78,7 @@ class Warm:
 
     def __init__(self) -> None:
         self.templates = theme.Compiled()
-        self.site = assemble.Placed()  # the last build's items, placed and completed
+        self.site = items.Placed()  # the last build's items, placed and completed
         self._entries: dict[str, cache_mod.Value] = {}
         self._file: tuple[int, int] | None = None  # the cache file's device and inode
 

@@ -9,14 +9,10 @@ never depends on the order files were read in.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-
-from markdown.extensions.toc import unique as toc_unique
+from dataclasses import replace
 
 from builder.core.dates import build_clock, source_date_epoch
 from builder.core.errors import Diagnostics
@@ -27,13 +23,9 @@ from builder.core.models import (
     EditionNote,
     Entry,
     Link,
-    LinkItem,
     LinkMeta,
-    Listed,
     Meta,
-    Page,
     PageMeta,
-    Rendered,
     Site,
     SiteConfig,
     SourceFile,
@@ -43,32 +35,10 @@ from builder.core.models import (
 from builder.core.paths import SiteLayout
 from builder.core.slugs import slugify, tag_key
 from builder.site import editions as editions_mod
-from builder.site import links
+from builder.site import items, links
 from builder.site.archives import archives
 from builder.site.authors import place_authors
 from builder.site.related import related_articles
-
-
-@dataclass
-class Placed:
-    """What one build_site leaves the next in the same process (serve's, via warm.Warm):
-    each item as placed and as completed, by everything it was made from, so a rebuild
-    after an edit makes again only the items whose inputs changed.
-
-    Only the last build's items are kept (each build replaces both tables),
-    and only for the settings they were made with. An entry is known by its
-    identity as well as its hash and path: warm.Warm gives the same entry
-    object while the cache file it reads bodies from is the same.
-    """
-
-    config: SiteConfig | None = None
-    placed: dict[tuple, tuple[Rendered, Listed]] = field(default_factory=dict)
-    done: dict[tuple, Listed] = field(default_factory=dict)
-
-    def for_config(self, config: SiteConfig) -> Placed:
-        if self.config != config:
-            self.config, self.placed, self.done = config, {}, {}
-        return self
 
 
 def build_site(
@@ -78,15 +48,15 @@ def build_site(
     options: BuildOptions,
     diags: Diagnostics,
     memo: dict | None = None,
-    kept: Placed | None = None,
+    kept: items.Placed | None = None,
 ) -> Site:
     """Assemble the site model from rendered entries.
 
     `memo` carries the related-articles ranking between builds (see
     related.py), `kept` the items of the last build in this process
-    (Placed); leave them out and everything is computed afresh.
+    (items.Placed); leave them out and everything is computed afresh.
     """
-    kept = (kept or Placed()).for_config(config)
+    kept = (kept or items.Placed()).for_config(config)
     tz = zoneinfo.ZoneInfo(config.timezone)
     now = build_clock(options.now, tz)
     published: list[Entry[ArticleMeta] | Entry[LinkMeta]] = []
@@ -120,22 +90,9 @@ def build_site(
     tag_refs = _tags(published, layout, diags)
     links.duplicate_sources(published, diags)
     strip = links.stripped if config.links.strip_tracking else None
-    # Articles are made in two steps: placed (URL, tags), then completed with
-    # what depends on the others (neighbours, related, edition) in one go.
-    placed: list[Listed] = []
-    made_from: list[tuple] = []  # what each placed item was made from: its key in `kept`
-    placed_now: dict[tuple, tuple[Rendered, Listed]] = {}
-    for e in published:
-        rel = paths.get(id(e), "")
-        refs = tuple(tag_refs[t] for t, _ in e.meta.tags)
-        source = (id(e.rendered), e.sha256, e.meta.path, rel, refs)
-        known = kept.placed.get(source)
-        item = known[1] if known else _place(e, rel, layout, tag_refs, strip)
-        placed.append(item)
-        made_from.append(source)
-        # The entry's Rendered is kept with its item, so that its id is not another's.
-        placed_now[source] = (e.rendered, item)
-    kept.placed = placed_now
+    # Items are made in two steps (site/items.py): placed (URL, tags), then completed
+    # with what depends on the others (neighbours, related, edition) in one go.
+    placed, made_from = items.place(published, paths, layout, tag_refs, strip, kept)
     tag_index: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(placed):
         for ref in article.tags:
@@ -152,38 +109,9 @@ def build_site(
         layout.origin.split("://", 1)[1].removeprefix("www."),
         diags,
     )
-    edition_of = eds.edition_of
     own = [i for i, item in enumerate(placed) if isinstance(item, Article)]  # with a page
     near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related, memo)
-    anchors = _anchors(placed)
-    articles: list[Listed] = []
-    done_now: dict[tuple, Listed] = {}
-    for i, item in enumerate(placed):
-        if isinstance(item, LinkItem):
-            inputs: tuple = (made_from[i], edition_of[i], anchors[i])
-            if (done := kept.done.get(inputs)) is None:
-                key = _key(item.key, item.url, item.tags, edition_of[i], anchors[i])
-                done = replace(item, key=key, edition=edition_of[i], anchor=anchors[i])
-        else:
-            at = near.get(i)  # (position among the articles, related links)
-            prev = _link(placed, own, at[0] + 1) if at else None
-            nxt = _link(placed, own, at[0] - 1) if at else None
-            related = at[1] if at else ()
-            inputs = (made_from[i], edition_of[i], prev, nxt, related)
-            if (done := kept.done.get(inputs)) is None:
-                key = _key(item.key, item.url, item.tags, edition_of[i])
-                done = replace(
-                    item,
-                    key=key,
-                    edition=edition_of[i],
-                    prev=prev,
-                    next=nxt,
-                    related=related,
-                    page_key=_page_key(key, prev, nxt, related),
-                )
-        articles.append(done)
-        done_now[inputs] = done
-    kept.done = done_now
+    articles = items.complete(placed, made_from, eds.edition_of, own, near, kept)
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
@@ -192,7 +120,7 @@ def build_site(
     return Site(
         config=config,
         articles=tuple(articles),
-        pages=tuple(_place_page(e, paths[id(e)], layout) for e in pages),
+        pages=tuple(items.place_page(e, paths[id(e)], layout) for e in pages),
         tags=tags,
         editions=eds.shown,
         years=archives(articles, config),
@@ -269,14 +197,6 @@ def _related(
     return {index: (n, ranked[n] if ranked else ()) for n, index in enumerate(own)}
 
 
-def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
-    """The link to the article at position `n` among the articles, if there is one."""
-    if not 0 <= n < len(own):
-        return None
-    article = placed[own[n]]
-    return Link(article.title, article.url)
-
-
 def _unique_paths(
     entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout, diags: Diagnostics
 ) -> dict[int, str]:
@@ -332,90 +252,6 @@ def _unique_paths(
 def _show_combining(path: str) -> str:
     """Spell out combining marks (`e\\u0301`) so look-alike names can be told apart."""
     return "".join(f"\\u{ord(ch):04x}" if unicodedata.combining(ch) else ch for ch in path)
-
-
-def _place(
-    entry: Entry[ArticleMeta] | Entry[LinkMeta],
-    rel: str,
-    layout: SiteLayout,
-    tag_refs: dict[str, TagRef],
-    strip: Callable[[Rendered], Rendered] | None,
-) -> Listed:
-    """An article at its URL, or a link item pointing where it points, with its tags; with
-    `strip`, its links as published (without tracking parameters)."""
-    meta = entry.meta
-    tags: list[TagRef] = []
-    for tag, _line in meta.tags:
-        ref = tag_refs[tag]
-        if ref not in tags:
-            tags.append(ref)
-    rendered = strip(entry.rendered) if strip else entry.rendered
-    if isinstance(meta, LinkMeta):
-        url = links.strip_tracking(meta.link) if strip else meta.link
-        return LinkItem(meta=meta, rendered=rendered, url=url, tags=tuple(tags), key=entry.sha256)
-    if strip and meta.source and meta.source.url:
-        meta = replace(meta, source=replace(meta.source, url=links.strip_tracking(meta.source.url)))
-    url = layout.site_path(rel)
-    if 'href="#' in rendered.summary_html:
-        # A summary shown on a list page keeps its #links pointing into the article.
-        rendered = replace(
-            rendered, summary_html=rendered.summary_html.replace('href="#', f'href="{url}#')
-        )
-    return Article(
-        meta=meta,
-        rendered=rendered,
-        url=url,
-        out_path=layout.output(url),
-        tags=tuple(tags),
-        key=entry.sha256,
-    )
-
-
-def _place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
-    url = layout.site_path(rel)
-    return Page(
-        meta=entry.meta,
-        rendered=entry.rendered,
-        url=url,
-        out_path=layout.output(url),
-        key=_key(entry.sha256, url, (), None),
-    )
-
-
-def _anchors(placed: list[Listed]) -> dict[int, str]:
-    """The id of each link item's card, `link-<slug>`, unique in the site (the heading-id
-    rule: `_1`, `_2` after the first). Given oldest first, so a newer item of the same slug
-    never takes an older one's anchor, which search results and shared links point at."""
-    used: set[str] = set()
-    return {
-        i: toc_unique(f"link-{item.meta.slug}", used)
-        for i, item in reversed(list(enumerate(placed)))
-        if isinstance(item, LinkItem)
-    }
-
-
-def _key(
-    sha256: str, url: str, tags: tuple[TagRef, ...], edition: Link | None, anchor: str = ""
-) -> str:
-    """A digest of everything list pages and feeds show of an article (a page: its page).
-
-    The source hash covers the front matter and body; the rest is what
-    other files decide (the tag spelling in use, the URL, the edition, a link item's anchor).
-    """
-    parts = [sha256, url, *([anchor] if anchor else [])]
-    parts += [f"{t.name}\1{t.url}" for t in tags]
-    if edition:
-        parts += [edition.title, edition.url]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
-
-
-def _page_key(key: str, prev: Link | None, nxt: Link | None, related: tuple[Link, ...]) -> str:
-    """The list key plus what only the article's own page shows: its neighbours."""
-    parts = [key]
-    for link in (prev, nxt, *related):
-        parts += [link.title, link.url] if link else ["-"]
-    parts.append(str(len(related)))
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
 def _build_date(metas: list[ArticleMeta | LinkMeta | PageMeta], tz: dt.tzinfo) -> dt.datetime:

@@ -25,7 +25,8 @@ from builder.core.models import (
     Source,
 )
 from builder.core.slugs import tag_key
-from builder.site.assemble import Placed, build_site
+from builder.site.assemble import build_site
+from builder.site.items import Placed
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2024, 6, 30, 12, tzinfo=BERLIN)

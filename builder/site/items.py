@@ -1,0 +1,216 @@
+"""Each item of the site: placed (its URL, its tags, its links as published), then
+completed with what depends on the others (its key, edition, neighbours, related
+links); and what a warm process keeps of them between builds (Placed).
+
+site/assemble.py decides which entries are published and in what order; this
+module makes each of them into the Article or LinkItem the pages show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from markdown.extensions.toc import unique as toc_unique
+
+from builder.core.models import (
+    Article,
+    ArticleMeta,
+    Entry,
+    Link,
+    LinkItem,
+    LinkMeta,
+    Listed,
+    Page,
+    PageMeta,
+    Rendered,
+    SiteConfig,
+    TagRef,
+)
+from builder.core.paths import SiteLayout
+from builder.site import links
+
+
+@dataclass
+class Placed:
+    """What one build_site leaves the next in the same process (serve's, via warm.Warm):
+    each item as placed and as completed, by everything it was made from, so a rebuild
+    after an edit makes again only the items whose inputs changed.
+
+    Only the last build's items are kept (each build replaces both tables),
+    and only for the settings they were made with. An entry is known by its
+    identity as well as its hash and path: warm.Warm gives the same entry
+    object while the cache file it reads bodies from is the same.
+    """
+
+    config: SiteConfig | None = None
+    placed: dict[tuple, tuple[Rendered, Listed]] = field(default_factory=dict)
+    done: dict[tuple, Listed] = field(default_factory=dict)
+
+    def for_config(self, config: SiteConfig) -> Placed:
+        if self.config != config:
+            self.config, self.placed, self.done = config, {}, {}
+        return self
+
+
+def place(
+    published: list[Entry[ArticleMeta] | Entry[LinkMeta]],
+    paths: dict[int, str],
+    layout: SiteLayout,
+    tag_refs: dict[str, TagRef],
+    strip: Callable[[Rendered], Rendered] | None,
+    kept: Placed,
+) -> tuple[list[Listed], list[tuple]]:
+    """Each published entry placed (`paths`: its folder by entry id, none for a link item),
+    and what each was made from: its key in `kept`, whose placed items it replaces."""
+    placed: list[Listed] = []
+    made_from: list[tuple] = []
+    placed_now: dict[tuple, tuple[Rendered, Listed]] = {}
+    for e in published:
+        rel = paths.get(id(e), "")
+        refs = tuple(tag_refs[t] for t, _ in e.meta.tags)
+        source = (id(e.rendered), e.sha256, e.meta.path, rel, refs)
+        known = kept.placed.get(source)
+        item = known[1] if known else _place(e, rel, layout, tag_refs, strip)
+        placed.append(item)
+        made_from.append(source)
+        # The entry's Rendered is kept with its item, so that its id is not another's.
+        placed_now[source] = (e.rendered, item)
+    kept.placed = placed_now
+    return placed, made_from
+
+
+def complete(
+    placed: list[Listed],
+    made_from: list[tuple],
+    edition_of: list[Link | None],
+    own: list[int],
+    near: dict[int, tuple[int, tuple[Link, ...]]],
+    kept: Placed,
+) -> list[Listed]:
+    """Each placed item with its key and edition; an article with its neighbours among
+    `own` (the items with a page) and its related links (`near`), a link item with the
+    anchor of its card. What `kept` made from the same inputs is reused."""
+    anchors = _anchors(placed)
+    done_now: dict[tuple, Listed] = {}
+    articles: list[Listed] = []
+    for i, item in enumerate(placed):
+        if isinstance(item, LinkItem):
+            inputs: tuple = (made_from[i], edition_of[i], anchors[i])
+            if (done := kept.done.get(inputs)) is None:
+                key = _key(item.key, item.url, item.tags, edition_of[i], anchors[i])
+                done = replace(item, key=key, edition=edition_of[i], anchor=anchors[i])
+        else:
+            at = near.get(i)  # (position among the articles, related links)
+            prev = _link(placed, own, at[0] + 1) if at else None
+            nxt = _link(placed, own, at[0] - 1) if at else None
+            related = at[1] if at else ()
+            inputs = (made_from[i], edition_of[i], prev, nxt, related)
+            if (done := kept.done.get(inputs)) is None:
+                key = _key(item.key, item.url, item.tags, edition_of[i])
+                done = replace(
+                    item,
+                    key=key,
+                    edition=edition_of[i],
+                    prev=prev,
+                    next=nxt,
+                    related=related,
+                    page_key=_page_key(key, prev, nxt, related),
+                )
+        articles.append(done)
+        done_now[inputs] = done
+    kept.done = done_now
+    return articles
+
+
+def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
+    """The link to the article at position `n` among the articles, if there is one."""
+    if not 0 <= n < len(own):
+        return None
+    article = placed[own[n]]
+    return Link(article.title, article.url)
+
+
+def _place(
+    entry: Entry[ArticleMeta] | Entry[LinkMeta],
+    rel: str,
+    layout: SiteLayout,
+    tag_refs: dict[str, TagRef],
+    strip: Callable[[Rendered], Rendered] | None,
+) -> Listed:
+    """An article at its URL, or a link item pointing where it points, with its tags; with
+    `strip`, its links as published (without tracking parameters)."""
+    meta = entry.meta
+    tags: list[TagRef] = []
+    for tag, _line in meta.tags:
+        ref = tag_refs[tag]
+        if ref not in tags:
+            tags.append(ref)
+    rendered = strip(entry.rendered) if strip else entry.rendered
+    if isinstance(meta, LinkMeta):
+        url = links.strip_tracking(meta.link) if strip else meta.link
+        return LinkItem(meta=meta, rendered=rendered, url=url, tags=tuple(tags), key=entry.sha256)
+    if strip and meta.source and meta.source.url:
+        meta = replace(meta, source=replace(meta.source, url=links.strip_tracking(meta.source.url)))
+    url = layout.site_path(rel)
+    if 'href="#' in rendered.summary_html:
+        # A summary shown on a list page keeps its #links pointing into the article.
+        rendered = replace(
+            rendered, summary_html=rendered.summary_html.replace('href="#', f'href="{url}#')
+        )
+    return Article(
+        meta=meta,
+        rendered=rendered,
+        url=url,
+        out_path=layout.output(url),
+        tags=tuple(tags),
+        key=entry.sha256,
+    )
+
+
+def place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
+    url = layout.site_path(rel)
+    return Page(
+        meta=entry.meta,
+        rendered=entry.rendered,
+        url=url,
+        out_path=layout.output(url),
+        key=_key(entry.sha256, url, (), None),
+    )
+
+
+def _anchors(placed: list[Listed]) -> dict[int, str]:
+    """The id of each link item's card, `link-<slug>`, unique in the site (the heading-id
+    rule: `_1`, `_2` after the first). Given oldest first, so a newer item of the same slug
+    never takes an older one's anchor, which search results and shared links point at."""
+    used: set[str] = set()
+    return {
+        i: toc_unique(f"link-{item.meta.slug}", used)
+        for i, item in reversed(list(enumerate(placed)))
+        if isinstance(item, LinkItem)
+    }
+
+
+def _key(
+    sha256: str, url: str, tags: tuple[TagRef, ...], edition: Link | None, anchor: str = ""
+) -> str:
+    """A digest of everything list pages and feeds show of an article (a page: its page).
+
+    The source hash covers the front matter and body; the rest is what
+    other files decide (the tag spelling in use, the URL, the edition, a link item's anchor).
+    """
+    parts = [sha256, url, *([anchor] if anchor else [])]
+    parts += [f"{t.name}\1{t.url}" for t in tags]
+    if edition:
+        parts += [edition.title, edition.url]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _page_key(key: str, prev: Link | None, nxt: Link | None, related: tuple[Link, ...]) -> str:
+    """The list key plus what only the article's own page shows: its neighbours."""
+    parts = [key]
+    for link in (prev, nxt, *related):
+        parts += [link.title, link.url] if link else ["-"]
+    parts.append(str(len(related)))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
