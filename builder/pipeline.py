@@ -334,9 +334,9 @@ class _Run:
         """The stages' seconds, and within render the search index's, which is most of a
         cold build's render and all of an edit's (the benchmark reports it)."""
         found = []
+        index = self.catalogue_seconds.get(outputs.SEARCH_INDEX)
         for name, seconds in self.laps:
             found.append((name, seconds))
-            index = self.catalogue_seconds.get(outputs.SEARCH_INDEX)
             if name == "render" and index is not None and self.config.search:
                 found.append((f"{outputs.SEARCH_INDEX} (in render)", index))
         return tuple(found)

@@ -28,7 +28,7 @@ def seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> int:
     the file list and state of that build, a build into `target` that would
     make the same files finds nothing changed.
     """
-    if options.cache_dir is None or not write.seed_empty(target.output_dir):
+    if _seed_cache(target, options) is None:
         return 0
     with write.output_lock(source, recovering=False), write.output_lock(target):
         if not write.seed_empty(target.output_dir):
@@ -48,15 +48,22 @@ def seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> int:
 def can_seed(source: SiteConfig, target: SiteConfig, options: BuildOptions) -> bool:
     """Whether `seed` would start `target` from `source`'s last build now: serve then shows
     that build while its own folder is made from it (seconds for a large site)."""
-    if options.cache_dir is None or not write.seed_empty(target.output_dir):
-        return False
-    if not (options.cache_dir / "cache.sqlite").is_file():
-        return False  # nothing to read, and for_site would make the file
-    store = cache_mod.for_site(source, options.cache_dir, Diagnostics())
+    folder = _seed_cache(target, options)
+    if folder is None or not (folder / "cache.sqlite").is_file():
+        return False  # nowhere to seed, or nothing to read (for_site would make the file)
+    store = cache_mod.for_site(source, folder, Diagnostics())
     try:
         return bool(_whole(source, store))
     finally:
         store.close()
+
+
+def _seed_cache(target: SiteConfig, options: BuildOptions) -> Path | None:
+    """The cache folder to read the last build's file list from, if `target`'s output
+    folder is one a seed may start (absent or empty); else None."""
+    if options.cache_dir is None or not write.seed_empty(target.output_dir):
+        return None
+    return options.cache_dir
 
 
 def _whole(source: SiteConfig, store: cache_mod.Cache) -> dict[str, list]:

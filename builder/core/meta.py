@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from builder.core.urls import normalise_url
+
 
 @dataclass(frozen=True)
 class Source:
@@ -47,9 +49,13 @@ class OutLink:
     line: int
     col: int
     curated: bool = False  # the item's own `source:` or `link:`, not a link in its text
-    # urls.normalise_url(url), computed where the link is read (in the Markdown workers, then
-    # cached) so that the repeat check of every build does not parse every link again.
+    # urls.normalise_url(url), computed when the link is read (in the Markdown workers) and
+    # cached with it, so that the repeat check of every build does not parse every link again.
     key: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", normalise_url(self.url))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -122,5 +122,4 @@ def curated(data: dict[str, YamlValue]) -> OutLink | None:
         value = value.value.get("url")
     if value is None or value.kind != "str" or not _WEB.match(str(value.value).strip()):
         return None
-    url = str(value.value).strip()
-    return OutLink(url, value.line, value.col, curated=True, key=normalise_url(url))
+    return OutLink(str(value.value).strip(), value.line, value.col, curated=True)

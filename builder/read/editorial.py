@@ -16,7 +16,6 @@ from html import unescape
 from typing import Any
 
 from builder.core.models import OutLink
-from builder.core.urls import normalise_url
 from builder.core.yamlload import YamlValue
 from builder.core.yamlschema import FieldReader
 from builder.read.curation import curated
@@ -80,9 +79,7 @@ def outbound_links(body: str, body_line: int) -> tuple[OutLink, ...]:
         text = _CODE_SPAN.sub(lambda m: " " * len(m[0]), line)
         for match in _URL.finditer(text):
             url = unescape(_trim(match[0]))  # `&amp;` in raw HTML is `&`
-            found.append(
-                OutLink(url, body_line + number, match.start() + 1, key=normalise_url(url))
-            )
+            found.append(OutLink(url, body_line + number, match.start() + 1))
     return tuple(found)
 
 

@@ -82,14 +82,9 @@ def as_shown(extra: dict) -> str:
     shown = {}
     for name, value in sorted(extra.items()):
         if dataclasses.is_dataclass(value) and isinstance(getattr(value, "articles", None), tuple):
-            value = (
-                type(value).__name__,
-                *(
-                    len(v) if f.name == "articles" else v
-                    for f in dataclasses.fields(value)
-                    for v in [getattr(value, f.name)]
-                ),
-            )
+            values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            values["articles"] = len(values["articles"])
+            value = (type(value).__name__, *values.values())
         shown[name] = value
     return repr(shown)
 

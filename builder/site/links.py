@@ -127,7 +127,7 @@ def _outbound(meta: Item, own_host: str) -> dict[str, OutLink]:
     for link in meta.links:
         host = link.url.split("://", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
         if host != own_host:
-            found.setdefault(link.key or normalise_url(link.url), link)
+            found.setdefault(link.key, link)
     return found
 
 
@@ -160,7 +160,7 @@ def duplicate_sources(
         if not url:  # a credit without a link curates no URL
             continue
         own = next((o for o in meta.links if o.curated), None)  # where `url` is written
-        key = own.key if own is not None and own.key else normalise_url(url)
+        key = own.key if own is not None else normalise_url(url)
         line, col = (own.line, own.col) if own is not None else (1, 1)
         if key in seen:
             what = "link" if isinstance(meta, LinkMeta) else "source"
