@@ -335,7 +335,7 @@ def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothin
     import threading
 
     from builder.core import interrupts
-    from builder.render import search
+    from builder.render import pagefind
 
     site = make_site(FILES, SITE)
     config = load_config(site / "site.yaml", site / "output")
@@ -348,7 +348,7 @@ def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothin
 
     stop, release = interrupts.Stop(), threading.Event()
     waited_out = []
-    real_index = search.index
+    real_index = pagefind.index
 
     def slow_index(*args: object, **kwargs: object) -> list[tuple[str, bytes]]:
         stop.request()  # the edit arrives while this part is being indexed
@@ -356,7 +356,7 @@ def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothin
             waited_out.append(True)  # the build sat out the whole index: it did not stop
         return real_index(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search, "index", slow_index)
+    monkeypatch.setattr(pagefind, "index", slow_index)
     try:
         with pytest.raises(interrupts.Cancelled):
             build(config, options, stop=stop)
@@ -365,7 +365,7 @@ def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothin
     assert not waited_out
     assert stamps(out) == before
     assert not list(site.glob("**/.broadsheet-tmp-*"))
-    monkeypatch.setattr(search, "index", real_index)
+    monkeypatch.setattr(pagefind, "index", real_index)
     assert build(config, options).ok  # the next build is whole, index and all
     assert "Fares rise by a tenth." in "".join(f["content"] for f in fragments(out))
 
@@ -373,11 +373,11 @@ def test_a_stop_asked_for_while_pagefind_works_ends_the_build_and_changes_nothin
 def test_pagefind_asked_to_stop_gives_way_instead_of_failing_the_build() -> None:
     """A stop is not Pagefind's failure: it is raised as it is, never as a usage error."""
     from builder.core import interrupts
-    from builder.render import search
+    from builder.render import pagefind
 
     stop = interrupts.Stop()
     stop.request()
     page = '<html lang="en"><body><main data-pagefind-body><p>Ferries</p></main></body></html>'
     with pytest.raises(interrupts.Cancelled):
-        search.index([("/a/", page)], (), stop)
-    assert search.index([("/a/", page)], ())  # the same documents, not asked to stop
+        pagefind.index([("/a/", page)], (), stop)
+    assert pagefind.index([("/a/", page)], ())  # the same documents, not asked to stop

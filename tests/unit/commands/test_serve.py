@@ -581,12 +581,12 @@ def test_an_edit_during_the_search_catch_up_is_not_kept_waiting(
     import threading
 
     from builder.commands import serve
-    from builder.render import search
+    from builder.render import pagefind
 
     monkeypatch.setattr(serve, "CATCH_UP", 0.2)
     entered, release = threading.Event(), threading.Event()
     calls: list[bool] = []
-    real_index = search.index
+    real_index = pagefind.index
 
     def slow_first(*args: object, **kwargs: object) -> list[tuple[str, bytes]]:
         calls.append(True)
@@ -596,7 +596,7 @@ def test_an_edit_during_the_search_catch_up_is_not_kept_waiting(
                 calls.append(False)  # it was never called off
         return real_index(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search, "index", slow_first)
+    monkeypatch.setattr(pagefind, "index", slow_first)
     srv = watching
     after = saved_edit(srv, site)
     assert entered.wait(20), "the catch-up never started"
