@@ -147,18 +147,12 @@ def _place(
         ref = tag_refs[tag]
         if ref not in tags:
             tags.append(ref)
-    rendered = strip(entry.rendered) if strip else entry.rendered
     if isinstance(meta, LinkMeta):
+        rendered = strip(entry.rendered) if strip else entry.rendered
         url = links.strip_tracking(meta.link) if strip else meta.link
         return LinkItem(meta=meta, rendered=rendered, url=url, tags=tuple(tags), key=entry.sha256)
-    if strip and meta.source and meta.source.url:
-        meta = replace(meta, source=replace(meta.source, url=links.strip_tracking(meta.source.url)))
     url = layout.site_path(rel)
-    if 'href="#' in rendered.summary_html:
-        # A summary shown on a list page keeps its #links pointing into the article.
-        rendered = replace(
-            rendered, summary_html=rendered.summary_html.replace('href="#', f'href="{url}#')
-        )
+    meta, rendered = _published(meta, entry.rendered, url, strip)
     return Article(
         meta=meta,
         rendered=rendered,
@@ -167,6 +161,24 @@ def _place(
         tags=tuple(tags),
         key=entry.sha256,
     )
+
+
+def _published(
+    meta: ArticleMeta, rendered: Rendered, url: str, strip: Callable[[Rendered], Rendered] | None
+) -> tuple[ArticleMeta, Rendered]:
+    """An article's front matter and text as its page and the lists show them: with `strip`,
+    its links without tracking parameters; its summary's #links pointing into its page."""
+    if strip:
+        rendered = strip(rendered)
+        if meta.source and meta.source.url:
+            source = replace(meta.source, url=links.strip_tracking(meta.source.url))
+            meta = replace(meta, source=source)
+    if 'href="#' in rendered.summary_html:
+        # A summary shown on a list page keeps its #links pointing into the article.
+        rendered = replace(
+            rendered, summary_html=rendered.summary_html.replace('href="#', f'href="{url}#')
+        )
+    return meta, rendered
 
 
 def place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
