@@ -42,7 +42,7 @@ from builder.render import outputs, theme
 from builder.render.theme import Theme
 from builder.site import assemble as site
 from builder.state import BuildState, RelatedMemo, SourceStats, ThemeMemo
-from builder.warm import Warm
+from builder.warm import Shown, Warm
 from builder.write import WriteStats
 
 
@@ -78,7 +78,7 @@ def build(
     write.check_output_dir(config)  # config: an output folder it may replace
     with _Run(config, options, progress, stop, warm) as run:  # lock, cache, the last build
         sources = run.discover()  # read: every file, hashed unless its stat is known
-        if run.nothing_changed():
+        if run.nothing_changed() and not run.warming:
             return run.replay()  # same inputs, output/ intact: nothing to do
         entries, assets = run.read(sources)  # front matter + Markdown, cached or made now
         model = site.build_site(
@@ -91,8 +91,8 @@ def build(
         stats = None
         if chosen is not None and not run.failed():
             stats = run.write(model, chosen)  # rendered, staged, put in place: None if failed
-        if stats is not None:
-            run.remember(model, stats)  # for the next build: its shortcut and the cache
+        if stats is not None and chosen is not None:
+            run.remember(model, chosen, stats)  # for the next build: its shortcut, the cache
         return run.result(model, stats)
 
 
@@ -173,6 +173,9 @@ class _Run:
         self.progress = progress
         self.stop = stop
         self.warm = warm or Warm()  # one build only: kept by nobody
+        # A process that keeps what builds leave (serve) wants the site model even when
+        # nothing changed: its first build makes it, in the background, for the first edit.
+        self.warming = warm is not None and warm.shown is None
         self.jobs = options.jobs or parallel.cores()
         self.diags = Diagnostics()  # about the content: what a no-change build replays
         self.cache_diags = Diagnostics()  # about the cache itself: never replayed
@@ -305,8 +308,10 @@ class _Run:
         self.lap("write")
         return stats
 
-    def remember(self, model: Site, stats: WriteStats) -> None:
-        """Save the list of files written, the new entries and this build's state."""
+    def remember(self, model: Site, chosen: Theme, stats: WriteStats) -> None:
+        """Save the list of files written, the new entries and this build's state; keep the
+        site model in the process for serve's edits (warm.Shown, preview.py)."""
+        self.warm.shown = Shown(model, chosen)
         self.progress.stage("save cache")
         state = BuildState(
             self.signature,

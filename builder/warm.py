@@ -9,12 +9,13 @@ Warm, and serve calls seed before its first build.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder import cache as cache_mod
 from builder import write
 from builder.core.errors import Diagnostics
-from builder.core.models import BuildOptions, SiteConfig
+from builder.core.models import BuildOptions, Site, SiteConfig
 from builder.render import theme
 from builder.site import items
 
@@ -72,11 +73,20 @@ def _whole(source: SiteConfig, store: cache_mod.Cache) -> dict[str, list]:
     return files if files and len(write.reusable(source, files)) == len(files) else {}
 
 
+@dataclass(frozen=True)
+class Shown:
+    """The site model and theme of the last build that succeeded in this process: what
+    serve makes an edited page from at once, while the site is built again (preview.py)."""
+
+    site: Site
+    theme: theme.Theme
+
+
 class Warm:
     """What serve keeps from one build to the next in its process, so that a rebuild after
     an edit redoes only what the edit changed: every source's entry by cache key (see
-    read.entries), the items of the site model (site.items.Placed) and the compiled
-    templates (render.theme.Compiled).
+    read.entries), the items of the site model (site.items.Placed), the compiled
+    templates (render.theme.Compiled), and the last good build's site model (Shown).
 
     The entries' bodies are read from the cache file when a page needs them,
     so they are kept only while that file is the same one (deleted and made
@@ -86,6 +96,7 @@ class Warm:
     def __init__(self) -> None:
         self.templates = theme.Compiled()
         self.site = items.Placed()  # the last build's items, placed and completed
+        self.shown: Shown | None = None  # the last good build's site model and theme
         self._entries: dict[str, cache_mod.Value] = {}
         self._file: tuple[int, int] | None = None  # the cache file's device and inode
 

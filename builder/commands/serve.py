@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from builder import write
+from builder import preview, write
 from builder.commands import reload
 from builder.commands.common import (
     CACHE_DIR,
@@ -89,6 +89,8 @@ class Server:
         self._catch_up_stop: interrupts.Stop | None = None  # asks a running catch-up to stop
         self.last_result: BuildResult | None = None  # of the last build that ran
         self.warm = Warm()  # what each build leaves the next: only an edit is read again
+        self._shown_ahead = 0  # pages shown ahead of their build so far (show_edit)
+        self._wanted = threading.Event()  # an edit since the last build began: build again
 
     # -- lifecycle ---------------------------------------------------------
     def bind(self) -> None:
@@ -126,9 +128,12 @@ class Server:
         serving.start()
         self._threads.append(serving)
         if watch:
+            builder = threading.Thread(target=self._build_on_edits, name="broadsheet-build")
+            builder.daemon = True
+            builder.start()
             watcher = threading.Thread(target=self._watch, name="broadsheet-watch", daemon=True)
             watcher.start()
-            self._threads.append(watcher)
+            self._threads += [builder, watcher]
             # Changes made before the watcher exists would be missed; wait for it.
             self._watch_ready.wait(10)
 
@@ -180,6 +185,7 @@ class Server:
         out = self._log or sys.stderr
         with self._build_lock:
             previous = self.snapshot
+            ahead_before = self._shown_ahead
             config: SiteConfig | None = None
             changed = True
             try:
@@ -208,6 +214,8 @@ class Server:
                 config.base_path if config else previous.base_path,
                 problems,
                 not ok,
+                # A page shown ahead while this build ran is for an edit it did not see.
+                self.snapshot.ahead if self._shown_ahead != ahead_before else {},
             )
             if ok:
                 changed = changed or previous.failed or previous.output_dir is None
@@ -224,6 +232,30 @@ class Server:
             if changed and reload_pages:
                 self.signal.bump()
             return ok
+
+    def show_edit(self, names: list[str]) -> bool:
+        """As an edit is noticed, before its build: if the edit is the text of one article
+        or page, send its new page now and reload the open pages; True then.
+
+        The page comes from the last good build's site model with this one
+        file read again (preview.page_of), which is what that build will
+        make of it; it is sent instead of its file until a build puts a file
+        there. The lists and feeds that show the article follow with the build.
+        """
+        snap = self.snapshot
+        if len(names) != 1 or snap.failed or snap.output_dir is None:
+            return False
+        try:
+            made = preview.page_of(self.warm, names[0])
+        except Exception:  # no worse than no preview: the build that follows reports it
+            return False
+        if made is None:
+            return False
+        page = (snap.output_dir / made.out_path).resolve()
+        self._shown_ahead += 1
+        self.snapshot = replace(snap, ahead={**snap.ahead, page: made.data})
+        self.signal.bump()
+        return True
 
     def show_last_build(self) -> bool:
         """Before the first build: if serve's folder is empty and output/ holds a whole
@@ -278,6 +310,21 @@ class Server:
         if self._catch_up_stop is not None:
             self._catch_up_stop.request()
 
+    def _build_on_edits(self) -> None:
+        """The builds the watcher asks for, one at a time, in a thread of their own: so an
+        edit saved while one runs is still noticed (and its page shown) at once. Edits
+        saved during a build make one build after it."""
+        while not self._stop.is_set():
+            if not self._wanted.wait(0.1):
+                continue
+            self._wanted.clear()
+            # One process: forking a pool from a threaded server risks deadlocks,
+            # and a rebuild after an edit re-renders only a few files anyway.
+            # The page first; its part of the search index once the edits stop.
+            self.rebuild(jobs=1, search_later=True)
+            if not self._wanted.is_set():
+                self._schedule_catch_up()
+
     # -- watching ----------------------------------------------------------
     def watched(self, path: str) -> bool:
         """Whether a change to `path` can change the site (and is not our own output)."""
@@ -295,12 +342,9 @@ class Server:
         def changed(names: list[str]) -> None:
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             print(f"changed: {', '.join(names[:3])}{more}", file=out)
-            # One process: forking a pool from a threaded server risks deadlocks,
-            # and a rebuild after an edit re-renders only a few files anyway.
-            # The page first; its part of the search index once the edits stop.
-            self._give_way()
-            self.rebuild(jobs=1, search_later=True)
-            self._schedule_catch_up()
+            self._give_way()  # the search catch-up: the edit goes first
+            self.show_edit(names)  # its page at once, if it can be made alone
+            self._wanted.set()  # and the site, by the build thread
 
         try:
             reload.watch_site(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
@@ -75,6 +76,9 @@ class Snapshot:
     base_path: str = "/"
     problems: tuple[Diagnostic, ...] = ()
     failed: bool = False
+    # Pages sent instead of their file until the next build puts them there (an edit's page,
+    # made at once: builder/preview.py), by the file's resolved path.
+    ahead: Mapping[Path, bytes] = field(default_factory=dict)
 
 
 class App(Protocol):
@@ -144,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if target.status == 200 and target.file is not None:
             try:
-                data = target.file.read_bytes()
+                data = snap.ahead.get(target.file) or target.file.read_bytes()
             except OSError:  # swapped away by a rebuild this very moment
                 return self._text(404, "not found", head)
             if target.file.suffix in _HTML_SUFFIXES:

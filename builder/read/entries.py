@@ -15,7 +15,7 @@ from functools import partial
 
 from builder import cache as cache_mod
 from builder.core import parallel
-from builder.core.errors import Diagnostics
+from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
     Entry,
     HtmlStore,
@@ -48,6 +48,17 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     if meta is not None:
         rendered = markup.render_article(meta, folder_url(config, src.rel), config.markdown, diags)
     return src.rel, cache_mod.dump(meta, rendered, diags.items)
+
+
+def entry_of(src: SourceFile, config: SiteConfig) -> tuple[Entry | None, list[Diagnostic]]:
+    """One source's entry made now, by the same steps as a build's (`process`, then the
+    cache's form of it) but outside any build: no cache, no pool. Also what was found wrong
+    with it. serve shows an edited page this way before the build (builder/preview.py)."""
+    _rel, text = process(src, config)
+    meta, rendered, found = cache_mod.load(*text)
+    if meta is None or rendered is None:
+        return None, found
+    return Entry(src.sha256, meta, rendered), found
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition
+from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition, Page
 from builder.render import feeds, i18n, search_shards, shapes
 from builder.render.context import (
     MonthGroup,
@@ -41,7 +41,12 @@ def article_page(job: Job, article: Article) -> Spec:
 def pages(job: Job) -> Iterator[Spec]:
     """Each page of content/pages/ (About, Contact...)."""
     for page in job.site.pages:
-        yield shapes.own_page(job, "page.html", page, page.key)
+        yield page_page(job, page)
+
+
+def page_page(job: Job, page: Page) -> Spec:
+    """One page's own page."""
+    return shapes.own_page(job, "page.html", page, page.key)
 
 
 def index(job: Job) -> Iterator[Spec]:

@@ -25,6 +25,7 @@ from builder.core.models import (
     Link,
     LinkMeta,
     Meta,
+    Page,
     PageMeta,
     Site,
     SiteConfig,
@@ -130,6 +131,20 @@ def build_site(
         next_due=min((t for t in (next_due, eds.next_close) if t), default=None),
         authors=place_authors(articles, config, diags),
     )
+
+
+def again(site: Site, entry: Entry[Meta]) -> Article | Page | None:
+    """The article or page of `site` that `entry` is a later version of, made again from it
+    (items.again), if only its text changed; else None: the site is to be built again."""
+    path = entry.meta.path
+    found: list[Article | Page] = [
+        a for a in site.articles if isinstance(a, Article) and a.meta.path == path
+    ]
+    found += [p for p in site.pages if p.meta.path == path]
+    if len(found) != 1:
+        return None
+    strip = links.stripped if site.config.links.strip_tracking else None
+    return items.again(found[0], entry, strip)
 
 
 def _tags(

@@ -181,6 +181,39 @@ def _published(
     return meta, rendered
 
 
+def again(
+    old: Article | Page, entry: Entry, strip: Callable[[Rendered], Rendered] | None
+) -> Article | Page | None:
+    """`old` made again from `entry`, a later version of its source, if only the text below
+    its front matter changed; else None (its place in the site may have changed).
+
+    With the front matter the same, the item's URL, tags, edition, neighbours
+    and related links are what they were, so its page can be made from the
+    last build's site model at once (serve shows an edit that way while the
+    whole site is built again: builder/preview.py).
+    """
+    if isinstance(old, Page):
+        if not isinstance(entry.meta, PageMeta) or not _same_heading(entry.meta, old.meta):
+            return None
+        key = _key(entry.sha256, old.url, (), None)
+        return replace(old, meta=entry.meta, rendered=entry.rendered, key=key)
+    if type(entry.meta) is not ArticleMeta:
+        return None
+    meta, rendered = _published(entry.meta, entry.rendered, old.url, strip)
+    if not _same_heading(meta, old.meta):
+        return None
+    key = _key(entry.sha256, old.url, old.tags, old.edition)
+    page_key = _page_key(key, old.prev, old.next, old.related)
+    return replace(old, meta=meta, rendered=rendered, key=key, page_key=page_key)
+
+
+def _same_heading(new: ArticleMeta | PageMeta, old: ArticleMeta | PageMeta) -> bool:
+    """Whether two versions of a source's front matter are the same: all but the body and
+    the links found in it (`extra` is compared too, which equality leaves out)."""
+    text: dict = {"body": ""} | ({"links": ()} if isinstance(new, ArticleMeta) else {})
+    return replace(new, **text) == replace(old, **text) and new.extra == old.extra
+
+
 def place_page(entry: Entry[PageMeta], rel: str, layout: SiteLayout) -> Page:
     url = layout.site_path(rel)
     return Page(

@@ -33,7 +33,7 @@ def test_the_contracts_are_all_there():
     assert BY_ID["layers"]["layers"] == [
         "cli",
         "commands",
-        "pipeline",
+        "pipeline | preview",
         "warm",
         "render | site | read",
         "cache | write | config_docs",

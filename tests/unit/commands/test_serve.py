@@ -249,6 +249,70 @@ def test_rebuild_that_changes_nothing_does_not_reload(server: Server) -> None:
     assert server.signal.current == before
 
 
+# -- an edit shown before its build ---------------------------------------------
+def test_an_edited_article_is_sent_at_once_and_then_from_its_file(
+    server: Server, site: Path
+) -> None:
+    """The page first, made from the last build's model; then the build writes its file,
+    which is sent from then on."""
+    before = server.signal.current
+    edit(site, "two evening crossings", "five evening crossings")
+    assert server.show_edit([ARTICLE])
+    shown = server.signal.current
+    assert shown != before  # open pages reload now
+    page = get(server, ARTICLE_URL)[2]
+    assert b"five evening crossings" in page and generation_of(page) == shown
+    file = folder_of(server) / ARTICLE_URL.strip("/") / "index.html"
+    assert b"five evening crossings" not in file.read_bytes()  # nothing written yet
+
+    assert server.rebuild()
+    assert server.snapshot.ahead == {}
+    assert b"five evening crossings" in file.read_bytes()
+    assert get(server, ARTICLE_URL)[2] == reload.inject(file.read_bytes(), server.signal.current)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        [ARTICLE, "content/pages/about.md"],  # two files: the build shows both
+        ["site.yaml"],
+        ["content/2024/06/no-such-article.md"],
+    ],
+)
+def test_no_page_is_sent_ahead_unless_the_edit_is_one_known_text(
+    server: Server, site: Path, names: list[str]
+) -> None:
+    edit(site, "two evening crossings", "six evening crossings")
+    before = server.signal.current
+    assert not server.show_edit(names)
+    assert server.signal.current == before and server.snapshot.ahead == {}
+    assert b"six evening crossings" not in get(server, ARTICLE_URL)[2]
+
+
+def test_a_page_sent_ahead_outlives_a_build_that_began_before_it(
+    server: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build already running (the search catch-up) did not see the edit: when it ends,
+    the page made for the edit is still sent, until a build after the edit ends."""
+    import builder.commands.serve as serve_mod
+
+    real_build = serve_mod.build
+
+    def build_meanwhile_edited(*args: object, **kwargs: object) -> object:
+        result = real_build(*args, **kwargs)  # type: ignore[arg-type]
+        edit(site, "two evening crossings", "seven evening crossings")
+        assert server.show_edit([ARTICLE])  # from the watcher thread, as this build ends
+        return result
+
+    monkeypatch.setattr(serve_mod, "build", build_meanwhile_edited)
+    assert server.rebuild(reload_pages=False)
+    assert b"seven evening crossings" in get(server, ARTICLE_URL)[2]
+    monkeypatch.setattr(serve_mod, "build", real_build)
+    assert server.rebuild()
+    assert server.snapshot.ahead == {}
+    assert b"seven evening crossings" in get(server, ARTICLE_URL)[2]
+
+
 # -- build errors ----------------------------------------------------------------
 def test_build_error_shows_the_error_page_and_keeps_the_last_good_files(
     server: Server, site: Path
@@ -370,33 +434,59 @@ def test_serve_never_touches_output(site: Path) -> None:
     assert built_site(output) == built_site(folder_of(srv))
 
 
-def test_serve_started_again_on_a_warm_cache_renders_nothing(site: Path) -> None:
+def rendering_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every template rendered from now on."""
+    import jinja2
+
+    rendered: list[str] = []
+    real = jinja2.Template.render
+
+    def render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        rendered.append(self.name or "")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render)
+    return rendered
+
+
+def test_serve_started_again_on_a_warm_cache_renders_nothing(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first build reads the cache and makes the site model, which its edits are shown
+    from (show_edit), but renders and writes nothing; the next finds nothing changed."""
     first = make_server(site)
     assert first.rebuild()
     first.stop()
     again = make_server(site)
     log = again._log
+    rendered = rendering_counted(monkeypatch)
     assert again.rebuild()
     result = again.last_result
     assert result is not None and result.stats is not None
-    assert result.site is None  # nothing read, rendered or written: the last build replayed
-    assert result.stats.written == 0 and result.stats.kept > 10
-    assert isinstance(log, io.StringIO) and log.getvalue().startswith("nothing changed: ")
+    assert result.site is not None and again.warm.shown is not None
+    assert result.parsed == 0 and rendered == []
+    assert result.stats.written == 0 and result.stats.removed == 0 and result.stats.kept > 10
+    assert isinstance(log, io.StringIO) and ": 0 files written" in log.getvalue()
+    assert again.rebuild()
+    assert log.getvalue().splitlines()[-1].startswith("nothing changed: ")
 
 
-def test_the_first_serve_after_a_build_starts_from_it_and_renders_nothing(site: Path) -> None:
+def test_the_first_serve_after_a_build_starts_from_it_and_renders_nothing(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = site.parent / "cache"
     config = load_config(site / "site.yaml")
     assert build(config, BuildOptions(jobs=1, cache_dir=cache)).ok
     srv = make_server(site)
+    rendered = rendering_counted(monkeypatch)
     assert srv.rebuild()
     result = srv.last_result
     assert result is not None and result.stats is not None
-    assert result.site is None and result.stats.written == 0  # the build there, replayed
+    assert result.stats.written == 0 and result.stats.removed == 0 and rendered == []
     assert built_site(folder_of(srv)) == built_site(site / "output")
     log = srv._log.getvalue()  # type: ignore[union-attr]
     assert log.startswith(f"started from the build in {site / 'output'}: ")
-    assert "nothing changed: " in log
+    assert ": 0 files written" in log
 
 
 def test_the_first_serve_after_a_build_shows_it_while_its_folder_is_started_from_it(
@@ -505,12 +595,21 @@ def watching(site: Path) -> Iterator[Server]:
 
 
 def saved_edit(srv: Server, site: Path) -> str:
-    """Edit the article as an editor saves it; the reload signal the rebuild sends."""
+    """Edit the article as an editor saves it: its page is sent at once (show_edit), and
+    the build follows; the reload signal that build leaves."""
     before = srv.signal.current
     edit(site, "two evening crossings", "four evening crossings")
-    after = srv.signal.wait(before, timeout=20)
-    assert after != before
+    shown = srv.signal.wait(before, timeout=20)
+    assert shown != before
     assert b"four evening crossings" in get(srv, ARTICLE_URL)[2]
+    page = folder_of(srv) / ARTICLE_URL.strip("/") / "index.html"
+    deadline = time.monotonic() + 20
+    while b"four evening crossings" not in page.read_bytes():
+        assert time.monotonic() < deadline, "the build after the edit never wrote its page"
+        time.sleep(0.02)
+    with srv._build_lock:  # that build has ended, its reload sent
+        after = srv.signal.current
+    assert after != shown  # the lists' reload: theirs changed too
     return after
 
 

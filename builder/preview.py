@@ -1,0 +1,84 @@
+"""An edited page made at once, before the build that follows the edit: serve shows it.
+
+Rebuilding a large site after an edit takes seconds, nearly all of it spent
+confirming that the rest of the site is as it was (its files, its model, the
+fingerprint of every output). When only the text of one article or page
+changed (its front matter is as it was), its own page is all that can change
+at once: its URL, tags, neighbours and related links come from the front
+matter of the whole site, which is the same. So that page is made from the
+last good build's site model (warm.Shown) with this one entry read again, by
+the same read, site and render code as a build, and serve sends it until the
+build that follows has put the real one in place. Nothing is written.
+
+Any doubt gives None and the editor waits for the build as before: a problem
+in the file, a changed front matter, a file that is not a page of the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+import jinja2
+
+from builder.core.models import Article, SiteConfig, SourceFile
+from builder.read.discover import MAX_BYTES
+from builder.read.entries import entry_of
+from builder.render import outputs, pages
+from builder.site.assemble import again
+from builder.warm import Warm
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A page of the site as the next build will make it: where it goes, its bytes."""
+
+    out_path: str  # inside the output folder
+    data: bytes
+
+
+def page_of(warm: Warm, rel: str) -> Preview | None:
+    """The page of the source `rel` (site-relative, `content/…md`) as it now reads, made from
+    `warm`'s last good build; None whenever that cannot tell. Only for an edit of `rel`
+    alone: with site.yaml or the theme changed too, the last build's model is not the site's.
+    """
+    shown = warm.shown
+    if shown is None or not rel.endswith(".md"):
+        return None
+    config = shown.site.config
+    src = _source(config, rel)
+    if src is None:
+        return None
+    entry, found = entry_of(src, config)
+    if entry is None or found:
+        return None  # the build reports it
+    item = again(shown.site, entry)
+    if item is None:
+        return None
+    job = outputs.job_for(shown.site, shown.theme)
+    if isinstance(item, Article):
+        spec = pages.article_page(job, item)
+    else:
+        spec = pages.page_page(job, item)
+    try:
+        return Preview(spec.out_path, spec.make())
+    except jinja2.TemplateError:
+        return None
+
+
+def _source(config: SiteConfig, rel: str) -> SourceFile | None:
+    """The source file `rel` read now, if discovery would read it: inside content/ once
+    symlinks are followed, and not over the size limit."""
+    content = os.path.realpath(config.root / "content")
+    path = os.path.realpath(config.root / rel)
+    if os.path.commonpath([content, path]) != content or not rel.startswith("content/"):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_BYTES:
+        return None
+    return SourceFile(rel, data, hashlib.sha256(data).hexdigest(), path)
