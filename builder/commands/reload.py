@@ -24,6 +24,11 @@ import watchfiles
 from builder.core.errors import Diagnostic
 
 EVENTS_PATH = "/__broadsheet/events"
+# How long the watcher waits for a burst of changes to end: 25 ms is a save's
+# write-and-rename many times over, and a quarter of what it waited before (an
+# edit's page is shown within 300 ms; docs/performance.md). A save split wider
+# than that is shown twice, the second time whole; its builds are one (serve).
+STEP_MS = 25
 _SLOT = "__BROADSHEET_GENERATION__"
 _ATTR = "data-broadsheet-live"
 
@@ -151,7 +156,7 @@ def watch_site(
                 *places,
                 watch_filter=keep,
                 stop_event=stop,
-                step=100,
+                step=STEP_MS,
                 rust_timeout=250,
                 yield_on_timeout=True,
                 raise_interrupt=False,

@@ -20,6 +20,7 @@ listing the problems.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -90,6 +91,7 @@ class Server:
         self.last_result: BuildResult | None = None  # of the last build that ran
         self.warm = Warm()  # what each build leaves the next: only an edit is read again
         self._shown_ahead = 0  # pages shown ahead of their build so far (show_edit)
+        self._prepared = False  # whether preview.prepare has run (after the first good build)
         self._wanted = threading.Event()  # an edit since the last build began: build again
 
     # -- lifecycle ---------------------------------------------------------
@@ -231,6 +233,12 @@ class Server:
             self.snapshot = snapshot
             if changed and reload_pages:
                 self.signal.bump()
+            if ok and not self._prepared:
+                self._prepared = True
+                # So the first edit is shown as fast as the rest; if this fails, the only
+                # loss is that the first edit's page comes slower.
+                with contextlib.suppress(Exception):
+                    preview.prepare(self.warm)
             return ok
 
     def show_edit(self, names: list[str]) -> bool:

@@ -245,7 +245,9 @@ def _edits(serve: Serve, port: int, base_path: str, count: int) -> tuple[Figure,
         if seen.value is None:
             return Figure(None, f"edit {k + 1}: {seen.note}; serve said: {serve.log.tail()}"), ()
         times.append(seen.value)
-        serve.log.quiet(0.3, 30)  # let that rebuild finish before the next edit
+        # A pause, not the end of that edit's build (which prints nothing for seconds):
+        # the next edit is often saved while it runs, as an editor's would be.
+        serve.log.quiet(0.3, 30)
     note = f"median of {count}: " + ", ".join(f"{t:.2f}" for t in times)
     return Figure(statistics.median(times), note), tuple(times)
 

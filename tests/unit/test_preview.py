@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from builder import preview
@@ -152,3 +153,29 @@ def test_a_process_that_keeps_builds_gets_the_model_even_when_nothing_changed(
     assert result.ok and result.site is not None and warm.shown is not None
     assert result.stats is not None and result.stats.written == 0
     assert build(config, options, warm=warm).site is None  # and then the shortcut again
+
+
+def test_prepare_compiles_the_templates_and_renders_nothing(
+    site: tuple[SiteConfig, BuildOptions, Warm], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that found nothing changed compiles no template; prepare compiles them all
+    (so the first edit's page does not wait for it) without rendering a page."""
+    config, options, _ = site
+    warm = Warm()
+    assert build(config, options, warm=warm).ok and warm.shown is not None
+    env = warm.shown.theme.env
+    assert env.cache is not None
+    names = set(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    assert "article.html" in names
+    assert "article.html" not in {t.name for t in env.cache.values()}
+    rendered: list[str] = []
+    real = jinja2.Template.render
+    monkeypatch.setattr(
+        jinja2.Template,
+        "render",
+        lambda self, *a, **k: rendered.append(self.name) or real(self, *a, **k),
+    )
+    preview.prepare(warm)
+    assert {t.name for t in env.cache.values()} >= names
+    assert rendered == []
+    assert preview.prepare(Warm()) is None  # before any build: nothing to get ready for
