@@ -12,7 +12,6 @@ earlier stage succeeded.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import time
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 
 from builder import cache as cache_mod
 from builder import write
-from builder.core import interrupts, parallel
+from builder.core import collector, interrupts, parallel
 from builder.core.dates import build_clock
 from builder.core.errors import Diagnostic, Diagnostics
 from builder.core.models import (
@@ -92,7 +91,7 @@ def build(
         if chosen is not None and not run.failed():
             stats = run.write(model, chosen)  # rendered, staged, put in place: None if failed
         if stats is not None and chosen is not None:
-            run.remember(model, chosen, stats)  # for the next build: its shortcut, the cache
+            run.remember(model, chosen, stats, entries)  # for the next build, and serve
         return run.result(model, stats)
 
 
@@ -188,9 +187,7 @@ class _Run:
     def __enter__(self) -> _Run:
         config = self.config
         with contextlib.ExitStack() as stack:
-            thresholds = gc.get_threshold()
-            gc.set_threshold(50_000, 20, 100)
-            stack.callback(gc.set_threshold, *thresholds)
+            stack.enter_context(collector.fewer_collections())
             stack.enter_context(write.output_lock(config))
             self.store = cache_mod.for_site(config, self.options.cache_dir, self.cache_diags)
             stack.callback(self.store.close)
@@ -308,10 +305,10 @@ class _Run:
         self.lap("write")
         return stats
 
-    def remember(self, model: Site, chosen: Theme, stats: WriteStats) -> None:
+    def remember(self, model: Site, chosen: Theme, stats: WriteStats, entries: list[Entry]) -> None:
         """Save the list of files written, the new entries and this build's state; keep the
         site model in the process for serve's edits (warm.Shown, preview.py)."""
-        self.warm.shown = Shown(model, chosen)
+        self.warm.shown = Shown(model, chosen, tuple(entries), self.options)
         self.progress.stage("save cache")
         state = BuildState(
             self.signature,
