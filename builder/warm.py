@@ -15,7 +15,7 @@ from pathlib import Path
 from builder import cache as cache_mod
 from builder import write
 from builder.core.errors import Diagnostics
-from builder.core.models import BuildOptions, Site, SiteConfig
+from builder.core.models import BuildOptions, Entry, Meta, Site, SiteConfig
 from builder.render import theme
 from builder.site import items
 
@@ -75,11 +75,15 @@ def _whole(source: SiteConfig, store: cache_mod.Cache) -> dict[str, list]:
 
 @dataclass(frozen=True)
 class Shown:
-    """The site model and theme of the last build that succeeded in this process: what
-    serve makes an edited page from at once, while the site is built again (preview.py)."""
+    """The site model and theme of the last build that succeeded in this process, and the
+    entries and options it was made from: what serve makes an edited page, or the lists
+    that show an added or deleted article, from at once, while the site is built again
+    (preview.py)."""
 
     site: Site
     theme: theme.Theme
+    entries: tuple[Entry[Meta], ...]
+    options: BuildOptions
 
 
 class Warm:

@@ -50,12 +50,19 @@ def build_site(
     diags: Diagnostics,
     memo: dict | None = None,
     kept: items.Placed | None = None,
+    preview_of: str | None = None,
 ) -> Site:
     """Assemble the site model from rendered entries.
 
     `memo` carries the related-articles ranking between builds (see
     related.py), `kept` the items of the last build in this process
     (items.Placed); leave them out and everything is computed afresh.
+
+    `preview_of` (a source's path) makes a model good only for the pages of
+    that item and the lists and feeds that show it, in half the time, for
+    serve to show them before the build that follows (preview.py): the other
+    articles get no related links, and the checks that can only warn are left
+    to that build, which reports them.
     """
     kept = (kept or items.Placed()).for_config(config)
     tz = zoneinfo.ZoneInfo(config.timezone)
@@ -89,7 +96,8 @@ def build_site(
     pages = [e for e in pages if id(e) in paths]
 
     tag_refs = _tags(published, layout, diags)
-    links.duplicate_sources(published, diags)
+    if preview_of is None:
+        links.duplicate_sources(published, diags)
     strip = links.stripped if config.links.strip_tracking else None
     # Items are made in two steps (site/items.py): placed (URL, tags), then completed
     # with what depends on the others (neighbours, related, edition) in one go.
@@ -103,15 +111,18 @@ def build_site(
         for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
     )
     eds = editions_mod.editions(placed, notes, config, now, diags)
-    links.check_repeats(
-        placed,
-        eds.periods,
-        config.links.window,
-        layout.origin.split("://", 1)[1].removeprefix("www."),
-        diags,
-    )
+    if preview_of is None:
+        links.check_repeats(
+            placed,
+            eds.periods,
+            config.links.window,
+            layout.origin.split("://", 1)[1].removeprefix("www."),
+            diags,
+        )
     own = [i for i, item in enumerate(placed) if isinstance(item, Article)]  # with a page
-    near = _related([a for a in placed if isinstance(a, Article)], tags, own, config.related, memo)
+    near = _related(
+        [a for a in placed if isinstance(a, Article)], tags, own, config.related, memo, preview_of
+    )
     articles = items.complete(placed, made_from, eds.edition_of, own, near, kept)
     left_out = []
     if drafts:
@@ -196,10 +207,16 @@ def _tags(
 
 
 def _related(
-    articles: list[Article], tags: tuple[Tag, ...], own: list[int], count: int, memo: dict | None
+    articles: list[Article],
+    tags: tuple[Tag, ...],
+    own: list[int],
+    count: int,
+    memo: dict | None,
+    preview_of: str | None = None,
 ) -> dict[int, tuple[int, tuple[Link, ...]]]:
     """Each article's position among the articles (link items have no page to relate or
-    neighbour) and its related articles, by its index among all items."""
+    neighbour) and its related articles, by its index among all items (only the article
+    of `preview_of`'s, if given)."""
     position = {index: n for n, index in enumerate(own)}
     mine = tuple(
         kept
@@ -208,7 +225,10 @@ def _related(
             kept := replace(t, articles=tuple(position[i] for i in t.articles if i in position))
         ).articles
     )
-    ranked = related_articles(articles, mine, count, memo) if count else None
+    only = None
+    if preview_of is not None:
+        only = [n for n, a in enumerate(articles) if a.meta.path == preview_of]
+    ranked = related_articles(articles, mine, count, memo, only) if count else None
     return {index: (n, ranked[n] if ranked else ()) for n, index in enumerate(own)}
 
 

@@ -53,6 +53,12 @@ class Placed:
             self.config, self.placed, self.done = config, {}, {}
         return self
 
+    def copy(self) -> Placed:
+        """Another Placed with these tables, which a build_site given it replaces there only:
+        serve's preview reads the build thread's without changing them. (A build replaces
+        the tables whole, never changes one, so copying them from another thread is safe.)"""
+        return Placed(self.config, dict(self.placed), dict(self.done))
+
 
 def place(
     published: list[Entry[ArticleMeta] | Entry[LinkMeta]],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
+from collections.abc import Collection
 
 from builder.core.models import Article, Link, Tag
 
@@ -18,17 +19,26 @@ WINDOW = 12  # neighbours taken on each side, per tag
 
 
 def related_articles(
-    articles: list[Article], tags: tuple[Tag, ...], count: int, memo: dict | None = None
+    articles: list[Article],
+    tags: tuple[Tag, ...],
+    count: int,
+    memo: dict | None = None,
+    only: Collection[int] | None = None,
 ) -> list[tuple[Link, ...]]:
     """For each article (by index), up to `count` related links.
 
     `memo` (in and out) keeps the last answer with a digest of everything it
     depends on: each article's slug, date, title, URL and tags. An edit to
     bodies or summaries, the common case, then costs a hash instead of the
-    ranking.
+    ranking. With `only`, just those articles are ranked (as they would be
+    among all) and the others given none: what a preview of one article's
+    pages needs, at a thousandth of the cost; the memo is left alone then.
     """
-    digest = _inputs_digest(articles, count)
     links = [Link(a.title, a.url) for a in articles]
+    if only is not None:
+        rows = _rank(articles, tags, count, only)
+        return [tuple(links[i] for i in row) for row in rows]
+    digest = _inputs_digest(articles, count)
     if memo is not None and memo.get("digest") == digest:
         try:
             return [tuple(links[i] for i in row) for row in memo["rows"]]
@@ -50,14 +60,21 @@ def _inputs_digest(articles: list[Article], count: int) -> str:
     return digest.hexdigest()
 
 
-def _rank(articles: list[Article], tags: tuple[Tag, ...], count: int) -> list[list[int]]:
+def _rank(
+    articles: list[Article],
+    tags: tuple[Tag, ...],
+    count: int,
+    only: Collection[int] | None = None,
+) -> list[list[int]]:
+    """Each article's related articles by index (an empty row for those not in `only`)."""
     window = max(WINDOW, count * 2)
     members = {tag.slug: tag.articles for tag in tags}
     weight = {tag.slug: 1.0 / len(tag.articles) for tag in tags}
     stamps = [a.date.timestamp() for a in articles]
     slugs = [a.meta.slug for a in articles]
-    result: list[list[int]] = []
-    for index, article in enumerate(articles):
+    result: list[list[int]] = [[] for _ in articles]
+    for index in range(len(articles)) if only is None else sorted(only):
+        article = articles[index]
         score: dict[int, float] = {}
         for ref in article.tags:
             row = members[ref.slug]
@@ -77,5 +94,5 @@ def _rank(articles: list[Article], tags: tuple[Tag, ...], count: int) -> list[li
         else:
             pool = list(score)
         ranked = sorted([(-score[c], abs(stamps[c] - stamp), slugs[c], c) for c in pool])
-        result.append([r[3] for r in ranked[:count]])
+        result[index] = [r[3] for r in ranked[:count]]
     return result

@@ -181,3 +181,16 @@ def test_the_memo_is_reused_only_while_its_inputs_are_the_same(monkeypatch) -> N
     monkeypatch.undo()
     assert slugs(related_articles(articles2, tags2, 2, memo)[0]) == ["e", "b"]
     assert slugs(first[0]) == ["d", "b"]
+
+
+def test_only_ranks_those_articles_as_among_all_and_leaves_the_memo() -> None:
+    """serve's preview of one article's pages ranks that article alone: the same links as
+    ranking every article, none for the others, and the build's memo untouched."""
+    specs = [(f"s{i}", i, ("x", "y") if i % 3 else ("x",)) for i in range(30)]
+    articles, tags = make(specs)
+    every = related_articles(articles, tags, 3)
+    memo = {"digest": "kept", "rows": [[1]]}
+    some = related_articles(articles, tags, 3, memo, only=[4, 17])
+    assert some[4] == every[4] and some[17] == every[17] and every[4]
+    assert all(row == () for i, row in enumerate(some) if i not in (4, 17))
+    assert memo == {"digest": "kept", "rows": [[1]]}
