@@ -1,4 +1,5 @@
-"""An edited page made at once, before the build that follows the edit: serve shows it.
+"""An edited page, or an added or deleted article's lists, made at once, before the build
+that follows: serve shows them.
 
 Rebuilding a large site after an edit takes seconds, nearly all of it spent
 confirming that the rest of the site is as it was (its files, its model, the
@@ -9,6 +10,13 @@ matter of the whole site, which is the same. So that page is made from the
 last good build's site model (warm.Shown) with this one entry read again, by
 the same read, site and render code as a build, and serve sends it until the
 build that follows has put the real one in place. Nothing is written.
+
+An article added or deleted alone changes the lists it is on, which for a
+large site means a thousand pages a newest-first list shifts by one. Its
+own page and the page of each list it is (or was) on, with their feeds,
+are made from a site model made again from the last good build's entries
+with this one added or taken out (site.assemble's preview_of: only what
+those pages show), and the rest of each list comes with the build.
 
 Any doubt gives None and the editor waits for the build as before: a problem
 in the file, a changed front matter, a file that is not a page of the site.
@@ -22,12 +30,15 @@ from dataclasses import dataclass
 
 import jinja2
 
-from builder.core.models import Article, SiteConfig, SourceFile
+from builder.core.collector import fewer_collections
+from builder.core.errors import Diagnostic, Diagnostics
+from builder.core.models import Article, ArticleMeta, LinkMeta, SiteConfig, SourceFile
 from builder.read import markup
 from builder.read.discover import MAX_BYTES
 from builder.read.entries import entry_of
 from builder.render import outputs, pages
-from builder.site.assemble import again
+from builder.render.showing import outputs_showing
+from builder.site.assemble import again, build_site
 from builder.warm import Warm
 
 
@@ -66,6 +77,56 @@ def page_of(warm: Warm, rel: str) -> Preview | None:
         return Preview(spec.out_path, spec.make())
     except jinja2.TemplateError:
         return None
+
+
+def lists_of(warm: Warm, rel: str) -> list[Preview] | None:
+    """For the article or link item `rel` added or deleted alone since `warm`'s last good
+    build: the page of each list it is (or was) on and their feeds as the next build will
+    make them, and an added article's own page; None whenever that cannot tell (an edit
+    of a file the site has is page_of's)."""
+    shown = warm.shown
+    if shown is None or shown.options.strict or not rel.endswith(".md"):
+        return None  # strict: the warnings this leaves to the build would fail it
+    config = shown.site.config
+    before = shown.entries
+    entries = [e for e in before if e.meta.path != rel]
+    if len(entries) == len(before):  # not in the last build: added
+        src = _source(config, rel)
+        if src is None:
+            return None
+        entry, found = entry_of(src, config)
+        if entry is None or _errors(found) or not isinstance(entry.meta, ArticleMeta | LinkMeta):
+            return None
+        entries.append(entry)
+    elif len(entries) != len(before) - 1 or os.path.lexists(config.root / rel):
+        return None  # still there: edited, not deleted
+    with fewer_collections():
+        diags = Diagnostics()
+        site = build_site(
+            entries,
+            list(shown.site.assets),
+            config,
+            shown.options,
+            diags,
+            None,
+            warm.site.copy(),
+            preview_of=rel,
+        )
+        if _errors(diags.items):
+            return None
+        home = site if len(entries) > len(before) else shown.site  # where it is, or was
+        at = [i for i, item in enumerate(home.articles) if item.meta.path == rel]
+        if len(at) != 1:
+            return None  # a draft, scheduled: on no list
+        job = outputs.job_for(site, shown.theme)
+        try:
+            return [Preview(s.out_path, s.make()) for s in outputs_showing(job, home, at[0])]
+        except jinja2.TemplateError:
+            return None
+
+
+def _errors(found: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in found)
 
 
 def prepare(warm: Warm) -> None:

@@ -243,25 +243,30 @@ class Server:
 
     def show_edit(self, names: list[str]) -> bool:
         """As an edit is noticed, before its build: if the edit is the text of one article
-        or page, send its new page now and reload the open pages; True then.
+        or page, send its new page now and reload the open pages; if it adds or deletes
+        one article, the same with the page of each list it is on and their feeds (and
+        the new article's page). True then.
 
-        The page comes from the last good build's site model with this one
-        file read again (preview.page_of), which is what that build will
-        make of it; it is sent instead of its file until a build puts a file
-        there. The lists and feeds that show the article follow with the build.
+        The pages come from the last good build's site model with this one
+        file read again (preview.page_of, preview.lists_of), which is what
+        that build will make of them; each is sent instead of its file until a
+        build puts a file there. The rest follows with the build: the lists and
+        feeds that show an edited article, the later pages of a list that
+        shifted.
         """
         snap = self.snapshot
         if len(names) != 1 or snap.failed or snap.output_dir is None:
             return False
         try:
-            made = preview.page_of(self.warm, names[0])
+            edited = preview.page_of(self.warm, names[0])
+            made = [edited] if edited else preview.lists_of(self.warm, names[0])
         except Exception:  # no worse than no preview: the build that follows reports it
             return False
-        if made is None:
+        if not made:
             return False
-        page = (snap.output_dir / made.out_path).resolve()
+        ahead = {(snap.output_dir / p.out_path).resolve(): p.data for p in made}
         self._shown_ahead += 1
-        self.snapshot = replace(snap, ahead={**snap.ahead, page: made.data})
+        self.snapshot = replace(snap, ahead={**snap.ahead, **ahead})
         self.signal.bump()
         return True
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,13 +34,15 @@ class Target:
     location: str = ""
 
 
-def locate(root: Path, base_path: str, request_path: str) -> Target:
+def locate(root: Path, base_path: str, request_path: str, ahead: Container[Path] = ()) -> Target:
     """The file under `root` that `request_path` names, or why there is none.
 
     The path is percent-decoded exactly once, so `%2e%2e` and `..%2f` become
     `..` segments and are refused; doubly encoded forms stay literal names
     that do not exist. The site is mounted at `base_path` (the path part of
-    base_url), so its root-relative links work on the dev server too.
+    base_url), so its root-relative links work on the dev server too. A file
+    in `ahead` (resolved paths: pages sent before their build writes them)
+    is found as if it were there.
     """
     raw = request_path.split("?", 1)[0].split("#", 1)[0]
     if not raw.startswith("/"):
@@ -59,13 +61,13 @@ def locate(root: Path, base_path: str, request_path: str) -> Target:
     found = top.joinpath(*parts).resolve()
     if not found.is_relative_to(top):
         return Target(403)
-    if found.is_dir():
+    if found.is_dir() or (not found.exists() and found / "index.html" in ahead):
         if not path.endswith("/"):
             return Target(301, location=raw + "/")
         found = (found / "index.html").resolve()
         if not found.is_relative_to(top):
             return Target(403)
-    return Target(200, found) if found.is_file() else Target(404)
+    return Target(200, found) if found.is_file() or found in ahead else Target(404)
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
         generation = app.signal.current
         try:
             target = (
-                locate(snap.output_dir, snap.base_path, self.path)
+                locate(snap.output_dir, snap.base_path, self.path, snap.ahead)
                 if snap.output_dir
                 else Target(404)
             )

@@ -9,9 +9,9 @@ lists), never the whole site.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from builder.core.models import ArchiveMonth, ArchiveYear, Article, Edition, Page
+from builder.core.models import ArchiveMonth, ArchiveYear, Article, Author, Edition, Page, Tag
 from builder.render import feeds, i18n, search_shards, shapes
 from builder.render.context import (
     MonthGroup,
@@ -90,11 +90,11 @@ def tags(job: Job) -> Iterator[Spec]:
     yield job.page("tags.html", layout.output(layout.tags_index), counts, "generated", context)
 
 
-def tag_pages(job: Job) -> Iterator[Spec]:
-    """Each tag's articles, in pages, linking the tag's feed."""
+def tag_pages(job: Job, only: Iterable[Tag] | None = None) -> Iterator[Spec]:
+    """Each tag's articles (or `only` these tags'), in pages, linking the tag's feed."""
     site, title = job.site, job.site.config.title
     linked = feeds.alternates(site, job.layout)
-    for tag in site.tags:
+    for tag in site.tags if only is None else only:
         yield from shapes.paged(
             job,
             "tag.html",
@@ -107,11 +107,12 @@ def tag_pages(job: Job) -> Iterator[Spec]:
         )
 
 
-def authors(job: Job) -> Iterator[Spec]:
-    """Each author of `authors:` in site.yaml: their articles, in pages, linking their feed."""
+def authors(job: Job, only: Iterable[Author] | None = None) -> Iterator[Spec]:
+    """Each author of `authors:` in site.yaml (or `only` these): their articles, in pages,
+    linking their feed."""
     site, title = job.site, job.site.config.title
     linked = feeds.alternates(site, job.layout)
-    for author in site.authors:
+    for author in site.authors if only is None else only:
         yield from shapes.paged(
             job,
             "author.html",

@@ -313,6 +313,50 @@ def test_a_page_sent_ahead_outlives_a_build_that_began_before_it(
     assert b"seven evening crossings" in get(server, ARTICLE_URL)[2]
 
 
+NEW_PIER = "content/2024/06/new-pier.md"
+NEW_PIER_URL = "/2024/06/new-pier/"
+
+
+def test_an_added_article_is_on_the_front_page_and_at_its_url_at_once(
+    server: Server, site: Path
+) -> None:
+    """Its lists and its own page are sent before the build writes them; its page, which
+    has no file yet, is found at its URL (and its URL without the slash sends there)."""
+    (site / NEW_PIER).write_text(
+        '---\ntitle: "New pier opens"\ndate: 2024-06-25T10:00:00+01:00\ntags: [Harbour]\n'
+        "---\n\nThe new pier takes its first ferry.\n",
+        "utf-8",
+    )
+    before = server.signal.current
+    assert server.show_edit([NEW_PIER])
+    assert server.signal.current != before
+    for path in ("/", "/tags/harbour/", "/feed.xml"):
+        status, _, body = get(server, path)
+        assert status == 200 and b"new-pier/" in body, path
+    status, headers, body = get(server, NEW_PIER_URL)
+    assert status == 200 and b"The new pier takes its first ferry." in body
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    status, headers, _ = get(server, NEW_PIER_URL.rstrip("/"))
+    assert status == 301 and headers["location"] == NEW_PIER_URL
+    assert get(server, "/2024/06/no-such-pier/")[0] == 404  # only what was made is found
+    assert not (folder_of(server) / NEW_PIER_URL.strip("/")).exists()  # nothing written yet
+
+    assert server.rebuild()
+    assert server.snapshot.ahead == {}
+    file = folder_of(server) / NEW_PIER_URL.strip("/") / "index.html"
+    assert get(server, NEW_PIER_URL)[2] == reload.inject(file.read_bytes(), server.signal.current)
+
+
+def test_a_deleted_article_leaves_the_front_page_at_once(server: Server, site: Path) -> None:
+    assert b"ferry-timetable-changes/" in get(server, "/")[2]
+    (site / ARTICLE).unlink()
+    assert server.show_edit([ARTICLE])
+    assert b"ferry-timetable-changes/" not in get(server, "/")[2]
+    assert b"fish-market-reopens/" in get(server, "/")[2]
+    assert server.rebuild()
+    assert get(server, ARTICLE_URL)[0] == 404
+
+
 # -- build errors ----------------------------------------------------------------
 def test_build_error_shows_the_error_page_and_keeps_the_last_good_files(
     server: Server, site: Path
