@@ -159,6 +159,26 @@ def wait_reloaded(
 ) -> Figure:
     """Seconds from `started` until every check has held once, each tried at once and then
     on every reload event after the `seen`th (or each second, should one be missed)."""
+    count = [seen]
+
+    def pause(left: float) -> None:
+        count[0] = reloads.after(count[0], min(1.0, left))
+
+    return _held(checks, started, limit, pause)
+
+
+def wait_until(checks: dict[str, Callable[[], bool]], started: float, limit: float) -> Figure:
+    """Seconds from `started` until every check has held once (each polled until it does)."""
+    return _held(checks, started, limit, lambda _left: time.sleep(POLL))
+
+
+def _held(
+    checks: dict[str, Callable[[], bool]],
+    started: float,
+    limit: float,
+    pause: Callable[[float], None],
+) -> Figure:
+    """Try the checks until each has held once, with `pause(seconds left)` between rounds."""
     pending = dict(checks)
     latest = 0.0
     deadline = started + limit
@@ -168,23 +188,7 @@ def wait_reloaded(
                 latest = time.perf_counter() - started
                 del pending[name]
         if pending:
-            seen = reloads.after(seen, min(1.0, max(0.0, deadline - time.perf_counter())))
-    if pending:
-        return Figure(None, f"not seen within {limit:.0f} s: {', '.join(pending)}")
-    return Figure(latest)
-
-
-def wait_until(checks: dict[str, Callable[[], bool]], started: float, limit: float) -> Figure:
-    """Seconds from `started` until every check has held once (each polled until it does)."""
-    pending = dict(checks)
-    latest = 0.0
-    deadline = started + limit
-    while pending and time.perf_counter() < deadline:
-        for name, check in list(pending.items()):
-            if check():
-                latest = time.perf_counter() - started
-                del pending[name]
-        time.sleep(POLL)
+            pause(max(0.0, deadline - time.perf_counter()))
     if pending:
         return Figure(None, f"not seen within {limit:.0f} s: {', '.join(pending)}")
     return Figure(latest)
