@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import jinja2
 
 from builder.core.collector import fewer_collections
-from builder.core.errors import Diagnostic, Diagnostics
+from builder.core.errors import Diagnostics
 from builder.core.models import Article, ArticleMeta, LinkMeta, SiteConfig, SourceFile
 from builder.read import markup
 from builder.read.discover import MAX_BYTES
@@ -95,7 +95,9 @@ def lists_of(warm: Warm, rel: str) -> list[Preview] | None:
         if src is None:
             return None
         entry, found = entry_of(src, config)
-        if entry is None or _errors(found) or not isinstance(entry.meta, ArticleMeta | LinkMeta):
+        if entry is None or Diagnostics(found).has_errors:
+            return None
+        if not isinstance(entry.meta, ArticleMeta | LinkMeta):  # a page, an edition note
             return None
         entries.append(entry)
     elif len(entries) != len(before) - 1 or os.path.lexists(config.root / rel):
@@ -112,7 +114,7 @@ def lists_of(warm: Warm, rel: str) -> list[Preview] | None:
             warm.site.copy(),
             preview_of=rel,
         )
-        if _errors(diags.items):
+        if diags.has_errors:
             return None
         home = site if len(entries) > len(before) else shown.site  # where it is, or was
         at = [i for i, item in enumerate(home.articles) if item.meta.path == rel]
@@ -123,10 +125,6 @@ def lists_of(warm: Warm, rel: str) -> list[Preview] | None:
             return [Preview(s.out_path, s.make()) for s in outputs_showing(job, home, at[0])]
         except jinja2.TemplateError:
             return None
-
-
-def _errors(found: list[Diagnostic]) -> bool:
-    return any(d.severity == "error" for d in found)
 
 
 def prepare(warm: Warm) -> None:

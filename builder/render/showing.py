@@ -38,25 +38,28 @@ def outputs_showing(job: Job, home: Site, index: int) -> list[Spec]:
                 wanted.add(layout.output(layout.list_page(first, number)))
 
     page_with(layout.home, tuple(range(len(home.articles))))
+    followed = {layout.home}  # the lists whose feeds show it: their pages' URLs
     slugs = {ref.slug for ref in item.tags}
+    authors: set[str] = set()
     for tag in home.tags:
         if tag.slug in slugs:
             page_with(tag.url, tag.articles)
-    authors = {author.url for author in home.authors if index in author.articles}
+            followed.add(tag.url)
     for author in home.authors:
-        if author.url in authors:
+        if index in author.articles:
             page_with(author.url, author.articles)
+            authors.add(author.url)
+    followed |= authors
     for year in home.years:
         for month in year.months:
             if index in month.articles:
                 wanted |= {layout.output(year.url), layout.output(month.url)}
     editions = [e for e in home.editions if index in e.articles]
     wanted |= {e.out_path for e in editions}
-    if index < pages.LATEST:
-        wanted.add(layout.output(layout.not_found))
-    followed = {layout.home, *(t.url for t in home.tags if t.slug in slugs), *authors}
     if editions:
         followed.add(layout.editions_index)
+    if index < pages.LATEST:
+        wanted.add(layout.output(layout.not_found))
     wanted |= {out for _, subject, out in feeds.enabled(site, layout) if subject.home in followed}
 
     lines: Iterable[Iterable[Spec]] = (
