@@ -34,6 +34,7 @@ def test_the_contracts_are_all_there():
         "cli",
         "commands",
         "pipeline | preview",
+        "run",
         "warm",
         "render | site | read",
         "cache | write | config_docs",
