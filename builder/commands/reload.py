@@ -125,6 +125,19 @@ def stream(out: BinaryIO | io.BufferedIOBase, signal: Signal, since: str, keepal
         return
 
 
+def is_source(
+    path: str, root: Path, config_path: Path, folders: Sequence[str], output: Path | None
+) -> bool:
+    """Whether a change to `path` can change the site: site.yaml or a file in one of the
+    source `folders`, and never the folder the site is built into (`output`)."""
+    changed = Path(path)
+    if output is not None and changed.is_relative_to(output):
+        return False
+    if changed == root / config_path.name:
+        return True
+    return any(changed.is_relative_to(root / d) for d in folders)
+
+
 def watch_site(
     root: Path,
     config_path: Path,

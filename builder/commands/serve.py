@@ -30,6 +30,7 @@ from typing import TextIO
 
 from builder import preview, write
 from builder.commands import reload
+from builder.commands.catch_up import CatchUp
 from builder.commands.common import (
     CACHE_DIR,
     build_options,
@@ -86,8 +87,7 @@ class Server:
         self._stop = threading.Event()
         self._watch_ready = threading.Event()
         self._build_lock = threading.Lock()
-        self._catch_up: threading.Timer | None = None  # the search index, once edits stop
-        self._catch_up_stop: interrupts.Stop | None = None  # asks a running catch-up to stop
+        self._catch_up = CatchUp()  # the search index, once the edits stop
         self.last_result: BuildResult | None = None  # of the last build that ran
         self.warm = Warm()  # what each build leaves the next: only an edit is read again
         self._shown_ahead = 0  # pages shown ahead of their build so far (show_edit)
@@ -151,10 +151,7 @@ class Server:
     def stop(self) -> None:
         """End the event streams, the watcher and the HTTP server, and wait for them."""
         self._stop.set()
-        if self._catch_up is not None:
-            self._give_way()  # not yet started: never starts; started: stops, waited for
-            if self._catch_up.is_alive():
-                self._catch_up.join(60)
+        self._catch_up.close()  # not yet started: never starts; started: stops, waited for
         self.signal.close()
         if self._httpd is not None:
             if any(t.name == "broadsheet-http" for t in self._threads):
@@ -302,26 +299,14 @@ class Server:
         self._threads.append(first)
 
     def _schedule_catch_up(self) -> None:
-        """Bring the search index up to date CATCH_UP seconds after the last edit: Pagefind
-        takes seconds a part, which an edit's page should not wait for."""
-        self._give_way()
+        """Bring the search index up to date CATCH_UP seconds after the last edit (see
+        catch_up.py): the edit's page did not wait for it."""
         if self._stop.is_set():
+            self._catch_up.give_way()
             return
-        stop = self._catch_up_stop = interrupts.Stop()
-        self._catch_up = threading.Timer(
-            CATCH_UP, lambda: self.rebuild(jobs=1, reload_pages=False, stop=stop)
+        self._catch_up.schedule(
+            CATCH_UP, lambda stop: self.rebuild(jobs=1, reload_pages=False, stop=stop)
         )
-        self._catch_up.daemon = True
-        self._catch_up.name = "broadsheet-search-catch-up"
-        self._catch_up.start()
-
-    def _give_way(self) -> None:
-        """Call off the catch-up: one waiting never starts, one running stops at its next
-        safe point (it changes nothing), so an edit never waits for Pagefind."""
-        if self._catch_up is not None:
-            self._catch_up.cancel()
-        if self._catch_up_stop is not None:
-            self._catch_up_stop.request()
 
     def _build_on_edits(self) -> None:
         """The builds the watcher asks for, one at a time, in a thread of their own: so an
@@ -341,13 +326,9 @@ class Server:
     # -- watching ----------------------------------------------------------
     def watched(self, path: str) -> bool:
         """Whether a change to `path` can change the site (and is not our own output)."""
-        changed = Path(path)
-        output = self.snapshot.output_dir
-        if output is not None and changed.is_relative_to(output):
-            return False
-        if changed == self.root / self.config_path.name:
-            return True
-        return any(changed.is_relative_to(self.root / d) for d in WATCHED_DIRS)
+        return reload.is_source(
+            path, self.root, self.config_path, WATCHED_DIRS, self.snapshot.output_dir
+        )
 
     def _watch(self) -> None:
         out = self._log or sys.stderr
@@ -355,7 +336,7 @@ class Server:
         def changed(names: list[str]) -> None:
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             print(f"changed: {', '.join(names[:3])}{more}", file=out)
-            self._give_way()  # the search catch-up: the edit goes first
+            self._catch_up.give_way()  # the search catch-up: the edit goes first
             self.show_edit(names)  # its page at once, if it can be made alone
             self._wanted.set()  # and the site, by the build thread
 
