@@ -195,6 +195,20 @@ def source_line(article: Article) -> str:
     return f'<p class="source">Originally published{by}{place}{when}.</p>'
 
 
+def _link_base(item: LinkItem, layout: SiteLayout) -> str:
+    """What a link item's relative URLs are resolved against: its edition's page, else the
+    front page (it has no page of its own)."""
+    return layout.absolute(item.edition.url if item.edition else layout.home)
+
+
+def summary_of(entry: Listed, layout: SiteLayout) -> str:
+    """An article's or link item's summary as feeds show it, every URL absolute; empty for
+    a link item without one. It needs no body: an edition's item is made of these."""
+    if isinstance(entry, LinkItem):
+        return absolutize(entry.rendered.summary_html.strip(), _link_base(entry, layout))
+    return absolutize(entry.rendered.summary_html.strip(), layout.absolute(entry.url))
+
+
 def article_item(article: Article, layout: SiteLayout) -> formats.FeedItem:
     """An article as a feed entry: the summary, and the full body with its attribution."""
     url = layout.absolute(article.url)
@@ -207,7 +221,7 @@ def article_item(article: Article, layout: SiteLayout) -> formats.FeedItem:
         title=article.title,
         published=article.date,
         updated=article.meta.updated,
-        summary_html=absolutize(article.rendered.summary_html.strip(), url),
+        summary_html=summary_of(article, layout),
         content_html=absolutize(body, url) + ("\n" + attribution if attribution else ""),
         tags=tuple(t.name for t in article.tags),
         authors=article.meta.authors,
@@ -223,7 +237,7 @@ def link_item(item: LinkItem, layout: SiteLayout) -> formats.FeedItem:
     It has no page, so its id is a tag URI (RFC 4151) made of the site's host,
     its date and its slug: stable, and never mistaken for a page's URL.
     """
-    base = layout.absolute(item.edition.url if item.edition else layout.home)
+    base = _link_base(item, layout)
     lead = (
         f'<p><a href="{escape(item.url, quote=True)}">{escape(item.title)}</a> '
         f"({escape(item.host)})</p>"
@@ -237,7 +251,7 @@ def link_item(item: LinkItem, layout: SiteLayout) -> formats.FeedItem:
         title=item.title,
         published=item.date,
         updated=item.meta.updated,
-        summary_html=absolutize(item.rendered.summary_html.strip(), base) or lead,
+        summary_html=summary_of(item, layout) or lead,
         content_html="\n".join(part for part in (lead, comment, via) if part),
         tags=tuple(t.name for t in item.tags),
         authors=(),
@@ -254,7 +268,9 @@ def feed_item(entry: Listed, layout: SiteLayout) -> formats.FeedItem:
 
 def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
     """A whole edition as one feed item, ready for RSS-to-email: the editor's note, then
-    each tag group with every article's title, date, summary and source."""
+    each tag group with every article's title, date, summary and source. No article's body
+    is read: a site's editions feed shows hundreds of articles, and serve remakes it
+    whenever an article is added."""
     config = site.config
     layout = SiteLayout.of(config)
     url = layout.absolute(edition.url)
@@ -267,7 +283,7 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
     for group in edition_groups(edition, site):
         parts.append(f"<h2>{escape(group.name)}</h2>")
         for article in group.articles:
-            item = feed_item(article, layout)
+            link = article.url if isinstance(article, LinkItem) else layout.absolute(article.url)
             what = (
                 escape(article.host)
                 if isinstance(article, LinkItem)
@@ -275,13 +291,15 @@ def edition_item(edition: Edition, site: Site) -> formats.FeedItem:
             )
             via = f" · via {escape(article.meta.via)}" if article.meta.via else ""
             parts.append(
-                f'<h3><a href="{escape(item.url, quote=True)}">{escape(article.title)}</a></h3>'
+                f'<h3><a href="{escape(link, quote=True)}">{escape(article.title)}</a></h3>'
             )
             parts.append(f"<p><small>{date_long(article.date)} · {what}{via}</small></p>")
-            if not isinstance(article, LinkItem) or article.rendered.summary_html:
-                parts.append(item.summary_html)
-            if item.source_html:
-                parts.append(item.source_html)
+            if not isinstance(article, LinkItem):
+                parts.append(summary_of(article, layout))
+                if attribution := source_line(article):
+                    parts.append(attribution)
+            elif article.rendered.summary_html:
+                parts.append(summary_of(article, layout))
     if edition.credits:
         parts.append(f"<p>{escape(thanks_line(edition.credits))}</p>")
     parts.append(f'<p><a href="{escape(url, quote=True)}">Read this edition on the web</a></p>')

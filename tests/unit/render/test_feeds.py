@@ -14,7 +14,7 @@ import feedparser
 import pytest
 
 from builder.core.errors import Diagnostics
-from builder.core.models import Article, FeedsConfig, SiteConfig, Source
+from builder.core.models import Article, FeedsConfig, SiteConfig, Source, StoredHtml
 from builder.core.paths import SiteLayout
 from builder.render import feeds, formats, outputs
 from builder.render.context import FeedLink
@@ -141,6 +141,29 @@ def test_edition_item(basic_site: Any) -> None:
     assert item.summary_html.startswith("<p>Northwind Briefing, 17–23 March 2025: 2 articles.</p>")
     assert item.content_html.count("<h3>") == 2
     assert "<p><small>18 March 2025 · 1 min read</small></p>" in item.content_html
+
+
+def test_an_edition_item_reads_no_article_body(basic_site: Any) -> None:
+    """Its articles' summaries and sources are all it shows: a body left in the cache is
+    never read (serve remakes the editions feed whenever an article is added)."""
+    site = basic_site.result.site
+    week12 = next(e for e in site.editions if e.id == "2025-w12")
+
+    class Unreadable:
+        def read_html(self, key: str) -> str:
+            raise AssertionError(f"the body {key} was read")
+
+    unread = tuple(
+        dataclasses.replace(
+            a,
+            rendered=dataclasses.replace(a.rendered, body=StoredHtml(Unreadable(), a.key)),
+        )
+        if i in week12.articles
+        else a
+        for i, a in enumerate(site.articles)
+    )
+    item = feeds.edition_item(week12, dataclasses.replace(site, articles=unread))
+    assert item == feeds.edition_item(week12, site)
 
 
 # --------------------------------------------------------------------------
