@@ -213,10 +213,10 @@ def _related(
     count: int,
     memo: dict | None,
     preview_of: str | None = None,
-) -> dict[int, tuple[int, tuple[Link, ...]]]:
+) -> dict[int, tuple[int, tuple[Link, ...] | None]]:
     """Each article's position among the articles (link items have no page to relate or
-    neighbour) and its related articles, by its index among all items (only the article
-    of `preview_of`'s, if given)."""
+    neighbour) and its related articles, by its index among all items (with `preview_of`,
+    None for every article but that one: not ranked, see items.complete)."""
     position = {index: n for n, index in enumerate(own)}
     mine = tuple(
         kept
@@ -229,6 +229,11 @@ def _related(
     if preview_of is not None:
         only = [n for n, a in enumerate(articles) if a.meta.path == preview_of]
     ranked = related_articles(articles, mine, count, memo, only) if count else None
+    if only is not None:
+        return {
+            index: (n, (ranked[n] if ranked else ()) if n in only else None)
+            for n, index in enumerate(own)
+        }
     return {index: (n, ranked[n] if ranked else ()) for n, index in enumerate(own)}
 
 

@@ -46,7 +46,9 @@ class Placed:
 
     config: SiteConfig | None = None
     placed: dict[tuple, tuple[Rendered, Listed]] = field(default_factory=dict)
-    done: dict[tuple, Listed] = field(default_factory=dict)
+    # Completed items by their inputs but the related links, with the related links they
+    # have: a preview, which ranks none but its own article's, takes the others as they are.
+    done: dict[tuple, tuple[tuple[Link, ...], Listed]] = field(default_factory=dict)
 
     def for_config(self, config: SiteConfig) -> Placed:
         if self.config != config:
@@ -92,19 +94,21 @@ def complete(
     made_from: list[tuple],
     edition_of: list[Link | None],
     own: list[int],
-    near: dict[int, tuple[int, tuple[Link, ...]]],
+    near: dict[int, tuple[int, tuple[Link, ...] | None]],
     kept: Placed,
 ) -> list[Listed]:
     """Each placed item with its key and edition; an article with its neighbours among
     `own` (the items with a page) and its related links (`near`), a link item with the
-    anchor of its card. What `kept` made from the same inputs is reused."""
+    anchor of its card. What `kept` made from the same inputs is reused; related links
+    of None (not ranked: a preview's other articles) take those `kept` has, if any."""
     anchors = _anchors(placed)
-    done_now: dict[tuple, Listed] = {}
+    done_now: dict[tuple, tuple[tuple[Link, ...], Listed]] = {}
     articles: list[Listed] = []
     for i, item in enumerate(placed):
+        related: tuple[Link, ...] | None = ()
         if isinstance(item, LinkItem):
             inputs: tuple = (made_from[i], edition_of[i], anchors[i])
-            if (done := kept.done.get(inputs)) is None:
+            if (done := _known(kept, inputs, related)) is None:
                 key = _key(item.key, item.url, item.tags, edition_of[i], anchors[i])
                 done = replace(item, key=key, edition=edition_of[i], anchor=anchors[i])
         else:
@@ -112,8 +116,9 @@ def complete(
             prev = _link(placed, own, at[0] + 1) if at else None
             nxt = _link(placed, own, at[0] - 1) if at else None
             related = at[1] if at else ()
-            inputs = (made_from[i], edition_of[i], prev, nxt, related)
-            if (done := kept.done.get(inputs)) is None:
+            inputs = (made_from[i], edition_of[i], prev, nxt)
+            if (done := _known(kept, inputs, related)) is None:
+                related = related or ()
                 key = _key(item.key, item.url, item.tags, edition_of[i])
                 done = replace(
                     item,
@@ -125,9 +130,17 @@ def complete(
                     page_key=_page_key(key, prev, nxt, related),
                 )
         articles.append(done)
-        done_now[inputs] = done
+        done_now[inputs] = (done.related if isinstance(done, Article) else (), done)
     kept.done = done_now
     return articles
+
+
+def _known(kept: Placed, inputs: tuple, related: tuple[Link, ...] | None) -> Listed | None:
+    """The item `kept` completed from `inputs` with these related links (any, for None)."""
+    found = kept.done.get(inputs)
+    if found is None or (related is not None and found[0] != related):
+        return None
+    return found[1]
 
 
 def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:

@@ -311,3 +311,40 @@ def test_a_warm_process_keeps_the_items_whose_inputs_did_not_change(config: Site
     assert all(
         x is not y for x, y in zip(build(edited, other).articles, third.articles, strict=True)
     )
+
+
+def test_a_preview_takes_the_other_articles_as_the_last_build_completed_them(
+    config: SiteConfig,
+) -> None:
+    """With preview_of, only that article's related links are ranked; every other article
+    whose neighbours did not change is the very item the last build made, related links
+    and all (its own page is not made), and the new one is ranked as a build would."""
+    related = replace(config, related=2)
+    kept = Placed()
+    entries = [
+        entry("content/a.md", 1, "x"),
+        entry("content/b.md", 2, "x"),
+        entry("content/c.md", 3, "x"),
+        entry("content/d.md", 4, "x"),
+    ]
+    last = build_site(entries, [], related, BuildOptions(now=NOW), Diagnostics(), None, kept)
+    assert all(a.related for a in last.articles)  # each has related links to keep
+    added = [*entries, entry("content/e.md", 5, "x")]
+    preview = build_site(
+        added,
+        [],
+        related,
+        BuildOptions(now=NOW),
+        Diagnostics(),
+        None,
+        kept.copy(),
+        preview_of="content/e.md",
+    )
+    full = site_of(related, added)[0]
+    e, d, c, b, a = preview.articles  # newest first
+    assert e == full.articles[0]  # ranked: the build's own answer
+    assert [c, b, a] == [last.articles[1], last.articles[2], last.articles[3]]
+    assert all(x is y for x, y in zip([c, b, a], last.articles[1:], strict=True))
+    assert d is not last.articles[0] and d.next is not None  # its neighbour changed: made again
+    assert d.related == ()  # not ranked in a preview, and not reused: its inputs changed
+    assert [x.key for x in preview.articles] == [x.key for x in full.articles]
