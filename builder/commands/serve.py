@@ -45,6 +45,7 @@ from builder.core import interrupts
 from builder.core.errors import EXIT_OK, ConfigErrors, UsageError, emit, to_diagnostics
 from builder.core.models import BuildOptions, SiteConfig
 from builder.pipeline import BuildResult, build
+from builder.read import entries
 from builder.warm import Warm, can_seed, seed
 
 HOST = "127.0.0.1"
@@ -207,6 +208,11 @@ class Server:
                 return False
             except Exception as exc:  # site.yaml, the disk, even a bug: the server outlives it
                 ok, problems = False, tuple(to_diagnostics(exc))
+            if not ok and self._wanted.is_set() and (saving := entries.moving(problems)):
+                # A save in progress, seen by the watcher: the build it asked for reads the
+                # file whole. Meanwhile nothing changes, and no error page for half a save.
+                print(f"changed while read: {', '.join(saving)}; building again", file=out)
+                return False
             emit(list(problems), out)
             snapshot = Snapshot(
                 config.output_dir if config else previous.output_dir,

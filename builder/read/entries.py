@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -32,6 +32,15 @@ CHANGED = "the file changed while the build was reading it"  # never cached
 POOL_MIN = 64  # below this many new files a pool costs more than it saves
 CHUNK = 16  # files a worker takes at a time
 FLUSH_EVERY = 500  # new cache entries written per batch during a cold build
+
+
+def moving(problems: Iterable[Diagnostic]) -> list[str]:
+    """The files that changed while the build read them, if those are all the errors among
+    `problems` (a save in progress); else []."""
+    errors = [d for d in problems if d.severity == "error"]
+    if errors and all(d.message == CHANGED for d in errors):
+        return sorted({d.path for d in errors})
+    return []
 
 
 def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:

@@ -410,6 +410,50 @@ def test_same_errors_again_do_not_reload(server: Server, site: Path) -> None:
     assert server.signal.current == broken
 
 
+def saved_while_read(monkeypatch: pytest.MonkeyPatch, site: Path, noticed: Server | None) -> None:
+    """The next build finds the article changed again between hashing and reading it, as a
+    save in progress would; the watcher notices that change when `noticed` is given."""
+    from builder.run import BuildRun
+
+    read = BuildRun.read
+
+    def read_during_a_save(run: BuildRun, sources: list) -> tuple:
+        monkeypatch.setattr(BuildRun, "read", read)  # once
+        edit(site, "for the summer", "for the summer, again")
+        if noticed is not None:
+            noticed._wanted.set()  # what the watcher's changed() does
+        return read(run, sources)
+
+    monkeypatch.setattr(BuildRun, "read", read_during_a_save)
+
+
+def test_a_build_that_read_a_save_in_progress_changes_nothing_shown(
+    server: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, shown = server.signal.current, server.snapshot
+    edit(site, "Ferry timetable changes", "Ferry timetables change")
+    saved_while_read(monkeypatch, site, noticed=server)
+    assert not server.rebuild()
+    assert server.snapshot is shown and server.signal.current == before  # no error page
+    assert get(server, ARTICLE_URL)[0] == 200
+    log = server._log.getvalue()  # type: ignore[union-attr]
+    assert f"changed while read: {ARTICLE}; building again\n" in log
+    assert "error" not in log.split("building again")[-1]
+    assert server.rebuild()  # the build the watcher asked for
+    assert b"for the summer, again" in get(server, ARTICLE_URL)[2]
+
+
+def test_a_save_in_progress_the_watcher_has_not_seen_is_reported(
+    server: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a change noticed, no build is sure to follow: the problem is shown."""
+    edit(site, "Ferry timetable changes", "Ferry timetables change")
+    saved_while_read(monkeypatch, site, noticed=None)
+    assert not server.rebuild()
+    status, _, body = get(server, ARTICLE_URL)
+    assert status == 500 and b"the file changed while the build was reading it" in body
+
+
 # -- serve builds and normal builds ------------------------------------------------
 def page_files(output: Path) -> list[Path]:
     return sorted(output.rglob("*.html"))
