@@ -35,6 +35,7 @@ UNUSED = frozenset(
 BATCH = 64  # pages sent to Pagefind before waiting for its answers
 TIMEOUT = 600.0  # seconds: a stuck indexer stops the build instead of hanging it
 STOP_POLL = 0.05  # seconds between looks at a requested stop while Pagefind works
+READER_GRACE = 5.0  # seconds for the reader to see the end of a stopped indexer's output
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,7 @@ def index(
         return asyncio.run(asyncio.wait_for(_index(documents, extra, stop), TIMEOUT))
 
     try:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if not _loop_running():
             return run()
         # The caller runs an event loop of its own in this thread (a test driving a browser,
         # an async host): asyncio.run() cannot nest, so Pagefind is driven from a thread.
@@ -98,6 +97,23 @@ def index(
         ) from None
     except Exception as exc:  # Pagefind reports its own failures as bare Exceptions
         raise UsageError(f"the search index could not be built: Pagefind: {exc}", hint) from None
+
+
+def _loop_running() -> bool:
+    """Whether this thread runs an event loop.
+
+    Asked apart from the indexing, never with run() inside an `except`: an
+    exception raised while one is handled keeps it as its context, and
+    asyncio's own (a cancelled reader's CancelledError) sit in reference
+    cycles, so the handled error's traceback would keep this call's frame,
+    and with it the part's documents (~30 MiB of pages), until Python's
+    collector ran, which a build's raised thresholds put off (core/collector.py).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 async def _index(
@@ -166,11 +182,23 @@ def _service() -> Any:
                         )
 
         async def close(self) -> None:
-            """Stop the indexer and wait for it, even when it has died already."""
-            self._poll_task.cancel()
+            """Stop the indexer and wait for it, even when it has died already.
+
+            The reader is let run to the end of the indexer's output rather
+            than cancelled: a cancelled task keeps its CancelledError, whose
+            traceback keeps the reader's frame and, through the service, every
+            answer the package kept (a page's, the index's files as base64).
+            Such a cycle stays until Python's collector runs, which a build's
+            raised thresholds put off (core/collector.py), so each part's
+            answers would stay in memory to the end of the build.
+            """
             with contextlib.suppress(ProcessLookupError):
                 self._backend.terminate()
             await self._backend.wait()
+            _done, running = await asyncio.wait({self._poll_task}, timeout=READER_GRACE)
+            for task in running:  # its output held open by something else: stop waiting
+                task.cancel()
+            self._responses.clear()
 
         def _settle(self, answer: dict) -> None:
             payload = answer.get("payload") or {}

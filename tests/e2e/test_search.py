@@ -381,3 +381,33 @@ def test_pagefind_asked_to_stop_gives_way_instead_of_failing_the_build() -> None
     with pytest.raises(interrupts.Cancelled):
         pagefind.index([("/a/", page)], (), stop)
     assert pagefind.index([("/a/", page)], ())  # the same documents, not asked to stop
+
+
+def test_pagefind_lets_go_of_its_documents_and_answers_without_the_collector() -> None:
+    """A build raises the collector's thresholds (core/collector.py), so whatever an
+    index's asyncio cycles keep stays to the end of the build: once index() returns,
+    neither the documents nor Pagefind's answers may be reachable from them."""
+    import asyncio
+    import gc
+    import sys
+
+    from builder.render import pagefind
+
+    page = '<html lang="en"><body><main data-pagefind-body><p>Tides {}</p></main></body></html>'
+    documents = [(f"/t{i}/", page.format(i)) for i in range(3)]
+    held = sys.getrefcount(documents)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert pagefind.index(documents)
+        assert sys.getrefcount(documents) == held
+        answered = [
+            o
+            for o in gc.get_objects()
+            if isinstance(o, asyncio.Future) and o.done() and not o.cancelled()
+            if isinstance(o.exception() or o.result(), dict)
+        ]
+        assert answered == []
+    finally:
+        if was_enabled:
+            gc.enable()
