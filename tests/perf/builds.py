@@ -49,7 +49,8 @@ def builder_env() -> dict[str, str]:
 
 
 def tree_memory(pid: int) -> tuple[int, int]:
-    """(summed PSS, largest RSS) in bytes of a process and all its descendants.
+    """(summed PSS, largest RSS) in bytes of a process and all its descendants, those
+    started by any of its threads included.
 
     Forked workers share most of their memory with the parent; RSS counts
     shared pages in every process, PSS divides them among the sharers, so
@@ -66,10 +67,17 @@ def tree_memory(pid: int) -> tuple[int, int]:
                         largest = max(largest, int(line.split()[1]) * 1024)
                     elif line.startswith("Pss:"):
                         pss += int(line.split()[1]) * 1024
-            with open(f"/proc/{current}/task/{current}/children") as handle:
-                todo += [int(c) for c in handle.read().split()]
+            # A child belongs to the thread that started it: Pagefind is started from
+            # the indexing threads, so every thread's children are counted.
+            tasks = os.listdir(f"/proc/{current}/task")
         except (OSError, ValueError):
             continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo += [int(c) for c in handle.read().split()]
+            except (OSError, ValueError):  # that thread ended meanwhile
+                continue
     return pss, largest
 
 
