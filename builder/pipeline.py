@@ -53,7 +53,7 @@ def build(
             return run.replay()  # same inputs, output/ intact: nothing to do
         entries, assets = run.read(sources)  # front matter + Markdown, cached or made now
         model = site.build_site(
-            entries, assets, config, options, run.diags, run.related_memo, run.warm.site
+            entries, assets, config, options, run.diags, run.related_memo, run.warm.site, run.stop
         )
         chosen = theme.load_theme(
             config, run.diags, run.theme_memo, run.theme_digest, run.warm.templates

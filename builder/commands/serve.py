@@ -94,6 +94,9 @@ class Server:
         self._shown_ahead = 0  # pages shown ahead of their build so far (show_edit)
         self._prepared = False  # whether preview.prepare has run (after the first good build)
         self._wanted = threading.Event()  # an edit since the last build began: build again
+        # Never asked to stop: held while a page is shown ahead (show_edit), so the edit
+        # build running meanwhile waits at its next safe point instead of sharing the GIL.
+        self._edit_builds = interrupts.Stop()
 
     # -- lifecycle ---------------------------------------------------------
     def bind(self) -> None:
@@ -261,8 +264,9 @@ class Server:
         if len(names) != 1 or snap.failed or snap.output_dir is None:
             return False
         try:
-            edited = preview.page_of(self.warm, names[0])
-            made = [edited] if edited else preview.lists_of(self.warm, names[0])
+            with self._edit_builds.held():  # the page first: a build running waits for it
+                edited = preview.page_of(self.warm, names[0])
+                made = [edited] if edited else preview.lists_of(self.warm, names[0])
         except Exception:  # no worse than no preview: the build that follows reports it
             return False
         if not made:
@@ -325,7 +329,7 @@ class Server:
             # One process: forking a pool from a threaded server risks deadlocks,
             # and a rebuild after an edit re-renders only a few files anyway.
             # The page first; its part of the search index once the edits stop.
-            self.rebuild(jobs=1, search_later=True)
+            self.rebuild(jobs=1, search_later=True, stop=self._edit_builds)
             if not self._wanted.is_set():
                 self._schedule_catch_up()
 

@@ -11,16 +11,22 @@ the next stage, and before output/ is changed (write/journal.py).
 
 A build can also be asked to stop by another thread of its own process:
 serve's search-index catch-up gives way to an edit that arrives while it
-runs (`Stop`), so the edit's page never waits for Pagefind.
+runs (`Stop`), so the edit's page never waits for Pagefind. Or to wait at
+its safe points a moment (`Stop.held`): serve's edit builds wait while serve
+makes a page ahead of them, which the two threads would otherwise share the
+interpreter for.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _lost = False  # an interrupt Python could not raise, waiting for deliver()
+HOLD_LIMIT = 2.0  # seconds a build waits for a hold at most: a hold can slow it, never hang it
 
 
 def install() -> None:
@@ -58,6 +64,10 @@ class Stop:
 
     def __init__(self) -> None:
         self._asked = threading.Event()
+        self._free = threading.Event()  # set while nobody holds the build
+        self._free.set()
+        self._holders = 0
+        self._lock = threading.Lock()
 
     def request(self) -> None:
         self._asked.set()
@@ -66,8 +76,25 @@ class Stop:
     def requested(self) -> bool:
         return self._asked.is_set()
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """While inside, the build waits at its next safe point (at most HOLD_LIMIT
+        seconds), so the holder has the interpreter to itself."""
+        with self._lock:
+            self._holders += 1
+            self._free.clear()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0:
+                    self._free.set()
+
     def check(self) -> None:
-        """Raise Cancelled if the stop was requested."""
+        """Wait while held (see `held`), then raise Cancelled if the stop was requested."""
+        if not self._free.is_set():
+            self._free.wait(HOLD_LIMIT)
         if self._asked.is_set():
             raise Cancelled
 

@@ -54,6 +54,7 @@ def run(
     diags: Diagnostics,
     jobs: int = 1,
     seen: dict[str, str] | None = None,
+    stop: interrupts.Stop | None = None,
 ) -> Generator[OutputFile, None, None]:
     """Make every output; those whose fingerprint is in `reusable` are left as data=None.
 
@@ -63,12 +64,14 @@ def run(
     copy-on-write); the order of the outputs is the same either way. Two
     outputs with one path are an error, reported against the later one;
     `seen` (path → origin) carries the paths of an earlier run of the same
-    build, so a clash with one of those is found too.
+    build, so a clash with one of those is found too. Each output is a safe point
+    for `stop` (interrupts.Stop: serve holds its build while it shows a page).
     """
     seen = {} if seen is None else seen
     before = set(seen)
     todo: list[Spec] = []
     for spec in specs:
+        interrupts.check(stop)
         if spec.out_path in seen:
             _collision(spec, seen[spec.out_path], diags)
             continue
@@ -83,6 +86,7 @@ def run(
         yield from _render_parallel(todo, theme, diags, jobs)
         return
     for spec in todo:
+        interrupts.check(stop)
         try:
             data = spec.make()
         except jinja2.TemplateError as exc:

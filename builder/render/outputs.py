@@ -145,6 +145,8 @@ def render(
     """
     job = job_for(site, theme, reusable, jobs, search_later, stop, kept)
     seen: dict[str, str] = {}
-    yield from run(_catalogue(job, seconds, later=False), theme, reusable, diags, jobs, seen)
+    yield from run(_catalogue(job, seconds, later=False), theme, reusable, diags, jobs, seen, stop)
     if not diags.has_errors:
-        yield from run(_catalogue(job, seconds, later=True), theme, reusable, diags, jobs, seen)
+        yield from run(
+            _catalogue(job, seconds, later=True), theme, reusable, diags, jobs, seen, stop
+        )

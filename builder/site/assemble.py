@@ -14,6 +14,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+from builder.core import interrupts
 from builder.core.dates import build_clock, source_date_epoch
 from builder.core.errors import Diagnostics
 from builder.core.models import (
@@ -50,6 +51,7 @@ def build_site(
     diags: Diagnostics,
     memo: dict | None = None,
     kept: items.Placed | None = None,
+    stop: interrupts.Stop | None = None,
     preview_of: str | None = None,
 ) -> Site:
     """Assemble the site model from rendered entries.
@@ -63,6 +65,9 @@ def build_site(
     serve to show them before the build that follows (preview.py): the other
     articles get no related links, and the checks that can only warn are left
     to that build, which reports them.
+
+    Between its steps are safe points for `stop` (interrupts.Stop): serve
+    holds its build there while it shows a page ahead of it.
     """
     kept = (kept or items.Placed()).for_config(config)
     tz = zoneinfo.ZoneInfo(config.timezone)
@@ -94,6 +99,7 @@ def build_site(
     paths = _unique_paths([*owners, *pages], layout, diags)  # a link item has no page
     published = [e for e in published if id(e) in paths or isinstance(e.meta, LinkMeta)]
     pages = [e for e in pages if id(e) in paths]
+    interrupts.check(stop)
 
     tag_refs = _tags(published, layout, diags)
     if preview_of is None:
@@ -102,6 +108,7 @@ def build_site(
     # Items are made in two steps (site/items.py): placed (URL, tags), then completed
     # with what depends on the others (neighbours, related, edition) in one go.
     placed, made_from = items.place(published, paths, layout, tag_refs, strip, kept)
+    interrupts.check(stop)
     tag_index: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(placed):
         for ref in article.tags:
@@ -111,6 +118,7 @@ def build_site(
         for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
     )
     eds = editions_mod.editions(placed, notes, config, now, diags)
+    interrupts.check(stop)
     if preview_of is None:
         links.check_repeats(
             placed,
@@ -119,11 +127,13 @@ def build_site(
             layout.origin.split("://", 1)[1].removeprefix("www."),
             diags,
         )
+    interrupts.check(stop)
     own = [i for i, item in enumerate(placed) if isinstance(item, Article)]  # with a page
     near = _related(
         [a for a in placed if isinstance(a, Article)], tags, own, config.related, memo, preview_of
     )
     articles = items.complete(placed, made_from, eds.edition_of, own, near, kept)
+    interrupts.check(stop)
     left_out = []
     if drafts:
         left_out.append(f"{drafts} draft{'s' if drafts != 1 else ''}")

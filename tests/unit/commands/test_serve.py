@@ -313,6 +313,34 @@ def test_a_page_sent_ahead_outlives_a_build_that_began_before_it(
     assert b"seven evening crossings" in get(server, ARTICLE_URL)[2]
 
 
+def test_an_edit_build_waits_while_the_page_ahead_is_made(
+    server: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page ahead has the interpreter to itself: the edit build running meanwhile
+    waits at its next safe point and goes on once the page is made."""
+    import builder.commands.serve as serve_mod
+
+    real_page_of = serve_mod.preview.page_of
+    edit(site, "two evening crossings", "eight evening crossings")
+    building = threading.Thread(
+        target=server.rebuild, kwargs={"jobs": 1, "stop": server._edit_builds}
+    )
+    waiting: list[bool] = []
+
+    def page_of_while_a_build_runs(*args: object) -> object:
+        building.start()
+        building.join(0.5)  # the fixture builds in well under this when not held
+        waiting.append(building.is_alive())
+        return real_page_of(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serve_mod.preview, "page_of", page_of_while_a_build_runs)
+    assert server.show_edit([ARTICLE])
+    building.join(10)
+    assert waiting == [True] and not building.is_alive()
+    file = folder_of(server) / ARTICLE_URL.strip("/") / "index.html"
+    assert b"eight evening crossings" in file.read_bytes()  # it went on and finished
+
+
 NEW_PIER = "content/2024/06/new-pier.md"
 NEW_PIER_URL = "/2024/06/new-pier/"
 
