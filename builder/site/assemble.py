@@ -13,6 +13,7 @@ import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import replace
+from typing import cast
 
 from builder.core import interrupts
 from builder.core.dates import build_clock, source_date_epoch
@@ -78,25 +79,25 @@ def build_site(
     notes: list[Entry[EditionNote]] = []
     drafts = scheduled = 0
     next_due: dt.datetime | None = None
-    for entry in entries:  # each is re-made with its kind in its type: Entry[ArticleMeta], ...
-        meta, sha256, rendered = entry.meta, entry.sha256, entry.rendered
+    for entry in entries:  # each sorted by its kind, the type saying which (cast: no copy)
+        meta = entry.meta
         if isinstance(meta, EditionNote):
-            notes.append(Entry(sha256, meta, rendered))
+            notes.append(cast(Entry[EditionNote], entry))
         elif meta.draft and not options.drafts:
             drafts += 1
         elif isinstance(meta, PageMeta):
-            pages.append(Entry(sha256, meta, rendered))
+            pages.append(cast(Entry[PageMeta], entry))
         elif meta.date > now and not options.future:
             scheduled += 1
             next_due = meta.date if next_due is None else min(next_due, meta.date)
         elif isinstance(meta, LinkMeta):
-            published.append(Entry(sha256, meta, rendered))
+            published.append(cast(Entry[LinkMeta], entry))
         else:
-            owners.append(Entry(sha256, meta, rendered))
+            owners.append(cast(Entry[ArticleMeta], entry))
             published.append(owners[-1])
     published.sort(key=lambda e: (-e.meta.date.timestamp(), e.meta.slug))
     layout = SiteLayout.of(config)
-    paths = _unique_paths([*owners, *pages], layout, diags)  # a link item has no page
+    paths = _unique_paths([*owners, *pages], layout, diags, kept)  # a link item has no page
     published = [e for e in published if id(e) in paths or isinstance(e.meta, LinkMeta)]
     pages = [e for e in pages if id(e) in paths]
     interrupts.check(stop)
@@ -110,12 +111,14 @@ def build_site(
     placed, made_from = items.place(published, paths, layout, tag_refs, strip, kept)
     interrupts.check(stop)
     tag_index: dict[str, list[int]] = defaultdict(list)
+    in_use: dict[tuple[str, str, str], TagRef] = {}  # by its strings: hashed in C
     for index, article in enumerate(placed):
         for ref in article.tags:
             tag_index[ref.slug].append(index)
+            in_use[(ref.slug, ref.name, ref.url)] = ref
     tags = tuple(
         Tag(ref.name, ref.slug, ref.url, tuple(tag_index[ref.slug]))
-        for ref in sorted({r for a in placed for r in a.tags}, key=lambda r: r.slug)
+        for _, ref in sorted(in_use.items())
     )
     eds = editions_mod.editions(placed, notes, config, now, diags)
     interrupts.check(stop)
@@ -172,23 +175,26 @@ def _tags(
     entries: list[Entry[ArticleMeta] | Entry[LinkMeta]], layout: SiteLayout, diags: Diagnostics
 ) -> dict[str, TagRef]:
     """Map each spelling to its TagRef, warning where spellings of one tag differ."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    first_seen: dict[tuple[str, str], tuple[str, int]] = {}
-    age: dict[tuple[str, str], int] = {}  # 0 for the spelling used first (oldest article)
+    uses: Counter[str] = Counter()
+    first_seen: dict[str, tuple[str, int]] = {}  # in the order first used (oldest article)
     for entry in reversed(entries):  # oldest first: the first spelling used wins ties
         for tag, line in entry.meta.tags:
-            key = tag_key(tag)
-            spellings[key][tag] += 1
-            first_seen.setdefault((key, tag), (entry.meta.path, line))
-            age.setdefault((key, tag), len(age))
+            uses[tag] += 1
+            if tag not in first_seen:
+                first_seen[tag] = (entry.meta.path, line)
+    # Then by tag, over the spellings (a few hundred), not over every use of one.
+    age = {tag: n for n, tag in enumerate(first_seen)}  # 0 for the spelling used first
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for tag in first_seen:
+        spellings[tag_key(tag)][tag] = uses[tag]
     refs: dict[str, TagRef] = {}
     by_slug: dict[str, tuple[str, str, int]] = {}  # slug → (tag, path, line) of its owner
     for key in sorted(spellings):
         counts = spellings[key]
-        order = sorted(counts, key=lambda t: (-counts[t], age[(key, t)]))
+        order = sorted(counts, key=lambda t: (-counts[t], age[t]))
         name = order[0]
         for other in order[1:]:
-            path, line = first_seen[(key, other)]
+            path, line = first_seen[other]
             diags.warning(
                 path,
                 line,
@@ -200,7 +206,7 @@ def _tags(
         url = layout.tag(slug)
         if slug in by_slug and by_slug[slug][0] != name:
             other, other_path, other_line = by_slug[slug]
-            path, line = first_seen[(key, name)]
+            path, line = first_seen[name]
             diags.error(
                 path,
                 line,
@@ -209,7 +215,7 @@ def _tags(
                 f"({other_path}:{other_line})",
                 "rename one of the two tags so their URLs differ",
             )
-        by_slug.setdefault(slug, (name, *first_seen[(key, name)]))
+        by_slug.setdefault(slug, (name, *first_seen[name]))
         ref = TagRef(name, slug, url)
         for spelling in counts:
             refs[spelling] = ref
@@ -248,23 +254,34 @@ def _related(
 
 
 def _unique_paths(
-    entries: list[Entry[ArticleMeta] | Entry[PageMeta]], layout: SiteLayout, diags: Diagnostics
+    entries: list[Entry[ArticleMeta] | Entry[PageMeta]],
+    layout: SiteLayout,
+    diags: Diagnostics,
+    kept: items.Placed,
 ) -> dict[int, str]:
     """Entry id → its folder, for the entries that keep their page; a clash is an error.
 
     Slugs are case-folded and NFKC-normalised, so `Hello.md` and `hello.md`,
     or `café.md` spelt with a composed and with a combining accent (macOS
     and Linux disagree), land on one URL. The message names both files and,
-    as such names can look identical, says how they differ.
+    as such names can look identical, says how they differ. The folders of front
+    matter `kept` has seen are taken from it (kept.folders), not worked out again.
     """
     owner: dict[str, str] = {}
-    kept: dict[int, str] = {}
+    found: dict[int, str] = {}
+    folders: dict[int, tuple[object, str, str]] = {}  # the next build's kept.folders
     for entry in sorted(entries, key=lambda e: e.meta.path):
-        rel = layout.entry_folder(entry.meta)
-        out = layout.output(layout.site_path(rel))
-        first = owner.setdefault(out, entry.meta.path)
-        if first == entry.meta.path:
-            kept[id(entry)] = rel
+        meta = entry.meta
+        known = kept.folders.get(id(meta))
+        if known and known[0] is meta:
+            rel, out = known[1], known[2]
+        else:
+            rel = layout.entry_folder(meta)
+            out = layout.output(layout.site_path(rel))
+        folders[id(meta)] = (meta, rel, out)
+        first = owner.setdefault(out, meta.path)
+        if first == meta.path:
+            found[id(entry)] = rel
             continue
         second = entry.meta.path
         if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
@@ -296,7 +313,8 @@ def _unique_paths(
             f"{first} and {second} would both write /{out}",
             hint,
         )
-    return kept
+    kept.folders = folders
+    return found
 
 
 def _show_combining(path: str) -> str:

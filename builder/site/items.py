@@ -38,28 +38,31 @@ class Placed:
     each item as placed and as completed, by everything it was made from, so a rebuild
     after an edit makes again only the items whose inputs changed.
 
-    Only the last build's items are kept (each build replaces both tables),
+    Only the last build's items are kept (each build replaces every table),
     and only for the settings they were made with. An entry is known by its
     identity as well as its hash and path: warm.Warm gives the same entry
     object while the cache file it reads bodies from is the same.
     """
 
     config: SiteConfig | None = None
-    placed: dict[tuple, tuple[Rendered, Listed]] = field(default_factory=dict)
+    placed: dict[str, tuple[Rendered, Listed]] = field(default_factory=dict)
     # Completed items by their inputs but the related links, with the related links they
     # have: a preview, which ranks none but its own article's, takes the others as they are.
     done: dict[tuple, tuple[tuple[Link, ...], Listed]] = field(default_factory=dict)
+    # Each article's and page's folder and output path, by its front matter's identity (the
+    # front matter kept with them, so that its id is not another's): site.assemble's.
+    folders: dict[int, tuple[object, str, str]] = field(default_factory=dict)
 
     def for_config(self, config: SiteConfig) -> Placed:
         if self.config != config:
-            self.config, self.placed, self.done = config, {}, {}
+            self.config, self.placed, self.done, self.folders = config, {}, {}, {}
         return self
 
     def copy(self) -> Placed:
         """Another Placed with these tables, which a build_site given it replaces there only:
         serve's preview reads the build thread's without changing them. (A build replaces
         the tables whole, never changes one, so copying them from another thread is safe.)"""
-        return Placed(self.config, dict(self.placed), dict(self.done))
+        return Placed(self.config, dict(self.placed), dict(self.done), dict(self.folders))
 
 
 def place(
@@ -69,16 +72,24 @@ def place(
     tag_refs: dict[str, TagRef],
     strip: Callable[[Rendered], Rendered] | None,
     kept: Placed,
-) -> tuple[list[Listed], list[tuple]]:
+) -> tuple[list[Listed], list[str]]:
     """Each published entry placed (`paths`: its folder by entry id, none for a link item),
-    and what each was made from: its key in `kept`, whose placed items it replaces."""
+    and what each was made from: its key in `kept`, whose placed items it replaces.
+
+    The key is one string rather than a tuple of its parts: a string keeps its
+    hash, and the key is looked up four times a build (here and in complete), so
+    a warm rebuild or a preview hashes and compares no TagRef or tuple for it.
+    Its separators (\\0, \\1, \\2) cannot be in a path or tag: discover.decode and
+    the YAML reader refuse control characters.
+    """
     placed: list[Listed] = []
-    made_from: list[tuple] = []
-    placed_now: dict[tuple, tuple[Rendered, Listed]] = {}
+    made_from: list[str] = []
+    placed_now: dict[str, tuple[Rendered, Listed]] = {}
+    spelt = {t: f"{r.name}\2{r.slug}\2{r.url}" for t, r in tag_refs.items()}
     for e in published:
         rel = paths.get(id(e), "")
-        refs = tuple(tag_refs[t] for t, _ in e.meta.tags)
-        source = (id(e.rendered), e.sha256, e.meta.path, rel, refs)
+        refs = "\1".join([spelt[t] for t, _ in e.meta.tags])
+        source = f"{id(e.rendered)}\0{e.sha256}\0{e.meta.path}\0{rel}\0{refs}"
         known = kept.placed.get(source)
         item = known[1] if known else _place(e, rel, layout, tag_refs, strip)
         placed.append(item)
@@ -91,7 +102,7 @@ def place(
 
 def complete(
     placed: list[Listed],
-    made_from: list[tuple],
+    made_from: list[str],
     edition_of: list[Link | None],
     own: list[int],
     near: dict[int, tuple[int, tuple[Link, ...] | None]],
@@ -107,17 +118,18 @@ def complete(
     for i, item in enumerate(placed):
         related: tuple[Link, ...] | None = ()
         if isinstance(item, LinkItem):
-            inputs: tuple = (made_from[i], edition_of[i], anchors[i])
+            inputs: tuple = (made_from[i], _parts(edition_of[i]), anchors[i])
             if (done := _known(kept, inputs, related)) is None:
                 key = _key(item.key, item.url, item.tags, edition_of[i], anchors[i])
                 done = replace(item, key=key, edition=edition_of[i], anchor=anchors[i])
         else:
             at = near.get(i)  # (position among the articles, related links)
-            prev = _link(placed, own, at[0] + 1) if at else None
-            nxt = _link(placed, own, at[0] - 1) if at else None
+            older = _neighbour(placed, own, at[0] + 1) if at else None
+            newer = _neighbour(placed, own, at[0] - 1) if at else None
             related = at[1] if at else ()
-            inputs = (made_from[i], edition_of[i], prev, nxt)
+            inputs = (made_from[i], _parts(edition_of[i]), older, newer)
             if (done := _known(kept, inputs, related)) is None:
+                prev, nxt = (Link(*older) if older else None), (Link(*newer) if newer else None)
                 related = related or ()
                 key = _key(item.key, item.url, item.tags, edition_of[i])
                 done = replace(
@@ -143,12 +155,19 @@ def _known(kept: Placed, inputs: tuple, related: tuple[Link, ...] | None) -> Lis
     return found[1]
 
 
-def _link(placed: list[Listed], own: list[int], n: int) -> Link | None:
-    """The link to the article at position `n` among the articles, if there is one."""
+def _parts(link: Link | None) -> tuple[str, str] | None:
+    """A link as the strings it holds, for a memo key: hashed and compared in C, where the
+    Link itself would call its dataclass __hash__ and __eq__ for each lookup."""
+    return (link.title, link.url) if link else None
+
+
+def _neighbour(placed: list[Listed], own: list[int], n: int) -> tuple[str, str] | None:
+    """The title and URL of the article at position `n` among the articles, if there is
+    one: its Link is made only for an item made again (most are known)."""
     if not 0 <= n < len(own):
         return None
     article = placed[own[n]]
-    return Link(article.title, article.url)
+    return (article.title, article.url)
 
 
 def _place(

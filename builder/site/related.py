@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import TypeVar
 
 from builder.core.models import Article, Link, Tag
+
+T = TypeVar("T")
 
 WINDOW = 12  # neighbours taken on each side, per tag
 
@@ -34,10 +37,10 @@ def related_articles(
     among all) and the others given none: what a preview of one article's
     pages needs, at a thousandth of the cost; the memo is left alone then.
     """
-    links = [Link(a.title, a.url) for a in articles]
-    if only is not None:
+    if only is not None:  # a few rows: their links made alone, not one for every article
         rows = _rank(articles, tags, count, only)
-        return [tuple(links[i] for i in row) for row in rows]
+        return [tuple(Link(articles[i].title, articles[i].url) for i in row) for row in rows]
+    links = [Link(a.title, a.url) for a in articles]
     digest = _inputs_digest(articles, count)
     if memo is not None and memo.get("digest") == digest:
         try:
@@ -70,8 +73,14 @@ def _rank(
     window = max(WINDOW, count * 2)
     members = {tag.slug: tag.articles for tag in tags}
     weight = {tag.slug: 1.0 / len(tag.articles) for tag in tags}
-    stamps = [a.date.timestamp() for a in articles]
-    slugs = [a.meta.slug for a in articles]
+    stamps: list[float] | _Lazy[float]
+    slugs: list[str] | _Lazy[str]
+    if only is None:
+        stamps = [a.date.timestamp() for a in articles]
+        slugs = [a.meta.slug for a in articles]
+    else:  # a few rows: only their candidates' dates and slugs are read
+        stamps = _Lazy(lambda i: articles[i].date.timestamp())
+        slugs = _Lazy(lambda i: articles[i].meta.slug)
     result: list[list[int]] = [[] for _ in articles]
     for index in range(len(articles)) if only is None else sorted(only):
         article = articles[index]
@@ -96,3 +105,15 @@ def _rank(
         ranked = sorted([(-score[c], abs(stamps[c] - stamp), slugs[c], c) for c in pool])
         result[index] = [r[3] for r in ranked[:count]]
     return result
+
+
+class _Lazy(dict[int, T]):
+    """A column of the articles (a date, a slug) read only for the rows asked for."""
+
+    def __init__(self, read: Callable[[int], T]) -> None:
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, index: int) -> T:
+        value = self[index] = self._read(index)
+        return value

@@ -313,6 +313,36 @@ def test_a_warm_process_keeps_the_items_whose_inputs_did_not_change(config: Site
     )
 
 
+def test_a_warm_process_finds_a_changed_slugs_folder_and_a_clash_each_build(
+    config: SiteConfig,
+) -> None:
+    """Placed.folders keeps each article's folder by its front matter: a new slug is
+    placed at its new URL, and a clash found from the kept folders is reported again."""
+    kept = Placed()
+
+    def build(these: list[Entry]) -> tuple[Site, list[str]]:
+        diags = Diagnostics()
+        site = build_site(these, [], config, BuildOptions(now=NOW), diags, None, kept)
+        return site, [d.format() for d in diags.sorted()]
+
+    entries = [entry("content/a.md", 1), entry("content/b.md", 2)]
+    build(entries)
+    moved = replace(entries[0], sha256="moved", meta=replace(entries[0].meta, slug="a-moved"))
+    site, problems = build([moved, entries[1]])
+    assert problems == []
+    assert [a.url for a in site.articles] == ["/sub/2024/06/b/", "/sub/2024/06/a-moved/"]
+    assert site.articles == site_of(config, [moved, entries[1]])[0].articles
+    clash = replace(entries[1], sha256="clash", meta=replace(entries[1].meta, slug="a-moved"))
+    clashing = [moved, clash]
+    first, second = build(clashing)[1], build(clashing)[1]
+    assert first == second == site_of(config, clashing)[1]
+    assert first == [
+        "content/b.md:1:1: error: content/a.md and content/b.md would both write "
+        "/2024/06/a-moved/index.html\n  hint: give one of them another `slug:`, or put the "
+        'day in the URLs: permalinks: {article: "{year}/{month}/{day}/{slug}/"} in site.yaml'
+    ]
+
+
 def test_a_preview_takes_the_other_articles_as_the_last_build_completed_them(
     config: SiteConfig,
 ) -> None:
