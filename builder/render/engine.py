@@ -237,6 +237,9 @@ class Job:
     # The bytes this build gives an output already made or kept (the writer's), or None: the
     # search index, made after the pages (outputs.LATER), reads them instead of rendering.
     kept: Callable[[str], bytes | None] = field(default=nothing_kept, compare=False)
+    # The outputs wanted, when only a few are (serve's preview, render/showing.py): the
+    # others' Specs, which are left out, get no fingerprint, the cost of describing them.
+    only: frozenset[str] | None = None
 
     def page(
         self,
@@ -252,7 +255,10 @@ class Job:
         `finish` rewrites the rendered text (the email's CSS inlining).
         """
         theme, info = self.theme, self.info
-        fp = fingerprint(self.base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
+        if self.only is not None and out_path not in self.only:
+            fp = ""
+        else:
+            fp = fingerprint(self.base_fp, theme.fingerprints.get(template, "missing"), fp_parts)
 
         def make() -> bytes:
             text = theme.env.get_template(template).render(site=info, **context())

@@ -113,18 +113,18 @@ def paged(
             layout.list_page(first, number + 1) if number < total else None,
         )
         keys = tuple(site.articles[i].key for i in chunk)
-        page_title = (
-            title
-            if number == 1
-            else translate(job, "%(title)s (page %(number)s)", title=title, number=number)
-        )
 
         def context(
             chunk: list[int] = chunk,
             pagination: Pagination = pagination,
             url: str = url,
-            page_title: str = page_title,
+            number: int = number,
         ) -> dict:
+            page_title = (
+                title
+                if number == 1
+                else translate(job, "%(title)s (page %(number)s)", title=title, number=number)
+            )
             info = generated_info(
                 job, page_title, description, url, template.removesuffix(".html"), linked
             )
@@ -138,7 +138,7 @@ def paged(
         yield job.page(
             template,
             layout.output(url),
-            (keys, pagination, page_title, shown, linked),
+            (keys, pagination, title, shown, linked),  # the page's title: (title, number)
             "generated",
             context,
         )

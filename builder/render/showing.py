@@ -11,6 +11,7 @@ feeds.py), picked by its path: made the way a build makes it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from builder.core.models import Article, Site
 from builder.render import feeds, pages
@@ -61,7 +62,7 @@ def outputs_showing(job: Job, home: Site, index: int) -> list[Spec]:
     if index < pages.LATEST:
         wanted.add(layout.output(layout.not_found))
     wanted |= {out for _, subject, out in feeds.enabled(site, layout) if subject.home in followed}
-
+    job = replace(job, only=frozenset(wanted))
     lines: Iterable[Iterable[Spec]] = (
         pages.index(job),
         pages.tag_pages(job, [t for t in site.tags if t.slug in slugs]),

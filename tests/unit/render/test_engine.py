@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -112,3 +113,16 @@ def test_a_page_fingerprint_covers_template_and_what_the_page_shows(theme: Theme
         != make("broken.html", "a/index.html", ("k1",), "generated", dict).fingerprint
     )
     assert one.make() == b"<html><body><p>x</p></body></html>\n"
+
+
+def test_with_only_some_outputs_wanted_the_others_get_no_fingerprint(theme: Theme) -> None:
+    """serve's preview asks for a few pages of the catalogue (render/showing.py): the rest
+    are described without the hashing, and the wanted ones are exactly as a build's."""
+    whole = job(theme)
+    few = replace(whole, only=frozenset({"a/index.html"}))
+    wanted = few.page("page.html", "a/index.html", ("k1",), "generated", lambda: {"text": "x"})
+    other = few.page("page.html", "b/index.html", ("k1",), "generated", lambda: {"text": "y"})
+    built = whole.page("page.html", "a/index.html", ("k1",), "generated", dict)
+    assert wanted.fingerprint == built.fingerprint != ""
+    assert other.fingerprint == ""
+    assert other.make() == b"<html><body><p>y</p></body></html>\n"  # still made as asked
