@@ -173,6 +173,31 @@ class UsageError(Exception):
         self.hint = hint
 
 
+# A file that changed or went away after the build listed it: a save (or a delete) in
+# progress. serve builds again when the watcher has seen it; a build reports it.
+CHANGED = "the file changed while the build was reading it"
+CHANGED_HINT = "build again once the editor has finished saving"
+
+
+class SourceChanged(OSError):
+    """A source file went away between discovery and the read that needed its bytes.
+
+    An OSError, as the FileNotFoundError it stands for: whatever stops a run on
+    a machine error (the command line's "output/ left as it was") stops it here.
+
+    Raised by SourceFile.content() so that every stage reading a source late
+    (an article's text, an asset's bytes as they are written) says CHANGED
+    at that file, rather than a bare "No such file or directory".
+    """
+
+    def __init__(self, rel: str) -> None:
+        super().__init__(rel)  # args == (rel,): it crosses a process pool intact
+        self.rel = rel
+
+    def __str__(self) -> str:
+        return f"{self.rel}: {CHANGED}"
+
+
 class ConfigErrors(Exception):
     """site.yaml could not be loaded; carries every problem found in it."""
 
@@ -185,14 +210,17 @@ def to_diagnostics(exc: Exception) -> list[Diagnostic]:
     """What an exception that stopped a run says to the user: the one translation.
 
     The command line and the dev server both show a stopped run this way.
-    A configuration problem carries its own diagnostics; a usage error and
-    an error of the machine (OSError: disk full, permissions) become one
-    each. Anything else is a bug in Broadsheet, and says so.
+    A configuration problem carries its own diagnostics; a usage error, a
+    source that went away mid-build (SourceChanged) and an error of the
+    machine (OSError: disk full, permissions) become one each. Anything else
+    is a bug in Broadsheet, and says so.
     """
     if isinstance(exc, ConfigErrors):
         return list(exc.diagnostics)
     if isinstance(exc, UsageError):
         return [Diagnostic("broadsheet", 0, 0, "error", exc.message, exc.hint)]
+    if isinstance(exc, SourceChanged):
+        return [Diagnostic(exc.rel, 0, 0, "error", CHANGED, CHANGED_HINT)]
     if isinstance(exc, OSError):
         return [
             Diagnostic(

@@ -13,6 +13,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 
 # The settings and the front matter types are defined in their own modules; this one
 # is where every stage imports the data between stages from (hence `__all__`).
+from builder.core.errors import SourceChanged
 from builder.core.meta import (
     ArticleMeta,
     EditionNote,
@@ -108,11 +109,17 @@ class SourceFile:
     loaded: bool = field(default=True, compare=False)
 
     def content(self) -> bytes:
-        """The file's bytes, read now if discovery did not keep them."""
+        """The file's bytes, read now if discovery did not keep them.
+
+        Raises SourceChanged if the file has gone since discovery listed it.
+        """
         if self.loaded:
             return self.data
-        with open(self.path, "rb") as handle:
-            return handle.read()
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError as exc:
+            raise SourceChanged(self.rel) from exc
 
     @property
     def kind(self) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
-from builder.core.errors import Diagnostics
+from builder.core.errors import CHANGED, CHANGED_HINT, Diagnostics, SourceChanged
 from builder.core.models import ContentConfig, SourceFile
 
 # Browsers run these (or, for .svgz, an SVG this module cannot read uncompressed).
@@ -70,6 +70,9 @@ def check_active(sources: list[SourceFile], settings: ContentConfig, diags: Diag
         elif name.endswith(".svg"):
             try:
                 data = src.content()
+            except SourceChanged:
+                diags.error(src.rel, 0, 0, CHANGED, CHANGED_HINT)
+                continue
             except OSError as exc:
                 diags.error(src.rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
                 continue

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from builder.core.errors import Diagnostics
+from builder.core.errors import CHANGED, CHANGED_HINT, Diagnostics
 from builder.core.models import SourceFile
 from builder.core.slugs import DEVICE_PROBLEM, is_device_name
 
@@ -78,6 +78,9 @@ def discover(
                 continue
             with open(path, "rb") as handle:
                 data = handle.read()
+        except FileNotFoundError:  # listed a moment ago: deleted (or moved) as we read
+            diags.error(rel, 0, 0, CHANGED, CHANGED_HINT)
+            continue
         except OSError as exc:
             diags.error(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
             continue

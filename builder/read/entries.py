@@ -15,7 +15,7 @@ from functools import partial
 
 from builder import cache as cache_mod
 from builder.core import parallel
-from builder.core.errors import Diagnostic, Diagnostics
+from builder.core.errors import CHANGED, CHANGED_HINT, Diagnostic, Diagnostics, SourceChanged
 from builder.core.models import (
     Entry,
     HtmlStore,
@@ -28,7 +28,6 @@ from builder.core.paths import folder_url
 from builder.core.progress import SILENT, Progress
 from builder.read import frontmatter, markup, sanitize
 
-CHANGED = "the file changed while the build was reading it"  # never cached
 POOL_MIN = 64  # below this many new files a pool costs more than it saves
 CHUNK = 16  # files a worker takes at a time
 FLUSH_EVERY = 500  # new cache entries written per batch during a cold build
@@ -47,9 +46,12 @@ def process(src: SourceFile, config: SiteConfig) -> tuple[str, tuple[str, str]]:
     """Front matter + Markdown for one file: (rel, cache entry). Runs in workers."""
     diags = Diagnostics()
     if not src.loaded:
-        data = src.content()
-        if hashlib.sha256(data).hexdigest() != src.sha256:
-            diags.error(src.rel, 0, 0, CHANGED, "build again once the editor has finished saving")
+        try:
+            data: bytes | None = src.content()
+        except SourceChanged:
+            data = None  # deleted since it was hashed: a change like any other
+        if data is None or hashlib.sha256(data).hexdigest() != src.sha256:
+            diags.error(src.rel, 0, 0, CHANGED, CHANGED_HINT)
             return src.rel, cache_mod.dump(None, None, diags.items)
         src = replace(src, data=data, loaded=True)
     meta = frontmatter.parse(src, config, diags)

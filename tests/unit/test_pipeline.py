@@ -19,6 +19,7 @@ from builder.core.models import BuildOptions, SiteConfig, SourceFile
 from builder.core.paths import folder_url
 from builder.pipeline import BuildResult, build, read_model
 from builder.read.entries import load_entries, process
+from tests.conftest import CliRun
 
 NOW = dt.datetime(2024, 6, 20, 12, tzinfo=dt.UTC)
 LATER = dt.datetime(2024, 7, 2, 12, tzinfo=dt.UTC)
@@ -360,6 +361,47 @@ def test_process_of_a_broken_file_keeps_only_diagnostics(site: Path) -> None:
     meta, rendered, diags = cache_mod.load(*process(src, config_of(site))[1])
     assert (meta, rendered) == (None, None)
     assert [d.severity for d in diags] == ["error"]
+
+
+GONE = (
+    "{}: error: the file changed while the build was reading it\n"
+    "  hint: build again once the editor has finished saving"
+)
+
+
+def test_process_of_a_file_deleted_since_it_was_hashed_says_it_changed(site: Path) -> None:
+    """Discovery hashed it, then it went: a change in progress, not a missing-file crash."""
+    src = SourceFile("content/gone.md", b"", "0" * 64, str(site / "content/gone.md"), (), False)
+    meta, rendered, diags = cache_mod.load(*process(src, config_of(site))[1])
+    assert (meta, rendered) == (None, None)
+    assert [d.format() for d in diags] == [GONE.format("content/gone.md")]
+
+
+def test_an_asset_deleted_before_it_is_written_fails_the_build_and_leaves_output(
+    site: Path, monkeypatch: pytest.MonkeyPatch, run_build: Callable[..., CliRun]
+) -> None:
+    """Its bytes are read only as it is written; by then it can be gone. The run stops,
+    as on a disk error, and says which file and why."""
+    from builder.run import BuildRun
+
+    assert run_build(site).code == 0
+    before = snapshot(site / "output")
+    photo = site / "content/2024/06/photo.png"
+    photo.write_bytes(b"not really a picture")
+    read = BuildRun.read
+
+    def read_then_delete(self: BuildRun, sources: list[SourceFile]) -> tuple:
+        photo.unlink()
+        return read(self, sources)
+
+    monkeypatch.setattr(BuildRun, "read", read_then_delete)
+    failed = run_build(site)
+    assert failed.code == 1
+    assert failed.err.splitlines()[-3:] == [
+        *GONE.format("content/2024/06/photo.png").splitlines(),
+        "build failed; output/ left as it was",
+    ]
+    assert snapshot(site / "output") == before
 
 
 def test_a_theme_error_leaves_output_untouched(site: Path) -> None:

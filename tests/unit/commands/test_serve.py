@@ -482,6 +482,35 @@ def test_a_save_in_progress_the_watcher_has_not_seen_is_reported(
     assert status == 500 and b"the file changed while the build was reading it" in body
 
 
+def test_an_article_deleted_while_a_build_reads_it_changes_nothing_shown(
+    server: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article added and deleted at once (or a branch switched): the build listed it,
+    and it was gone when its text was read. The build the deletion brings shows the
+    site without it; until then the last build is shown, with no error page."""
+    from builder.run import BuildRun
+
+    read = BuildRun.read
+    added = "content/2024/06/ferry-fares.md"
+    (site / added).write_text((site / ARTICLE).read_text().replace("Ferry timetable", "Fares"))
+    before, shown = server.signal.current, server.snapshot
+
+    def read_as_it_goes(run: BuildRun, sources: list) -> tuple:
+        monkeypatch.setattr(BuildRun, "read", read)  # once
+        (site / added).unlink()
+        server._wanted.set()  # what the watcher's changed() does
+        return read(run, sources)
+
+    monkeypatch.setattr(BuildRun, "read", read_as_it_goes)
+    assert not server.rebuild()
+    assert server.snapshot is shown and server.signal.current == before
+    log = server._log.getvalue()  # type: ignore[union-attr]
+    assert f"changed while read: {added}; building again\n" in log
+    assert "error" not in log.split("building again")[-1]
+    assert server.rebuild()  # the build the watcher asked for
+    assert get(server, "/2024/06/ferry-fares/")[0] == 404
+
+
 # -- serve builds and normal builds ------------------------------------------------
 def page_files(output: Path) -> list[Path]:
     return sorted(output.rglob("*.html"))

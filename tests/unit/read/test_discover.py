@@ -335,3 +335,26 @@ def test_one_report_per_line_and_tabs_are_fine() -> None:
     assert text is None
     assert [p.split(": error")[0] for p in problems] == ["content/a.md:2:1", "content/a.md:4:1"]
     assert text_of(b"\ttab\n") == ("\ttab\n", [])
+
+
+def test_a_file_deleted_after_it_was_listed_is_reported_as_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listed by the folder walk, gone before it was read: the message serve's rebuild
+    recognises as a change in progress (entries.moving), not "cannot read file"."""
+    write(tmp_path, "content/a.md")
+    write(tmp_path, "content/b.md")
+    walk = discover_mod._walk
+
+    def walk_then_delete(*args: object) -> None:
+        walk(*args)  # type: ignore[arg-type]
+        (tmp_path / "content/a.md").unlink()
+
+    monkeypatch.setattr(discover_mod, "_walk", walk_then_delete)
+    assert found(tmp_path) == (
+        ["content/b.md"],
+        [
+            "content/a.md: error: the file changed while the build was reading it\n"
+            "  hint: build again once the editor has finished saving"
+        ],
+    )
