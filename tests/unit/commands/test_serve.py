@@ -294,7 +294,7 @@ def test_a_page_sent_ahead_outlives_a_build_that_began_before_it(
 ) -> None:
     """A build already running (the search catch-up) did not see the edit: when it ends,
     the page made for the edit is still sent, until a build after the edit ends."""
-    import builder.commands.serve as serve_mod
+    import builder.commands.serve_builds as serve_mod
 
     real_build = serve_mod.build
 
@@ -318,7 +318,7 @@ def test_an_edit_build_waits_while_the_page_ahead_is_made(
 ) -> None:
     """The page ahead has the interpreter to itself: the edit build running meanwhile
     waits at its next safe point and goes on once the page is made."""
-    import builder.commands.serve as serve_mod
+    import builder.commands.serve_builds as serve_mod
 
     real_page_of = serve_mod.preview.page_of
     edit(site, "two evening crossings", "eight evening crossings")
@@ -639,7 +639,7 @@ def test_the_first_serve_after_a_build_shows_it_while_its_folder_is_started_from
 ) -> None:
     """The first page does not wait for serve's folder: output/'s build is shown meanwhile,
     and the switch to serve's folder, the same bytes, reloads no page."""
-    from builder.commands import serve as serve_mod
+    from builder.commands import serve_builds as serve_mod
 
     config = load_config(site / "site.yaml")
     assert build(config, BuildOptions(jobs=1, cache_dir=site.parent / "cache")).ok
@@ -802,9 +802,9 @@ def test_an_edit_is_served_before_the_search_index_catches_up(
 ) -> None:
     """The page does not wait for Pagefind; the index follows once the edits stop, and
     open pages are not reloaded for it."""
-    from builder.commands import serve
+    from builder.commands import serve_builds
 
-    monkeypatch.setattr(serve, "CATCH_UP", 1.0)  # read when the catch-up is scheduled
+    monkeypatch.setattr(serve_builds, "CATCH_UP", 1.0)  # read when the catch-up is scheduled
     srv = watching
     after = saved_edit(srv, site)
     folder = folder_of(srv)
@@ -824,10 +824,10 @@ def test_an_edit_during_the_search_catch_up_is_not_kept_waiting(
     for it, and the index catches up with that edit afterwards."""
     import threading
 
-    from builder.commands import serve
+    from builder.commands import serve_builds
     from builder.render import pagefind
 
-    monkeypatch.setattr(serve, "CATCH_UP", 0.2)
+    monkeypatch.setattr(serve_builds, "CATCH_UP", 0.2)
     entered, release = threading.Event(), threading.Event()
     calls: list[bool] = []
     real_index = pagefind.index
