@@ -49,6 +49,21 @@ KNOWN_KEYS = (
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
+_KEY_LINE = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(\s|$)")
+
+
+def _unopened(lines: list[str]) -> int | None:
+    """The number of lines above the first `---` line when they all read as YAML keys (or
+    their indented values, comments, blank lines) and the first is a key: front matter
+    whose opening `---` was lost, as in a file pasted from elsewhere. Else None."""
+    for index, line in enumerate(lines):
+        if line.rstrip() == "---":
+            return index if index and _KEY_LINE.match(lines[0]) else None
+        if line.strip() and not (line[0] in " \t#-" or _KEY_LINE.match(line)):
+            return None
+    return None
+
+
 def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int] | None:
     """(yaml, body, body_line) or None.
 
@@ -71,13 +86,24 @@ def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int
                 "front matter must start on the first line",
                 f"delete the {first} blank line{'s' if first > 1 else ''} above `---`",
             )
+        elif (closing := _unopened(lines)) is not None:
+            diags.error(
+                src.rel,
+                1,
+                1,
+                "front matter has no opening `---` line",
+                f"add a `---` line above line 1: lines 1-{closing} read as front matter, "
+                f"closed by the `---` on line {closing + 1}",
+            )
         else:
+            stem = src.rel.rsplit("/", 1)[-1]
+            date = "" if _DATED_NAME.match(stem) else "\n  date: 2024-06-23"  # else: its name
             diags.error(
                 src.rel,
                 1,
                 1,
                 "no front matter: the file must start with a `---` line",
-                'begin the file with\n  ---\n  title: "..."\n  date: 2024-06-23\n  ---',
+                f'begin the file with\n  ---\n  title: "..."{date}\n  ---',
             )
         return None
     for index in range(1, len(lines)):

@@ -83,6 +83,11 @@ def test_split_problems() -> None:
         "content/a.md:1:1: error: no front matter: the file must start with a `---` line\n"
         '  hint: begin the file with\n  ---\n  title: "..."\n  date: 2024-06-23\n  ---'
     ]
+    assert split_of('layout: post\ntitle: "A"\ntags:\n  - x\n# a comment\n---\n\nBody\n')[1] == [
+        "content/a.md:1:1: error: front matter has no opening `---` line\n"
+        "  hint: add a `---` line above line 1: lines 1-5 read as front matter, "
+        "closed by the `---` on line 6"
+    ]
     assert split_of("---\ntitle: A\n----\nbody\n") == (
         None,
         [
@@ -90,6 +95,32 @@ def test_split_problems() -> None:
             "  hint: add a `---` line after the last front matter key"
         ],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: the ferry runs late.\n\nMore prose.\n---\n",  # prose with a colon
+        "title: A\nNo key on this line\n---\n",
+        "# a heading, or a comment\ntitle: A\n---\n",  # the first line is no key
+        "  title: A\n---\n",  # indented: not a key of its own
+    ],
+)
+def test_text_above_a_rule_is_not_taken_for_front_matter(text: str) -> None:
+    """Only lines that all read as YAML keys (from the first) are called front matter
+    without its `---`; anything else is a file with no front matter."""
+    assert split_of(text)[1][0].startswith(
+        "content/a.md:1:1: error: no front matter: the file must start with a `---` line"
+    )
+
+
+def test_a_dated_file_name_gives_the_date_so_the_hint_leaves_it_out() -> None:
+    diags = Diagnostics()
+    split(SourceFile("content/2020-09-17-links.md", b"", ""), "Links.\n", diags)
+    assert [d.format() for d in diags.items] == [
+        "content/2020-09-17-links.md:1:1: error: no front matter: the file must start with "
+        'a `---` line\n  hint: begin the file with\n  ---\n  title: "..."\n  ---'
+    ]
 
 
 # --------------------------------------------------------------------------
