@@ -228,7 +228,7 @@ def target_lines(r: SizeResult) -> list[str]:
         shown = (
             f"n/a ({r.ci.error})"
             if r.ci.error
-            else f"{r.ci.wall:.2f} s, {r.ci.written} files written"
+            else f"{r.ci.wall:.2f} s, {r.ci.written} files written (--timings: {stage_text(r.ci)})"
         )
         lines.append(
             f"  2. CI warm build (1 added, 1 edited) ≤ 1.0 s: {shown} "
