@@ -137,8 +137,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:
         emit(to_diagnostics(exc), sys.stderr)
-        print("build failed; output/ left as it was", file=sys.stderr)
+        print(failed(args.command), file=sys.stderr)
         return EXIT_CONTENT
+
+
+def failed(command: str) -> str:
+    """The last line after an error of the machine stopped a command: for a build, that
+    output/ is as it was (write.py's promise); another command only says it failed."""
+    return "build failed; output/ left as it was" if command == "build" else f"{command} failed"
 
 
 def interrupted(command: str, updated: bool) -> str:

@@ -215,6 +215,26 @@ def test_disk_full_while_staging_leaves_previous_output(
     assert temp_folders(site) == []
 
 
+def test_a_machine_error_in_another_command_does_not_speak_of_a_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check` reads output/ and never writes it: "build failed" would be wrong there."""
+    import errno
+
+    from builder.commands import check
+
+    def unreadable(args: object) -> int:
+        raise OSError(errno.EIO, "Input/output error", "output/index.html")
+
+    monkeypatch.setattr(check, "run", unreadable)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)  # else each error comes twice
+    monkeypatch.chdir(site)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == (
+        "output/index.html: error: Input/output error\ncheck failed\n"
+    )
+
+
 def test_disk_full_on_first_build_leaves_no_output(
     site: Path, cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
