@@ -12,6 +12,7 @@ the problems of a failed one beside it. The HTTP server and the watcher
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -73,6 +74,11 @@ class Builds:
         self._shown_ahead = 0  # pages shown ahead of their build so far (show_edit)
         self._prepared = False  # whether preview.prepare has run (after the first good build)
         self._wanted = threading.Event()  # an edit since the last build began: build again
+        # Deleted before any build had them, their pages withdrawn (_withdraw): shown deleted
+        # from the next good build's model, in case that build read them before they went.
+        self._unbuilt_deletes: set[str] = set()
+        self._unbuilt_lock = threading.Lock()
+        self._shown_lock = threading.Lock()  # each change to `snapshot` whole (show_edit)
         # Never asked to stop: held while a page is shown ahead (show_edit), so the edit
         # build running meanwhile waits at its next safe point instead of sharing the GIL.
         self._edit_builds = interrupts.Stop()
@@ -122,14 +128,17 @@ class Builds:
                 print(f"changed while read: {', '.join(saving)}; building again", file=out)
                 return False
             emit(list(problems), out)
-            snapshot = Snapshot(
-                config.output_dir if config else previous.output_dir,
-                config.base_path if config else previous.base_path,
-                problems,
-                not ok,
+            with self._shown_lock:
                 # A page shown ahead while this build ran is for an edit it did not see.
-                self.snapshot.ahead if self._shown_ahead != ahead_before else {},
-            )
+                kept, shown = self._shown_ahead != ahead_before, self.snapshot
+                self.snapshot = Snapshot(
+                    config.output_dir if config else previous.output_dir,
+                    config.base_path if config else previous.base_path,
+                    problems,
+                    not ok,
+                    shown.ahead if kept else {},
+                    shown.made_for if kept else {},
+                )
             if ok:
                 changed = changed or previous.failed or previous.output_dir is None
                 print(summary(result), file=out)
@@ -141,7 +150,11 @@ class Builds:
                     "still serving the last good build",
                     file=out,
                 )
-            self.snapshot = snapshot
+            if ok:
+                with self._unbuilt_lock:
+                    deleted, self._unbuilt_deletes = self._unbuilt_deletes, set()
+                for rel in sorted(deleted):  # before the reload: pages show them gone
+                    self.show_edit([rel])
             if changed and reload_pages:
                 self.signal.bump()
             if ok and not self._prepared:
@@ -165,20 +178,54 @@ class Builds:
         feeds that show an edited article, the later pages of a list that
         shifted.
         """
+        if len(names) != 1:
+            return False
+        # One at a time, and never between a build's look at the snapshot and its new one:
+        # the build thread shows deletions too (rebuild), and no update may undo another.
+        with self._shown_lock:
+            snap = self.snapshot
+            if snap.failed or snap.output_dir is None:
+                return False
+            try:
+                with self._edit_builds.held():  # the page first: a build running waits for it
+                    edited = preview.page_of(self.warm, names[0])
+                    made = [edited] if edited else preview.lists_of(self.warm, names[0])
+            except Exception:  # no worse than no preview: the build that follows reports it
+                return False
+            if not made:
+                return self._withdraw(names[0])
+            ahead = {(snap.output_dir / p.out_path).resolve(): p.data for p in made}
+            self._shown_ahead += 1
+            self.snapshot = replace(
+                snap,
+                ahead={**snap.ahead, **ahead},
+                made_for={**snap.made_for, **dict.fromkeys(ahead, names[0])},
+            )
+        self.signal.bump()
+        return True
+
+    def _withdraw(self, rel: str) -> bool:
+        """`rel` deleted before any build had it, its add shown ahead: the pages made for it
+        go now (the last good build, which never had it, is right without them), and True.
+        With _shown_lock held.
+
+        The build running meanwhile may have read it before it went; the next
+        good build (rebuild) shows its deletion from that build's model before
+        open pages are told to reload, so they do not show it again while the
+        build after writes its lists.
+        """
         snap = self.snapshot
-        if len(names) != 1 or snap.failed or snap.output_dir is None:
+        made = {path for path, name in snap.made_for.items() if name == rel}
+        if not made or os.path.lexists(self.root / rel):
             return False
-        try:
-            with self._edit_builds.held():  # the page first: a build running waits for it
-                edited = preview.page_of(self.warm, names[0])
-                made = [edited] if edited else preview.lists_of(self.warm, names[0])
-        except Exception:  # no worse than no preview: the build that follows reports it
-            return False
-        if not made:
-            return False
-        ahead = {(snap.output_dir / p.out_path).resolve(): p.data for p in made}
+        with self._unbuilt_lock:
+            self._unbuilt_deletes.add(rel)
         self._shown_ahead += 1
-        self.snapshot = replace(snap, ahead={**snap.ahead, **ahead})
+        self.snapshot = replace(
+            snap,
+            ahead={path: data for path, data in snap.ahead.items() if path not in made},
+            made_for={path: name for path, name in snap.made_for.items() if path not in made},
+        )
         self.signal.bump()
         return True
 

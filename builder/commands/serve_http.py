@@ -81,6 +81,9 @@ class Snapshot:
     # Pages sent instead of their file until the next build puts them there (an edit's page,
     # made at once: builder/preview.py), by the file's resolved path.
     ahead: Mapping[Path, bytes] = field(default_factory=dict)
+    # The source each page ahead was made for (as the watcher names it): the pages made for
+    # an article deleted before any build had it are withdrawn by that name.
+    made_for: Mapping[Path, str] = field(default_factory=dict)
 
 
 class App(Protocol):

@@ -375,6 +375,52 @@ def test_an_added_article_is_on_the_front_page_and_at_its_url_at_once(
     assert get(server, NEW_PIER_URL)[2] == reload.inject(file.read_bytes(), server.signal.current)
 
 
+def add_new_pier(site: Path) -> None:
+    (site / NEW_PIER).write_text(
+        '---\ntitle: "New pier opens"\ndate: 2024-06-25T10:00:00+01:00\ntags: [Harbour]\n'
+        "---\n\nThe new pier takes its first ferry.\n",
+        "utf-8",
+    )
+
+
+def test_an_article_deleted_before_its_add_was_built_leaves_at_once(
+    server: Server, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Added, shown ahead, then deleted while the build it asked for runs: the pages made
+    for it are withdrawn at once (the last build, which never had it, is right again).
+    That build, which read it before the delete, ends with its lists shown without it,
+    until the build the delete asked for writes them."""
+    from builder.run import BuildRun
+
+    add_new_pier(site)
+    assert server.show_edit([NEW_PIER])
+    assert b"new-pier/" in get(server, "/")[2]
+    read = BuildRun.read
+
+    def read_then_delete(run: BuildRun, sources: list) -> tuple:
+        monkeypatch.setattr(BuildRun, "read", read)  # once
+        found = read(run, sources)  # it has the new article's text: in its lists
+        (site / NEW_PIER).unlink()
+        before = server.signal.current
+        assert server.show_edit([NEW_PIER])  # what the watcher does, while this build runs
+        assert server.signal.current != before
+        for path in ("/", "/tags/harbour/", "/feed.xml"):
+            assert b"new-pier/" not in get(server, path)[2], path
+        assert get(server, NEW_PIER_URL)[0] == 404
+        return found
+
+    monkeypatch.setattr(BuildRun, "read", read_then_delete)
+    assert server.rebuild()
+    assert (folder_of(server) / NEW_PIER_URL.strip("/") / "index.html").exists()  # it wrote it
+    for path in ("/", "/tags/harbour/", "/feed.xml"):
+        assert b"new-pier/" not in get(server, path)[2], path
+    assert b"fish-market-reopens/" in get(server, "/")[2]
+    assert server.rebuild()  # the delete's own build
+    assert server.snapshot.ahead == {}
+    assert b"new-pier/" not in get(server, "/")[2]
+    assert get(server, NEW_PIER_URL)[0] == 404
+
+
 def test_a_deleted_article_leaves_the_front_page_at_once(server: Server, site: Path) -> None:
     assert b"ferry-timetable-changes/" in get(server, "/")[2]
     (site / ARTICLE).unlink()
