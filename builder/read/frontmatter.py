@@ -92,8 +92,9 @@ def split(src: SourceFile, text: str, diags: Diagnostics) -> tuple[str, str, int
                 1,
                 1,
                 "front matter has no opening `---` line",
-                f"add a `---` line above line 1: lines 1-{closing} read as front matter, "
-                f"closed by the `---` on line {closing + 1}",
+                f"add a `---` line above line 1: "
+                f"{'line 1 reads' if closing == 1 else f'lines 1-{closing} read'} as front "
+                f"matter, closed by the `---` on line {closing + 1}",
             )
         else:
             stem = src.rel.rsplit("/", 1)[-1]

@@ -88,6 +88,11 @@ def test_split_problems() -> None:
         "  hint: add a `---` line above line 1: lines 1-5 read as front matter, "
         "closed by the `---` on line 6"
     ]
+    assert split_of("title: A\n---\nBody\n")[1] == [
+        "content/a.md:1:1: error: front matter has no opening `---` line\n"
+        "  hint: add a `---` line above line 1: line 1 reads as front matter, "
+        "closed by the `---` on line 2"
+    ]
     assert split_of("---\ntitle: A\n----\nbody\n") == (
         None,
         [
