@@ -46,9 +46,7 @@ def build_folder(config: SiteConfig, options: BuildOptions) -> Path:
 class Builds:
     """serve's builds and what they show (`snapshot`), apart from how it is served.
 
-    The server (serve.Server) is this with an HTTP thread and a watcher; tests
-    drive it without a watcher: start(watch=False), change files, call
-    rebuild(), then make requests.
+    The server (serve.Server) is this with an HTTP thread and a watcher.
     """
 
     def __init__(
@@ -76,8 +74,7 @@ class Builds:
         self._wanted = threading.Event()  # an edit since the last build began: build again
         # Deleted before any build had them, their pages withdrawn (_withdraw): shown deleted
         # from the next good build's model, in case that build read them before they went.
-        self._unbuilt_deletes: set[str] = set()
-        self._unbuilt_lock = threading.Lock()
+        self._unbuilt_deletes: set[str] = set()  # with _shown_lock held, as the snapshot
         self._shown_lock = threading.Lock()  # each change to `snapshot` whole (show_edit)
         # Never asked to stop: held while a page is shown ahead (show_edit), so the edit
         # build running meanwhile waits at its next safe point instead of sharing the GIL.
@@ -139,6 +136,9 @@ class Builds:
                     shown.ahead if kept else {},
                     shown.made_for if kept else {},
                 )
+                deleted: set[str] = set()
+                if ok:  # a good build, which may have read them before they went (_withdraw)
+                    deleted, self._unbuilt_deletes = self._unbuilt_deletes, set()
             if ok:
                 changed = changed or previous.failed or previous.output_dir is None
                 print(summary(result), file=out)
@@ -150,11 +150,8 @@ class Builds:
                     "still serving the last good build",
                     file=out,
                 )
-            if ok:
-                with self._unbuilt_lock:
-                    deleted, self._unbuilt_deletes = self._unbuilt_deletes, set()
-                for rel in sorted(deleted):  # before the reload: pages show them gone
-                    self.show_edit([rel])
+            for rel in sorted(deleted):  # before the reload: pages show them gone
+                self.show_edit([rel])
             if changed and reload_pages:
                 self.signal.bump()
             if ok and not self._prepared:
@@ -218,8 +215,7 @@ class Builds:
         made = {path for path, name in snap.made_for.items() if name == rel}
         if not made or os.path.lexists(self.root / rel):
             return False
-        with self._unbuilt_lock:
-            self._unbuilt_deletes.add(rel)
+        self._unbuilt_deletes.add(rel)
         self._shown_ahead += 1
         self.snapshot = replace(
             snap,
