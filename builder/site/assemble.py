@@ -283,7 +283,7 @@ def _unique_paths(
         if first == meta.path:
             found[id(entry)] = rel
             continue
-        second = entry.meta.path
+        second = meta.path
         if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
             first, second = _show_combining(first), _show_combining(second)
             hint = (
